@@ -1,0 +1,27 @@
+# The portal's everyday commands. `make run` and `make test` need nothing but Go and PostgreSQL's server
+# programs (Debian: apt-get install postgresql); both start a private PostgreSQL when DATABASE_URL is not set.
+GO  ?= go
+BIN := bin/portal
+
+.PHONY: build run test vet fmt-check clean
+
+build:
+	$(GO) build -o $(BIN) .
+
+## run: build and start the portal on http://localhost:8080 with its own PostgreSQL and demo data
+run: build
+	./$(BIN) serve --seed-if-empty
+
+## test: formatting, vet, and every test against a real (private, throwaway) PostgreSQL
+test: build fmt-check vet
+	./$(BIN) devdb -- $(GO) test -count=1 -timeout 45m ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+clean:
+	rm -rf bin

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"context"
+)
+
+// GroupView is a group as the public sees it: its upcoming sessions and whether one can still join.
+type GroupView struct {
+	Group
+	Upcoming []Session
+	// SessionsHeld counts sessions that have started; a closed group stops admitting after a set number.
+	SessionsHeld int
+	// SeatsLeft is the number of free adult seats (children separately in ChildSeatsLeft).
+	SeatsLeft      int
+	ChildSeatsLeft int
+	// Closed means the group takes no one new: it is closed, or has passed its closing session.
+	Closed bool
+}
+
+// OfferingView is an offering with its public groups.
+type OfferingView struct {
+	Offering
+	Groups []GroupView
+}
+
+// AudienceSection is one block of the catalogue: the offerings for one audience.
+type AudienceSection struct {
+	Audience  string
+	Offerings []Offering
+}
+
+// Catalogue returns the active offerings grouped by audience, in catalogue order.
+func (a *App) Catalogue(ctx context.Context) ([]AudienceSection, error) {
+	offerings, err := a.Store.ActiveOfferings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var sections []AudienceSection
+	for _, aud := range Audiences {
+		sec := AudienceSection{Audience: aud}
+		for _, o := range offerings {
+			if o.Audience == aud {
+				sec.Offerings = append(sec.Offerings, o)
+			}
+		}
+		if len(sec.Offerings) > 0 {
+			sections = append(sections, sec)
+		}
+	}
+	return sections, nil
+}
+
+// OfferingPage returns an offering with its public groups and their upcoming sessions.
+func (a *App) OfferingPage(ctx context.Context, slug string) (OfferingView, error) {
+	o, err := a.Store.OfferingBySlug(ctx, slug)
+	if err != nil {
+		return OfferingView{}, err
+	}
+	if !o.Active {
+		return OfferingView{}, ErrNotFound
+	}
+	now := a.Now()
+	groups, err := a.Store.PublicGroups(ctx, o.ID)
+	if err != nil {
+		return OfferingView{}, err
+	}
+	sessions, err := a.Store.SessionsOfOffering(ctx, o.ID)
+	if err != nil {
+		return OfferingView{}, err
+	}
+	seats, err := a.Store.SeatsTaken(ctx, o.ID)
+	if err != nil {
+		return OfferingView{}, err
+	}
+	view := OfferingView{Offering: o}
+	for _, g := range groups {
+		gv := GroupView{Group: g}
+		for _, s := range sessions[g.ID] {
+			if s.Status != SessionPlanned {
+				continue
+			}
+			if s.StartsAt.After(now) {
+				gv.Upcoming = append(gv.Upcoming, s)
+			} else {
+				gv.SessionsHeld++
+			}
+		}
+		taken := seats[g.ID]
+		gv.SeatsLeft = max(0, g.Capacity-taken.Adults)
+		gv.ChildSeatsLeft = max(0, g.ChildCapacity-taken.Children)
+		gv.Closed = groupClosed(g, gv.SessionsHeld, len(gv.Upcoming))
+		view.Groups = append(view.Groups, gv)
+	}
+	return view, nil
+}
+
+// groupClosed says whether a group takes no one new: it is not open, it has no sessions ahead (an event that
+// is over), or it has held the session after which it closes.
+func groupClosed(g Group, held, upcoming int) bool {
+	if g.Status != GroupOpen {
+		return true
+	}
+	if held > 0 && upcoming == 0 {
+		return true
+	}
+	return g.ClosedAfterSession != nil && held >= *g.ClosedAfterSession
+}
+
+// SeatCount is the number of seats taken in a group, per track.
+type SeatCount struct {
+	Adults   int `db:"adults"`
+	Children int `db:"children"`
+}

@@ -1,0 +1,141 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the portal's configuration, read once from the environment and validated.
+type Config struct {
+	// DatabaseURL points at PostgreSQL; empty means: start a private server under DataDir.
+	DatabaseURL string
+	// Port is the HTTP port (default 8080).
+	Port int
+	// BaseURL is the public address, used to build links in mail (default http://localhost:PORT).
+	BaseURL string
+	// DataDir holds local data: the private PostgreSQL server and the local secret key (default ./.data).
+	DataDir string
+	// SecretKey signs and encrypts; required unless BaseURL is local.
+	SecretKey string
+	// SMTPURL is smtp://, smtps:// or smtp+insecure://; empty means: the built-in mail catcher.
+	SMTPURL string
+	// MailFrom is the sender of ordinary mail.
+	MailFrom string
+	// MailFromDiscreet is the neutral sender of mail about survivor groups, Rotonde and Blaffen of Schuilen.
+	MailFromDiscreet string
+}
+
+// Secure reports whether the portal is served over HTTPS, so cookies get the Secure flag and HSTS is sent.
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// LocalBase reports whether BaseURL points at this machine (development, tests).
+func (c Config) LocalBase() bool {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+// LoadConfig reads the configuration from getenv (os.Getenv in production) and checks it. Without SECRET_KEY
+// and with a local BASE_URL, a random key is created once in DataDir, so links and encrypted data survive
+// restarts of a development portal.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		DatabaseURL:      getenv("DATABASE_URL"),
+		BaseURL:          strings.TrimRight(getenv("BASE_URL"), "/"),
+		DataDir:          getenv("DATA_DIR"),
+		SecretKey:        getenv("SECRET_KEY"),
+		SMTPURL:          getenv("SMTP_URL"),
+		MailFrom:         getenv("MAIL_FROM"),
+		MailFromDiscreet: getenv("MAIL_FROM_DISCREET"),
+	}
+	var problems []string
+	c.Port = 8080
+	if p := getenv("PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			problems = append(problems, "PORT must be a number from 1 to 65535")
+		}
+		c.Port = n
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = fmt.Sprintf("http://localhost:%d", c.Port)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, "BASE_URL must be an http:// or https:// address")
+	}
+	if c.DataDir == "" {
+		c.DataDir = ".data"
+	}
+	if c.MailFrom == "" {
+		c.MailFrom = "Veilig Huis Rivierenland <noreply@localhost>"
+	}
+	from, err := mail.ParseAddress(c.MailFrom)
+	if err != nil {
+		problems = append(problems, "MAIL_FROM must be an address such as 'Veilig Huis <info@example.org>'")
+	}
+	if c.MailFromDiscreet == "" && from != nil {
+		// The neutral sender keeps the address but drops the organisation's name.
+		c.MailFromDiscreet = (&mail.Address{Name: "Afspraken", Address: from.Address}).String()
+	}
+	if _, err := mail.ParseAddress(c.MailFromDiscreet); err != nil {
+		problems = append(problems, "MAIL_FROM_DISCREET must be an address such as 'Afspraken <afspraken@example.org>'")
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+insecure") || u.Host == "" {
+			problems = append(problems, "SMTP_URL must look like smtp://user:pass@host:587, smtps://user:pass@host:465 or smtp+insecure://host:port")
+		}
+	}
+	switch {
+	case c.SecretKey != "" && len(c.SecretKey) < 32:
+		problems = append(problems, "SECRET_KEY must be at least 32 characters (for example: openssl rand -hex 32)")
+	case c.SecretKey == "" && c.LocalBase():
+		key, err := localSecret(c.DataDir)
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		c.SecretKey = key
+	case c.SecretKey == "":
+		problems = append(problems, "SECRET_KEY is required when BASE_URL is not a local address")
+	}
+	if len(problems) > 0 {
+		return c, errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	return c, nil
+}
+
+// localSecret reads the development key from dataDir, creating it on first use.
+func localSecret(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return "", fmt.Errorf("unable to create DATA_DIR %s: %v", dataDir, err)
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return "", err
+	}
+	key := hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("unable to write local secret key: %v", err)
+	}
+	return key, nil
+}

@@ -1,0 +1,22 @@
+package app_test
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app"
+	"portal/internal/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// newApp returns an App on a fresh database whose clock stands at now.
+func newApp(t *testing.T, now time.Time) *app.App {
+	t.Helper()
+	a := app.New(testenv.DB(t), app.Config{BaseURL: "http://localhost:8080", SecretKey: strings.Repeat("s", 32)},
+		slog.New(slog.DiscardHandler))
+	a.Now = func() time.Time { return now }
+	return a
+}

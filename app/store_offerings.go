@@ -1,0 +1,115 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+const offeringColumns = `id, slug, kind, audience, admission, discreet, retention_days, reminder_offsets,
+	cancel_hours, position, name, summary, description, for_whom, how_to_join, partner, active, created_at`
+
+const groupColumns = `id, offering_id, slug, name, municipality, place_name, address, place_private, capacity,
+	child_capacity, closed_after_session, discreet, status, visibility, offer_hours, description, created_at`
+
+// ActiveOfferings lists the active offerings in catalogue order.
+func (s *Store) ActiveOfferings(ctx context.Context) ([]Offering, error) {
+	var out []Offering
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+offeringColumns+` FROM offerings WHERE active ORDER BY position, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list offerings: %w", err)
+	}
+	return out, nil
+}
+
+// OfferingBySlug returns one offering, or ErrNotFound.
+func (s *Store) OfferingBySlug(ctx context.Context, slug string) (Offering, error) {
+	var o Offering
+	err := s.DB.GetContext(ctx, &o, `SELECT `+offeringColumns+` FROM offerings WHERE slug = $1`, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("store: unable to fetch offering: %w", err)
+	}
+	return o, nil
+}
+
+// OfferingByID returns one offering, or ErrNotFound.
+func (s *Store) OfferingByID(ctx context.Context, id int64) (Offering, error) {
+	var o Offering
+	err := s.DB.GetContext(ctx, &o, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, ErrNotFound
+	}
+	if err != nil {
+		return o, fmt.Errorf("store: unable to fetch offering: %w", err)
+	}
+	return o, nil
+}
+
+// PublicGroups lists the groups of an offering that the public may see (not drafts, not private links).
+func (s *Store) PublicGroups(ctx context.Context, offeringID int64) ([]Group, error) {
+	var out []Group
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups
+		WHERE offering_id = $1 AND visibility = 'public' AND status IN ('open', 'closed')
+		ORDER BY (SELECT min(starts_at) FROM sessions WHERE group_id = groups.id AND starts_at > now()) NULLS LAST, id`,
+		offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list groups: %w", err)
+	}
+	return out, nil
+}
+
+// GroupByID returns one group, or ErrNotFound.
+func (s *Store) GroupByID(ctx context.Context, id int64) (Group, error) {
+	var g Group
+	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("store: unable to fetch group: %w", err)
+	}
+	return g, nil
+}
+
+// SessionsOfOffering returns the sessions of every group of an offering, by group, in time order.
+func (s *Store) SessionsOfOffering(ctx context.Context, offeringID int64) (map[int64][]Session, error) {
+	var rows []Session
+	err := s.DB.SelectContext(ctx, &rows, `SELECT s.id, s.group_id, s.starts_at, s.ends_at, s.status, s.topic,
+			s.place_name, s.address
+		FROM sessions s JOIN groups g ON g.id = s.group_id
+		WHERE g.offering_id = $1 ORDER BY s.starts_at`, offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
+	}
+	out := map[int64][]Session{}
+	for _, r := range rows {
+		out[r.GroupID] = append(out[r.GroupID], r)
+	}
+	return out, nil
+}
+
+// SeatsTaken counts the seats held (admitted or offered) per group of an offering.
+func (s *Store) SeatsTaken(ctx context.Context, offeringID int64) (map[int64]SeatCount, error) {
+	var rows []struct {
+		GroupID int64 `db:"group_id"`
+		SeatCount
+	}
+	err := s.DB.SelectContext(ctx, &rows, `SELECT group_id,
+			count(*) FILTER (WHERE role <> 'child') AS adults,
+			count(*) FILTER (WHERE role = 'child') AS children
+		FROM registrations
+		WHERE offering_id = $1 AND group_id IS NOT NULL AND status IN ('admitted', 'offered') AND NOT over_capacity
+		GROUP BY group_id`, offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count seats: %w", err)
+	}
+	out := map[int64]SeatCount{}
+	for _, r := range rows {
+		out[r.GroupID] = r.SeatCount
+	}
+	return out, nil
+}

@@ -1,0 +1,58 @@
+package handlers
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+)
+
+// handleError is the one place where errors become pages: domain errors and HTTP errors get a Dutch (or
+// English) page with the right status; anything else is logged, without personal data, and answered with 500.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, key := fiber.StatusInternalServerError, "generic"
+	var fe *fiber.Error
+	switch {
+	case errors.Is(err, app.ErrNotFound):
+		status, key = fiber.StatusNotFound, "notfound"
+	case errors.Is(err, app.ErrForbidden):
+		status, key = fiber.StatusForbidden, "forbidden"
+	case errors.As(err, &fe):
+		status = fe.Code
+		switch fe.Code {
+		case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+			key = "notfound"
+		case fiber.StatusRequestEntityTooLarge:
+			key = "toolarge"
+		case fiber.StatusForbidden:
+			key = "forbidden"
+		case fiber.StatusTooManyRequests:
+			key = "ratelimit"
+		default:
+			if fe.Code >= 400 && fe.Code < 500 {
+				key = "badrequest"
+			}
+		}
+	}
+	if status >= 500 {
+		s.Log.Error("request failed", "method", c.Method(), "route", routeOf(c), "err", err.Error())
+	}
+	return s.errorPage(c, status, key)
+}
+
+// errorPage renders the error page for key ("notfound", "csrf", ...) with status.
+func (s *Server) errorPage(c *fiber.Ctx, status int, key string) error {
+	c.Status(status)
+	l := lang(c)
+	p := s.page(c, "error."+key+".title", true, struct{ Message string }{s.Cat.T(l, "error."+key+".text")})
+	if err := s.render(c, "error", p); err != nil {
+		return c.SendString(s.Cat.T(l, "error."+key+".title"))
+	}
+	return nil
+}
+
+// notFound answers every path without a route.
+func (s *Server) notFound(c *fiber.Ctx) error {
+	return s.errorPage(c, fiber.StatusNotFound, "notfound")
+}

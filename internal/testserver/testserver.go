@@ -1,0 +1,80 @@
+// Package testserver runs the whole portal in-process for tests: a fresh database, the real views and
+// handlers, listening on a loopback port.
+package testserver
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"portal/app"
+	"portal/app/locale"
+	"portal/handlers"
+	"portal/internal/testenv"
+	"portal/views"
+)
+
+// Server is a running portal.
+type Server struct {
+	URL string
+	App *app.App
+	DB  *sqlx.DB
+}
+
+// Options adjust the portal under test.
+type Options struct {
+	// DB is the database to use; nil means a fresh one.
+	DB *sqlx.DB
+	// Seed loads the demo offer.
+	Seed bool
+	// QuickExitURL overrides the neutral site of the quick exit.
+	QuickExitURL string
+}
+
+// Start runs a portal until the test ends.
+func Start(t testing.TB, opt Options) *Server {
+	t.Helper()
+	conn := opt.DB
+	if conn == nil {
+		conn = testenv.DB(t)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	cfg := app.Config{BaseURL: base, SecretKey: strings.Repeat("k", 32), MailFrom: "Veilig Huis <noreply@localhost>",
+		MailFromDiscreet: "Afspraken <noreply@localhost>"}
+	log := slog.New(slog.DiscardHandler)
+	a := app.New(conn, cfg, log)
+	if opt.Seed {
+		if err := a.Seed(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderer, err := views.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log, QuickExitURL: opt.QuickExitURL})
+	go web.Listener(ln)
+	t.Cleanup(func() { _ = web.ShutdownWithTimeout(5 * time.Second) })
+	return &Server{URL: base, App: a, DB: conn}
+}
+
+// Client returns an HTTP client with a cookie jar that does not follow redirects.
+func Client() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 20 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}

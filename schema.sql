@@ -1,0 +1,450 @@
+-- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
+-- schema-version: 1
+--
+-- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
+-- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
+-- EXISTS) under a comment naming the new version, and raise the schema-version line above. A database whose
+-- recorded version is lower gets the whole file again; everything already there is left alone.
+--
+-- Codes stored in the database are English; the pages show them in Dutch (or English).
+
+CREATE TABLE IF NOT EXISTS schema_version (
+    version    int PRIMARY KEY,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Staff: admins, coordinators and facilitators. Participants never have accounts.
+CREATE TABLE IF NOT EXISTS staff_users (
+    id                  bigserial PRIMARY KEY,
+    email               text NOT NULL CHECK (email <> '' AND length(email) <= 254),
+    name                text NOT NULL DEFAULT '' CHECK (length(name) <= 200),
+    role                text NOT NULL CHECK (role IN ('admin', 'coordinator', 'facilitator')),
+    password_hash       text NOT NULL DEFAULT '',
+    totp_secret_enc     bytea,
+    totp_enabled        boolean NOT NULL DEFAULT false,
+    totp_last_step      bigint NOT NULL DEFAULT 0,
+    active              boolean NOT NULL DEFAULT true,
+    language            text NOT NULL DEFAULT 'nl' CHECK (language IN ('nl', 'en')),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    password_changed_at timestamptz
+);
+CREATE UNIQUE INDEX IF NOT EXISTS staff_users_email_key ON staff_users (lower(email));
+
+-- Signed-in staff sessions; the cookie holds a random id, the table only its hash.
+CREATE TABLE IF NOT EXISTS staff_sessions (
+    id_hash      bytea PRIMARY KEY,
+    staff_id     bigint NOT NULL REFERENCES staff_users ON DELETE CASCADE,
+    mfa_done     boolean NOT NULL DEFAULT false,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    last_seen_at timestamptz NOT NULL DEFAULT now(),
+    expires_at   timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS staff_sessions_staff ON staff_sessions (staff_id);
+
+-- One-time tokens for staff (password reset), stored hashed.
+CREATE TABLE IF NOT EXISTS staff_tokens (
+    token_hash bytea PRIMARY KEY,
+    staff_id   bigint NOT NULL REFERENCES staff_users ON DELETE CASCADE,
+    purpose    text NOT NULL CHECK (purpose IN ('password_reset')),
+    expires_at timestamptz NOT NULL,
+    used_at    timestamptz
+);
+
+-- What the organisation offers. Texts are jsonb maps from language to text: {"nl": "...", "en": "..."}.
+CREATE TABLE IF NOT EXISTS offerings (
+    id               bigserial PRIMARY KEY,
+    slug             text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9-]+$'),
+    kind             text NOT NULL CHECK (kind IN ('intervision', 'waakvlam', 'peer_group', 'rotonde', 'family', 'event')),
+    audience         text NOT NULL CHECK (audience IN ('professionals', 'survivors', 'harm', 'families', 'public')),
+    admission        text NOT NULL CHECK (admission IN ('open', 'intake', 'organisation', 'invitation')),
+    discreet         boolean NOT NULL DEFAULT false,
+    retention_days   int NOT NULL CHECK (retention_days BETWEEN 1 AND 3650),
+    reminder_offsets int[] NOT NULL DEFAULT '{10080,1440}',
+    cancel_hours     int NOT NULL DEFAULT 24 CHECK (cancel_hours >= 0),
+    position         int NOT NULL DEFAULT 0,
+    name             jsonb NOT NULL,
+    summary          jsonb NOT NULL DEFAULT '{}',
+    description      jsonb NOT NULL DEFAULT '{}',
+    for_whom         jsonb NOT NULL DEFAULT '{}',
+    how_to_join      jsonb NOT NULL DEFAULT '{}',
+    partner          text NOT NULL DEFAULT '',
+    active           boolean NOT NULL DEFAULT true,
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+
+-- A group, cohort or single event of an offering. Adults and children (Blaffen of Schuilen) each have their own
+-- capacity. A closed group admits nobody once session closed_after_session has started.
+CREATE TABLE IF NOT EXISTS groups (
+    id                   bigserial PRIMARY KEY,
+    offering_id          bigint NOT NULL REFERENCES offerings,
+    slug                 text NOT NULL UNIQUE CHECK (slug ~ '^[a-z0-9-]+$'),
+    name                 jsonb NOT NULL,
+    municipality         text NOT NULL DEFAULT '',
+    place_name           text NOT NULL DEFAULT '',
+    address              text NOT NULL DEFAULT '',
+    place_private        boolean NOT NULL DEFAULT false,
+    capacity             int NOT NULL CHECK (capacity >= 0),
+    child_capacity       int NOT NULL DEFAULT 0 CHECK (child_capacity >= 0),
+    closed_after_session int CHECK (closed_after_session > 0),
+    discreet             boolean,
+    status               text NOT NULL DEFAULT 'open' CHECK (status IN ('draft', 'open', 'closed', 'cancelled')),
+    visibility           text NOT NULL DEFAULT 'public' CHECK (visibility IN ('public', 'private')),
+    signup_token_hash    bytea UNIQUE,
+    offer_hours          int NOT NULL DEFAULT 48 CHECK (offer_hours > 0),
+    description          jsonb NOT NULL DEFAULT '{}',
+    created_at           timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS groups_offering ON groups (offering_id);
+
+CREATE TABLE IF NOT EXISTS group_facilitators (
+    group_id bigint NOT NULL REFERENCES groups ON DELETE CASCADE,
+    staff_id bigint NOT NULL REFERENCES staff_users ON DELETE CASCADE,
+    PRIMARY KEY (group_id, staff_id)
+);
+CREATE INDEX IF NOT EXISTS group_facilitators_staff ON group_facilitators (staff_id);
+
+CREATE TABLE IF NOT EXISTS sessions (
+    id                   bigserial PRIMARY KEY,
+    group_id             bigint NOT NULL REFERENCES groups ON DELETE CASCADE,
+    starts_at            timestamptz NOT NULL,
+    ends_at              timestamptz NOT NULL,
+    status               text NOT NULL DEFAULT 'planned' CHECK (status IN ('planned', 'cancelled')),
+    topic                jsonb NOT NULL DEFAULT '{}',
+    place_name           text NOT NULL DEFAULT '',
+    address              text NOT NULL DEFAULT '',
+    attendance_mailed_at timestamptz,
+    created_at           timestamptz NOT NULL DEFAULT now(),
+    updated_at           timestamptz NOT NULL DEFAULT now(),
+    CHECK (ends_at > starts_at)
+);
+CREATE INDEX IF NOT EXISTS sessions_group_start ON sessions (group_id, starts_at);
+CREATE INDEX IF NOT EXISTS sessions_start ON sessions (starts_at);
+
+CREATE TABLE IF NOT EXISTS households (
+    id         bigserial PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- People: the minimum. Contact details and free text are encrypted by the application (AES-GCM, *_enc);
+-- email_hash is a keyed hash that lets "send me my link again" find a person without storing the address in clear.
+CREATE TABLE IF NOT EXISTS people (
+    id            bigserial PRIMARY KEY,
+    kind          text NOT NULL CHECK (kind IN ('professional', 'participant', 'child')),
+    household_id  bigint REFERENCES households ON DELETE SET NULL,
+    display_name  text NOT NULL DEFAULT '' CHECK (length(display_name) <= 200),
+    email_enc     bytea,
+    email_hash    bytea,
+    phone_enc     bytea,
+    organisation  text NOT NULL DEFAULT '' CHECK (length(organisation) <= 200),
+    sector        text CHECK (sector IN ('police', 'parket', 'ocmw', 'caw', 'youth_care', 'ggz', 'gp', 'clb',
+                                         'kind_en_gezin', 'ckg', 'asylum', 'education', 'other')),
+    municipality  text NOT NULL DEFAULT '' CHECK (length(municipality) <= 100),
+    age           int CHECK (age BETWEEN 0 AND 120),
+    contact_email boolean NOT NULL DEFAULT false,
+    contact_phone boolean NOT NULL DEFAULT false,
+    contact_sms   boolean NOT NULL DEFAULT false,
+    voicemail_ok  boolean NOT NULL DEFAULT false,
+    safe_times_enc bytea,
+    ics_opt_in    boolean NOT NULL DEFAULT false,
+    language      text NOT NULL DEFAULT 'nl' CHECK (language IN ('nl', 'en')),
+    created_at    timestamptz NOT NULL DEFAULT now(),
+    anonymised_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS people_email_hash ON people (email_hash) WHERE email_hash IS NOT NULL;
+CREATE INDEX IF NOT EXISTS people_household ON people (household_id) WHERE household_id IS NOT NULL;
+
+-- Waakvlam: an organisation asks for the training for its staff.
+CREATE TABLE IF NOT EXISTS waakvlam_requests (
+    id                  bigserial PRIMARY KEY,
+    reference           text NOT NULL UNIQUE,
+    organisation        text NOT NULL CHECK (organisation <> '' AND length(organisation) <= 200),
+    service_type        text NOT NULL DEFAULT '' CHECK (length(service_type) <= 100),
+    municipality        text NOT NULL DEFAULT '',
+    contact_name        text NOT NULL DEFAULT '' CHECK (length(contact_name) <= 200),
+    contact_email_enc   bytea,
+    contact_email_hash  bytea,
+    contact_phone_enc   bytea,
+    expected_staff      int CHECK (expected_staff BETWEEN 1 AND 1000),
+    preferred_periods   text NOT NULL DEFAULT '' CHECK (length(preferred_periods) <= 2000),
+    place               text NOT NULL DEFAULT '' CHECK (length(place) <= 500),
+    topics              text NOT NULL DEFAULT '' CHECK (length(topics) <= 4000),
+    combine_intervision boolean NOT NULL DEFAULT false,
+    status              text NOT NULL DEFAULT 'requested' CHECK (status IN ('requested', 'planned', 'given', 'cancelled')),
+    token_hash          bytea UNIQUE,
+    group_id            bigint REFERENCES groups ON DELETE SET NULL,
+    submission_key      text UNIQUE,
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    updated_at          timestamptz NOT NULL DEFAULT now()
+);
+
+-- A person's place (or request for a place) in a group. For intake offerings the group may stay empty until staff
+-- place the person. Seats are taken by 'admitted' and 'offered' (a pending waiting-list offer).
+CREATE TABLE IF NOT EXISTS registrations (
+    id               bigserial PRIMARY KEY,
+    person_id        bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    offering_id      bigint NOT NULL REFERENCES offerings,
+    group_id         bigint REFERENCES groups,
+    household_id     bigint REFERENCES households ON DELETE SET NULL,
+    role             text NOT NULL DEFAULT 'participant' CHECK (role IN ('participant', 'parent', 'child')),
+    status           text NOT NULL CHECK (status IN ('requested', 'intake_planned', 'admitted', 'waitlisted',
+                                                     'offered', 'declined', 'withdrawn', 'completed')),
+    referrer         text CHECK (referrer IN ('self', 'police', 'parket', 'caw', 'ocmw', 'gp', 'partner', 'other')),
+    referrer_detail  text NOT NULL DEFAULT '' CHECK (length(referrer_detail) <= 200),
+    message_enc      bytea,
+    intake_at        timestamptz,
+    intake_note_enc  bytea,
+    decline_reason   text NOT NULL DEFAULT '' CHECK (length(decline_reason) <= 500),
+    waitlisted_at    timestamptz,
+    offer_expires_at timestamptz,
+    over_capacity    boolean NOT NULL DEFAULT false,
+    walk_in          boolean NOT NULL DEFAULT false,
+    registered_by    bigint REFERENCES staff_users ON DELETE SET NULL,
+    token_hash       bytea UNIQUE,
+    token_expires_at timestamptz,
+    submission_key   text,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    CHECK (status NOT IN ('admitted', 'offered') OR group_id IS NOT NULL),
+    CHECK (status <> 'offered' OR offer_expires_at IS NOT NULL)
+);
+-- One active registration per person per group.
+CREATE UNIQUE INDEX IF NOT EXISTS registrations_one_active ON registrations (person_id, group_id)
+    WHERE status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered');
+-- A resubmitted form (double click, back button) finds the registration it already made.
+CREATE UNIQUE INDEX IF NOT EXISTS registrations_submission ON registrations (submission_key, person_id)
+    WHERE submission_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS registrations_group_status ON registrations (group_id, status);
+CREATE INDEX IF NOT EXISTS registrations_offering_status ON registrations (offering_id, status);
+CREATE INDEX IF NOT EXISTS registrations_person ON registrations (person_id);
+CREATE INDEX IF NOT EXISTS registrations_household ON registrations (household_id) WHERE household_id IS NOT NULL;
+
+-- The registration state machine, as data: a change of status must be listed here.
+CREATE TABLE IF NOT EXISTS registration_transitions (
+    from_status text NOT NULL,
+    to_status   text NOT NULL,
+    PRIMARY KEY (from_status, to_status)
+);
+INSERT INTO registration_transitions (from_status, to_status) VALUES
+    ('requested', 'intake_planned'), ('requested', 'admitted'), ('requested', 'declined'),
+    ('requested', 'waitlisted'), ('requested', 'withdrawn'),
+    ('intake_planned', 'intake_planned'), ('intake_planned', 'admitted'), ('intake_planned', 'declined'),
+    ('intake_planned', 'waitlisted'), ('intake_planned', 'withdrawn'),
+    ('waitlisted', 'offered'), ('waitlisted', 'admitted'), ('waitlisted', 'declined'), ('waitlisted', 'withdrawn'),
+    ('offered', 'admitted'), ('offered', 'waitlisted'), ('offered', 'withdrawn'),
+    ('admitted', 'withdrawn'), ('admitted', 'completed')
+ON CONFLICT DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS registration_events (
+    id              bigserial PRIMARY KEY,
+    registration_id bigint NOT NULL REFERENCES registrations ON DELETE CASCADE,
+    from_status     text,
+    to_status       text NOT NULL,
+    staff_id        bigint REFERENCES staff_users ON DELETE SET NULL,
+    at              timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS registration_events_reg ON registration_events (registration_id);
+
+-- Staff mark two people who must never be placed in the same group (victim and the person who harmed them,
+-- members of one household). Stored once per pair, smallest id first.
+CREATE TABLE IF NOT EXISTS separations (
+    person_a   bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    person_b   bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    created_by bigint REFERENCES staff_users ON DELETE SET NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (person_a, person_b),
+    CHECK (person_a < person_b)
+);
+CREATE INDEX IF NOT EXISTS separations_b ON separations (person_b);
+
+-- The database itself guards the three invariants that concurrency could otherwise break: allowed status
+-- changes, capacity (per track: adults and children) and separation. The application checks the same things
+-- first to give a friendly answer; these are the backstop. SQLSTATEs: VH001 full, VH002 separated,
+-- VH003 transition not allowed.
+CREATE OR REPLACE FUNCTION registrations_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    seats    int;
+    taken    int;
+    is_child boolean := NEW.role = 'child';
+BEGIN
+    IF TG_OP = 'UPDATE' AND NEW.status IS DISTINCT FROM OLD.status THEN
+        IF NOT EXISTS (SELECT 1 FROM registration_transitions
+                       WHERE from_status = OLD.status AND to_status = NEW.status) THEN
+            RAISE EXCEPTION 'registration % may not go from % to %', NEW.id, OLD.status, NEW.status
+                USING ERRCODE = 'VH003';
+        END IF;
+    END IF;
+    -- Only a seat (admitted, or a pending offer) is guarded: a request must never reveal who is in a group.
+    IF NEW.group_id IS NULL OR NEW.status NOT IN ('admitted', 'offered') THEN
+        RETURN NEW;
+    END IF;
+    -- Lock the group row: concurrent admissions to one group queue here, and each then counts what the
+    -- ones before it committed (every statement in READ COMMITTED takes a fresh snapshot).
+    SELECT CASE WHEN is_child THEN child_capacity ELSE capacity END INTO seats
+    FROM groups WHERE id = NEW.group_id FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM separations s
+               JOIN registrations r
+                 ON r.person_id = CASE WHEN s.person_a = NEW.person_id THEN s.person_b ELSE s.person_a END
+               WHERE (s.person_a = NEW.person_id OR s.person_b = NEW.person_id)
+                 AND r.group_id = NEW.group_id AND r.id <> NEW.id AND r.status IN ('admitted', 'offered')) THEN
+        RAISE EXCEPTION 'registration % is separated from a member of group %', NEW.id, NEW.group_id
+            USING ERRCODE = 'VH002';
+    END IF;
+    IF NEW.over_capacity THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.status IN ('admitted', 'offered') AND OLD.group_id = NEW.group_id
+       AND OLD.role = NEW.role AND NOT OLD.over_capacity THEN
+        RETURN NEW; -- already holds a seat here
+    END IF;
+    SELECT count(*) INTO taken FROM registrations
+    WHERE group_id = NEW.group_id AND status IN ('admitted', 'offered') AND NOT over_capacity
+      AND (role = 'child') = is_child AND id <> NEW.id;
+    IF taken >= seats THEN
+        RAISE EXCEPTION 'group % is full', NEW.group_id USING ERRCODE = 'VH001';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS registrations_guard ON registrations;
+CREATE TRIGGER registrations_guard BEFORE INSERT OR UPDATE OF status, group_id, role, over_capacity
+    ON registrations FOR EACH ROW EXECUTE FUNCTION registrations_guard();
+
+-- Attendance: one mark per person per session.
+CREATE TABLE IF NOT EXISTS attendance (
+    session_id      bigint NOT NULL REFERENCES sessions ON DELETE CASCADE,
+    person_id       bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    registration_id bigint REFERENCES registrations ON DELETE SET NULL,
+    status          text NOT NULL CHECK (status IN ('present', 'absent', 'excused', 'late')),
+    by_self         boolean NOT NULL DEFAULT false,
+    recorded_by     bigint REFERENCES staff_users ON DELETE SET NULL,
+    recorded_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_id, person_id)
+);
+CREATE INDEX IF NOT EXISTS attendance_person ON attendance (person_id);
+CREATE INDEX IF NOT EXISTS attendance_registration ON attendance (registration_id);
+
+-- Consent as given: which text, which version, when, and through whom.
+CREATE TABLE IF NOT EXISTS consents (
+    id              bigserial PRIMARY KEY,
+    person_id       bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    registration_id bigint REFERENCES registrations ON DELETE SET NULL,
+    text_version    text NOT NULL,
+    text            text NOT NULL,
+    via             text NOT NULL CHECK (via IN ('form', 'staff')),
+    staff_id        bigint REFERENCES staff_users ON DELETE SET NULL,
+    given_at        timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS consents_person ON consents (person_id);
+
+-- Onward referrals staff record, e.g. to an individual trajectory at the CAW.
+CREATE TABLE IF NOT EXISTS onward_referrals (
+    id              bigserial PRIMARY KEY,
+    person_id       bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    registration_id bigint REFERENCES registrations ON DELETE SET NULL,
+    destination     text NOT NULL CHECK (destination IN ('caw_individual', 'ggz', 'justice_welfare', 'youth_care', 'other')),
+    note_enc        bytea,
+    referred_on     date NOT NULL DEFAULT current_date,
+    staff_id        bigint REFERENCES staff_users ON DELETE SET NULL,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS onward_referrals_person ON onward_referrals (person_id);
+
+-- Outgoing mail, written in the same transaction as the change that causes it. Reminders carry an offset from
+-- their session's start, so they move with the session. Recipients are resolved when the mail is sent, so the
+-- person's current contact wishes apply.
+CREATE TABLE IF NOT EXISTS outbox (
+    id                  bigserial PRIMARY KEY,
+    dedupe_key          text NOT NULL UNIQUE,
+    kind                text NOT NULL,
+    status              text NOT NULL DEFAULT 'queued'
+                        CHECK (status IN ('queued', 'sending', 'sent', 'retrying', 'failed', 'cancelled')),
+    due_at              timestamptz NOT NULL DEFAULT now(),
+    offset_minutes      int,
+    person_id           bigint REFERENCES people ON DELETE CASCADE,
+    staff_id            bigint REFERENCES staff_users ON DELETE CASCADE,
+    registration_id     bigint REFERENCES registrations ON DELETE CASCADE,
+    session_id          bigint REFERENCES sessions ON DELETE CASCADE,
+    waakvlam_request_id bigint REFERENCES waakvlam_requests ON DELETE CASCADE,
+    params              jsonb NOT NULL DEFAULT '{}',
+    secret_enc          bytea,
+    attempts            int NOT NULL DEFAULT 0,
+    max_attempts        int NOT NULL DEFAULT 8,
+    claimed_at          timestamptz,
+    claimed_by          text,
+    sent_at             timestamptz,
+    subject             text NOT NULL DEFAULT '',
+    message_id          text NOT NULL DEFAULT '',
+    last_error          text NOT NULL DEFAULT '',
+    created_at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (due_at) WHERE status IN ('queued', 'retrying');
+CREATE INDEX IF NOT EXISTS outbox_sending ON outbox (claimed_at) WHERE status = 'sending';
+CREATE INDEX IF NOT EXISTS outbox_session ON outbox (session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS outbox_registration ON outbox (registration_id) WHERE registration_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS outbox_created ON outbox (created_at);
+
+CREATE TABLE IF NOT EXISTS outbox_attempts (
+    id         bigserial PRIMARY KEY,
+    outbox_id  bigint NOT NULL REFERENCES outbox ON DELETE CASCADE,
+    worker     text NOT NULL DEFAULT '',
+    ok         boolean NOT NULL,
+    error      text NOT NULL DEFAULT '',
+    at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS outbox_attempts_outbox ON outbox_attempts (outbox_id);
+
+-- Mail received by the built-in catcher when no SMTP_URL is set (development and tests).
+CREATE TABLE IF NOT EXISTS caught_mail (
+    id          bigserial PRIMARY KEY,
+    mail_from   text NOT NULL,
+    rcpt        text[] NOT NULL,
+    subject     text NOT NULL DEFAULT '',
+    raw         bytea NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Who saw or changed what. person_id has no foreign key: the trail outlives an erased person.
+CREATE TABLE IF NOT EXISTS audit_log (
+    id              bigserial PRIMARY KEY,
+    at              timestamptz NOT NULL DEFAULT now(),
+    staff_id        bigint REFERENCES staff_users ON DELETE SET NULL,
+    actor           text NOT NULL DEFAULT 'staff' CHECK (actor IN ('staff', 'participant', 'system')),
+    action          text NOT NULL,
+    person_id       bigint,
+    registration_id bigint,
+    group_id        bigint,
+    detail          jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
+CREATE INDEX IF NOT EXISTS audit_log_person ON audit_log (person_id) WHERE person_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_log_staff ON audit_log (staff_id, at);
+
+-- Fixed-window counters for rate limits on public forms and login, shared by every portal process.
+CREATE TABLE IF NOT EXISTS rate_limits (
+    key         text PRIMARY KEY,
+    hits        int NOT NULL,
+    window_ends timestamptz NOT NULL
+);
+
+-- Daily jobs claim their day here, so that of several processes exactly one runs each job.
+CREATE TABLE IF NOT EXISTS job_runs (
+    job        text NOT NULL,
+    day        date NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    done_at    timestamptz,
+    PRIMARY KEY (job, day)
+);
+
+-- Yearly figures frozen when a year is closed; they survive the purge of personal data.
+CREATE TABLE IF NOT EXISTS years_closed (
+    year      int PRIMARY KEY,
+    closed_at timestamptz NOT NULL DEFAULT now(),
+    closed_by bigint REFERENCES staff_users ON DELETE SET NULL
+);
+CREATE TABLE IF NOT EXISTS figures_frozen (
+    year      int NOT NULL REFERENCES years_closed ON DELETE CASCADE,
+    metric    text NOT NULL,
+    scope     text NOT NULL DEFAULT '',
+    dimension text NOT NULL DEFAULT '',
+    value     bigint NOT NULL,
+    PRIMARY KEY (year, metric, scope, dimension)
+);

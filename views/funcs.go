@@ -1,0 +1,36 @@
+package views
+
+import (
+	"html/template"
+	"time"
+
+	"portal/app"
+	"portal/app/locale"
+)
+
+// funcs are the template functions for one language.
+func funcs(cat *locale.Catalogue, lang string, assets map[string]string) template.FuncMap {
+	return template.FuncMap{
+		// t translates a message id; extra arguments are name/value pairs for the message.
+		"t": func(id string, args ...any) string { return cat.T(lang, id, args...) },
+		// tx picks the current language from a multilingual database text.
+		"tx":        func(t app.Text) string { return t.In(lang) },
+		"date":      func(t time.Time) string { return locale.Date(lang, t) },
+		"shortdate": func(t time.Time) string { return locale.ShortDate(lang, t) },
+		"time":      func(t time.Time) string { return locale.Time(lang, t) },
+		"timerange": func(a, b time.Time) string { return locale.TimeRange(lang, a, b) },
+		"datetime":  func(t time.Time) string { return locale.DateTime(lang, t) },
+		"num":       func(n int) string { return locale.Number(lang, int64(n)) },
+		"pct":       func(r float64) string { return locale.Percent(lang, r) },
+		"asset":     func(name string) string { return assets[name] },
+		"lang":      func() string { return lang },
+		// dict builds a map for passing several values to a partial.
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
+		},
+	}
+}
