@@ -303,7 +303,7 @@ func seedData(now time.Time) []seedOffering {
 					plan:          schedule{start: nextDate(now, time.June, 14), weekday: nextDate(now, time.June, 14).Weekday(), weeks: 1, count: 1, hour: 19, minute: 0, minutes: 150}},
 				{slug: "orange-the-world", nl: "Infoavond ‘Orange the World’", en: "Information evening ‘Orange the World’",
 					municipality: "Mechelen", placeName: "Stadhuis Mechelen, Schepenzaal", address: "Grote Markt 21, 2800 Mechelen",
-					capacity: 120,
+					capacity:      120,
 					descriptionNL: "Naar aanleiding van de Internationale Dag tegen Geweld op Vrouwen: over de kracht van hoop en de rol van omstaanders bij kindermishandeling. Met Stad Mechelen en Soroptimisten Mechelen.",
 					descEN:        "For the International Day for the Elimination of Violence against Women: on the power of hope and the role of bystanders in child abuse. With the City of Mechelen and Soroptimists Mechelen.",
 					plan:          schedule{start: nextDate(now, time.November, 25), weekday: nextDate(now, time.November, 25).Weekday(), weeks: 1, count: 1, hour: 19, minute: 30, minutes: 120}},
