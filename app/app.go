@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -15,17 +16,22 @@ import (
 type App struct {
 	Store  *Store
 	Config Config
+	Keys   *Keys
 	Log    *slog.Logger
 	// Now is the clock; tests replace it to travel in time.
 	Now func() time.Time
 }
 
 // New wires an App to its database.
-func New(conn *sqlx.DB, cfg Config, log *slog.Logger) *App {
+func New(conn *sqlx.DB, cfg Config, log *slog.Logger) (*App, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &App{Store: &Store{DB: conn}, Config: cfg, Log: log, Now: time.Now}
+	keys, err := NewKeys(cfg.SecretKey, cfg.PreviousSecretKeys...)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return &App{Store: &Store{DB: conn}, Config: cfg, Keys: keys, Log: log, Now: time.Now}, nil
 }
 
 // Ready reports whether PostgreSQL answers within a second.

@@ -26,6 +26,8 @@ type Config struct {
 	DataDir string
 	// SecretKey signs and encrypts; required unless BaseURL is local.
 	SecretKey string
+	// PreviousSecretKeys still decrypt and verify during a key rotation (SECRET_KEY_PREVIOUS, comma-separated).
+	PreviousSecretKeys []string
 	// SMTPURL is smtp://, smtps:// or smtp+insecure://; empty means: the built-in mail catcher.
 	SMTPURL string
 	// MailFrom is the sender of ordinary mail.
@@ -56,13 +58,14 @@ func (c Config) LocalBase() bool {
 // restarts of a development portal.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
-		DatabaseURL:      getenv("DATABASE_URL"),
-		BaseURL:          strings.TrimRight(getenv("BASE_URL"), "/"),
-		DataDir:          getenv("DATA_DIR"),
-		SecretKey:        getenv("SECRET_KEY"),
-		SMTPURL:          getenv("SMTP_URL"),
-		MailFrom:         getenv("MAIL_FROM"),
-		MailFromDiscreet: getenv("MAIL_FROM_DISCREET"),
+		DatabaseURL:        getenv("DATABASE_URL"),
+		BaseURL:            strings.TrimRight(getenv("BASE_URL"), "/"),
+		DataDir:            getenv("DATA_DIR"),
+		SecretKey:          getenv("SECRET_KEY"),
+		PreviousSecretKeys: splitList(getenv("SECRET_KEY_PREVIOUS")),
+		SMTPURL:            getenv("SMTP_URL"),
+		MailFrom:           getenv("MAIL_FROM"),
+		MailFromDiscreet:   getenv("MAIL_FROM_DISCREET"),
 	}
 	var problems []string
 	c.Port = 8080
@@ -114,6 +117,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case c.SecretKey == "":
 		problems = append(problems, "SECRET_KEY is required when BASE_URL is not a local address")
 	}
+	for _, p := range c.PreviousSecretKeys {
+		if len(p) < 32 {
+			problems = append(problems, "every key in SECRET_KEY_PREVIOUS must be at least 32 characters")
+			break
+		}
+	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration: " + strings.Join(problems, "; "))
 	}
@@ -138,4 +147,14 @@ func localSecret(dataDir string) (string, error) {
 		return "", fmt.Errorf("unable to write local secret key: %v", err)
 	}
 	return key, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -15,8 +15,11 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // newApp returns an App on a fresh database whose clock stands at now.
 func newApp(t *testing.T, now time.Time) *app.App {
 	t.Helper()
-	a := app.New(testenv.DB(t), app.Config{BaseURL: "http://localhost:8080", SecretKey: strings.Repeat("s", 32)},
+	a, err := app.New(testenv.DB(t), app.Config{BaseURL: "http://localhost:8080", SecretKey: strings.Repeat("s", 32)},
 		slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
 	a.Now = func() time.Time { return now }
 	return a
 }

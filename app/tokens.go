@@ -76,3 +76,16 @@ func (ks keySet) mac(purpose string, payload []byte) []byte {
 	m.Write(payload)
 	return m.Sum(nil)[:16]
 }
+
+// CSRFToken is the form token that belongs to a browser's CSRF cookie value.
+func (k *Keys) CSRFToken(cookie string) string {
+	return base64.RawURLEncoding.EncodeToString(k.current.mac("csrf", []byte(cookie)))
+}
+
+// CheckCSRF reports whether token belongs to cookie, in constant time.
+func (k *Keys) CheckCSRF(cookie, token string) bool {
+	if cookie == "" || token == "" {
+		return false
+	}
+	return hmac.Equal([]byte(k.CSRFToken(cookie)), []byte(token))
+}

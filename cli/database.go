@@ -53,5 +53,9 @@ func withDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.
 		return err
 	}
 	defer closeDB()
-	return fn(app.New(conn, cfg, log))
+	a, err := app.New(conn, cfg, log)
+	if err != nil {
+		return err
+	}
+	return fn(a)
 }

@@ -41,7 +41,10 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 		return err
 	}
 	defer closeDB()
-	a := app.New(conn, cfg, log)
+	a, err := app.New(conn, cfg, log)
+	if err != nil {
+		return err
+	}
 	if seedIfEmpty {
 		if seeded, err := a.SeedIfEmpty(ctx); err != nil {
 			return err

@@ -16,6 +16,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/static/*", s.static)
 
 	f.Use(s.language)
+	f.Use(s.csrf)
 	f.Get("/", s.home)
 	f.Get("/taal/:lang", s.switchLanguage)
 	f.Get("/veilig-surfen", s.safeBrowsing)

@@ -18,8 +18,20 @@ type Page struct {
 	Staff any
 	// Errors maps form fields to translated messages, for forms shown again.
 	Errors map[string]string
-	// Form holds the values of a form shown again.
+	// ErrorList holds the same messages in the form's order, for the summary at the top.
+	ErrorList []FieldError
+	// Form holds the values of a form shown again. A checked box of a group is stored as "name=value".
 	Form map[string]string
 	// D is the page's own data.
 	D any
+}
+
+// FieldError is one form field's message.
+type FieldError struct {
+	Field, Message string
+}
+
+// Option is one choice of a select, a radio group or a checkbox group.
+type Option struct {
+	Value, Label string
 }

@@ -52,7 +52,10 @@ func Start(t testing.TB, opt Options) *Server {
 	cfg := app.Config{BaseURL: base, SecretKey: strings.Repeat("k", 32), MailFrom: "Veilig Huis <noreply@localhost>",
 		MailFromDiscreet: "Afspraken <noreply@localhost>"}
 	log := slog.New(slog.DiscardHandler)
-	a := app.New(conn, cfg, log)
+	a, err := app.New(conn, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if opt.Seed {
 		if err := a.Seed(t.Context()); err != nil {
 			t.Fatal(err)
