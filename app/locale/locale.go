@@ -5,6 +5,7 @@ package locale
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -13,6 +14,8 @@ import (
 	"golang.org/x/text/language"
 )
 
+// The catalogues: one file per area and language, named AREA.LANG.toml (public.nl.toml, staff.en.toml, ...).
+//
 //go:embed *.toml
 var catalogues embed.FS
 
@@ -46,18 +49,35 @@ func Load() (*Catalogue, error) {
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalogue{localizers: map[string]*i18n.Localizer{}, plain: map[string]map[string]string{}, ids: map[string][]string{}}
 	for _, lang := range Languages {
-		file, err := bundle.LoadMessageFileFS(catalogues, lang+".toml")
-		if err != nil {
-			return nil, fmt.Errorf("locale: unable to load %s: %w", lang, err)
-		}
 		c.localizers[lang] = i18n.NewLocalizer(bundle, lang)
 		c.plain[lang] = map[string]string{}
+	}
+	names, err := fs.Glob(catalogues, "*.toml")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{} // lang/id → file, to catch a message defined in two files
+	for _, name := range names {
+		file, err := bundle.LoadMessageFileFS(catalogues, name)
+		if err != nil {
+			return nil, fmt.Errorf("locale: unable to load %s: %w", name, err)
+		}
+		lang := file.Tag.String()
+		if !Supported(lang) {
+			return nil, fmt.Errorf("locale: %s is in an unsupported language %q", name, lang)
+		}
 		for _, m := range file.Messages {
+			if other, dup := seen[lang+"/"+m.ID]; dup {
+				return nil, fmt.Errorf("locale: %s defines %q again (also in %s)", name, m.ID, other)
+			}
+			seen[lang+"/"+m.ID] = name
 			c.ids[lang] = append(c.ids[lang], m.ID)
 			if !strings.Contains(m.Other, "{{") {
 				c.plain[lang][m.ID] = m.Other
 			}
 		}
+	}
+	for _, lang := range Languages {
 		sort.Strings(c.ids[lang])
 	}
 	for _, lang := range Languages[1:] {
