@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 1
+-- schema-version: 2
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -448,3 +448,22 @@ CREATE TABLE IF NOT EXISTS figures_frozen (
     value     bigint NOT NULL,
     PRIMARY KEY (year, metric, scope, dimension)
 );
+
+-- version 2: idempotent form submissions
+-- A form carries a random submission key; the first submission stores its result here, and a resubmission
+-- (double click, reload, back button) gets the same result instead of a second registration.
+CREATE TABLE IF NOT EXISTS form_submissions (
+    key        text PRIMARY KEY CHECK (length(key) BETWEEN 16 AND 64),
+    kind       text NOT NULL,
+    result     jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS form_submissions_created ON form_submissions (created_at);
+DROP INDEX IF EXISTS registrations_submission;
+-- The consent of an organisation's contact person belongs to its Waakvlam request, not to a participant.
+ALTER TABLE consents ADD COLUMN IF NOT EXISTS waakvlam_request_id bigint REFERENCES waakvlam_requests ON DELETE CASCADE;
+ALTER TABLE consents ALTER COLUMN person_id DROP NOT NULL;
+DO $$ BEGIN
+    ALTER TABLE consents ADD CONSTRAINT consents_subject CHECK (person_id IS NOT NULL OR waakvlam_request_id IS NOT NULL);
+EXCEPTION WHEN duplicate_object THEN NULL;
+END $$;

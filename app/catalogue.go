@@ -111,3 +111,23 @@ type SeatCount struct {
 	Adults   int `db:"adults"`
 	Children int `db:"children"`
 }
+
+// SignupGroup returns a public group open to signup, with its offering and what is left of it, or ErrNotFound.
+func (a *App) SignupGroup(ctx context.Context, offeringSlug, groupSlug string) (OfferingView, GroupView, error) {
+	view, err := a.OfferingPage(ctx, offeringSlug)
+	if err != nil {
+		return view, GroupView{}, err
+	}
+	if view.Admission != AdmissionOpen {
+		return view, GroupView{}, ErrNotFound
+	}
+	for _, g := range view.Groups {
+		if g.Slug == groupSlug {
+			if g.Closed {
+				return view, g, ErrClosed
+			}
+			return view, g, nil
+		}
+	}
+	return view, GroupView{}, ErrNotFound
+}

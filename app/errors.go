@@ -22,6 +22,8 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrExpired means a link or offer has passed its time.
 	ErrExpired = errors.New("expired")
+	// ErrDuplicate means the thing exists already (one active registration per person per group).
+	ErrDuplicate = errors.New("already exists")
 )
 
 // ValidationError carries one message id (from the catalogue) per form field that is wrong.

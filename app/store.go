@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -37,4 +38,16 @@ func pgCode(err error) string {
 		return string(pqErr.Code)
 	}
 	return ""
+}
+
+// byteaArray passes a list of byte strings as a PostgreSQL bytea[] parameter.
+func byteaArray(b [][]byte) any { return pq.ByteaArray(b) }
+
+// prefixed puts a table alias before every column of a column list ("id, name" → "r.id, r.name").
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 const offeringColumns = `id, slug, kind, audience, admission, discreet, retention_days, reminder_offsets,
@@ -112,4 +113,28 @@ func (s *Store) SeatsTaken(ctx context.Context, offeringID int64) (map[int64]Sea
 		out[r.GroupID] = r.SeatCount
 	}
 	return out, nil
+}
+
+// UpcomingSessions lists a group's planned sessions that start after now.
+func (s *Store) UpcomingSessions(ctx context.Context, groupID int64, now time.Time) ([]Session, error) {
+	var out []Session
+	err := s.DB.SelectContext(ctx, &out, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+		FROM sessions WHERE group_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at`, groupID, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
+	}
+	return out, nil
+}
+
+// GroupBySlug returns one group, or ErrNotFound.
+func (s *Store) GroupBySlug(ctx context.Context, slug string) (Group, error) {
+	var g Group
+	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE slug = $1`, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("store: unable to fetch group: %w", err)
+	}
+	return g, nil
 }

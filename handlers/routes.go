@@ -22,5 +22,25 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/veilig-surfen", s.safeBrowsing)
 	f.Get("/aanbod/:slug", s.offering)
 
+	// Joining: open signup, requests with an intake, families, organisations. Only POSTs count for the limit.
+	form := s.limit("form", s.Limits.Forms, s.Limits.Window)
+	f.Get("/aanbod/:slug/inschrijven/:group", s.signupForm)
+	f.Post("/aanbod/:slug/inschrijven/:group", form, s.signup)
+	f.Get("/aanbod/:slug/aanvragen", s.requestForm)
+	f.Post("/aanbod/:slug/aanvragen", form, s.request)
+	f.Get("/inschrijven/:token", s.privateSignupForm)
+	f.Post("/inschrijven/:token", form, s.privateSignup)
+	f.Get("/waakvlam/:token", s.waakvlamStatus)
+
+	// Self-service without an account: the personal link, and the links in mail.
+	f.Get("/mijn-link", s.linkRequestForm)
+	f.Post("/mijn-link", form, s.linkRequest)
+	f.Get("/mijn/:token", s.personal)
+	f.Post("/mijn/:token/:action", s.limit("personal", s.Limits.Forms, s.Limits.Window), s.personalAction)
+	f.Get("/afmelden/:sig", s.excuseForm)
+	f.Post("/afmelden/:sig", s.excuse)
+	f.Get("/plaats/:sig", s.offerForm)
+	f.Post("/plaats/:sig", s.offerAnswer)
+
 	f.Use(s.notFound)
 }

@@ -24,6 +24,14 @@ type Server struct {
 	Log   *slog.Logger
 	// QuickExitURL is the neutral site the quick exit leaves for.
 	QuickExitURL string
+	// Limits are the rate limits of public forms; zero values get the defaults.
+	Limits Limits
+}
+
+// Limits caps how often one client address may post a public form.
+type Limits struct {
+	Forms  int
+	Window time.Duration
 }
 
 // DefaultQuickExitURL is a neutral site (the Belgian weather forecast).
@@ -36,6 +44,9 @@ func New(s *Server) *fiber.App {
 	}
 	if s.QuickExitURL == "" {
 		s.QuickExitURL = DefaultQuickExitURL
+	}
+	if s.Limits.Forms == 0 {
+		s.Limits = Limits{Forms: 20, Window: 10 * time.Minute}
 	}
 	f := fiber.New(fiber.Config{
 		AppName:               "portal",

@@ -24,6 +24,9 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 		"pct":       func(r float64) string { return locale.Percent(lang, r) },
 		"asset":     func(name string) string { return assets[name] },
 		"lang":      func() string { return lang },
+		// opt and list build choices inline: list (opt "email" "By e-mail") (opt "phone" "By phone").
+		"opt":  func(value, label string) Option { return Option{Value: value, Label: label} },
+		"list": func(o ...Option) []Option { return o },
 		// dict builds a map for passing several values to a partial.
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

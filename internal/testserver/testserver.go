@@ -35,6 +35,8 @@ type Options struct {
 	Seed bool
 	// QuickExitURL overrides the neutral site of the quick exit.
 	QuickExitURL string
+	// Limits overrides the rate limits of public forms (the race test posts 200 forms from one address).
+	Limits handlers.Limits
 }
 
 // Start runs a portal until the test ends.
@@ -69,7 +71,8 @@ func Start(t testing.TB, opt Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log, QuickExitURL: opt.QuickExitURL})
+	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log, QuickExitURL: opt.QuickExitURL,
+		Limits: opt.Limits})
 	go web.Listener(ln)
 	t.Cleanup(func() { _ = web.ShutdownWithTimeout(5 * time.Second) })
 	return &Server{URL: base, App: a, DB: conn}

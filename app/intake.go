@@ -1,0 +1,336 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// The decisions staff take on requests and places. Each runs in one transaction with the group locked, checks
+// the state machine (the database checks it again), writes the mail the person should get, and keeps
+// reminders in step.
+
+// PlanIntake records when the introductory talk is, and a short note (stored encrypted).
+func (a *App) PlanIntake(ctx context.Context, staffID, regID int64, at time.Time, note string) error {
+	f := newFields()
+	note = f.long("note", note, MaxMessage, false)
+	if at.IsZero() {
+		f.v.Add("intake_at", "form.required")
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := registrationByID(ctx, tx, regID, true)
+		if err != nil {
+			return err
+		}
+		if r.Status != StatusRequested && r.Status != StatusIntakePlanned {
+			return ErrTransition
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET intake_at = $2,
+				intake_note_enc = COALESCE($3, intake_note_enc), updated_at = now() WHERE id = $1`,
+			r.ID, at, a.Keys.Encrypt(note)); err != nil {
+			return fmt.Errorf("store: unable to plan intake: %w", err)
+		}
+		if err := setStatus(ctx, tx, r, StatusIntakePlanned, &staffID); err != nil {
+			return err
+		}
+		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d", MailIntakePlanned, r.ID, at.Unix()),
+			Kind: MailIntakePlanned, PersonID: &r.PersonID, RegistrationID: &r.ID,
+			Params: map[string]any{"intake_at": at.Format(time.RFC3339)}})
+	})
+}
+
+// AdmitOptions adjust an admission.
+type AdmitOptions struct {
+	// GroupID places the person in this group (required when the request has none).
+	GroupID int64
+	// OverCapacity admits even when the group is full: staff's deliberate choice.
+	OverCapacity bool
+}
+
+// Admit gives a place in a group: to one person, or to a whole household (parents on the adult track, children
+// on the children's track). A closed group, a full group (unless overridden) and a separated person refuse.
+func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions) error {
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := registrationByID(ctx, tx, regID, false)
+		if err != nil {
+			return err
+		}
+		if !r.Active() || r.Status == StatusAdmitted {
+			return ErrTransition
+		}
+		groupID := opt.GroupID
+		if groupID == 0 && r.GroupID != nil {
+			groupID = *r.GroupID
+		}
+		if groupID == 0 {
+			return &ValidationError{Fields: map[string]string{"group": "form.group.required"}}
+		}
+		g, err := lockGroup(ctx, tx, groupID)
+		if err != nil {
+			return err
+		}
+		if g.OfferingID != r.OfferingID {
+			return &ValidationError{Fields: map[string]string{"group": "form.group.invalid"}}
+		}
+		if err := a.joinable(ctx, tx, g); err != nil {
+			return err
+		}
+		members, err := householdOf(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Status == StatusAdmitted || !m.Active() {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3, updated_at = now()
+				WHERE id = $1`, m.ID, g.ID, opt.OverCapacity); err != nil {
+				return guardError(err, "store: unable to place registration")
+			}
+			if err := setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
+				return err
+			}
+			if err := a.planReminders(ctx, tx, m.ID); err != nil {
+				return err
+			}
+		}
+		token, hash := NewToken()
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
+			return fmt.Errorf("store: unable to renew link: %w", err)
+		}
+		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailAdmitted, r.ID), Kind: MailAdmitted,
+			PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token})
+	})
+}
+
+// householdOf returns the registrations decided together with r: its household's, or r alone. They are locked.
+func householdOf(ctx context.Context, tx *sqlx.Tx, r Registration) ([]Registration, error) {
+	var out []Registration
+	query := `SELECT ` + registrationColumns + ` FROM registrations WHERE id = $1 FOR UPDATE`
+	arg := r.ID
+	if r.HouseholdID != nil {
+		query = `SELECT ` + registrationColumns + ` FROM registrations WHERE household_id = $1 ORDER BY id FOR UPDATE`
+		arg = *r.HouseholdID
+	}
+	if err := tx.SelectContext(ctx, &out, query, arg); err != nil {
+		return nil, fmt.Errorf("store: unable to read registrations: %w", err)
+	}
+	return out, nil
+}
+
+// Decline ends a request (for the whole household) with a reason for the file and, optionally, a message for
+// the person.
+func (a *App) Decline(ctx context.Context, staffID, regID int64, reason, message string) error {
+	f := newFields()
+	reason = f.text("reason", reason, 500, true)
+	message = f.long("message", message, MaxMessage, false)
+	if err := f.err(); err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := registrationByID(ctx, tx, regID, false)
+		if err != nil {
+			return err
+		}
+		if !r.Active() {
+			return ErrTransition
+		}
+		members, err := householdOf(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Status == StatusAdmitted || m.Status == StatusOffered {
+				return ErrTransition // a place once given is withdrawn, not declined
+			}
+			if !m.Active() {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET decline_reason = $2 WHERE id = $1`, m.ID, reason); err != nil {
+				return fmt.Errorf("store: unable to decline: %w", err)
+			}
+			if err := setStatus(ctx, tx, m, StatusDeclined, &staffID); err != nil {
+				return err
+			}
+		}
+		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailDeclined, r.ID), Kind: MailDeclined,
+			PersonID: &r.PersonID, RegistrationID: &r.ID, Params: map[string]any{"message": message}})
+	})
+}
+
+// Waitlist puts a request (or household) on the waiting list of a group.
+func (a *App) Waitlist(ctx context.Context, staffID, regID, groupID int64) error {
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := registrationByID(ctx, tx, regID, false)
+		if err != nil {
+			return err
+		}
+		if r.Status != StatusRequested && r.Status != StatusIntakePlanned {
+			return ErrTransition
+		}
+		if groupID == 0 && r.GroupID != nil {
+			groupID = *r.GroupID
+		}
+		if groupID == 0 {
+			return &ValidationError{Fields: map[string]string{"group": "form.group.required"}}
+		}
+		g, err := lockGroup(ctx, tx, groupID)
+		if err != nil {
+			return err
+		}
+		if g.OfferingID != r.OfferingID {
+			return &ValidationError{Fields: map[string]string{"group": "form.group.invalid"}}
+		}
+		members, err := householdOf(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Status != StatusRequested && m.Status != StatusIntakePlanned {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2 WHERE id = $1`, m.ID, g.ID); err != nil {
+				return guardError(err, "store: unable to place on the waiting list")
+			}
+			if err := setStatus(ctx, tx, m, StatusWaitlisted, &staffID); err != nil {
+				return err
+			}
+		}
+		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaitlisted, r.ID), Kind: MailWaitlisted,
+			PersonID: &r.PersonID, RegistrationID: &r.ID})
+	})
+}
+
+// Promote gives a waiting person a place straight away (staff override of the queue); with overCapacity the
+// group may go above its capacity.
+func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bool) error {
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := registrationByID(ctx, tx, regID, false)
+		if err != nil {
+			return err
+		}
+		if r.GroupID == nil || (r.Status != StatusWaitlisted && r.Status != StatusOffered) {
+			return ErrTransition
+		}
+		if _, err := lockGroup(ctx, tx, *r.GroupID); err != nil {
+			return err
+		}
+		members, err := householdOf(ctx, tx, r)
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if m.Status != StatusWaitlisted && m.Status != StatusOffered {
+				continue
+			}
+			if overCapacity {
+				if _, err := tx.ExecContext(ctx, `UPDATE registrations SET over_capacity = true WHERE id = $1`, m.ID); err != nil {
+					return fmt.Errorf("store: unable to promote: %w", err)
+				}
+			}
+			if err := setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
+				return err
+			}
+			if err := a.planReminders(ctx, tx, m.ID); err != nil {
+				return err
+			}
+		}
+		token, hash := NewToken()
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
+			return fmt.Errorf("store: unable to renew link: %w", err)
+		}
+		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailPromoted, r.ID), Kind: MailPromoted,
+			PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token})
+	})
+}
+
+// Withdraw ends a place or request on the person's behalf (they called to stop), and passes a freed seat on.
+func (a *App) Withdraw(ctx context.Context, staffID, regID int64) error {
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := registrationByID(ctx, tx, regID, false)
+		if err != nil {
+			return err
+		}
+		var g Group
+		if r.GroupID != nil {
+			if g, err = lockGroup(ctx, tx, *r.GroupID); err != nil {
+				return err
+			}
+		}
+		if r, err = registrationByID(ctx, tx, regID, true); err != nil {
+			return err
+		}
+		if !r.Active() {
+			return ErrTransition
+		}
+		freed := r.HoldsSeat()
+		if err := setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
+			return err
+		}
+		if err := a.dropReminders(ctx, tx, r.ID, nil); err != nil {
+			return err
+		}
+		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailCancelled, r.ID), Kind: MailCancelled,
+			PersonID: &r.PersonID, RegistrationID: &r.ID}); err != nil {
+			return err
+		}
+		if freed && r.GroupID != nil {
+			return a.offerFreedSeats(ctx, tx, g, r.Role == RoleChild)
+		}
+		return nil
+	})
+}
+
+// CompleteGroup marks every admitted member of a group as having completed it, when the group has ended.
+func (a *App) CompleteGroup(ctx context.Context, staffID, groupID int64) (int, error) {
+	n := 0
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := lockGroup(ctx, tx, groupID); err != nil {
+			return err
+		}
+		var regs []Registration
+		if err := tx.SelectContext(ctx, &regs, `SELECT `+registrationColumns+` FROM registrations
+			WHERE group_id = $1 AND status = 'admitted' FOR UPDATE`, groupID); err != nil {
+			return fmt.Errorf("store: unable to read members: %w", err)
+		}
+		for _, r := range regs {
+			if err := setStatus(ctx, tx, r, StatusCompleted, &staffID); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Separate marks two people who must never be in the same group. It reports the groups where both are active
+// right now, so staff can act; the portal refuses any new placement that would bring them together.
+func (a *App) Separate(ctx context.Context, staffID, personA, personB int64) (shared []int64, err error) {
+	if personA == personB {
+		return nil, &ValidationError{Fields: map[string]string{"other": "form.separation.self"}}
+	}
+	if personA > personB {
+		personA, personB = personB, personA
+	}
+	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO separations (person_a, person_b, created_by) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, personA, personB, staffID); err != nil {
+			if pgCode(err) == "23503" {
+				return ErrNotFound
+			}
+			return fmt.Errorf("store: unable to record separation: %w", err)
+		}
+		return tx.SelectContext(ctx, &shared, `SELECT DISTINCT a.group_id FROM registrations a
+			JOIN registrations b ON a.group_id = b.group_id
+			WHERE a.person_id = $1 AND b.person_id = $2
+			  AND a.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+			  AND b.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')`, personA, personB)
+	})
+	return shared, err
+}

@@ -1,0 +1,378 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// linkGrace is how long a personal link keeps working after the group's last session (or after a request
+// without a group ended), so people can still look back.
+const linkGrace = 30 * 24 * time.Hour
+
+// SessionView is one session as a participant sees it behind their link.
+type SessionView struct {
+	Session
+	Excused   bool
+	CanExcuse bool
+}
+
+// Member is someone of the same household, as the contacting parent sees them.
+type Member struct {
+	Name   string `db:"display_name"`
+	Role   string `db:"role"`
+	Age    *int   `db:"age"`
+	Status string `db:"status"`
+}
+
+// PersonalView is everything the personal page shows: nothing about anyone outside the person's household.
+type PersonalView struct {
+	Registration Registration
+	Person       Person
+	Contact      Contact
+	Offering     Offering
+	Group        *Group
+	Sessions     []SessionView
+	// ShowPlace is true when the person may know where the group meets (closed groups: admitted only).
+	ShowPlace bool
+	Household []Member
+	// CancelUntil is the last moment to cancel online; zero when cancelling is not (or no longer) possible.
+	CancelUntil time.Time
+	OfferLink   string
+}
+
+// registrationByToken finds the registration of a personal link that still works.
+func (a *App) registrationByToken(ctx context.Context, q sqlx.QueryerContext, token string, lock bool) (Registration, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return Registration{}, ErrNotFound
+	}
+	query := `SELECT ` + registrationColumns + ` FROM registrations r WHERE token_hash = $1 AND $2 < COALESCE(
+			(SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = r.group_id AND s.status = 'planned'),
+			CASE WHEN r.status IN ('declined', 'withdrawn', 'completed') THEN r.updated_at ELSE 'infinity' END
+		) + $3::interval`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	var r Registration
+	err := sqlx.GetContext(ctx, q, &r, query, HashToken(token), a.Now(), fmt.Sprintf("%d seconds", int(linkGrace.Seconds())))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: unable to read registration: %w", err)
+	}
+	return r, nil
+}
+
+// Personal reads what the personal page behind token shows.
+func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return PersonalView{}, err
+	}
+	v := PersonalView{Registration: r}
+	if v.Person, err = personByID(ctx, a.Store.DB, r.PersonID); err != nil {
+		return v, err
+	}
+	v.Contact = a.ContactOf(v.Person)
+	if v.Offering, err = a.Store.OfferingByID(ctx, r.OfferingID); err != nil {
+		return v, err
+	}
+	if r.HouseholdID != nil {
+		if err := a.Store.DB.SelectContext(ctx, &v.Household, `SELECT p.display_name, r.role, p.age, r.status
+			FROM registrations r JOIN people p ON p.id = r.person_id
+			WHERE r.household_id = $1 AND r.id <> $2 ORDER BY r.role DESC, p.id`, *r.HouseholdID, r.ID); err != nil {
+			return v, fmt.Errorf("store: unable to read household: %w", err)
+		}
+	}
+	if r.GroupID == nil {
+		return v, nil
+	}
+	g, err := a.Store.GroupByID(ctx, *r.GroupID)
+	if err != nil {
+		return v, err
+	}
+	v.Group = &g
+	v.ShowPlace = r.Status == StatusAdmitted || !g.PlacePrivate
+	if r.Status == StatusOffered && r.OfferExpiresAt != nil {
+		v.OfferLink = a.OfferLink(r.ID, *r.OfferExpiresAt)
+	}
+	upcoming, err := a.Store.UpcomingSessions(ctx, g.ID, a.Now())
+	if err != nil {
+		return v, err
+	}
+	excused := map[int64]bool{}
+	var rows []int64
+	if err := a.Store.DB.SelectContext(ctx, &rows, `SELECT session_id FROM attendance WHERE person_id = $1 AND status = 'excused'`,
+		r.PersonID); err != nil {
+		return v, fmt.Errorf("store: unable to read excuses: %w", err)
+	}
+	for _, id := range rows {
+		excused[id] = true
+	}
+	for _, s := range upcoming {
+		v.Sessions = append(v.Sessions, SessionView{Session: s, Excused: excused[s.ID], CanExcuse: r.Status == StatusAdmitted})
+	}
+	if r.Active() && len(upcoming) > 0 {
+		v.CancelUntil = a.cancelDeadline(v.Offering, upcoming[0])
+		if a.Now().After(v.CancelUntil) {
+			v.CancelUntil = time.Time{}
+		}
+	} else if r.Active() {
+		v.CancelUntil = a.Now().Add(linkGrace) // a request without sessions yet can always be withdrawn
+	}
+	return v, nil
+}
+
+// cancelDeadline is the last moment to cancel online: the offering's cancel_hours before the next session.
+func (a *App) cancelDeadline(o Offering, next Session) time.Time {
+	return next.StartsAt.Add(-time.Duration(o.CancelHours) * time.Hour)
+}
+
+// Cancel withdraws the registration behind a personal link (and the rest of its household), frees its seat for
+// the next person waiting, drops its reminders and confirms by mail.
+func (a *App) Cancel(ctx context.Context, token string) error {
+	view, err := a.Personal(ctx, token)
+	if err != nil {
+		return err
+	}
+	if view.CancelUntil.IsZero() {
+		return ErrExpired
+	}
+	r := view.Registration
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var g Group
+		if r.GroupID != nil {
+			if g, err = lockGroup(ctx, tx, *r.GroupID); err != nil {
+				return err
+			}
+		}
+		members := []int64{r.ID}
+		if r.HouseholdID != nil {
+			members = nil
+			if err := tx.SelectContext(ctx, &members, `SELECT id FROM registrations WHERE household_id = $1 ORDER BY id`,
+				*r.HouseholdID); err != nil {
+				return fmt.Errorf("store: unable to read household: %w", err)
+			}
+		}
+		freed := map[bool]bool{}
+		for _, id := range members {
+			m, err := registrationByID(ctx, tx, id, true)
+			if err != nil {
+				return err
+			}
+			if !m.Active() {
+				continue
+			}
+			if m.HoldsSeat() {
+				freed[m.Role == RoleChild] = true
+			}
+			if err := setStatus(ctx, tx, m, StatusWithdrawn, nil); err != nil {
+				return err
+			}
+			if err := a.dropReminders(ctx, tx, m.ID, nil); err != nil {
+				return err
+			}
+		}
+		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailCancelled, r.ID), Kind: MailCancelled,
+			PersonID: &r.PersonID, RegistrationID: &r.ID}); err != nil {
+			return err
+		}
+		if r.GroupID == nil {
+			return nil
+		}
+		for child := range freed {
+			if err := a.offerFreedSeats(ctx, tx, g, child); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Excuse records that the person behind a personal link (with their household) cannot come to one session, or,
+// with excuse false, takes that back. The mark shows on the facilitator's roll call; the session's reminders stop.
+func (a *App) Excuse(ctx context.Context, token string, sessionID int64, excuse bool) error {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return err
+	}
+	return a.excuse(ctx, r, sessionID, excuse)
+}
+
+func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excuse bool) error {
+	if r.Status != StatusAdmitted || r.GroupID == nil {
+		return ErrForbidden
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var starts time.Time
+		err := tx.GetContext(ctx, &starts, `SELECT starts_at FROM sessions WHERE id = $1 AND group_id = $2 AND status = 'planned'`,
+			sessionID, *r.GroupID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to read session: %w", err)
+		}
+		if !starts.After(a.Now()) {
+			return ErrExpired
+		}
+		members := []Registration{r}
+		if r.HouseholdID != nil {
+			members = nil
+			if err := tx.SelectContext(ctx, &members, `SELECT `+registrationColumns+` FROM registrations
+				WHERE household_id = $1 AND status = 'admitted'`, *r.HouseholdID); err != nil {
+				return fmt.Errorf("store: unable to read household: %w", err)
+			}
+		}
+		for _, m := range members {
+			if excuse {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, by_self)
+					VALUES ($1, $2, $3, 'excused', true)
+					ON CONFLICT (session_id, person_id) DO UPDATE SET status = 'excused', by_self = true, recorded_at = now()`,
+					sessionID, m.PersonID, m.ID); err != nil {
+					return fmt.Errorf("store: unable to record excuse: %w", err)
+				}
+				if err := a.dropReminders(ctx, tx, m.ID, &sessionID); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE session_id = $1 AND person_id = $2 AND by_self`,
+				sessionID, m.PersonID); err != nil {
+				return fmt.Errorf("store: unable to undo excuse: %w", err)
+			}
+			if err := a.planReminders(ctx, tx, m.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ExcuseView is what the page behind a reminder's "I can't come" link shows.
+type ExcuseView struct {
+	Session Session
+	Excused bool
+}
+
+// ExcuseLinkView reads the session behind a signed excuse link.
+func (a *App) ExcuseLinkView(ctx context.Context, signed string) (ExcuseView, error) {
+	ids, err := a.Keys.Verify(purposeExcuse, signed, a.Now(), 2)
+	if err != nil {
+		return ExcuseView{}, err
+	}
+	r, err := registrationByID(ctx, a.Store.DB, ids[0], false)
+	if err != nil {
+		return ExcuseView{}, err
+	}
+	var v ExcuseView
+	err = a.Store.DB.GetContext(ctx, &v.Session, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+		FROM sessions WHERE id = $1 AND group_id = $2`, ids[1], r.GroupID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, ErrNotFound
+	}
+	if err != nil {
+		return v, fmt.Errorf("store: unable to read session: %w", err)
+	}
+	err = a.Store.DB.GetContext(ctx, &v.Excused, `SELECT EXISTS (SELECT 1 FROM attendance
+		WHERE session_id = $1 AND person_id = $2 AND status = 'excused')`, ids[1], r.PersonID)
+	return v, err
+}
+
+// ExcuseByLink records the excuse behind a signed link from a reminder.
+func (a *App) ExcuseByLink(ctx context.Context, signed string) error {
+	ids, err := a.Keys.Verify(purposeExcuse, signed, a.Now(), 2)
+	if err != nil {
+		return err
+	}
+	r, err := registrationByID(ctx, a.Store.DB, ids[0], false)
+	if err != nil {
+		return err
+	}
+	return a.excuse(ctx, r, ids[1], true)
+}
+
+// UpdateContact changes how the person behind a personal link may be contacted.
+func (a *App) UpdateContact(ctx context.Context, token string, in ContactInput, lang string) error {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return err
+	}
+	p, err := personByID(ctx, a.Store.DB, r.PersonID)
+	if err != nil {
+		return err
+	}
+	f := newFields()
+	var c ContactInput
+	if p.Kind == PersonProfessional {
+		// A professional's address is how we reach them at all; only the calendar wish and language change here.
+		c = ContactInput{CalendarInvites: in.CalendarInvites}
+	} else {
+		c = checkContact(f, in)
+	}
+	if err := f.err(); err != nil {
+		return err
+	}
+	if p.Kind == PersonProfessional {
+		_, err = a.Store.DB.ExecContext(ctx, `UPDATE people SET ics_opt_in = $2, language = $3 WHERE id = $1`,
+			p.ID, c.CalendarInvites, normLang(lang))
+	} else {
+		_, err = a.Store.DB.ExecContext(ctx, `UPDATE people SET email_enc = $2, email_hash = $3, phone_enc = $4,
+				contact_email = $5, contact_phone = $6, contact_sms = $7, voicemail_ok = $8, safe_times_enc = $9,
+				ics_opt_in = $10, language = $11
+			WHERE id = $1`, p.ID, a.Keys.Encrypt(c.Email), hashOrNil(a, c.Email), a.Keys.Encrypt(c.Phone), c.ByEmail,
+			c.ByPhone, c.BySMS, c.VoicemailOK, a.Keys.Encrypt(c.SafeTimes), c.CalendarInvites, normLang(lang))
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to update contact: %w", err)
+	}
+	return nil
+}
+
+// AnswerOfferByToken accepts or refuses an offered place from the personal page.
+func (a *App) AnswerOfferByToken(ctx context.Context, token string, accept bool) error {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return err
+	}
+	if r.Status != StatusOffered || r.OfferExpiresAt == nil {
+		return ErrExpired
+	}
+	return a.AnswerOffer(ctx, a.Keys.Sign(purposeOffer, *r.OfferExpiresAt, r.ID), accept)
+}
+
+// SendLinksAgain mails a fresh personal link for every active registration of the people with this address.
+// It answers the same whether or not the address is known; the caller shows one message either way.
+func (a *App) SendLinksAgain(ctx context.Context, email string) error {
+	f := newFields()
+	email = f.email("email", email, true)
+	if err := f.err(); err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var regs []Registration
+		if err := tx.SelectContext(ctx, &regs, `SELECT `+prefixed("r.", registrationColumns)+`
+			FROM registrations r JOIN people p ON p.id = r.person_id
+			WHERE p.email_hash = ANY($1) AND (p.kind = 'professional' OR p.contact_email) AND r.token_hash IS NOT NULL
+			  AND r.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+			FOR UPDATE OF r`, byteaArray(a.Keys.EmailHashes(email))); err != nil {
+			return fmt.Errorf("store: unable to find registrations: %w", err)
+		}
+		for _, r := range regs {
+			token, hash := NewToken()
+			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
+				return fmt.Errorf("store: unable to renew link: %w", err)
+			}
+			if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%x", MailLinkAgain, r.ID, hash[:8]), Kind: MailLinkAgain,
+				PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,191 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SignupInput is an open signup (intervision, events, a Waakvlam session through its private link).
+type SignupInput struct {
+	GroupID int64
+	// Name is the full name of a professional, or a first name or alias for an event.
+	Name  string
+	Email string
+	Phone string
+	// ByPhone: an event participant asks to be contacted by phone instead of e-mail.
+	ByPhone       bool
+	Organisation  string
+	Sector        string
+	Consent       bool
+	ConsentText   Consent
+	Language      string
+	SubmissionKey string
+}
+
+// SignupResult is what the person sees after signing up.
+type SignupResult struct {
+	RegistrationID int64  `json:"registration_id"`
+	Status         string `json:"status"` // admitted or waitlisted
+	// Token is the personal link's token, known only to the submission that created it.
+	Token string `json:"-"`
+	// Repeat is true when the same form was submitted before: the first result is returned.
+	Repeat bool `json:"-"`
+	// Mailed says whether a mail with the personal link is on its way.
+	Mailed bool `json:"mailed"`
+}
+
+// SignUp registers someone for a group that is open to signup: a seat when one is free and nobody waits,
+// else a place on the waiting list. The group row is locked for the decision, so capacity holds under any
+// number of simultaneous signups, from any number of portal processes.
+func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) {
+	g, err := a.Store.GroupByID(ctx, in.GroupID)
+	if err != nil {
+		return SignupResult{}, err
+	}
+	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
+	if err != nil {
+		return SignupResult{}, err
+	}
+	if o.Admission != AdmissionOpen && !(o.Kind == KindWaakvlam && g.Visibility == "private") {
+		return SignupResult{}, ErrNotFound
+	}
+	professional := o.Audience == AudienceProfessionals
+	f := newFields()
+	name := f.text("name", in.Name, MaxName, true)
+	var email, phone, org, sector string
+	if professional {
+		email = f.email("email", in.Email, true)
+		org = f.text("organisation", in.Organisation, MaxShort, true)
+		sector = f.choice("sector", in.Sector, Sectors, true)
+	} else if in.ByPhone {
+		phone = f.phone("phone", in.Phone, true)
+	} else {
+		email = f.email("email", in.Email, true)
+	}
+	f.consent("consent", in.Consent)
+	if err := f.err(); err != nil {
+		return SignupResult{}, err
+	}
+	lang := in.Language
+	if lang != "en" {
+		lang = "nl"
+	}
+
+	var res SignupResult
+	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		repeat, err := claimSubmission(ctx, tx, in.SubmissionKey, "signup", &res)
+		if err != nil || repeat {
+			res.Repeat = repeat
+			return err
+		}
+		g, err := lockGroup(ctx, tx, in.GroupID)
+		if err != nil {
+			return err
+		}
+		if err := a.joinable(ctx, tx, g); err != nil {
+			return err
+		}
+		taken, waiting, err := seatState(ctx, tx, g.ID, false)
+		if err != nil {
+			return err
+		}
+		status := StatusWaitlisted
+		if taken < g.Capacity && waiting == 0 {
+			status = StatusAdmitted
+		}
+		res.Status = status
+
+		var personID int64
+		if email != "" {
+			// Someone already active in this group with this address: the page looks exactly as for a new
+			// signup (it must not tell who is known), and nothing is added or changed.
+			var existing int64
+			err := tx.GetContext(ctx, &existing, `SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
+				WHERE r.group_id = $1 AND p.email_hash = ANY($2) AND r.status IN ('admitted', 'waitlisted', 'offered')`,
+				g.ID, byteaArray(a.Keys.EmailHashes(email)))
+			if err != nil {
+				return fmt.Errorf("store: unable to look for a signup: %w", err)
+			}
+			if existing > 0 {
+				res.Mailed = true
+				return storeSubmission(ctx, tx, in.SubmissionKey, res)
+			}
+		}
+		if professional {
+			personID, err = a.upsertProfessional(ctx, tx, name, email, org, sector, lang)
+		} else {
+			personID, err = insertPerson(ctx, tx, Person{Kind: PersonParticipant, DisplayName: name,
+				EmailEnc: a.Keys.Encrypt(email), EmailHash: hashOrNil(a, email), PhoneEnc: a.Keys.Encrypt(phone),
+				ContactEmail: email != "", ContactPhone: phone != "", Language: lang})
+		}
+		if err != nil {
+			return err
+		}
+		token, hash := NewToken()
+		reg := Registration{PersonID: personID, OfferingID: o.ID, GroupID: &g.ID, Role: RoleParticipant, Status: status,
+			TokenHash: hash}
+		if status == StatusWaitlisted {
+			now := a.Now()
+			reg.WaitlistedAt = &now
+		}
+		regID, err := insertRegistration(ctx, tx, reg)
+		if errors.Is(err, ErrDuplicate) {
+			// The same professional, active in this group already: same answer as a new signup.
+			res.Mailed = true
+			return storeSubmission(ctx, tx, in.SubmissionKey, res)
+		}
+		if err != nil {
+			return err
+		}
+		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, "form", nil); err != nil {
+			return err
+		}
+		kind := MailSignupConfirmed
+		if status == StatusWaitlisted {
+			kind = MailWaitlisted
+		}
+		if email != "" {
+			if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", kind, regID), Kind: kind,
+				PersonID: &personID, RegistrationID: &regID, Secret: token}); err != nil {
+				return err
+			}
+			res.Mailed = true
+		}
+		if status == StatusAdmitted {
+			if err := a.planReminders(ctx, tx, regID); err != nil {
+				return err
+			}
+		}
+		res.RegistrationID, res.Token = regID, token
+		return storeSubmission(ctx, tx, in.SubmissionKey, res)
+	})
+	return res, err
+}
+
+// upsertProfessional finds a professional by e-mail address, bringing their details up to date, or adds them.
+func (a *App) upsertProfessional(ctx context.Context, tx *sqlx.Tx, name, email, org, sector, lang string) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `UPDATE people SET display_name = $2, organisation = $3, sector = $4, language = $5
+		WHERE id = (SELECT id FROM people WHERE kind = 'professional' AND email_hash = ANY($1) AND anonymised_at IS NULL
+		            ORDER BY id LIMIT 1)
+		RETURNING id`, byteaArray(a.Keys.EmailHashes(email)), name, org, sector, lang)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store: unable to update professional: %w", err)
+	}
+	return insertPerson(ctx, tx, Person{Kind: PersonProfessional, DisplayName: name, EmailEnc: a.Keys.Encrypt(email),
+		EmailHash: a.Keys.EmailHash(email), Organisation: org, Sector: &sector, ContactEmail: true, Language: lang})
+}
+
+func hashOrNil(a *App, email string) []byte {
+	if email == "" {
+		return nil
+	}
+	return a.Keys.EmailHash(email)
+}

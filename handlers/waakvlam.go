@@ -1,0 +1,54 @@
+package handlers
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+)
+
+// waakvlamStatus shows an organisation its request: reference, status, and once planned, the date and the
+// private signup link for its staff.
+func (s *Server) waakvlamStatus(c *fiber.Ctx) error {
+	noStore(c)
+	st, err := s.App.WaakvlamByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return s.linkProblem(c, err)
+	}
+	return s.render(c, "waakvlam_status", s.page(c, "waakvlam.status.title", false, st))
+}
+
+// privateSignup loads the private group behind a Waakvlam staff-signup link.
+func (s *Server) privateSignupGroup(c *fiber.Ctx) (app.OfferingView, app.GroupView, error) {
+	g, o, err := s.App.GroupBySignupToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return app.OfferingView{}, app.GroupView{}, err
+	}
+	sessions, err := s.App.Store.UpcomingSessions(c.UserContext(), g.ID, s.App.Now())
+	if err != nil {
+		return app.OfferingView{}, app.GroupView{}, err
+	}
+	return app.OfferingView{Offering: o}, app.GroupView{Group: g, Upcoming: sessions, SeatsLeft: 1}, nil
+}
+
+// privateSignupForm is the signup form behind a Waakvlam staff-signup link; it is listed nowhere.
+func (s *Server) privateSignupForm(c *fiber.Ctx) error {
+	noStore(c)
+	view, g, err := s.privateSignupGroup(c)
+	if err != nil {
+		return s.linkProblem(c, err)
+	}
+	if len(g.Upcoming) == 0 {
+		return s.closedPage(c, view)
+	}
+	return s.render(c, "signup", s.page(c, "signup.title", false, s.signupData(c, view, g)))
+}
+
+// privateSignup handles the private signup form.
+func (s *Server) privateSignup(c *fiber.Ctx) error {
+	noStore(c)
+	view, g, err := s.privateSignupGroup(c)
+	if err != nil {
+		return s.linkProblem(c, err)
+	}
+	return s.handleSignup(c, view, g)
+}
