@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check clean
+.PHONY: build run test vet fmt-check axe clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -13,8 +13,13 @@ run: build
 	./$(BIN) serve --seed-if-empty
 
 ## test: formatting, vet, and every test against a real (private, throwaway) PostgreSQL
-test: build fmt-check vet
+test: build fmt-check vet axe
 	./$(BIN) devdb -- $(GO) test -count=1 -timeout 45m ./...
+
+# axe-core (npm) for the accessibility checks of the browser tests; installed once when npm is there.
+axe:
+	@if [ ! -f tools/axe/node_modules/axe-core/axe.min.js ] && command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tools/axe --no-audit --no-fund --silent; fi
 
 vet:
 	$(GO) vet ./...

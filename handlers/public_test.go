@@ -29,6 +29,8 @@ func TestPublicPagesAnswerInDutch(t *testing.T) {
 		{"/aanbod/activiteiten", []string{"Samen naar herstel", "Orange the World", "Grote Markt 21, 2800 Mechelen",
 			"Het adres staat achter je persoonlijke link"}},
 		{"/veilig-surfen", []string{"Veilig surfen", "geschiedenis", "privévenster"}},
+		{"/privacy", []string{"Privacy", "Rotonde: we vragen en bewaren niets", "365 dagen na het einde", "Vlaamse Toezichtcommissie"}},
+		{"/toegankelijkheid", []string{"Toegankelijkheid", "WCAG 2.2", "Een probleem melden", "Vlaamse Ombudsdienst"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.path, func(t *testing.T) {

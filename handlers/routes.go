@@ -20,6 +20,8 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/", s.home)
 	f.Get("/taal/:lang", s.switchLanguage)
 	f.Get("/veilig-surfen", s.safeBrowsing)
+	f.Get("/privacy", s.privacy)
+	f.Get("/toegankelijkheid", s.accessibility)
 	f.Get("/aanbod/:slug", s.offering)
 
 	// Joining: open signup, requests with an intake, families, organisations. Only POSTs count for the limit.
