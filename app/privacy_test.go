@@ -1,0 +1,112 @@
+package app_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app"
+)
+
+func TestEraseAnonymisesOnePersonAndKeepsCounts(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	staff := staffMember(t, a)
+	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2)
+	mira := request(t, a, "lotgenotengroepen", g, "Mira")
+	other := request(t, a, "lotgenotengroepen", g, "Els")
+	if err := a.Admit(ctx, staff, mira.RegistrationID, app.AdmitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var person int64
+	a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, mira.RegistrationID)
+	if err := a.Erase(ctx, staff, person); err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	var email, safe []byte
+	a.Store.DB.QueryRow(`SELECT display_name, email_enc, safe_times_enc FROM people WHERE id = $1`, person).Scan(&name, &email, &safe)
+	if name != "" || email != nil || safe != nil {
+		t.Errorf("erased person still has %q %v %v", name, email, safe)
+	}
+	if s := status(t, a, mira.RegistrationID); s != "withdrawn" {
+		t.Errorf("erased person's place: %s", s)
+	}
+	var regs int
+	a.Store.DB.Get(&regs, `SELECT count(*) FROM registrations WHERE group_id = $1`, g)
+	if regs != 2 {
+		t.Errorf("%d registrations counted after erasure, want 2", regs)
+	}
+	var otherName string
+	a.Store.DB.Get(&otherName, `SELECT p.display_name FROM people p JOIN registrations r ON r.person_id = p.id WHERE r.id = $1`, other.RegistrationID)
+	if otherName != "Els" {
+		t.Error("erasing one person touched another")
+	}
+}
+
+func TestPurgeWaitsForRetentionAndFrozenFigures(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	staff := staffMember(t, a)
+	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2) // last session 14 days ahead
+	r := request(t, a, "lotgenotengroepen", g, "Mira")
+	if err := a.Admit(ctx, staff, r.RegistrationID, app.AdmitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	purged := func() bool {
+		var at *time.Time
+		a.Store.DB.Get(&at, `SELECT p.anonymised_at FROM people p JOIN registrations r ON r.person_id = p.id WHERE r.id = $1`, r.RegistrationID)
+		return at != nil
+	}
+	// A year and a month after the group: retention (365 days) has passed, but the year's figures are not frozen.
+	a.Now = func() time.Time { return testNow.AddDate(1, 1, 0) }
+	if n, err := a.Purge(ctx); err != nil || n != 0 || purged() {
+		t.Fatalf("purged before the figures were frozen: %d %v", n, err)
+	}
+	a.Store.DB.MustExec(`INSERT INTO years_closed (year) VALUES (2026)`)
+	// Within retention nothing happens either.
+	a.Now = func() time.Time { return testNow.AddDate(0, 6, 0) }
+	if n, _ := a.Purge(ctx); n != 0 {
+		t.Fatal("purged within the retention period")
+	}
+	a.Now = func() time.Time { return testNow.AddDate(1, 1, 0) }
+	if n, err := a.Purge(ctx); err != nil || n != 1 || !purged() {
+		t.Fatalf("purge after retention and freeze: %d %v", n, err)
+	}
+	if n, _ := a.Purge(ctx); n != 0 {
+		t.Error("a second purge found more")
+	}
+}
+
+func TestExportHoldsOnePersonOnly(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	res, err := a.RequestHousehold(ctx, app.HouseholdInput{Parent: "Sara", SecondParent: "Karim",
+		Children: []app.ChildInput{{"Lina", "7"}}, Contact: app.ContactInput{ByEmail: true, Email: "sara@example.be",
+			SafeTimes: "na 20 uur"}, Message: "liefst woensdag", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var person int64
+	a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
+	b, err := a.ExportPerson(ctx, person)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, want := range []string{`"name": "Sara"`, "sara@example.be", "na 20 uur", "liefst woensdag", "Ik ga akkoord."} {
+		if !strings.Contains(s, want) {
+			t.Errorf("export lacks %q", want)
+		}
+	}
+	for _, other := range []string{"Karim", "Lina"} {
+		if strings.Contains(s, other) {
+			t.Errorf("export holds data about %s", other)
+		}
+	}
+	var parsed map[string]any
+	if err := json.Unmarshal(b, &parsed); err != nil {
+		t.Errorf("export is not JSON: %v", err)
+	}
+}
