@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check axe clean
+.PHONY: build run test vet fmt-check axe fuzz clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -15,6 +15,16 @@ run: build
 ## test: formatting, vet, and every test against a real (private, throwaway) PostgreSQL
 test: build fmt-check vet axe
 	./$(BIN) devdb -- $(GO) test -count=1 -timeout 45m ./...
+	$(MAKE) --no-print-directory fuzz
+
+## fuzz: every fuzz target of the parsers and validators, FUZZTIME each (the seeded corpus runs in every test)
+FUZZTIME ?= 4s
+fuzz: build
+	./$(BIN) devdb -- sh -c 'for pkg in ./app ./handlers; do \
+		for f in $$($(GO) test -list "^Fuzz" $$pkg | grep "^Fuzz"); do \
+			echo "fuzz $$pkg $$f"; $(GO) test $$pkg -run "^$$" -fuzz "^$$f$$" -fuzztime $(FUZZTIME) >/tmp/portal-fuzz.log 2>&1 \
+				|| { cat /tmp/portal-fuzz.log; exit 1; }; \
+		done; done'
 
 # axe-core (npm) for the accessibility checks of the browser tests; installed once when npm is there.
 axe:

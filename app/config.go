@@ -34,6 +34,9 @@ type Config struct {
 	MailFrom string
 	// MailFromDiscreet is the neutral sender of mail about survivor groups, Rotonde and Blaffen of Schuilen.
 	MailFromDiscreet string
+	// ClientIPHeader names the header in which a proxy in front of the portal passes the client's address
+	// (for example Fly-Client-IP). Empty: the connection's own address. Set it only behind such a proxy.
+	ClientIPHeader string
 }
 
 // Secure reports whether the portal is served over HTTPS, so cookies get the Secure flag and HSTS is sent.
@@ -66,6 +69,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SMTPURL:            getenv("SMTP_URL"),
 		MailFrom:           getenv("MAIL_FROM"),
 		MailFromDiscreet:   getenv("MAIL_FROM_DISCREET"),
+		ClientIPHeader:     getenv("CLIENT_IP_HEADER"),
 	}
 	var problems []string
 	c.Port = 8080

@@ -21,9 +21,10 @@ commands:
   seed                       load the demo offer of Veilig Huis Rivierenland (idempotent)
   user add --email E --role admin|coordinator|facilitator [--name N]
                              create a staff account; the password is read from stdin
+  rekey                      re-encrypt data sealed with SECRET_KEY_PREVIOUS under SECRET_KEY
   devdb -- COMMAND [ARGS]    run COMMAND with DATABASE_URL set to a throwaway private PostgreSQL
 
-environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SMTP_URL MAIL_FROM MAIL_FROM_DISCREET (see README.md)
+environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SECRET_KEY_PREVIOUS SMTP_URL MAIL_FROM MAIL_FROM_DISCREET (see README.md)
 `
 
 // Run executes the command in args and returns the process exit code.
@@ -58,6 +59,12 @@ func Run(args []string, schema string) int {
 		err = withDatabase(ctx, cfg, schema, log, func(a *app.App) error { return a.Seed(ctx) })
 	case "user":
 		err = userCommand(ctx, cfg, schema, args, log)
+	case "rekey":
+		err = withDatabase(ctx, cfg, schema, log, func(a *app.App) error {
+			n, err := a.Rekey(ctx)
+			fmt.Printf("re-encrypted %d values with the current SECRET_KEY\n", n)
+			return err
+		})
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return 2

@@ -14,7 +14,7 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 // get fetches url and returns status and body.
-func get(t *testing.T, c *http.Client, url string) (int, string) {
+func get(t testing.TB, c *http.Client, url string) (int, string) {
 	t.Helper()
 	resp, err := c.Get(url)
 	if err != nil {
@@ -31,7 +31,7 @@ func get(t *testing.T, c *http.Client, url string) (int, string) {
 var hiddenField = regexp.MustCompile(`name="(_csrf|_key)" value="([^"]*)"`)
 
 // formFor fetches the page with a form and returns its hidden fields (_csrf, _key), with the client's cookies set.
-func formFor(t *testing.T, c *http.Client, pageURL string) url.Values {
+func formFor(t testing.TB, c *http.Client, pageURL string) url.Values {
 	t.Helper()
 	status, body := get(t, c, pageURL)
 	if status != 200 {

@@ -57,8 +57,9 @@ func New(s *Server) *fiber.App {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           60 * time.Second,
 		ErrorHandler:          s.handleError,
-		// The portal may run behind a proxy (fly.io); it never trusts client headers for security decisions.
-		EnableTrustedProxyCheck: true,
+		// Behind a proxy that sets it (fly.io: Fly-Client-IP), the client's address comes from that header, so
+		// rate limits count per person and not per proxy.
+		ProxyHeader: s.App.Config.ClientIPHeader,
 	})
 	s.routes(f)
 	return f

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
 
 	"portal/app"
@@ -25,6 +26,8 @@ type Server struct {
 	URL string
 	App *app.App
 	DB  *sqlx.DB
+	// Web is the Fiber application, for tests that walk every route.
+	Web *fiber.App
 }
 
 // Options adjust the portal under test.
@@ -75,7 +78,7 @@ func Start(t testing.TB, opt Options) *Server {
 		Limits: opt.Limits})
 	go web.Listener(ln)
 	t.Cleanup(func() { _ = web.ShutdownWithTimeout(5 * time.Second) })
-	return &Server{URL: base, App: a, DB: conn}
+	return &Server{URL: base, App: a, DB: conn, Web: web}
 }
 
 // Client returns an HTTP client with a cookie jar that does not follow redirects.

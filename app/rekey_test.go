@@ -1,0 +1,46 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+
+	"portal/app"
+)
+
+func TestKeyRotationWithRekey(t *testing.T) {
+	old := seeded(t)
+	ctx := t.Context()
+	g := addGroup(t, old, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2)
+	request(t, old, "lotgenotengroepen", g, "Mira")
+	// Rotate: a new SECRET_KEY, the old one in SECRET_KEY_PREVIOUS.
+	cfg := old.Config
+	cfg.PreviousSecretKeys = []string{cfg.SecretKey}
+	cfg.SecretKey = strings.Repeat("n", 40)
+	rotated, err := app.New(old.Store.DB, cfg, old.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := rotated.Rekey(ctx)
+	if err != nil || n < 2 {
+		t.Fatalf("rekey rewrote %d values: %v", n, err)
+	}
+	if again, _ := rotated.Rekey(ctx); again != 0 {
+		t.Errorf("a second rekey rewrote %d values", again)
+	}
+	// Now the new key alone reads everything, and e-mail lookups work.
+	cfg.PreviousSecretKeys = nil
+	fresh, _ := app.New(old.Store.DB, cfg, old.Log)
+	var email, safe []byte
+	fresh.Store.DB.QueryRow(`SELECT email_enc, safe_times_enc FROM people`).Scan(&email, &safe)
+	if e, err := fresh.Keys.Decrypt(email); err != nil || e != "mira@example.be" {
+		t.Errorf("email after rekey: %q %v", e, err)
+	}
+	if s, err := fresh.Keys.Decrypt(safe); err != nil || s != "na 18 uur" {
+		t.Errorf("safe times after rekey: %q %v", s, err)
+	}
+	var found int
+	fresh.Store.DB.Get(&found, `SELECT count(*) FROM people WHERE email_hash = $1`, fresh.Keys.EmailHash("mira@example.be"))
+	if found != 1 {
+		t.Error("e-mail hash not recomputed")
+	}
+}

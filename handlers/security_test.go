@@ -1,0 +1,169 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"portal/internal/testserver"
+)
+
+var routeParam = regexp.MustCompile(`:[a-z]+`)
+
+// TestSecurityHeadersOnEveryRoute walks every route the portal has, for every method, and checks the headers.
+func TestSecurityHeadersOnEveryRoute(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	c := testserver.Client()
+	seen := 0
+	for _, r := range srv.Web.GetRoutes(true) {
+		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+			continue
+		}
+		path := strings.ReplaceAll(routeParam.ReplaceAllString(r.Path, "x"), "*", "app.css")
+		var resp *http.Response
+		var err error
+		if r.Method == http.MethodGet {
+			resp, err = c.Get(srv.URL + path)
+		} else {
+			resp, err = c.PostForm(srv.URL+path, url.Values{"a": {"b"}})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		seen++
+		h := resp.Header
+		checks := map[string]string{
+			"Content-Security-Policy": "frame-ancestors 'none'",
+			"X-Content-Type-Options":  "nosniff",
+			"X-Frame-Options":         "DENY",
+			"Referrer-Policy":         "no-referrer",
+		}
+		for name, want := range checks {
+			if !strings.Contains(h.Get(name), want) {
+				t.Errorf("%s %s: %s = %q, want %q", r.Method, r.Path, name, h.Get(name), want)
+			}
+		}
+		csp := h.Get("Content-Security-Policy")
+		if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") || strings.Contains(csp, "http") {
+			t.Errorf("%s %s: CSP allows too much: %q", r.Method, r.Path, csp)
+		}
+		if resp.StatusCode >= 500 {
+			t.Errorf("%s %s: status %d", r.Method, r.Path, resp.StatusCode)
+		}
+		if r.Method == http.MethodPost && resp.StatusCode != 403 && resp.StatusCode != 404 && resp.StatusCode != 429 {
+			t.Errorf("POST %s without a CSRF token: %d, want 403", r.Path, resp.StatusCode)
+		}
+	}
+	if seen < 20 {
+		t.Errorf("only %d routes checked", seen)
+	}
+}
+
+// TestNoThirdPartyRequests checks that no page refers to another site for scripts, styles, fonts or images.
+func TestNoThirdPartyRequests(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	external := regexp.MustCompile(`(?i)(src|href)="(https?:)?//[^"]*"`)
+	for _, p := range []string{"/", "/aanbod/lotgenotengroepen", "/aanbod/lotgenotengroepen/aanvragen", "/privacy"} {
+		_, body := get(t, testserver.Client(), srv.URL+p)
+		for _, m := range external.FindAllString(body, -1) {
+			// The only link elsewhere is the quick exit, a plain link that loads nothing until it is used.
+			if !strings.Contains(m, "meteo.be") {
+				t.Errorf("%s refers elsewhere: %s", p, m)
+			}
+		}
+		if strings.Contains(body, "<link") && strings.Count(body, "<link") != 1 {
+			t.Errorf("%s loads more than its one stylesheet", p)
+		}
+	}
+}
+
+// xssCorpus holds attacks that must come back as harmless text wherever they are shown.
+var xssCorpus = []string{
+	`<script>alert(1)</script>`,
+	`"><img src=x onerror=alert(1)>`,
+	`' onmouseover='alert(1)`,
+	`javascript:alert(1)`,
+	`</textarea><script>alert(1)</script>`,
+	`<svg/onload=alert(1)>`,
+	`＜script＞alert(1)＜/script＞`,
+	`{{.Secret}}`,
+	`'); DROP TABLE people; --`,
+}
+
+// TestXSSCorpusIsShownAsText sends every attack through the forms and looks at every place it comes back: the
+// form with errors, the result page, the personal page.
+func TestXSSCorpusIsShownAsText(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	for i, attack := range xssCorpus {
+		c := testserver.Client()
+		// 1. The request form comes back with errors, every field holding the attack.
+		page := srv.URL + "/aanbod/lotgenotengroepen/aanvragen"
+		form := merge(formFor(t, c, page), map[string]string{"alias": attack, "safe_times": attack, "message": attack,
+			"referrer_detail": attack, "email": attack, "channels": "email"})
+		_, body := post(t, c, page, form)
+		if m := injected(body); m != "" {
+			t.Errorf("attack %d in the form with errors: %s", i, m)
+		}
+		// 2. A valid event signup with the attack as name: shown on the result and the personal page.
+		page = srv.URL + "/aanbod/activiteiten/inschrijven/orange-the-world"
+		form = merge(formFor(t, c, page), map[string]string{"name": attack, "contact": "phone", "phone": "0470 12 34 56", "consent": "ja"})
+		status, body := post(t, c, page, form)
+		if status != 200 && status != 422 {
+			t.Fatalf("attack %d: signup %d", i, status)
+		}
+		if m := injected(body); m != "" {
+			t.Errorf("attack %d on the result page: %s", i, m)
+		}
+		if link := regexp.MustCompile(`http://[^"<]*/mijn/[A-Za-z0-9_-]+`).FindString(body); link != "" {
+			_, personal := get(t, c, link)
+			if m := injected(personal); m != "" {
+				t.Errorf("attack %d on the personal page: %s", i, m)
+			}
+		}
+	}
+	// SQL in a field is stored verbatim.
+	var n int
+	srv.DB.Get(&n, `SELECT count(*) FROM people WHERE display_name = $1`, `'); DROP TABLE people; --`)
+	if n != 1 {
+		t.Errorf("the SQL string was not stored verbatim (%d)", n)
+	}
+}
+
+// injected parses a page as a browser would and reports an element or attribute that an attack created: an
+// event handler, a script with a payload, an image or svg from the corpus, or a javascript: address.
+func injected(page string) string {
+	z := html.NewTokenizer(strings.NewReader(page))
+	inScript := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.TextToken:
+			if inScript && strings.Contains(string(z.Text()), "alert") {
+				return "script with a payload"
+			}
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			inScript = tok.Data == "script"
+			if tok.Data == "img" || tok.Data == "svg" {
+				return "<" + tok.Data + ">"
+			}
+			for _, a := range tok.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					return "attribute " + a.Key
+				}
+				if (a.Key == "href" || a.Key == "src" || a.Key == "action") &&
+					strings.HasPrefix(strings.ToLower(strings.TrimSpace(a.Val)), "javascript:") {
+					return a.Key + "=" + a.Val
+				}
+			}
+		case html.EndTagToken:
+			inScript = false
+		}
+	}
+}
