@@ -1,0 +1,320 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Attendance marks.
+const (
+	MarkPresent = "present"
+	MarkAbsent  = "absent"
+	MarkExcused = "excused"
+	MarkLate    = "late"
+)
+
+// Marks lists the attendance marks in the order of the roll call's buttons.
+var Marks = []string{MarkPresent, MarkLate, MarkExcused, MarkAbsent}
+
+// EditWindow is how long after a session facilitators and coordinators may still change its attendance; after
+// that only an admin can, and the change is logged.
+const EditWindow = 14 * 24 * time.Hour
+
+// Actor is the staff member doing something, as far as the rules of the app need to know.
+type Actor struct {
+	StaffID int64
+	Role    string
+}
+
+// Expected is one person on a session's roll call.
+type Expected struct {
+	PersonID       int64   `db:"person_id"`
+	RegistrationID int64   `db:"registration_id"`
+	Name           string  `db:"display_name"`
+	Role           string  `db:"role"`
+	Age            *int    `db:"age"`
+	WalkIn         bool    `db:"walk_in"`
+	Mark           *string `db:"mark"`
+	BySelf         bool    `db:"by_self"`
+}
+
+// Counts sums a roll call.
+type Counts struct {
+	Expected, Present, Late, Excused, Absent, Unmarked int
+}
+
+// Rate is the share of marked people who came (present or late).
+func (c Counts) Rate() float64 {
+	marked := c.Present + c.Late + c.Excused + c.Absent
+	if marked == 0 {
+		return 0
+	}
+	return float64(c.Present+c.Late) / float64(marked)
+}
+
+// RollCall is a session's attendance list: adults and children apart, with live counts.
+type RollCall struct {
+	Session  Session
+	Group    Group
+	Offering Offering
+	Adults   []Expected
+	Children []Expected
+	Counts   Counts
+	// Locked means the session is older than EditWindow and only an admin may change marks.
+	Locked bool
+}
+
+// RollCallOf reads the roll call of a session: everyone admitted to the group (and walk-ins of this session).
+func (a *App) RollCallOf(ctx context.Context, sessionID int64) (RollCall, error) {
+	var rc RollCall
+	err := a.Store.DB.GetContext(ctx, &rc.Session, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+		FROM sessions WHERE id = $1`, sessionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rc, ErrNotFound
+	}
+	if err != nil {
+		return rc, fmt.Errorf("store: unable to read session: %w", err)
+	}
+	if rc.Group, err = a.Store.GroupByID(ctx, rc.Session.GroupID); err != nil {
+		return rc, err
+	}
+	if rc.Offering, err = a.Store.OfferingByID(ctx, rc.Group.OfferingID); err != nil {
+		return rc, err
+	}
+	var people []Expected
+	err = a.Store.DB.SelectContext(ctx, &people, `SELECT r.person_id, r.id AS registration_id, p.display_name, r.role, p.age,
+			r.walk_in, att.status AS mark, COALESCE(att.by_self, false) AS by_self
+		FROM registrations r
+		JOIN people p ON p.id = r.person_id
+		LEFT JOIN attendance att ON att.session_id = $1 AND att.person_id = r.person_id
+		WHERE r.group_id = $2 AND (r.status IN ('admitted', 'completed') OR att.status IS NOT NULL)
+		  AND (NOT r.walk_in OR att.status IS NOT NULL)
+		ORDER BY r.role = 'child', lower(p.display_name), p.id`, sessionID, rc.Group.ID)
+	if err != nil {
+		return rc, fmt.Errorf("store: unable to read roll call: %w", err)
+	}
+	for _, p := range people {
+		if p.Role == RoleChild {
+			rc.Children = append(rc.Children, p)
+		} else {
+			rc.Adults = append(rc.Adults, p)
+		}
+		rc.Counts.Expected++
+		switch {
+		case p.Mark == nil:
+			rc.Counts.Unmarked++
+		case *p.Mark == MarkPresent:
+			rc.Counts.Present++
+		case *p.Mark == MarkLate:
+			rc.Counts.Late++
+		case *p.Mark == MarkExcused:
+			rc.Counts.Excused++
+		case *p.Mark == MarkAbsent:
+			rc.Counts.Absent++
+		}
+	}
+	rc.Locked = a.Now().Sub(rc.Session.StartsAt) > EditWindow
+	return rc, nil
+}
+
+// Mark records one person's attendance at a session. Only people on the roll call can be marked; after the
+// edit window only an admin may change a mark. Two unexcused absences in a row alert the coordinators.
+func (a *App) Mark(ctx context.Context, actor Actor, sessionID, personID int64, mark string) error {
+	return a.MarkMany(ctx, actor, sessionID, map[int64]string{personID: mark})
+}
+
+// MarkMany records several marks at once (the roll call sent as one form). Marks that did not change are left
+// alone, so a form sent twice, or after a lost connection, does no harm.
+func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks map[int64]string) error {
+	for _, m := range marks {
+		if !validMark(m) {
+			return &ValidationError{Fields: map[string]string{"mark": "form.choice.invalid"}}
+		}
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var s Session
+		if err := tx.GetContext(ctx, &s, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+			FROM sessions WHERE id = $1`, sessionID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("store: unable to read session: %w", err)
+		}
+		late := a.Now().Sub(s.StartsAt) > EditWindow
+		if late && actor.Role != RoleAdmin {
+			return ErrForbidden
+		}
+		for personID, mark := range marks {
+			var regID int64
+			err := tx.GetContext(ctx, &regID, `SELECT id FROM registrations WHERE group_id = $1 AND person_id = $2
+				ORDER BY status = 'admitted' DESC, id DESC LIMIT 1`, s.GroupID, personID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return fmt.Errorf("store: unable to find registration: %w", err)
+			}
+			var old *string
+			if err := tx.GetContext(ctx, &old, `SELECT status FROM attendance WHERE session_id = $1 AND person_id = $2`,
+				sessionID, personID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: unable to read attendance: %w", err)
+			}
+			if old != nil && *old == mark {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, by_self, recorded_by)
+				VALUES ($1, $2, $3, $4, false, $5)
+				ON CONFLICT (session_id, person_id) DO UPDATE SET status = EXCLUDED.status, by_self = false,
+					recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
+				sessionID, personID, regID, mark, actor.StaffID); err != nil {
+				return fmt.Errorf("store: unable to record attendance: %w", err)
+			}
+			if late {
+				if err := a.logLateEdit(ctx, tx, actor, s, personID, regID, old, mark); err != nil {
+					return err
+				}
+			}
+			if mark == MarkAbsent {
+				if err := a.alertRepeatedAbsence(ctx, tx, regID, s); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func validMark(m string) bool {
+	for _, v := range Marks {
+		if m == v {
+			return true
+		}
+	}
+	return false
+}
+
+// logLateEdit writes the audit line of a change made after the edit window.
+func (a *App) logLateEdit(ctx context.Context, tx *sqlx.Tx, actor Actor, s Session, personID, regID int64, old *string, mark string) error {
+	from := ""
+	if old != nil {
+		from = *old
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (staff_id, action, person_id, registration_id, group_id, detail)
+		VALUES ($1, 'attendance.late_edit', $2, $3, $4, jsonb_build_object('session_id', $5::bigint, 'from', $6::text, 'to', $7::text))`,
+		actor.StaffID, personID, regID, s.GroupID, s.ID, from, mark)
+	if err != nil {
+		return fmt.Errorf("store: unable to log attendance edit: %w", err)
+	}
+	return nil
+}
+
+// alertRepeatedAbsence mails the coordinators when a registration's last two sessions so far were both
+// unexcused absences. The participant is never told.
+func (a *App) alertRepeatedAbsence(ctx context.Context, tx *sqlx.Tx, regID int64, s Session) error {
+	var lastTwo []string
+	if err := tx.SelectContext(ctx, &lastTwo, `SELECT COALESCE(att.status, '') FROM sessions x
+		JOIN registrations r ON r.id = $1
+		LEFT JOIN attendance att ON att.session_id = x.id AND att.person_id = r.person_id
+		WHERE x.group_id = $2 AND x.status = 'planned' AND x.starts_at <= $3
+		ORDER BY x.starts_at DESC LIMIT 2`, regID, s.GroupID, s.StartsAt); err != nil {
+		return fmt.Errorf("store: unable to read absences: %w", err)
+	}
+	if len(lastTwo) < 2 || lastTwo[0] != MarkAbsent || lastTwo[1] != MarkAbsent {
+		return nil
+	}
+	var coordinators []int64
+	if err := tx.SelectContext(ctx, &coordinators, `SELECT id FROM staff_users WHERE active AND role = 'coordinator'
+		UNION SELECT id FROM staff_users WHERE active AND role = 'admin'
+		      AND NOT EXISTS (SELECT 1 FROM staff_users WHERE active AND role = 'coordinator')`); err != nil {
+		return fmt.Errorf("store: unable to find coordinators: %w", err)
+	}
+	for _, staffID := range coordinators {
+		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d:%d", MailAbsenceAlert, regID, s.ID, staffID),
+			Kind: MailAbsenceAlert, StaffID: ref(staffID), RegistrationID: ref(regID), SessionID: ref(s.ID)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddWalkIn adds someone who came without registering: a person (first name or alias), a place in the group
+// beyond capacity, and a "present" mark for this session.
+func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name, role string) (int64, error) {
+	f := newFields()
+	name = f.text("name", name, MaxName, true)
+	if role != RoleChild && role != RoleParent {
+		role = RoleParticipant
+	}
+	if err := f.err(); err != nil {
+		return 0, err
+	}
+	var personID int64
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var s Session
+		if err := tx.GetContext(ctx, &s, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+			FROM sessions WHERE id = $1`, sessionID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("store: unable to read session: %w", err)
+		}
+		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Role != RoleAdmin {
+			return ErrForbidden
+		}
+		g, err := lockGroup(ctx, tx, s.GroupID)
+		if err != nil {
+			return err
+		}
+		kind := PersonParticipant
+		if role == RoleChild {
+			kind = PersonChild
+		}
+		if personID, err = insertPerson(ctx, tx, Person{Kind: kind, DisplayName: name, Language: "nl"}); err != nil {
+			return err
+		}
+		regID, err := insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: g.OfferingID, GroupID: &g.ID,
+			Role: role, Status: StatusAdmitted, OverCapacity: true, WalkIn: true, RegisteredBy: &actor.StaffID})
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, recorded_by)
+			VALUES ($1, $2, $3, 'present', $4)`, sessionID, personID, regID, actor.StaffID)
+		if err != nil {
+			return fmt.Errorf("store: unable to record walk-in: %w", err)
+		}
+		return nil
+	})
+	return personID, err
+}
+
+// ReferralDestinations lists where staff refer someone onward after a group.
+var ReferralDestinations = []string{"caw_individual", "ggz", "justice_welfare", "youth_care", "other"}
+
+// RecordReferral records that a person was referred onward (e.g. to an individual trajectory at the CAW).
+func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, registrationID *int64, destination string,
+	on time.Time, note string) error {
+	f := newFields()
+	f.choice("destination", destination, ReferralDestinations, true)
+	note = f.long("note", note, MaxMessage, false)
+	if err := f.err(); err != nil {
+		return err
+	}
+	if on.IsZero() {
+		on = a.Now()
+	}
+	_, err := a.Store.DB.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
+		referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
+		on, actor.StaffID)
+	if pgCode(err) == "23503" {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to record referral: %w", err)
+	}
+	return nil
+}
