@@ -277,7 +277,7 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if personID, err = insertPerson(ctx, tx, Person{Kind: kind, DisplayName: name, Language: "nl"}); err != nil {
 			return err
 		}
-		regID, err := insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: g.OfferingID, GroupID: &g.ID,
+		regID, err := a.insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: g.OfferingID, GroupID: &g.ID,
 			Role: role, Status: StatusAdmitted, OverCapacity: true, WalkIn: true, RegisteredBy: &actor.StaffID})
 		if err != nil {
 			return err

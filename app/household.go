@@ -119,7 +119,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			if err != nil {
 				return 0, 0, err
 			}
-			regID, err := insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: o.ID, GroupID: groupID,
+			regID, err := a.insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: o.ID, GroupID: groupID,
 				HouseholdID: &household, Role: role, Status: StatusRequested, Referrer: ref, ReferrerDetail: detail,
 				MessageEnc: a.Keys.Encrypt(message), TokenHash: token})
 			return personID, regID, err

@@ -31,11 +31,11 @@ func (a *App) PlanIntake(ctx context.Context, staffID, regID int64, at time.Time
 			return ErrTransition
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET intake_at = $2,
-				intake_note_enc = COALESCE($3, intake_note_enc), updated_at = now() WHERE id = $1`,
-			r.ID, at, a.Keys.Encrypt(note)); err != nil {
+				intake_note_enc = COALESCE($3, intake_note_enc), updated_at = $4 WHERE id = $1`,
+			r.ID, at, a.Keys.Encrypt(note), a.Now()); err != nil {
 			return fmt.Errorf("store: unable to plan intake: %w", err)
 		}
-		if err := setStatus(ctx, tx, r, StatusIntakePlanned, &staffID); err != nil {
+		if err := a.setStatus(ctx, tx, r, StatusIntakePlanned, &staffID); err != nil {
 			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d", MailIntakePlanned, r.ID, at.Unix()),
@@ -88,11 +88,11 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 			if m.Status == StatusAdmitted || !m.Active() {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3, updated_at = now()
-				WHERE id = $1`, m.ID, g.ID, opt.OverCapacity); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3 WHERE id = $1`,
+				m.ID, g.ID, opt.OverCapacity); err != nil {
 				return guardError(err, "store: unable to place registration")
 			}
-			if err := setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
+			if err := a.setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
 				return err
 			}
 			if err := a.planReminders(ctx, tx, m.ID); err != nil {
@@ -154,7 +154,7 @@ func (a *App) Decline(ctx context.Context, staffID, regID int64, reason, message
 			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET decline_reason = $2 WHERE id = $1`, m.ID, reason); err != nil {
 				return fmt.Errorf("store: unable to decline: %w", err)
 			}
-			if err := setStatus(ctx, tx, m, StatusDeclined, &staffID); err != nil {
+			if err := a.setStatus(ctx, tx, m, StatusDeclined, &staffID); err != nil {
 				return err
 			}
 		}
@@ -197,7 +197,7 @@ func (a *App) Waitlist(ctx context.Context, staffID, regID, groupID int64) error
 			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2 WHERE id = $1`, m.ID, g.ID); err != nil {
 				return guardError(err, "store: unable to place on the waiting list")
 			}
-			if err := setStatus(ctx, tx, m, StatusWaitlisted, &staffID); err != nil {
+			if err := a.setStatus(ctx, tx, m, StatusWaitlisted, &staffID); err != nil {
 				return err
 			}
 		}
@@ -233,7 +233,7 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 					return fmt.Errorf("store: unable to promote: %w", err)
 				}
 			}
-			if err := setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
+			if err := a.setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
 				return err
 			}
 			if err := a.planReminders(ctx, tx, m.ID); err != nil {
@@ -269,7 +269,7 @@ func (a *App) Withdraw(ctx context.Context, staffID, regID int64) error {
 			return ErrTransition
 		}
 		freed := r.HoldsSeat()
-		if err := setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
+		if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
 			return err
 		}
 		if err := a.dropReminders(ctx, tx, r.ID, nil); err != nil {
@@ -299,7 +299,7 @@ func (a *App) CompleteGroup(ctx context.Context, staffID, groupID int64) (int, e
 			return fmt.Errorf("store: unable to read members: %w", err)
 		}
 		for _, r := range regs {
-			if err := setStatus(ctx, tx, r, StatusCompleted, &staffID); err != nil {
+			if err := a.setStatus(ctx, tx, r, StatusCompleted, &staffID); err != nil {
 				return err
 			}
 			n++

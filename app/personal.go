@@ -171,7 +171,7 @@ func (a *App) Cancel(ctx context.Context, token string) error {
 			if m.HoldsSeat() {
 				freed[m.Role == RoleChild] = true
 			}
-			if err := setStatus(ctx, tx, m, StatusWithdrawn, nil); err != nil {
+			if err := a.setStatus(ctx, tx, m, StatusWithdrawn, nil); err != nil {
 				return err
 			}
 			if err := a.dropReminders(ctx, tx, m.ID, nil); err != nil {

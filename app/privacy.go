@@ -54,7 +54,7 @@ func (a *App) Erase(ctx context.Context, staffID, personID int64) error {
 			return fmt.Errorf("store: unable to read registrations: %w", err)
 		}
 		for _, r := range regs {
-			if err := setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
+			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
 				return err
 			}
 		}

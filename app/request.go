@@ -124,7 +124,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		if referrer != "" {
 			reg.Referrer = &referrer
 		}
-		regID, err := insertRegistration(ctx, tx, reg)
+		regID, err := a.insertRegistration(ctx, tx, reg)
 		if err != nil {
 			return err
 		}

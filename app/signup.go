@@ -132,7 +132,7 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 			now := a.Now()
 			reg.WaitlistedAt = &now
 		}
-		regID, err := insertRegistration(ctx, tx, reg)
+		regID, err := a.insertRegistration(ctx, tx, reg)
 		if errors.Is(err, ErrDuplicate) {
 			// The same professional, active in this group already: same answer as a new signup.
 			res.Mailed = true

@@ -64,18 +64,20 @@ func insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, error) {
 
 // insertRegistration stores a new registration. The database's guard refuses a seat beyond capacity or next
 // to a separated person; those come back as ErrFull and ErrSeparated.
-func insertRegistration(ctx context.Context, tx *sqlx.Tx, r Registration) (int64, error) {
+// Times come from the app's clock, so that figures and retention follow it (and tests can travel in time).
+func (a *App) insertRegistration(ctx context.Context, tx *sqlx.Tx, r Registration) (int64, error) {
 	var id int64
+	now := a.Now()
 	err := tx.GetContext(ctx, &id, `INSERT INTO registrations (person_id, offering_id, group_id, household_id, role,
 			status, referrer, referrer_detail, message_enc, waitlisted_at, offer_expires_at, over_capacity, walk_in,
-			registered_by, token_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+			registered_by, token_hash, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
 		r.PersonID, r.OfferingID, r.GroupID, r.HouseholdID, r.Role, r.Status, r.Referrer, r.ReferrerDetail,
-		r.MessageEnc, r.WaitlistedAt, r.OfferExpiresAt, r.OverCapacity, r.WalkIn, r.RegisteredBy, r.TokenHash)
+		r.MessageEnc, r.WaitlistedAt, r.OfferExpiresAt, r.OverCapacity, r.WalkIn, r.RegisteredBy, r.TokenHash, now)
 	if err != nil {
 		return 0, guardError(err, "store: unable to save registration")
 	}
-	if err := recordTransition(ctx, tx, id, "", r.Status, r.RegisteredBy); err != nil {
+	if err := a.recordTransition(ctx, tx, id, "", r.Status, r.RegisteredBy); err != nil {
 		return 0, err
 	}
 	return id, nil
@@ -97,13 +99,13 @@ func guardError(err error, what string) error {
 }
 
 // recordTransition keeps the history of a registration's status.
-func recordTransition(ctx context.Context, tx *sqlx.Tx, regID int64, from, to string, staffID *int64) error {
+func (a *App) recordTransition(ctx context.Context, tx *sqlx.Tx, regID int64, from, to string, staffID *int64) error {
 	var f *string
 	if from != "" {
 		f = &from
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO registration_events (registration_id, from_status, to_status, staff_id)
-		VALUES ($1, $2, $3, $4)`, regID, f, to, staffID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO registration_events (registration_id, from_status, to_status, staff_id, at)
+		VALUES ($1, $2, $3, $4, $5)`, regID, f, to, staffID, a.Now()); err != nil {
 		return fmt.Errorf("store: unable to record status change: %w", err)
 	}
 	return nil
@@ -150,13 +152,13 @@ func personByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Person, e
 }
 
 // setStatus moves a registration to a new status (the database checks the transition) and records it.
-func setStatus(ctx context.Context, tx *sqlx.Tx, r Registration, to string, staffID *int64) error {
-	_, err := tx.ExecContext(ctx, `UPDATE registrations SET status = $2, updated_at = now(),
-			waitlisted_at = CASE WHEN $2 = 'waitlisted' THEN now() ELSE waitlisted_at END,
+func (a *App) setStatus(ctx context.Context, tx *sqlx.Tx, r Registration, to string, staffID *int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE registrations SET status = $2, updated_at = $3,
+			waitlisted_at = CASE WHEN $2 = 'waitlisted' THEN $3 ELSE waitlisted_at END,
 			offer_expires_at = CASE WHEN $2 = 'offered' THEN offer_expires_at ELSE NULL END
-		WHERE id = $1`, r.ID, to)
+		WHERE id = $1`, r.ID, to, a.Now())
 	if err != nil {
 		return guardError(err, "store: unable to change registration")
 	}
-	return recordTransition(ctx, tx, r.ID, r.Status, to, staffID)
+	return a.recordTransition(ctx, tx, r.ID, r.Status, to, staffID)
 }

@@ -207,8 +207,8 @@ func (a *App) PlanWaakvlam(ctx context.Context, staffID, requestID int64, start,
 			groupID, start, end); err != nil {
 			return fmt.Errorf("store: unable to create Waakvlam session: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waakvlam_requests SET status = 'planned', group_id = $2, updated_at = now() WHERE id = $1`,
-			r.ID, groupID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE waakvlam_requests SET status = 'planned', group_id = $2, updated_at = $3
+			WHERE id = $1`, r.ID, groupID, a.Now()); err != nil {
 			return fmt.Errorf("store: unable to plan Waakvlam request: %w", err)
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaakvlamPlanned, r.ID), Kind: MailWaakvlamPlanned,

@@ -39,10 +39,10 @@ func (a *App) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, g Group, child b
 		}
 		expires := a.Now().Add(time.Duration(g.OfferHours) * time.Hour)
 		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'offered', offer_expires_at = $2,
-			updated_at = now() WHERE id = $1`, r.ID, expires); err != nil {
+			updated_at = $3 WHERE id = $1`, r.ID, expires, a.Now()); err != nil {
 			return guardError(err, "store: unable to offer a place")
 		}
-		if err := recordTransition(ctx, tx, r.ID, r.Status, StatusOffered, nil); err != nil {
+		if err := a.recordTransition(ctx, tx, r.ID, r.Status, StatusOffered, nil); err != nil {
 			return err
 		}
 		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d", MailOffer, r.ID, expires.Unix()),
@@ -116,12 +116,12 @@ func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error
 			return ErrExpired
 		}
 		if !accept {
-			if err := setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
+			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
 				return err
 			}
 			return a.offerFreedSeats(ctx, tx, g, r.Role == RoleChild)
 		}
-		if err := setStatus(ctx, tx, r, StatusAdmitted, nil); err != nil {
+		if err := a.setStatus(ctx, tx, r, StatusAdmitted, nil); err != nil {
 			return err
 		}
 		token, hash := NewToken()
@@ -160,7 +160,7 @@ func (a *App) ExpireOffers(ctx context.Context) (int, error) {
 			if err != nil {
 				return nil // answered or taken by another process meanwhile
 			}
-			if err := setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
+			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
 				return err
 			}
 			if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailOfferExpired, r.ID), Kind: MailOfferExpired,

@@ -1,0 +1,350 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"portal/app/locale"
+)
+
+// FigureRow is one number of a year's figures: a metric, for a scope (an offering or a group), along a
+// dimension (a month, a municipality, a sector...). Live figures and frozen figures are the same rows, so a
+// year reads the same before and after its personal data is purged.
+type FigureRow struct {
+	Metric    string `db:"metric"`
+	Scope     string `db:"scope"`
+	Dimension string `db:"dimension"`
+	Value     int64  `db:"value"`
+}
+
+// Figures are a year's numbers, assembled for the figures page, the sentences and the exports.
+type Figures struct {
+	Year      int
+	Frozen    bool
+	Offerings []OfferingFigures
+	// Referrers counts new requests and signups of participants by who referred them ("unknown" when not said).
+	Referrers []Count
+	// Municipalities counts distinct participants by municipality.
+	Municipalities []Count
+	// Sectors counts intervision members by sector.
+	Sectors []Count
+	// WaakvlamOrganisations lists the organisations that received the Waakvlam training.
+	WaakvlamOrganisations []string
+	// Referrals counts onward referrals by destination.
+	Referrals []Count
+}
+
+// OfferingFigures are one offering's numbers, with its groups.
+type OfferingFigures struct {
+	Slug, Kind   string
+	Name         Text
+	GroupsRun    int
+	SessionsHeld int
+	Participants int
+	Attendances  int
+	Marked       int
+	Parents      int
+	Children     int
+	// ReferredToCAW counts participants referred onward to an individual trajectory at the CAW.
+	ReferredToCAW int
+	Groups        []GroupFigures
+}
+
+// Rate is the share of marks that were present or late.
+func (o OfferingFigures) Rate() float64 { return rate(o.Attendances, o.Marked) }
+
+// GroupFigures are one group's numbers.
+type GroupFigures struct {
+	Slug         string
+	Name         Text
+	Municipality string
+	FirstSession time.Time
+	SessionsHeld int
+	Participants int
+	Attendances  int
+	Marked       int
+	// Monthly holds the attendances per month, January first.
+	Monthly [12]int
+}
+
+// Rate is the share of marks that were present or late.
+func (g GroupFigures) Rate() float64 { return rate(g.Attendances, g.Marked) }
+
+// Count is a number with its label code.
+type Count struct {
+	Key   string
+	Value int
+}
+
+func rate(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// yearRange is the year in Brussels time, as [from, to).
+func yearRange(year int) (time.Time, time.Time) {
+	return time.Date(year, 1, 1, 0, 0, 0, 0, locale.Brussels), time.Date(year+1, 1, 1, 0, 0, 0, 0, locale.Brussels)
+}
+
+// FiguresOf returns a year's figures: the frozen ones when the year is closed, else computed from what was
+// recorded.
+func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
+	var closed bool
+	if err := a.Store.DB.GetContext(ctx, &closed, `SELECT EXISTS (SELECT 1 FROM years_closed WHERE year = $1)`, year); err != nil {
+		return Figures{}, fmt.Errorf("store: unable to read closed years: %w", err)
+	}
+	var rows []FigureRow
+	var err error
+	if closed {
+		err = a.Store.DB.SelectContext(ctx, &rows, `SELECT metric, scope, dimension, value FROM figures_frozen WHERE year = $1`, year)
+	} else {
+		rows, err = a.liveFigures(ctx, a.Store.DB, year)
+	}
+	if err != nil {
+		return Figures{}, fmt.Errorf("store: unable to read figures: %w", err)
+	}
+	f, err := a.assemble(ctx, year, rows)
+	f.Frozen = closed
+	return f, err
+}
+
+// CloseYear freezes a year's figures in their own table, so that the retention purge may then remove the
+// personal data behind them. Closing a closed year changes nothing.
+func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
+	if year >= a.Now().In(locale.Brussels).Year() {
+		return &ValidationError{Fields: map[string]string{"year": "form.year.notover"}}
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+			year, staffID)
+		if err != nil {
+			return fmt.Errorf("store: unable to close year: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		rows, err := a.liveFigures(ctx, tx, year)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO figures_frozen (year, metric, scope, dimension, value)
+				VALUES ($1, $2, $3, $4, $5)`, year, r.Metric, r.Scope, r.Dimension, r.Value); err != nil {
+				return fmt.Errorf("store: unable to freeze figures: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// liveFigures computes a year's rows from sessions, attendance, registrations and referrals. Every query is
+// bounded by the year's sessions (index on sessions.starts_at) or the year's dates.
+func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) ([]FigureRow, error) {
+	from, to := yearRange(year)
+	now := a.Now()
+	var rows []FigureRow
+	queries := []string{
+		// Per group: sessions held, distinct participants, attendances, marks.
+		`WITH held AS (
+			SELECT s.id, s.group_id, s.starts_at FROM sessions s
+			WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3)
+		SELECT m.metric, 'group:' || g.slug AS scope, '' AS dimension, m.value FROM groups g
+		JOIN LATERAL (
+			SELECT count(DISTINCT h.id) AS sessions,
+			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late')) AS participants,
+			       count(att.person_id) FILTER (WHERE att.status IN ('present', 'late')) AS attendances,
+			       count(att.person_id) AS marked
+			FROM held h LEFT JOIN attendance att ON att.session_id = h.id WHERE h.group_id = g.id
+		) x ON x.sessions > 0
+		CROSS JOIN LATERAL (VALUES ('sessions_held', x.sessions), ('participants', x.participants),
+			('attendances', x.attendances), ('marked', x.marked)) AS m(metric, value)`,
+		// Per group and month: attendances, for the chart of the year.
+		`SELECT 'attendances_month' AS metric, 'group:' || g.slug AS scope,
+		        to_char(s.starts_at AT TIME ZONE 'Europe/Brussels', 'MM') AS dimension, count(*) AS value
+		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN attendance att ON att.session_id = s.id
+		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
+		  AND att.status IN ('present', 'late')
+		GROUP BY 2, 3`,
+		// Per offering: groups run, distinct participants, parents and children apart.
+		`SELECT m.metric, 'offering:' || o.slug AS scope, '' AS dimension, m.value FROM offerings o
+		JOIN LATERAL (
+			SELECT count(DISTINCT s.group_id) AS groups,
+			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late')) AS participants,
+			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late') AND r.role = 'parent') AS parents,
+			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late') AND r.role = 'child') AS children
+			FROM sessions s JOIN groups g ON g.id = s.group_id
+			LEFT JOIN attendance att ON att.session_id = s.id
+			LEFT JOIN registrations r ON r.id = att.registration_id
+			WHERE g.offering_id = o.id AND s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
+		) x ON x.groups > 0
+		CROSS JOIN LATERAL (VALUES ('groups_run', x.groups), ('participants', x.participants), ('parents', x.parents),
+			('children', x.children)) AS m(metric, value)`,
+		// Who referred the participants who asked or signed up this year (adults only: a family counts once per parent).
+		`SELECT 'referrer' AS metric, 'offering:' || o.slug AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
+		        count(*) AS value
+		FROM registrations r JOIN offerings o ON o.id = r.offering_id
+		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.role <> 'child' AND o.audience <> 'professionals'
+		  AND NOT r.walk_in
+		GROUP BY 2, 3`,
+		// Distinct participants (not professionals) by municipality.
+		`SELECT 'municipality' AS metric, '' AS scope, COALESCE(NULLIF(p.municipality, ''), 'onbekend') AS dimension,
+		        count(DISTINCT p.id) AS value
+		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
+		JOIN attendance att ON att.session_id = s.id JOIN people p ON p.id = att.person_id
+		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
+		  AND att.status IN ('present', 'late') AND o.audience <> 'professionals'
+		GROUP BY 3`,
+		// Intervision members by sector: admitted to a group that met this year.
+		`SELECT 'sector' AS metric, '' AS scope, COALESCE(p.sector, 'other') AS dimension, count(DISTINCT p.id) AS value
+		FROM registrations r JOIN people p ON p.id = r.person_id JOIN groups g ON g.id = r.group_id
+		JOIN offerings o ON o.id = g.offering_id
+		WHERE o.kind = 'intervision' AND r.status IN ('admitted', 'completed')
+		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
+		              AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3)
+		GROUP BY 3`,
+		// Organisations that received Waakvlam this year.
+		`SELECT DISTINCT 'waakvlam_org' AS metric, '' AS scope, w.organisation AS dimension, 1::bigint AS value
+		FROM waakvlam_requests w JOIN sessions s ON s.group_id = w.group_id
+		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3`,
+		// Onward referrals by destination and offering.
+		`SELECT 'referral' AS metric, COALESCE('offering:' || o.slug, '') AS scope, f.destination AS dimension,
+		        count(DISTINCT f.person_id) AS value
+		FROM onward_referrals f LEFT JOIN registrations r ON r.id = f.registration_id
+		LEFT JOIN offerings o ON o.id = r.offering_id
+		WHERE f.referred_on >= $1::date AND f.referred_on < $2::date
+		GROUP BY 2, 3`,
+	}
+	for _, query := range queries {
+		args := []any{from, to, now}
+		if !strings.Contains(query, "$3") { // the queries by date of entry do not need the clock
+			args = args[:2]
+		}
+		var part []FigureRow
+		if err := sqlx.SelectContext(ctx, q, &part, query, args...); err != nil {
+			return nil, fmt.Errorf("store: unable to compute figures: %w", err)
+		}
+		rows = append(rows, part...)
+	}
+	return rows, nil
+}
+
+// assemble turns rows into Figures, naming offerings and groups from the catalogue.
+func (a *App) assemble(ctx context.Context, year int, rows []FigureRow) (Figures, error) {
+	f := Figures{Year: year}
+	offerings, err := a.Store.ActiveOfferings(ctx)
+	if err != nil {
+		return f, err
+	}
+	var groups []struct {
+		Group
+		OfferingSlug string     `db:"offering_slug"`
+		First        *time.Time `db:"first_session"`
+	}
+	from, to := yearRange(year)
+	if err := a.Store.DB.SelectContext(ctx, &groups, `SELECT `+prefixed("g.", groupColumns)+`, o.slug AS offering_slug,
+			(SELECT min(starts_at) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
+			 AND s.starts_at >= $1 AND s.starts_at < $2) AS first_session
+		FROM groups g JOIN offerings o ON o.id = g.offering_id ORDER BY first_session NULLS LAST, g.id`, from, to); err != nil {
+		return f, fmt.Errorf("store: unable to read groups: %w", err)
+	}
+	byScope := map[string]map[string]int64{}
+	counts := map[string]map[string]int{}
+	for _, r := range rows {
+		if byScope[r.Scope] == nil {
+			byScope[r.Scope] = map[string]int64{}
+		}
+		switch r.Metric {
+		case "attendances_month":
+			byScope[r.Scope][r.Metric+":"+r.Dimension] += r.Value
+		case "referrer", "municipality", "sector", "referral":
+			if counts[r.Metric] == nil {
+				counts[r.Metric] = map[string]int{}
+			}
+			counts[r.Metric][r.Dimension] += int(r.Value)
+			if r.Metric == "referral" {
+				byScope[r.Scope]["referral:"+r.Dimension] += r.Value
+			}
+		case "waakvlam_org":
+			f.WaakvlamOrganisations = append(f.WaakvlamOrganisations, r.Dimension)
+		default:
+			byScope[r.Scope][r.Metric] += r.Value
+		}
+	}
+	for _, o := range offerings {
+		m := byScope["offering:"+o.Slug]
+		of := OfferingFigures{Slug: o.Slug, Kind: o.Kind, Name: o.Name, GroupsRun: int(m["groups_run"]),
+			Participants: int(m["participants"]), Parents: int(m["parents"]), Children: int(m["children"]),
+			ReferredToCAW: int(m["referral:caw_individual"])}
+		for _, g := range groups {
+			gm := byScope["group:"+g.Slug]
+			if g.OfferingSlug != o.Slug || gm["sessions_held"] == 0 {
+				continue
+			}
+			gf := GroupFigures{Slug: g.Slug, Name: g.Name, Municipality: g.Municipality, SessionsHeld: int(gm["sessions_held"]),
+				Participants: int(gm["participants"]), Attendances: int(gm["attendances"]), Marked: int(gm["marked"])}
+			if g.First != nil {
+				gf.FirstSession = *g.First
+			}
+			for i := range 12 {
+				gf.Monthly[i] = int(gm[fmt.Sprintf("attendances_month:%02d", i+1)])
+			}
+			of.SessionsHeld += gf.SessionsHeld
+			of.Attendances += gf.Attendances
+			of.Marked += gf.Marked
+			of.Groups = append(of.Groups, gf)
+		}
+		f.Offerings = append(f.Offerings, of)
+	}
+	f.Referrers = sortedCounts(counts["referrer"])
+	f.Municipalities = sortedCounts(counts["municipality"])
+	f.Sectors = sortedCounts(counts["sector"])
+	f.Referrals = sortedCounts(counts["referral"])
+	sort.Strings(f.WaakvlamOrganisations)
+	return f, nil
+}
+
+func sortedCounts(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		out = append(out, Count{Key: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Value != out[j].Value {
+			return out[i].Value > out[j].Value
+		}
+		return out[i].Key < out[j].Key
+	})
+	return out
+}
+
+// Offering returns the figures of one offering by slug (zero figures when it did not run).
+func (f Figures) Offering(slug string) OfferingFigures {
+	for _, o := range f.Offerings {
+		if o.Slug == slug {
+			return o
+		}
+	}
+	return OfferingFigures{Slug: slug}
+}
+
+// joinList writes "a, b en c" (nl) or "a, b and c" (en).
+func joinList(lang string, items []string) string {
+	and := " en "
+	if lang == "en" {
+		and = " and "
+	}
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
+}

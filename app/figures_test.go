@@ -1,0 +1,279 @@
+package app_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app"
+	"portal/app/locale"
+)
+
+// yearBuilder enters a year through the portal's own workflows, moving the clock as it goes.
+type yearBuilder struct {
+	t     *testing.T
+	a     *app.App
+	staff app.Actor
+}
+
+func (y *yearBuilder) at(ts time.Time) { y.a.Now = func() time.Time { return ts } }
+
+// group creates a group whose sessions start at first, every weeks weeks, n times, at 19.00.
+func (y *yearBuilder) group(offering, slug, town string, capacity, children int, first time.Time, n, weeks int) (int64, []int64) {
+	y.t.Helper()
+	var id int64
+	err := y.a.Store.DB.Get(&id, `INSERT INTO groups (offering_id, slug, name, municipality, capacity, child_capacity)
+		SELECT id, $2, jsonb_build_object('nl', $4::text, 'en', $4::text), $3, $5, $6 FROM offerings WHERE slug = $1 RETURNING id`,
+		offering, slug, town, "Groep "+town, capacity, children)
+	if err != nil {
+		y.t.Fatal(err)
+	}
+	var sessions []int64
+	for i := range n {
+		start := first.AddDate(0, 0, 7*weeks*i)
+		var sid int64
+		y.a.Store.DB.Get(&sid, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3) RETURNING id`,
+			id, start, start.Add(2*time.Hour))
+		sessions = append(sessions, sid)
+	}
+	return id, sessions
+}
+
+func (y *yearBuilder) person(regID int64) int64 {
+	var p int64
+	y.a.Store.DB.Get(&p, `SELECT person_id FROM registrations WHERE id = $1`, regID)
+	return p
+}
+
+// mark takes the roll call of a session while it runs.
+func (y *yearBuilder) mark(session int64, marks map[int64]string) {
+	y.t.Helper()
+	var start time.Time
+	y.a.Store.DB.Get(&start, `SELECT starts_at FROM sessions WHERE id = $1`, session)
+	y.at(start.Add(time.Hour))
+	if err := y.a.MarkMany(y.t.Context(), y.staff, session, marks); err != nil {
+		y.t.Fatal(err)
+	}
+}
+
+func (y *yearBuilder) admit(regID int64) {
+	y.t.Helper()
+	if err := y.a.Admit(y.t.Context(), y.staff.StaffID, regID, app.AdmitOptions{}); err != nil {
+		y.t.Fatal(err)
+	}
+}
+
+func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	y := &yearBuilder{t: t, a: a, staff: app.Actor{StaffID: staffMember(t, a), Role: app.RoleCoordinator}}
+	d := func(m time.Month, day int) time.Time { return time.Date(2025, m, day, 19, 0, 0, 0, locale.Brussels) }
+	y.at(time.Date(2025, 1, 6, 9, 0, 0, 0, locale.Brussels))
+
+	// Intervision: Bornem (3 sessions, 3 members) and Lier (2 sessions, 1 member).
+	bornem, bs := y.group("intervisie", "int-bornem", "Bornem", 12, 0, d(2, 4), 3, 8)
+	lier, ls := y.group("intervisie", "int-lier", "Lier", 12, 0, d(3, 4), 2, 8)
+	var pro []int64
+	for i, sector := range []string{"police", "caw", "police"} {
+		res, err := a.SignUp(ctx, app.SignupInput{GroupID: bornem, Name: fmt.Sprintf("Pro %d", i), Email: fmt.Sprintf("pro%d@example.be", i),
+			Organisation: "Org", Sector: sector, Consent: true, ConsentText: consentText})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pro = append(pro, y.person(res.RegistrationID))
+	}
+	res, err := a.SignUp(ctx, app.SignupInput{GroupID: lier, Name: "Pro L", Email: "prol@example.be", Organisation: "CGG",
+		Sector: "ggz", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proL := y.person(res.RegistrationID)
+	y.mark(bs[0], map[int64]string{pro[0]: "present", pro[1]: "present", pro[2]: "present"})
+	y.mark(bs[1], map[int64]string{pro[0]: "present", pro[1]: "absent", pro[2]: "late"})
+	y.mark(bs[2], map[int64]string{pro[0]: "excused", pro[1]: "present", pro[2]: "present"})
+	y.mark(ls[0], map[int64]string{proL: "present"})
+	y.mark(ls[1], map[int64]string{proL: "present"})
+
+	// Blaffen of Schuilen: two families, two sessions; the first family is excused the second time.
+	y.at(time.Date(2025, 3, 1, 9, 0, 0, 0, locale.Brussels))
+	blaffen, fs := y.group("blaffen-of-schuilen", "blaffen-2025", "Mechelen", 8, 8, d(4, 2), 2, 2)
+	sara, err := a.RequestHousehold(ctx, app.HouseholdInput{GroupID: blaffen, Parent: "Sara",
+		Children: []app.ChildInput{{"Lina", "7"}, {"Adam", "10"}}, Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 01"},
+		Municipality: "Mechelen", Referrer: "police", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ilse, err := a.RequestHousehold(ctx, app.HouseholdInput{GroupID: blaffen, Parent: "Ilse", SecondParent: "Karim",
+		Children: []app.ChildInput{{"Noor", "8"}}, Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 02"},
+		Municipality: "Lier", Referrer: "self", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y.admit(sara.RegistrationID)
+	y.admit(ilse.RegistrationID)
+	rc, _ := a.RollCallOf(ctx, fs[0])
+	all := map[int64]string{}
+	for _, p := range append(rc.Adults, rc.Children...) {
+		all[p.PersonID] = "present"
+	}
+	y.mark(fs[0], all)
+	second := map[int64]string{}
+	for _, p := range append(rc.Adults, rc.Children...) {
+		if strings.HasPrefix(p.Name, "Sara") || p.Name == "Lina" || p.Name == "Adam" {
+			second[p.PersonID] = "excused"
+		} else {
+			second[p.PersonID] = "present"
+		}
+	}
+	y.mark(fs[1], second)
+	y.at(d(5, 1))
+	saraPerson := y.person(sara.RegistrationID)
+	if err := a.RecordReferral(ctx, y.staff, saraPerson, &sara.RegistrationID, "caw_individual", d(5, 1), "traject gestart"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Rotonde: two admitted, one came.
+	y.at(time.Date(2025, 8, 1, 9, 0, 0, 0, locale.Brussels))
+	rot, rs := y.group("rotonde", "rotonde-2025", "Mechelen", 8, 0, d(9, 4), 1, 1)
+	r1 := request(t, a, "rotonde", rot, "Tom")
+	r2 := request(t, a, "rotonde", rot, "Bart")
+	y.admit(r1.RegistrationID)
+	y.admit(r2.RegistrationID)
+	y.mark(rs[0], map[int64]string{y.person(r1.RegistrationID): "present", y.person(r2.RegistrationID): "absent"})
+
+	// A peer group with two participants, one session.
+	y.at(time.Date(2025, 9, 1, 9, 0, 0, 0, locale.Brussels))
+	peer, ps := y.group("lotgenotengroepen", "peer-2025", "Mechelen", 10, 0, d(10, 7), 1, 1)
+	p1 := request(t, a, "lotgenotengroepen", peer, "Mira")
+	p2, err := a.Request(ctx, app.RequestInput{OfferingSlug: "lotgenotengroepen", GroupID: peer, Alias: "Els",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 03"}, Municipality: "Lier", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	y.admit(p1.RegistrationID)
+	y.admit(p2.RegistrationID)
+	y.mark(ps[0], map[int64]string{y.person(p1.RegistrationID): "present", y.person(p2.RegistrationID): "late"})
+
+	// An evening: three sign up, two come.
+	y.at(time.Date(2025, 5, 1, 9, 0, 0, 0, locale.Brussels))
+	ev, es := y.group("activiteiten", "avond-2025", "Mechelen", 40, 0, d(6, 14), 1, 1)
+	var guests []int64
+	for i := range 3 {
+		res, err := a.SignUp(ctx, app.SignupInput{GroupID: ev, Name: fmt.Sprintf("Gast %d", i), ByPhone: true,
+			Phone: "0470 11 22 33", Consent: true, ConsentText: consentText})
+		if err != nil {
+			t.Fatal(err)
+		}
+		guests = append(guests, y.person(res.RegistrationID))
+	}
+	y.mark(es[0], map[int64]string{guests[0]: "present", guests[1]: "present", guests[2]: "absent"})
+
+	// Waakvlam for the Sociaal Huis of Lier, given in November.
+	y.at(time.Date(2025, 9, 15, 9, 0, 0, 0, locale.Brussels))
+	wv, err := a.RequestWaakvlam(ctx, app.WaakvlamInput{Organisation: "Sociaal Huis Lier", ServiceType: "social_services",
+		ContactName: "Jo", ContactEmail: "jo@lier.example", ExpectedStaff: "15", PreferredPeriods: "najaar", Consent: true,
+		ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := a.WaakvlamByToken(ctx, wv.Token)
+	if _, err := a.PlanWaakvlam(ctx, y.staff.StaffID, st.Request.ID, d(11, 18), d(11, 18).Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
+		t.Fatal(err)
+	}
+
+	// January: the figures of 2025.
+	y.at(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
+	f, err := a.FiguresOf(ctx, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, got, want int) {
+		t.Helper()
+		if got != want {
+			t.Errorf("%s = %d, want %d", what, got, want)
+		}
+	}
+	in := f.Offering("intervisie")
+	check("intervision groups", in.GroupsRun, 2)
+	check("intervision sessions", in.SessionsHeld, 5)
+	check("intervision participants", in.Participants, 4)
+	check("intervision attendances", in.Attendances, 9)
+	check("intervision marks", in.Marked, 11)
+	if len(in.Groups) != 2 || in.Groups[0].Slug != "int-bornem" || in.Groups[0].Participants != 3 || in.Groups[0].Monthly[1] != 3 {
+		t.Errorf("intervision groups: %+v", in.Groups)
+	}
+	fam := f.Offering("blaffen-of-schuilen")
+	check("parents", fam.Parents, 3)
+	check("children", fam.Children, 3)
+	check("family referred to CAW", fam.ReferredToCAW, 1)
+	check("family attendances", fam.Attendances, 6+3)
+	check("rotonde participants", f.Offering("rotonde").Participants, 1)
+	check("peer participants", f.Offering("lotgenotengroepen").Participants, 2)
+	check("event participants", f.Offering("activiteiten").Participants, 2)
+	counts := func(cs []app.Count) map[string]int {
+		m := map[string]int{}
+		for _, c := range cs {
+			m[c.Key] = c.Value
+		}
+		return m
+	}
+	if got := counts(f.Sectors); !reflect.DeepEqual(got, map[string]int{"police": 2, "caw": 1, "ggz": 1}) {
+		t.Errorf("sectors %v", got)
+	}
+	if got := counts(f.Municipalities); got["Mechelen"] != 5 || got["Lier"] != 4 || got["onbekend"] != 2 {
+		t.Errorf("municipalities %v", got) // Mechelen: Sara, Lina, Adam, Mira, Tom; Lier: Ilse, Karim, Noor, Els; unknown: two guests
+	}
+	if got := counts(f.Referrers); got["police"] != 4 || got["self"] != 2 {
+		t.Errorf("referrers %v", got) // police: Sara (1 adult), Tom, Bart, Mira; self: Ilse and Karim
+	}
+	if !reflect.DeepEqual(f.WaakvlamOrganisations, []string{"Sociaal Huis Lier"}) {
+		t.Errorf("Waakvlam organisations %v", f.WaakvlamOrganisations)
+	}
+	cat, _ := locale.Load()
+	text := ""
+	for _, s := range app.Sentences(cat, "nl", f) {
+		text += s.Text + "\n"
+	}
+	for _, want := range []string{
+		"In 2025 boden we 2 multidisciplinaire intervisiegroepen aan, verspreid over de regio (Bornem en Lier).",
+		"4 professionals namen deel, op 5 bijeenkomsten.",
+		"In 2025 hebben we de Waakvlam aangeboden aan Sociaal Huis Lier.",
+		"Veilig Huis telt 1 lotgenotengroep.",
+		"2 lotgenoten namen deel aan 1 bijeenkomsten.",
+		"Aan Groep Mechelen nam 1 deelnemer deel.",
+		"3 ouders en 3 kinderen namen deel aan de groepssessies.",
+		"1 ouder stroomde door naar een individueel begeleidingstraject bij het CAW.",
+		"Op 14 juni 2025 kwamen 2 mensen samen voor Groep Mechelen.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("sentences lack %q\n%s", want, text)
+		}
+	}
+
+	// Close the year, purge everyone's personal data, and the figures stay exactly the same.
+	if err := a.CloseYear(ctx, y.staff.StaffID, 2025); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.CloseYear(ctx, y.staff.StaffID, 2026); err == nil {
+		t.Error("closed a year that is not over")
+	}
+	y.at(time.Date(2028, 1, 10, 9, 0, 0, 0, locale.Brussels)) // past every retention period (intervision: two years)
+	n, err := a.Purge(ctx)
+	if err != nil || n != 17 {
+		t.Fatalf("purge anonymised %d people: %v", n, err)
+	}
+	y.at(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
+	frozen, err := a.FiguresOf(ctx, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !frozen.Frozen {
+		t.Error("figures of a closed year are not frozen")
+	}
+	frozen.Frozen = false
+	if !reflect.DeepEqual(f, frozen) {
+		t.Errorf("figures changed after the purge:\nbefore %+v\nafter  %+v", f, frozen)
+	}
+}
