@@ -23,3 +23,14 @@ func newApp(t *testing.T, now time.Time) *app.App {
 	a.Now = func() time.Time { return now }
 	return a
 }
+
+// newAppB is newApp for benchmarks.
+func newAppB(b *testing.B) *app.App {
+	b.Helper()
+	a, err := app.New(testenv.DB(b), app.Config{BaseURL: "http://localhost:8080", SecretKey: strings.Repeat("s", 32)},
+		slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return a
+}
