@@ -22,6 +22,8 @@ var (
 	ErrForbidden = errors.New("forbidden")
 	// ErrExpired means a link or offer has passed its time.
 	ErrExpired = errors.New("expired")
+	// ErrRateLimited means too many attempts came in a short time (login, codes, password reset); try later.
+	ErrRateLimited = errors.New("too many attempts")
 )
 
 // ValidationError carries one message id (from the catalogue) per form field that is wrong.
