@@ -21,6 +21,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/taal/:lang", s.switchLanguage)
 	f.Get("/veilig-surfen", s.safeBrowsing)
 	f.Get("/aanbod/:slug", s.offering)
+	s.staffRoutes(f)
 
 	f.Use(s.notFound)
 }
