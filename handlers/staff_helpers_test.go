@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -189,3 +190,5 @@ func (w *staffWorld) signIn(t *testing.T, email string, secret *string) *http.Cl
 	}
 	return c
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

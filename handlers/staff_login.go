@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"html/template"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,7 +14,14 @@ type staffLoginData struct {
 	Back    string
 	Notice  string
 	Problem string
-	Setup   app.TOTPSetup
+	// Secret and QR show a new authenticator secret; QR is a data: URI we made ourselves, so it is marked safe.
+	Secret string
+	QR     template.URL
+}
+
+func withSetup(d staffLoginData, setup app.TOTPSetup) staffLoginData {
+	d.Secret, d.QR = setup.Secret, template.URL(setup.QR)
+	return d
 }
 
 // staffLoginForm shows the sign-in form (email and password). A fully signed-in staff member goes on.
@@ -114,7 +122,7 @@ func (s *Server) staffEnrolForm(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, "staff_enrol", s.staffPage(c, "staff.enrol.title",
-		staffLoginData{Back: staffReturn(c.Query("terug")), Setup: setup}))
+		withSetup(staffLoginData{Back: staffReturn(c.Query("terug"))}, setup)))
 }
 
 // staffEnrol confirms the authenticator with its first code, which also completes the sign-in.
@@ -138,7 +146,7 @@ func (s *Server) secondFactor(c *fiber.Ctx, page, title string, setup app.TOTPSe
 		s.setStaffCookie(c, token)
 		return c.Redirect(afterSignIn(back), fiber.StatusSeeOther)
 	}
-	d := staffLoginData{Back: back, Setup: setup}
+	d := withSetup(staffLoginData{Back: back}, setup)
 	switch {
 	case errors.Is(err, app.ErrBadCode):
 		c.Status(fiber.StatusUnauthorized)
