@@ -48,8 +48,15 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 		return err
 	}
 	me := currentStaff(c).ID
+	detail := map[string]any{}
+	if f.StaffID != 0 {
+		detail["staff"] = f.StaffID
+	}
+	if f.Page > 1 {
+		detail["page"] = f.Page
+	}
 	if err := s.App.Audit(ctx, s.App.Store.DB, app.AuditEntry{StaffID: &me, Action: app.AuditAuditView,
-		PersonID: nonZero(f.PersonID), Detail: map[string]any{"staff": f.StaffID, "page": f.Page}}); err != nil {
+		PersonID: nonZero(f.PersonID), Detail: detail}); err != nil {
 		return err
 	}
 	d := struct {
