@@ -120,7 +120,6 @@ func (s *Server) staffEnrolForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, "staff_enrol", s.staffPage(c, "staff.enrol.title",
 		withSetup(staffLoginData{Back: staffReturn(c.Query("terug"))}, setup)))
 }
@@ -135,7 +134,6 @@ func (s *Server) staffEnrol(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.secondFactor(c, "staff_enrol", "staff.enrol.title", setup)
 }
 

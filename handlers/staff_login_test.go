@@ -32,6 +32,9 @@ func TestStaffSignInWithPasswordAndAuthenticator(t *testing.T) {
 	if strings.Contains(page.body, `id="snelweg"`) {
 		t.Error("the staff sign-in carries the quick exit")
 	}
+	if page.header.Get("Cache-Control") != "no-store" || page.header.Get("X-Robots-Tag") == "" {
+		t.Errorf("staff pages may be cached or indexed: %q %q", page.header.Get("Cache-Control"), page.header.Get("X-Robots-Tag"))
+	}
 	r = w.post(t, c, "/beheer/login", url.Values{"_csrf": {csrfOf(t, page.body)}, "email": {w.facEmail},
 		"password": {staffPassword}, "terug": {"/beheer/groepen?alle=1"}})
 	if r.status != http.StatusSeeOther || r.location != "/beheer/tweestapsverificatie?terug=%2Fbeheer%2Fgroepen%3Falle%3D1" {

@@ -31,7 +31,6 @@ func (s *Server) staffForgot(c *fiber.Ctx) error {
 
 // staffResetForm lets someone with a valid link choose a new password.
 func (s *Server) staffResetForm(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	if err := s.App.CheckPasswordToken(c.UserContext(), c.Params("token")); err != nil {
 		return s.staffResetGone(c, err)
 	}
@@ -40,7 +39,6 @@ func (s *Server) staffResetForm(c *fiber.Ctx) error {
 
 // staffReset saves the new password; every session of the account ends, so the person signs in afresh.
 func (s *Server) staffReset(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	ok, err := s.App.Allow(c.UserContext(), "reset-form:addr:"+c.IP(), 20, time.Hour)
 	if err != nil {
 		return err

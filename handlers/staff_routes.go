@@ -6,6 +6,8 @@ import "github.com/gofiber/fiber/v2"
 // (password and code given), then requireRole for pages not every role may open; pages about one group also
 // check the group (app.RequireGroup) in their handler.
 func (s *Server) staffRoutes(f *fiber.App) {
+	f.Use("/beheer", staffHeaders)
+
 	// Signing in, and the password link: no session needed.
 	f.Get("/beheer/login", s.staffLoginForm)
 	f.Post("/beheer/login", s.staffLogin)
@@ -54,4 +56,12 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/medewerkers/:id/tweestaps", staff, admin, s.staffAccountTOTP)
 	f.Post("/beheer/medewerkers/:id/wachtwoordmail", staff, admin, s.staffAccountPasswordMail)
 	f.Get("/beheer/audit", staff, admin, s.staffAudit)
+}
+
+// staffHeaders keeps staff pages out of caches and search engines: after signing out on a shared computer, "back"
+// must not show a page with someone's data.
+func staffHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return c.Next()
 }
