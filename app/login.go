@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -146,13 +147,13 @@ func (a *App) SecondFactor(ctx context.Context, token, code, clientAddr string) 
 		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET totp_last_step = $2, totp_enabled = true
 			WHERE id = $1 AND active AND totp_last_step < $2 AND totp_secret_enc = $3`, sess.ID, step, sess.TOTPSecret)
 		if err != nil {
-			return errors.Join(errors.New("store: unable to record code"), err)
+			return fmt.Errorf("store: unable to record code: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrBadCode
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE id_hash = $1`, HashToken(token)); err != nil {
-			return errors.Join(errors.New("store: unable to end pending session"), err)
+			return fmt.Errorf("store: unable to end pending session: %w", err)
 		}
 		if fresh, err = a.startStaffSession(ctx, tx, sess.ID, true); err != nil {
 			return err

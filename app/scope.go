@@ -60,8 +60,8 @@ type StaffGroup struct {
 	Upcoming     int        `db:"upcoming"`
 }
 
-// VisibleGroups lists the groups staff may see, by offering and name; with active=true only groups that are
-// not cancelled and belong to an active offering.
+// VisibleGroups lists the groups staff may see, by offering and name; with active=true only the running ones:
+// not cancelled, of an active offering, and with no sessions yet or a session in the last two weeks or ahead.
 func (a *App) VisibleGroups(ctx context.Context, staff Staff, active bool) ([]StaffGroup, error) {
 	var out []StaffGroup
 	err := a.Store.DB.SelectContext(ctx, &out, `SELECT g.id, g.offering_id, g.slug, g.name, g.municipality,
@@ -72,7 +72,9 @@ func (a *App) VisibleGroups(ctx context.Context, staff Staff, active bool) ([]St
 			(SELECT count(*) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS upcoming
 		FROM groups g JOIN offerings o ON o.id = g.offering_id
 		WHERE `+GroupScopeSQL("g.id", "$1")+`
-		  AND (NOT $2 OR (g.status <> 'cancelled' AND o.active))
+		  AND (NOT $2 OR (g.status <> 'cancelled' AND o.active
+		       AND (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id)
+		            OR EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.ends_at > $3 - interval '14 days'))))
 		ORDER BY o.position, o.id, g.name->>'nl', g.id`, staff.ID, active, a.Now())
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list groups: %w", err)

@@ -77,6 +77,22 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		t.Error("the group's next session is missing")
 	}
 
+	// A group whose last session is long over, and a cancelled one, leave the list of running groups.
+	if _, err := a.Store.DB.Exec(`UPDATE sessions SET starts_at = starts_at - interval '2 years', ends_at = ends_at - interval '2 years'
+		WHERE group_id = $1`, foreign); err != nil {
+		t.Fatal(err)
+	}
+	a.Store.DB.Exec(`UPDATE groups SET status = 'cancelled' WHERE slug = 'intervisie-lier'`)
+	running, _ := a.VisibleGroups(ctx, staff(coord), true)
+	if len(running) != 13 {
+		t.Errorf("%d running groups, want 13", len(running))
+	}
+	for _, g := range running {
+		if g.ID == foreign {
+			t.Error("a finished group is listed as running")
+		}
+	}
+
 	// A role change counts at once, through the same rule.
 	if err := a.ChangeStaffRole(ctx, admin, coord, app.RoleFacilitator); err != nil {
 		t.Fatal(err)
