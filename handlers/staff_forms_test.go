@@ -325,3 +325,43 @@ func TestAuditViewerShowsWhoDidWhat(t *testing.T) {
 		t.Errorf("%d audit views recorded, want 3", views)
 	}
 }
+
+func TestStaffPagesHaveEveryMessageInBothLanguages(t *testing.T) {
+	w := newStaffWorld(t, monday)
+	missing := regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
+	pages := []string{"/beheer", "/beheer/account", "/beheer/groepen", "/beheer/groepen?alle=1", "/beheer/groepen/" + itoa(w.own),
+		"/beheer/groepen/" + itoa(w.own) + "/bewerken", "/beheer/groepen/" + itoa(w.own) + "/sessies/nieuw", "/beheer/aanbod",
+		"/beheer/aanbod/nieuw", "/beheer/aanbod/" + itoa(w.offering), "/beheer/aanbod/" + itoa(w.offering) + "/groepen/nieuw",
+		"/beheer/medewerkers", "/beheer/medewerkers/nieuw", "/beheer/medewerkers/" + itoa(w.fac),
+		"/beheer/medewerkers/" + itoa(w.fac) + "?gedaan=tweestaps", "/beheer/audit", "/beheer/groepen/999999"}
+	anonymous := []string{"/beheer/login?verlopen=1", "/beheer/wachtwoord-vergeten", "/beheer/wachtwoord/nope"}
+	for _, l := range []string{"nl", "en"} {
+		c, token := w.client(t, w.admin)
+		anon, _ := w.client(t, 0)
+		for _, cl := range []*http.Client{c, anon} {
+			u, _ := url.Parse(w.srv.URL)
+			cl.Jar.SetCookies(u, []*http.Cookie{{Name: "taal", Value: l, Path: "/"}})
+		}
+		check := func(path string, r response) {
+			if m := missing.FindString(r.body); m != "" {
+				t.Errorf("%s %s: message %s is missing", l, path, m)
+			}
+			if !strings.Contains(r.body, `lang="`+map[string]string{"nl": "nl-BE", "en": "en"}[l]+`"`) {
+				t.Errorf("%s %s: page not in %s", l, path, l)
+			}
+		}
+		for _, p := range pages {
+			check(p, w.get(t, c, p))
+		}
+		for _, p := range anonymous {
+			check(p, w.get(t, anon, p))
+		}
+		// Forms with every problem shown.
+		check("offering errors", w.post(t, c, "/beheer/aanbod/nieuw", url.Values{"_csrf": {token}, "slug": {"X X"}, "reminder_hours": {"x"}}))
+		check("group errors", w.post(t, c, "/beheer/aanbod/"+itoa(w.offering)+"/groepen/nieuw", url.Values{"_csrf": {token},
+			"slug": {"X"}, "capacity": {"-4"}, "facilitators": {"99999"}}))
+		check("session errors", w.post(t, c, "/beheer/groepen/"+itoa(w.own)+"/sessies/nieuw", url.Values{"_csrf": {token},
+			"mode": {"series"}, "date": {"x"}, "from": {"x"}, "to": {"x"}, "end": {"until"}, "until": {"x"}}))
+		check("account errors", w.post(t, c, "/beheer/medewerkers/nieuw", url.Values{"_csrf": {token}, "email": {"x"}, "password": {"short"}}))
+	}
+}
