@@ -24,6 +24,8 @@ var (
 	ErrExpired = errors.New("expired")
 	// ErrDuplicate means the thing exists already (one active registration per person per group).
 	ErrDuplicate = errors.New("already exists")
+	// ErrRateLimited means too many attempts came in a short time (login, codes, password reset); try later.
+	ErrRateLimited = errors.New("too many attempts")
 )
 
 // ValidationError carries one message id (from the catalogue) per form field that is wrong.

@@ -13,7 +13,7 @@ import (
 func TestMain(m *testing.M) { testenv.Main(m) }
 
 // newApp returns an App on a fresh database whose clock stands at now.
-func newApp(t *testing.T, now time.Time) *app.App {
+func newApp(t testing.TB, now time.Time) *app.App {
 	t.Helper()
 	a, err := app.New(testenv.DB(t), app.Config{BaseURL: "http://localhost:8080", SecretKey: strings.Repeat("s", 32)},
 		slog.New(slog.DiscardHandler))

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -18,6 +19,8 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, key = fiber.StatusNotFound, "notfound"
 	case errors.Is(err, app.ErrForbidden):
 		status, key = fiber.StatusForbidden, "forbidden"
+	case errors.Is(err, app.ErrRateLimited):
+		status, key = fiber.StatusTooManyRequests, "ratelimit"
 	case errors.As(err, &fe):
 		status = fe.Code
 		switch fe.Code {
@@ -46,6 +49,11 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, key string) error {
 	c.Status(status)
 	l := lang(c)
 	p := s.page(c, "error."+key+".title", true, struct{ Message string }{s.Cat.T(l, "error."+key+".text")})
+	if strings.HasPrefix(c.Path(), "/beheer") {
+		// Staff pages: the staff layout, without the quick exit.
+		p.QuickExit = false
+		p.Staff = s.staffFrameOf(c)
+	}
 	if err := s.render(c, "error", p); err != nil {
 		return c.SendString(s.Cat.T(l, "error."+key+".title"))
 	}

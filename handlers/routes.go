@@ -23,6 +23,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/privacy", s.privacy)
 	f.Get("/toegankelijkheid", s.accessibility)
 	f.Get("/aanbod/:slug", s.offering)
+	s.staffRoutes(f)
 
 	// Joining: open signup, requests with an intake, families, organisations. Only POSTs count for the limit.
 	form := s.limit("form", s.Limits.Forms, s.Limits.Window)

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Audit actions. An action is "thing.verb"; the viewer translates the ones it knows and shows the others as
+// they are, so a new action needs no change here.
+const (
+	AuditLogin          = "login"          // signed in with password and code
+	AuditLoginFailed    = "login.failed"   // a password or code was refused (detail: reason)
+	AuditLogout         = "logout"         // signed out (detail: everywhere)
+	AuditTOTPEnrolled   = "totp.enrol"     // set up the authenticator app
+	AuditTOTPReset      = "totp.reset"     // an admin cleared someone's authenticator
+	AuditPasswordMail   = "password.mail"  // a password reset mail was queued
+	AuditPasswordReset  = "password.reset" // a new password was chosen through a reset link
+	AuditStaffCreate    = "staff.create"   // a staff account was made
+	AuditStaffRole      = "staff.role"     // a staff member's role changed (detail: from, to)
+	AuditStaffDeactive  = "staff.deactivate"
+	AuditStaffReactive  = "staff.activate"
+	AuditOfferingCreate = "offering.create"
+	AuditOfferingUpdate = "offering.update" // detail: fields that changed
+	AuditGroupCreate    = "group.create"
+	AuditGroupUpdate    = "group.update" // detail: fields that changed
+	AuditSessionCreate  = "session.create"
+	AuditPersonView     = "person.view" // a staff member opened a participant's data
+	AuditAuditView      = "audit.view"  // an admin read the audit log
+)
+
+// Actors: who did it.
+const (
+	ActorStaff       = "staff"
+	ActorParticipant = "participant"
+	ActorSystem      = "system"
+)
+
+// AuditEntry is one line of the audit trail: who did what to which person, registration or group. Detail holds
+// codes and ids only, never personal data (no names, addresses, free text): the trail outlives a purge.
+type AuditEntry struct {
+	// StaffID is the staff member who acted; nil for a participant, the system or an unknown account.
+	StaffID *int64
+	// Actor is ActorStaff (the default when StaffID is set), ActorParticipant or ActorSystem.
+	Actor          string
+	Action         string
+	PersonID       *int64
+	RegistrationID *int64
+	GroupID        *int64
+	Detail         map[string]any
+}
+
+// Audit writes e to the audit log through q: pass the transaction of the change it records (so both commit or
+// neither does), or a.Store.DB for a view.
+func (a *App) Audit(ctx context.Context, q sqlx.ExecerContext, e AuditEntry) error {
+	if e.Actor == "" {
+		e.Actor = ActorSystem
+		if e.StaffID != nil {
+			e.Actor = ActorStaff
+		}
+	}
+	detail := e.Detail
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	d, err := json.Marshal(detail)
+	if err != nil {
+		return fmt.Errorf("audit: unable to encode detail: %w", err)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (at, staff_id, actor, action, person_id, registration_id,
+			group_id, detail)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		a.Now(), e.StaffID, e.Actor, e.Action, e.PersonID, e.RegistrationID, e.GroupID, d)
+	if err != nil {
+		return fmt.Errorf("store: unable to write audit log: %w", err)
+	}
+	return nil
+}
+
+// AuditPersonViewed records that staff member staffID saw person personID's data (in the context of a
+// registration or group, when given). Call it from every page that shows a participant.
+func (a *App) AuditPersonViewed(ctx context.Context, staffID, personID int64, registrationID, groupID *int64) error {
+	return a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditPersonView, PersonID: &personID,
+		RegistrationID: registrationID, GroupID: groupID})
+}
+
+// AuditRow is one line of the audit log as the viewer shows it.
+type AuditRow struct {
+	ID             int64     `db:"id"`
+	At             time.Time `db:"at"`
+	StaffID        *int64    `db:"staff_id"`
+	StaffName      *string   `db:"staff_name"`
+	Actor          string    `db:"actor"`
+	Action         string    `db:"action"`
+	PersonID       *int64    `db:"person_id"`
+	RegistrationID *int64    `db:"registration_id"`
+	GroupID        *int64    `db:"group_id"`
+	Detail         string    `db:"detail"`
+}
+
+// AuditFilter narrows the audit log. Zero values do not filter. From and To are whole days in Brussels time,
+// both included.
+type AuditFilter struct {
+	PersonID int64
+	StaffID  int64
+	From, To time.Time
+	// Page counts from 1.
+	Page int
+}
+
+// AuditPageSize is the number of lines on one page of the viewer.
+const AuditPageSize = 50
+
+// AuditLog returns one page of the audit log, newest first, and whether an older page exists.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRow, bool, error) {
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	var from, to *time.Time
+	if !f.From.IsZero() {
+		from = &f.From
+	}
+	if !f.To.IsZero() {
+		end := f.To.AddDate(0, 0, 1)
+		to = &end
+	}
+	var rows []AuditRow
+	err := s.DB.SelectContext(ctx, &rows, `SELECT l.id, l.at, l.staff_id, u.name AS staff_name, l.actor, l.action,
+			l.person_id, l.registration_id, l.group_id, l.detail::text AS detail
+		FROM audit_log l LEFT JOIN staff_users u ON u.id = l.staff_id
+		WHERE ($1::bigint = 0 OR l.person_id = $1)
+		  AND ($2::bigint = 0 OR l.staff_id = $2)
+		  AND ($3::timestamptz IS NULL OR l.at >= $3)
+		  AND ($4::timestamptz IS NULL OR l.at < $4)
+		ORDER BY l.at DESC, l.id DESC
+		LIMIT $5 OFFSET $6`,
+		f.PersonID, f.StaffID, from, to, AuditPageSize+1, (f.Page-1)*AuditPageSize)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: unable to read audit log: %w", err)
+	}
+	more := len(rows) > AuditPageSize
+	if more {
+		rows = rows[:AuditPageSize]
+	}
+	return rows, more, nil
+}

@@ -1,0 +1,215 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Group visibilities.
+const (
+	VisibilityPublic  = "public"
+	VisibilityPrivate = "private"
+)
+
+// GroupStatuses lists the statuses a group can have.
+var GroupStatuses = []string{GroupDraft, GroupOpen, GroupClosed, GroupCancelled}
+
+// GroupForm is the group form as typed. Discreet is "" (as the offering), "yes" or "no".
+type GroupForm struct {
+	Name, Description                    Text
+	Slug, Municipality, PlaceName        string
+	Address                              string
+	PlacePrivate                         bool
+	Capacity, ChildCapacity, ClosedAfter string
+	Status, Visibility, Discreet         string
+	Facilitators                         []int64
+	capacity, childCapacity              int
+	closedAfter                          *int
+	discreet                             *bool
+}
+
+// GroupFormOf fills the form from a group and its facilitators, for editing.
+func GroupFormOf(g Group, facilitators []int64) GroupForm {
+	f := GroupForm{Name: g.Name, Description: g.Description, Slug: g.Slug, Municipality: g.Municipality,
+		PlaceName: g.PlaceName, Address: g.Address, PlacePrivate: g.PlacePrivate, Capacity: strconv.Itoa(g.Capacity),
+		ChildCapacity: strconv.Itoa(g.ChildCapacity), Status: g.Status, Visibility: g.Visibility, Facilitators: facilitators}
+	if g.ClosedAfterSession != nil {
+		f.ClosedAfter = strconv.Itoa(*g.ClosedAfterSession)
+	}
+	if g.DiscreetOverride != nil {
+		f.Discreet = map[bool]string{true: "yes", false: "no"}[*g.DiscreetOverride]
+	}
+	return f
+}
+
+func (f *GroupForm) check() error {
+	v := &ValidationError{}
+	checkText(v, "name", f.Name, 200, true)
+	checkText(v, "description", f.Description, 2000, false)
+	f.Slug = strings.TrimSpace(f.Slug)
+	checkSlug(v, f.Slug)
+	f.Municipality = strings.TrimSpace(f.Municipality)
+	f.PlaceName = strings.TrimSpace(f.PlaceName)
+	f.Address = strings.TrimSpace(f.Address)
+	for field, s := range map[string]string{"municipality": f.Municipality, "place_name": f.PlaceName, "address": f.Address} {
+		if len([]rune(s)) > 200 {
+			v.Add(field, "form.toolong")
+		}
+	}
+	f.capacity = checkInt(v, "capacity", f.Capacity, 0, 1000, true)
+	f.childCapacity = checkInt(v, "child_capacity", f.ChildCapacity, 0, 1000, false)
+	f.closedAfter = nil
+	if n := checkInt(v, "closed_after", f.ClosedAfter, 1, 500, false); n > 0 {
+		f.closedAfter = &n
+	}
+	if !slices.Contains(GroupStatuses, f.Status) {
+		v.Add("status", "form.required")
+	}
+	if f.Visibility != VisibilityPublic && f.Visibility != VisibilityPrivate {
+		v.Add("visibility", "form.required")
+	}
+	switch f.Discreet {
+	case "":
+		f.discreet = nil
+	case "yes", "no":
+		d := f.Discreet == "yes"
+		f.discreet = &d
+	default:
+		v.Add("discreet", "form.required")
+	}
+	slices.Sort(f.Facilitators)
+	f.Facilitators = slices.Compact(f.Facilitators)
+	return v.OrNil()
+}
+
+// CreateGroup adds a group to an offering.
+func (a *App) CreateGroup(ctx context.Context, staffID, offeringID int64, f GroupForm) (int64, error) {
+	if err := f.check(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &id, `INSERT INTO groups (offering_id, slug, name, municipality, place_name, address,
+				place_private, capacity, child_capacity, closed_after_session, discreet, status, visibility, description)
+			SELECT o.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM offerings o WHERE o.id = $1
+			RETURNING id`, offeringID, f.Slug, cleanText(f.Name), f.Municipality, f.PlaceName, f.Address, f.PlacePrivate,
+			f.capacity, f.childCapacity, f.closedAfter, f.discreet, f.Status, f.Visibility, cleanText(f.Description))
+		if pgCode(err) == "23505" {
+			return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
+		}
+		if err != nil {
+			return notFoundOr(err, "store: unable to create group")
+		}
+		if err := a.setFacilitators(ctx, tx, id, f.Facilitators); err != nil {
+			return err
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupCreate, GroupID: &id,
+			Detail: map[string]any{"offering": offeringID, "facilitators": f.Facilitators}})
+	})
+	return id, err
+}
+
+// UpdateGroup saves an edited group and its facilitators.
+func (a *App) UpdateGroup(ctx context.Context, staffID, groupID int64, f GroupForm) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var old Group
+		if err := tx.GetContext(ctx, &old, `SELECT `+groupColumns+` FROM groups WHERE id = $1 FOR UPDATE`, groupID); err != nil {
+			return notFoundOr(err, "store: unable to fetch group")
+		}
+		var oldFac []int64
+		if err := tx.SelectContext(ctx, &oldFac, `SELECT staff_id FROM group_facilitators WHERE group_id = $1 ORDER BY staff_id`,
+			groupID); err != nil {
+			return fmt.Errorf("store: unable to list facilitators: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE groups SET slug = $2, name = $3, municipality = $4, place_name = $5,
+				address = $6, place_private = $7, capacity = $8, child_capacity = $9, closed_after_session = $10,
+				discreet = $11, status = $12, visibility = $13, description = $14
+			WHERE id = $1`, groupID, f.Slug, cleanText(f.Name), f.Municipality, f.PlaceName, f.Address, f.PlacePrivate,
+			f.capacity, f.childCapacity, f.closedAfter, f.discreet, f.Status, f.Visibility, cleanText(f.Description))
+		if pgCode(err) == "23505" {
+			return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to save group: %w", err)
+		}
+		if err := a.setFacilitators(ctx, tx, groupID, f.Facilitators); err != nil {
+			return err
+		}
+		changed := changedFields(map[string]bool{
+			"slug":                 old.Slug != f.Slug,
+			"name":                 !textEqual(old.Name, f.Name),
+			"description":          !textEqual(old.Description, f.Description),
+			"municipality":         old.Municipality != f.Municipality,
+			"place_name":           old.PlaceName != f.PlaceName,
+			"address":              old.Address != f.Address,
+			"place_private":        old.PlacePrivate != f.PlacePrivate,
+			"capacity":             old.Capacity != f.capacity,
+			"child_capacity":       old.ChildCapacity != f.childCapacity,
+			"closed_after_session": !equalPtr(old.ClosedAfterSession, f.closedAfter),
+			"discreet":             !equalPtr(old.DiscreetOverride, f.discreet),
+			"status":               old.Status != f.Status,
+			"visibility":           old.Visibility != f.Visibility,
+			"facilitators":         !slices.Equal(oldFac, f.Facilitators),
+		})
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupUpdate, GroupID: &groupID,
+			Detail: map[string]any{"fields": changed, "facilitators": f.Facilitators}})
+	})
+}
+
+// setFacilitators makes ids the facilitators of a group; ids of unknown or inactive staff are refused.
+func (a *App) setFacilitators(ctx context.Context, tx *sqlx.Tx, groupID int64, ids []int64) error {
+	if ids == nil {
+		ids = []int64{}
+	}
+	var known int
+	if err := tx.GetContext(ctx, &known, `SELECT count(*) FROM staff_users WHERE id = ANY($1) AND active`,
+		pq.Int64Array(ids)); err != nil {
+		return fmt.Errorf("store: unable to check facilitators: %w", err)
+	}
+	if known != len(ids) {
+		return &ValidationError{Fields: map[string]string{"facilitators": "staff.groups.facilitators.invalid"}}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM group_facilitators WHERE group_id = $1 AND NOT staff_id = ANY($2)`,
+		groupID, pq.Int64Array(ids)); err != nil {
+		return fmt.Errorf("store: unable to change facilitators: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO group_facilitators (group_id, staff_id)
+		SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, groupID, pq.Int64Array(ids)); err != nil {
+		return fmt.Errorf("store: unable to change facilitators: %w", err)
+	}
+	return nil
+}
+
+// Facilitator is a staff member who leads a group.
+type Facilitator struct {
+	ID    int64  `db:"id"`
+	Name  string `db:"name"`
+	Email string `db:"email"`
+}
+
+// GroupFacilitators lists who leads a group.
+func (s *Store) GroupFacilitators(ctx context.Context, groupID int64) ([]Facilitator, error) {
+	var out []Facilitator
+	err := s.DB.SelectContext(ctx, &out, `SELECT u.id, u.name, u.email FROM group_facilitators gf
+		JOIN staff_users u ON u.id = gf.staff_id WHERE gf.group_id = $1 ORDER BY lower(u.name), u.id`, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list facilitators: %w", err)
+	}
+	return out, nil
+}
+
+func equalPtr[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}

@@ -1,0 +1,172 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Sign-in limits: per account and per client address, counted in PostgreSQL so every portal process shares
+// them. Every attempt counts, successful or not, and an unknown address counts like a known one, so the limit
+// tells nothing about which accounts exist.
+const (
+	loginAccountLimit = 5
+	loginAddressLimit = 20
+	loginWindow       = 15 * time.Minute
+	codeAccountLimit  = 5
+	codeAddressLimit  = 20
+	codeWindow        = 10 * time.Minute
+)
+
+// ErrBadCredentials is the one answer for an unknown address, a wrong password and a deactivated account.
+var ErrBadCredentials = errors.New("e-mail address or password is wrong")
+
+// ErrBadCode means the authenticator code was wrong, too old, or already used.
+var ErrBadCode = errors.New("code is wrong")
+
+// LoginResult is what the password step gives: a session that still needs the second factor.
+type LoginResult struct {
+	// Token is the new (pending) session's cookie value.
+	Token string
+	// Enrol means the staff member has no authenticator yet and must set one up first.
+	Enrol bool
+}
+
+// Login checks an address and password. It takes as long for an unknown address as for a wrong password (the
+// password is checked against a dummy hash), answers both with ErrBadCredentials, and refuses with
+// ErrRateLimited once the account or the client address has tried too often.
+func (a *App) Login(ctx context.Context, email, password, clientAddr string) (LoginResult, error) {
+	accountKey := "login:account:" + hex.EncodeToString(a.Keys.EmailHash(email)[:16])
+	okAccount, err := a.Allow(ctx, accountKey, loginAccountLimit, loginWindow)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	okAddress, err := a.Allow(ctx, "login:addr:"+clientAddr, loginAddressLimit, loginWindow)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	st, err := a.Store.staffByEmail(ctx, email)
+	known := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return LoginResult{}, err
+	}
+	var staffID *int64
+	if known {
+		staffID = &st.ID
+	}
+	if !okAccount || !okAddress {
+		return LoginResult{}, a.loginFailed(ctx, staffID, "limited")
+	}
+	hash := dummyHash
+	if known && st.Active && st.PasswordHash != "" {
+		hash = st.PasswordHash
+	}
+	if len(password) > 4*MaxPasswordLength {
+		password = password[:4*MaxPasswordLength]
+	}
+	match := CheckPassword(hash, password)
+	if !known || !st.Active || st.PasswordHash == "" || !match {
+		reason := "password"
+		if !known {
+			reason = "unknown"
+		} else if !st.Active {
+			reason = "inactive"
+		}
+		return LoginResult{}, a.loginFailed(ctx, staffID, reason)
+	}
+	token, err := a.StartStaffSession(ctx, st.ID, false)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	return LoginResult{Token: token, Enrol: !st.TOTPEnabled}, nil
+}
+
+// loginFailed records a refused attempt and returns the error to show: the same for every reason but a limit.
+func (a *App) loginFailed(ctx context.Context, staffID *int64, reason string) error {
+	e := AuditEntry{StaffID: staffID, Action: AuditLoginFailed, Detail: map[string]any{"reason": reason}}
+	if staffID != nil {
+		// The attempt was not made by the staff member; the row names the account it was made on.
+		e.Actor = ActorSystem
+	}
+	if err := a.Audit(ctx, a.Store.DB, e); err != nil {
+		return err
+	}
+	if reason == "limited" {
+		return ErrRateLimited
+	}
+	return ErrBadCredentials
+}
+
+// SecondFactor completes a sign-in: it checks the authenticator code for the pending session behind token
+// (enabling the authenticator when this is its first code), refuses a code whose time step was already used,
+// and replaces the session with a fresh one that has the second factor. It returns the new cookie value.
+func (a *App) SecondFactor(ctx context.Context, token, code, clientAddr string) (string, error) {
+	sess, err := a.StaffSessionByToken(ctx, token)
+	if err != nil {
+		return "", err
+	}
+	if sess.MFADone {
+		return token, nil
+	}
+	okAccount, err := a.Allow(ctx, "code:account:"+itoa(sess.ID), codeAccountLimit, codeWindow)
+	if err != nil {
+		return "", err
+	}
+	okAddress, err := a.Allow(ctx, "code:addr:"+clientAddr, codeAddressLimit, codeWindow)
+	if err != nil {
+		return "", err
+	}
+	fail := func(reason string) error {
+		if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &sess.ID, Actor: ActorSystem, Action: AuditLoginFailed,
+			Detail: map[string]any{"reason": reason}}); err != nil {
+			return err
+		}
+		if reason == "limited" {
+			return ErrRateLimited
+		}
+		return ErrBadCode
+	}
+	if !okAccount || !okAddress {
+		return "", fail("limited")
+	}
+	secret, err := a.Keys.Decrypt(sess.TOTPSecret)
+	if err != nil || secret == "" {
+		return "", fail("code")
+	}
+	step, ok := totpStep(secret, code, a.Now())
+	if !ok {
+		return "", fail("code")
+	}
+	var fresh string
+	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		// The step must be newer than the last one used: a code seen over someone's shoulder is worth nothing.
+		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET totp_last_step = $2, totp_enabled = true
+			WHERE id = $1 AND active AND totp_last_step < $2 AND totp_secret_enc = $3`, sess.ID, step, sess.TOTPSecret)
+		if err != nil {
+			return fmt.Errorf("store: unable to record code: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrBadCode
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE id_hash = $1`, HashToken(token)); err != nil {
+			return fmt.Errorf("store: unable to end pending session: %w", err)
+		}
+		if fresh, err = a.startStaffSession(ctx, tx, sess.ID, true); err != nil {
+			return err
+		}
+		if !sess.TOTPEnabled {
+			if err := a.Audit(ctx, tx, AuditEntry{StaffID: &sess.ID, Action: AuditTOTPEnrolled}); err != nil {
+				return err
+			}
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &sess.ID, Action: AuditLogin})
+	})
+	if errors.Is(err, ErrBadCode) {
+		return "", fail("replay")
+	}
+	return fresh, err
+}

@@ -1,0 +1,266 @@
+package app_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"portal/app"
+)
+
+var t0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+
+func TestLoginGivesOneAnswerForUnknownWrongAndInactive(t *testing.T) {
+	a, _ := newStaffApp(t, t0)
+	ctx := t.Context()
+	admin := addStaff(t, a, "an@example.org", app.RoleAdmin)
+	gone := addStaff(t, a, "gone@example.org", app.RoleFacilitator)
+	if err := a.SetStaffActive(ctx, admin, gone, false); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, email, password, reason string }{
+		{"unknown", "nobody@example.org", testPassword, "unknown"},
+		{"wrong password", "an@example.org", "wrong horse battery staple", "password"},
+		{"deactivated", "gone@example.org", testPassword, "inactive"},
+		{"empty password", "an@example.org", "", "password"},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := a.Login(ctx, tc.email, tc.password, fmt.Sprintf("192.0.2.%d", i))
+			if !errors.Is(err, app.ErrBadCredentials) {
+				t.Fatalf("err = %v, want ErrBadCredentials", err)
+			}
+			var reason string
+			if err := a.Store.DB.Get(&reason, `SELECT detail->>'reason' FROM audit_log WHERE action = 'login.failed'
+				ORDER BY id DESC LIMIT 1`); err != nil {
+				t.Fatal(err)
+			}
+			if reason != tc.reason {
+				t.Errorf("audit reason %q, want %q", reason, tc.reason)
+			}
+		})
+	}
+	// The trail names no address: nothing typed into the form is kept.
+	var leaked int
+	a.Store.DB.Get(&leaked, `SELECT count(*) FROM audit_log WHERE detail::text LIKE '%example.org%'`)
+	if leaked != 0 {
+		t.Errorf("%d audit rows hold an e-mail address", leaked)
+	}
+	res, err := a.Login(ctx, "AN@Example.org ", testPassword, "192.0.2.99")
+	if err != nil || res.Token == "" || !res.Enrol {
+		t.Fatalf("right password: %+v, %v", res, err)
+	}
+}
+
+func TestLoginIsThrottledPerAccount(t *testing.T) {
+	a, c := newStaffApp(t, t0)
+	ctx := t.Context()
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	addStaff(t, a, "bo@example.org", app.RoleAdmin)
+	// Five tries from five addresses use up the account's allowance...
+	for i := range 5 {
+		if _, err := a.Login(ctx, "an@example.org", "wrong password!", fmt.Sprintf("198.51.100.%d", i)); !errors.Is(err, app.ErrBadCredentials) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	// ...so even the right password from a fresh address is refused now,
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "198.51.100.200"); !errors.Is(err, app.ErrRateLimited) {
+		t.Fatalf("sixth try: %v, want ErrRateLimited", err)
+	}
+	// an unknown account is limited just the same (the limit betrays nothing),
+	for i := range 5 {
+		a.Login(ctx, "nobody@example.org", "x", fmt.Sprintf("203.0.113.%d", i))
+	}
+	if _, err := a.Login(ctx, "nobody@example.org", "x", "203.0.113.100"); !errors.Is(err, app.ErrRateLimited) {
+		t.Errorf("unknown account: %v, want ErrRateLimited", err)
+	}
+	// while another account is unaffected,
+	if _, err := a.Login(ctx, "bo@example.org", testPassword, "198.51.100.1"); err != nil {
+		t.Errorf("other account: %v", err)
+	}
+	// and after the window the account may try again.
+	c.Add(16 * time.Minute)
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "198.51.100.1"); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+	if n := auditCount(t, a, app.AuditLoginFailed); n != 12 {
+		t.Errorf("%d failed logins in the audit log, want 12", n)
+	}
+}
+
+func TestLoginIsThrottledPerAddress(t *testing.T) {
+	a, _ := newStaffApp(t, t0)
+	ctx := t.Context()
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	for i := range 20 {
+		if _, err := a.Login(ctx, fmt.Sprintf("guess%d@example.org", i), "x", "192.0.2.7"); !errors.Is(err, app.ErrBadCredentials) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.7"); !errors.Is(err, app.ErrRateLimited) {
+		t.Fatalf("21st try from one address: %v, want ErrRateLimited", err)
+	}
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.8"); err != nil {
+		t.Errorf("another address: %v", err)
+	}
+}
+
+func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
+	a, _ := newStaffApp(t, t0)
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, limited := 0, 0
+	for i := range 16 {
+		wg.Go(func() {
+			_, err := a.Login(t.Context(), "an@example.org", testPassword, fmt.Sprintf("192.0.2.%d", i))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, app.ErrRateLimited):
+				limited++
+			default:
+				t.Errorf("login: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if ok != 5 || limited != 11 {
+		t.Errorf("%d signed in and %d limited, want 5 and 11", ok, limited)
+	}
+}
+
+func TestTOTPEnrolmentVerificationAndReplay(t *testing.T) {
+	a, c := newStaffApp(t, t0)
+	ctx := t.Context()
+	id := addStaff(t, a, "an@example.org", app.RoleFacilitator)
+
+	res, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.1")
+	if err != nil || !res.Enrol {
+		t.Fatalf("login: %+v %v", res, err)
+	}
+	pending, err := a.StaffSessionByToken(ctx, res.Token)
+	if err != nil || pending.MFADone {
+		t.Fatalf("pending session: %+v %v", pending.MFADone, err)
+	}
+	setup, err := a.TOTPEnrolment(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(setup.QR, "data:image/png;base64,") || len(setup.QR) < 500 {
+		t.Errorf("QR code is not a PNG data URI: %.40q", setup.QR)
+	}
+	secret := compact(setup.Secret)
+	// A reload shows the same secret, and it is stored encrypted.
+	again, err := a.TOTPEnrolment(ctx, id)
+	if err != nil || compact(again.Secret) != secret {
+		t.Fatalf("second visit: %v, secret changed: %v", err, compact(again.Secret) != secret)
+	}
+	var stored []byte
+	a.Store.DB.Get(&stored, `SELECT totp_secret_enc FROM staff_users WHERE id = $1`, id)
+	if strings.Contains(string(stored), secret) || len(stored) == 0 {
+		t.Error("the authenticator secret is not stored encrypted")
+	}
+
+	if _, err := a.SecondFactor(ctx, res.Token, "000000", "192.0.2.1"); !errors.Is(err, app.ErrBadCode) {
+		t.Fatalf("wrong code: %v", err)
+	}
+	full, err := a.SecondFactor(ctx, res.Token, code(t, secret, c.Now()), "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full == res.Token {
+		t.Error("the session id was not renewed after the code")
+	}
+	if _, err := a.StaffSessionByToken(ctx, res.Token); err == nil {
+		t.Error("the pending session still works after the code")
+	}
+	sess, err := a.StaffSessionByToken(ctx, full)
+	if err != nil || !sess.MFADone || !sess.TOTPEnabled {
+		t.Fatalf("full session: %v, mfa %v, enabled %v", err, sess.MFADone, sess.TOTPEnabled)
+	}
+	if _, err := a.TOTPEnrolment(ctx, id); !errors.Is(err, app.ErrForbidden) {
+		t.Errorf("enrolling twice: %v, want ErrForbidden", err)
+	}
+
+	// The same code again, within its time step, is refused (someone looking over a shoulder)...
+	res2, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.1")
+	if err != nil || res2.Enrol {
+		t.Fatalf("second login: %+v %v", res2, err)
+	}
+	if _, err := a.SecondFactor(ctx, res2.Token, code(t, secret, c.Now()), "192.0.2.1"); !errors.Is(err, app.ErrBadCode) {
+		t.Fatalf("replayed code: %v, want ErrBadCode", err)
+	}
+	// ...and so is the previous step's code; the next step's code works.
+	c.Add(30 * time.Second)
+	if _, err := a.SecondFactor(ctx, res2.Token, code(t, secret, c.Now().Add(-30*time.Second)), "192.0.2.1"); !errors.Is(err, app.ErrBadCode) {
+		t.Fatalf("older code: %v, want ErrBadCode", err)
+	}
+	if _, err := a.SecondFactor(ctx, res2.Token, code(t, secret, c.Now()), "192.0.2.1"); err != nil {
+		t.Fatalf("fresh code: %v", err)
+	}
+	var replays int
+	a.Store.DB.Get(&replays, `SELECT count(*) FROM audit_log WHERE action = 'login.failed' AND detail->>'reason' = 'replay'`)
+	if replays != 2 || auditCount(t, a, app.AuditLogin) != 2 || auditCount(t, a, app.AuditTOTPEnrolled) != 1 {
+		t.Errorf("audit: %d replays, %d logins, %d enrolments", replays, auditCount(t, a, app.AuditLogin),
+			auditCount(t, a, app.AuditTOTPEnrolled))
+	}
+}
+
+func TestOneCodeSignsInOnceUnderConcurrency(t *testing.T) {
+	a, c := newStaffApp(t, t0)
+	ctx := t.Context()
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	secret, _ := enrol(t, a, c, "an@example.org")
+	c.Add(time.Minute)
+	var tokens []string
+	for i := range 4 {
+		res, err := a.Login(ctx, "an@example.org", testPassword, fmt.Sprintf("192.0.2.%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, res.Token)
+	}
+	cd := code(t, secret, c.Now())
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for _, tok := range tokens {
+		wg.Go(func() {
+			if _, err := a.SecondFactor(ctx, tok, cd, "192.0.2.50"); err == nil {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if ok != 1 {
+		t.Errorf("one code signed in %d times, want once", ok)
+	}
+}
+
+func TestCodeStepIsThrottled(t *testing.T) {
+	a, c := newStaffApp(t, t0)
+	ctx := t.Context()
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	secret, _ := enrol(t, a, c, "an@example.org")
+	c.Add(time.Hour)
+	res, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		if _, err := a.SecondFactor(ctx, res.Token, "123456", "192.0.2.1"); !errors.Is(err, app.ErrBadCode) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	if _, err := a.SecondFactor(ctx, res.Token, code(t, secret, c.Now()), "192.0.2.1"); !errors.Is(err, app.ErrRateLimited) {
+		t.Fatalf("sixth code: %v, want ErrRateLimited", err)
+	}
+}

@@ -1,0 +1,271 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Running the offer: coordinators and admins create and edit offerings, their groups and their sessions.
+// Forms arrive as text; the functions here check and convert them, and answer with a ValidationError naming
+// each field that is wrong.
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Kinds lists the offering kinds; Admissions the ways to join.
+var (
+	Kinds      = []string{KindIntervision, KindWaakvlam, KindPeerGroup, KindRotonde, KindFamily, KindEvent}
+	Admissions = []string{AdmissionOpen, AdmissionIntake, AdmissionOrganisation, AdmissionInvitation}
+)
+
+// OfferingForm is the offering form as typed. Kind, Audience, Admission and Slug are set when the offering is
+// made and not changed afterwards (public addresses and the meaning of existing registrations hang on them).
+type OfferingForm struct {
+	Slug, Kind, Audience, Admission string
+	Name, Summary, Description      Text
+	ForWhom, HowToJoin              Text
+	Partner                         string
+	Discreet, Active                bool
+	RetentionDays, ReminderHours    string
+	CancelHours, Position           string
+	retention, cancel, position     int
+	offsets                         pq.Int64Array
+}
+
+// OfferingFormOf fills the form from an offering, for editing.
+func OfferingFormOf(o Offering) OfferingForm {
+	hours := make([]string, len(o.ReminderOffsets))
+	for i, m := range o.ReminderOffsets {
+		hours[i] = strconv.FormatInt(m/60, 10)
+	}
+	return OfferingForm{Slug: o.Slug, Kind: o.Kind, Audience: o.Audience, Admission: o.Admission, Name: o.Name,
+		Summary: o.Summary, Description: o.Description, ForWhom: o.ForWhom, HowToJoin: o.HowToJoin, Partner: o.Partner,
+		Discreet: o.Discreet, Active: o.Active, RetentionDays: strconv.Itoa(o.RetentionDays),
+		ReminderHours: strings.Join(hours, ", "), CancelHours: strconv.Itoa(o.CancelHours), Position: strconv.Itoa(o.Position)}
+}
+
+func (f *OfferingForm) check(creating bool) error {
+	v := &ValidationError{}
+	if creating {
+		checkSlug(v, f.Slug)
+		if !slices.Contains(Kinds, f.Kind) {
+			v.Add("kind", "form.required")
+		}
+		if !slices.Contains(Audiences, f.Audience) {
+			v.Add("audience", "form.required")
+		}
+		if !slices.Contains(Admissions, f.Admission) {
+			v.Add("admission", "form.required")
+		}
+	}
+	checkText(v, "name", f.Name, 200, true)
+	checkText(v, "summary", f.Summary, 1000, false)
+	checkText(v, "description", f.Description, 4000, false)
+	checkText(v, "for_whom", f.ForWhom, 2000, false)
+	checkText(v, "how_to_join", f.HowToJoin, 2000, false)
+	f.Partner = strings.TrimSpace(f.Partner)
+	if len([]rune(f.Partner)) > 200 {
+		v.Add("partner", "form.toolong")
+	}
+	f.retention = checkInt(v, "retention_days", f.RetentionDays, 1, 3650, true)
+	f.cancel = checkInt(v, "cancel_hours", f.CancelHours, 0, 720, false)
+	f.position = checkInt(v, "position", f.Position, 0, 1000, false)
+	f.offsets = nil
+	for _, part := range strings.FieldsFunc(f.ReminderHours, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
+		h, err := strconv.Atoi(part)
+		if err != nil || h < 1 || h > 24*60 {
+			v.Add("reminder_hours", "staff.offer.reminders.invalid")
+			break
+		}
+		if !slices.Contains(f.offsets, int64(h*60)) {
+			f.offsets = append(f.offsets, int64(h*60))
+		}
+	}
+	if len(f.offsets) > 5 {
+		v.Add("reminder_hours", "staff.offer.reminders.invalid")
+	}
+	sort.Slice(f.offsets, func(i, j int) bool { return f.offsets[i] > f.offsets[j] })
+	if f.offsets == nil {
+		f.offsets = pq.Int64Array{}
+	}
+	return v.OrNil()
+}
+
+// CreateOffering makes an offering.
+func (a *App) CreateOffering(ctx context.Context, staffID int64, f OfferingForm) (int64, error) {
+	if err := f.check(true); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, &id, `INSERT INTO offerings (slug, kind, audience, admission, discreet, retention_days,
+				reminder_offsets, cancel_hours, position, name, summary, description, for_whom, how_to_join, partner, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+			f.Slug, f.Kind, f.Audience, f.Admission, f.Discreet, f.retention, f.offsets, f.cancel, f.position,
+			cleanText(f.Name), cleanText(f.Summary), cleanText(f.Description), cleanText(f.ForWhom), cleanText(f.HowToJoin),
+			f.Partner, f.Active)
+		if pgCode(err) == "23505" {
+			return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to create offering: %w", err)
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditOfferingCreate, Detail: map[string]any{"offering": id}})
+	})
+	return id, err
+}
+
+// UpdateOffering saves the edited texts and settings of an offering.
+func (a *App) UpdateOffering(ctx context.Context, staffID, offeringID int64, f OfferingForm) error {
+	if err := f.check(false); err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var old Offering
+		if err := tx.GetContext(ctx, &old, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1 FOR UPDATE`, offeringID); err != nil {
+			return notFoundOr(err, "store: unable to fetch offering")
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE offerings SET discreet = $2, retention_days = $3, reminder_offsets = $4,
+				cancel_hours = $5, position = $6, name = $7, summary = $8, description = $9, for_whom = $10,
+				how_to_join = $11, partner = $12, active = $13
+			WHERE id = $1`, offeringID, f.Discreet, f.retention, f.offsets, f.cancel, f.position, cleanText(f.Name),
+			cleanText(f.Summary), cleanText(f.Description), cleanText(f.ForWhom), cleanText(f.HowToJoin), f.Partner, f.Active)
+		if err != nil {
+			return fmt.Errorf("store: unable to save offering: %w", err)
+		}
+		changed := changedFields(map[string]bool{
+			"discreet":         old.Discreet != f.Discreet,
+			"retention_days":   old.RetentionDays != f.retention,
+			"reminder_offsets": !slices.Equal(old.ReminderOffsets, f.offsets),
+			"cancel_hours":     old.CancelHours != f.cancel,
+			"position":         old.Position != f.position,
+			"name":             !textEqual(old.Name, f.Name),
+			"summary":          !textEqual(old.Summary, f.Summary),
+			"description":      !textEqual(old.Description, f.Description),
+			"for_whom":         !textEqual(old.ForWhom, f.ForWhom),
+			"how_to_join":      !textEqual(old.HowToJoin, f.HowToJoin),
+			"partner":          old.Partner != f.Partner,
+			"active":           old.Active != f.Active,
+		})
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditOfferingUpdate,
+			Detail: map[string]any{"offering": offeringID, "fields": changed}})
+	})
+}
+
+// OfferingSummary is an offering in the staff list, with its number of groups.
+type OfferingSummary struct {
+	Offering
+	Groups int `db:"groups"`
+}
+
+// AllOfferings lists every offering, active or not, in catalogue order.
+func (s *Store) AllOfferings(ctx context.Context) ([]OfferingSummary, error) {
+	var out []OfferingSummary
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+prefixColumns("o", offeringColumns)+`,
+			(SELECT count(*) FROM groups g WHERE g.offering_id = o.id) AS groups
+		FROM offerings o ORDER BY o.position, o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list offerings: %w", err)
+	}
+	return out, nil
+}
+
+// GroupsOfOffering lists every group of an offering, drafts and cancelled ones too.
+func (s *Store) GroupsOfOffering(ctx context.Context, offeringID int64) ([]Group, error) {
+	var out []Group
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups WHERE offering_id = $1
+		ORDER BY name->>'nl', id`, offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list groups: %w", err)
+	}
+	return out, nil
+}
+
+// checkSlug validates an address part: lower-case letters, digits and single hyphens.
+func checkSlug(v *ValidationError, slug string) {
+	if !slugPattern.MatchString(slug) || len(slug) > 80 {
+		v.Add("slug", "staff.offer.slug.invalid")
+	}
+}
+
+// checkText validates a text in both languages; the form fields are NAME_nl and NAME_en.
+func checkText(v *ValidationError, name string, t Text, max int, required bool) {
+	for _, l := range []string{"nl", "en"} {
+		s := strings.TrimSpace(t[l])
+		if required && l == "nl" && s == "" {
+			v.Add(name+"_nl", "form.required")
+		}
+		if len([]rune(s)) > max {
+			v.Add(name+"_"+l, "form.toolong")
+		}
+	}
+}
+
+// checkInt parses a whole number between lo and hi; an empty optional field is 0.
+func checkInt(v *ValidationError, field, s string, lo, hi int, required bool) int {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		if required {
+			v.Add(field, "form.required")
+		}
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		v.Add(field, "staff.form.number")
+		return 0
+	}
+	return n
+}
+
+// cleanText trims a text and drops empty languages, so a missing translation falls back to Dutch.
+func cleanText(t Text) Text {
+	out := Text{}
+	for l, s := range t {
+		if s = strings.TrimSpace(s); s != "" {
+			out[l] = s
+		}
+	}
+	return out
+}
+
+func textEqual(a, b Text) bool {
+	a, b = cleanText(a), cleanText(b)
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// changedFields lists the names whose flag is set, sorted: the audit detail of an edit.
+func changedFields(flags map[string]bool) []string {
+	out := []string{}
+	for k, changed := range flags {
+		if changed {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// prefixColumns qualifies a column list with a table alias.
+func prefixColumns(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,145 @@
+package app_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"portal/app"
+	"portal/app/locale"
+)
+
+// groupID returns the id of a seeded group.
+func groupID(t *testing.T, a *app.App, slug string) int64 {
+	t.Helper()
+	var id int64
+	if err := a.Store.DB.Get(&id, `SELECT id FROM groups WHERE slug = $1`, slug); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func lead(t *testing.T, a *app.App, group, staff int64) {
+	t.Helper()
+	if _, err := a.Store.DB.Exec(`INSERT INTO group_facilitators (group_id, staff_id) VALUES ($1, $2)`, group, staff); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, locale.Brussels)
+	a, _ := newStaffApp(t, now)
+	ctx := t.Context()
+	if err := a.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	admin := addStaff(t, a, "admin@example.org", app.RoleAdmin)
+	coord := addStaff(t, a, "coord@example.org", app.RoleCoordinator)
+	fac := addStaff(t, a, "fac@example.org", app.RoleFacilitator)
+	own, foreign := groupID(t, a, "rotonde-groep-1"), groupID(t, a, "intervisie-bornem")
+	lead(t, a, own, fac)
+
+	staff := func(id int64) app.Staff {
+		st, err := a.Store.StaffByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	cases := []struct {
+		who   int64
+		group int64
+		want  bool
+	}{
+		{admin, own, true}, {admin, foreign, true},
+		{coord, own, true}, {coord, foreign, true},
+		{fac, own, true}, {fac, foreign, false},
+	}
+	for _, tc := range cases {
+		got, err := a.CanSeeGroup(ctx, staff(tc.who), tc.group)
+		if err != nil || got != tc.want {
+			t.Errorf("staff %d, group %d: %v %v, want %v", tc.who, tc.group, got, err, tc.want)
+		}
+	}
+	if err := a.RequireGroup(ctx, staff(fac), foreign); !errors.Is(err, app.ErrForbidden) {
+		t.Errorf("foreign group: %v", err)
+	}
+	if _, err := a.CanSeeGroup(ctx, staff(admin), 999999); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("no such group: %v", err)
+	}
+
+	all, _ := a.VisibleGroups(ctx, staff(coord), false)
+	mine, _ := a.VisibleGroups(ctx, staff(fac), false)
+	if len(all) != 15 || len(mine) != 1 || mine[0].ID != own {
+		t.Errorf("coordinator sees %d groups, facilitator %d", len(all), len(mine))
+	}
+	if mine[0].NextSession == nil || mine[0].Upcoming == 0 {
+		t.Error("the group's next session is missing")
+	}
+
+	// A group whose last session is long over, and a cancelled one, leave the list of running groups.
+	if _, err := a.Store.DB.Exec(`UPDATE sessions SET starts_at = starts_at - interval '2 years', ends_at = ends_at - interval '2 years'
+		WHERE group_id = $1`, foreign); err != nil {
+		t.Fatal(err)
+	}
+	a.Store.DB.Exec(`UPDATE groups SET status = 'cancelled' WHERE slug = 'intervisie-lier'`)
+	running, _ := a.VisibleGroups(ctx, staff(coord), true)
+	if len(running) != 13 {
+		t.Errorf("%d running groups, want 13", len(running))
+	}
+	for _, g := range running {
+		if g.ID == foreign {
+			t.Error("a finished group is listed as running")
+		}
+	}
+
+	// A role change counts at once, through the same rule.
+	if err := a.ChangeStaffRole(ctx, admin, coord, app.RoleFacilitator); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := a.CanSeeGroup(ctx, staff(coord), foreign); ok {
+		t.Error("a coordinator turned facilitator still sees every group")
+	}
+	// A deactivated facilitator sees nothing.
+	a.SetStaffActive(ctx, admin, fac, false)
+	if ok, _ := a.CanSeeGroup(ctx, staff(fac), own); ok {
+		t.Error("a deactivated facilitator still sees their group")
+	}
+}
+
+func TestAgendaShowsTodayAndTomorrowOfOwnGroups(t *testing.T) {
+	now := time.Date(2026, 3, 28, 8, 0, 0, 0, locale.Brussels) // the day before summer time
+	a, _ := newStaffApp(t, now)
+	ctx := t.Context()
+	if err := a.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fac := addStaff(t, a, "fac@example.org", app.RoleFacilitator)
+	own, foreign := groupID(t, a, "rotonde-groep-1"), groupID(t, a, "intervisie-bornem")
+	lead(t, a, own, fac)
+	at := func(d, h int) app.SessionTime {
+		s := time.Date(2026, 3, d, h, 0, 0, 0, locale.Brussels)
+		return app.SessionTime{Start: s, End: s.Add(2 * time.Hour)}
+	}
+	mine, err := a.AddSessions(ctx, fac, own, []app.SessionTime{at(27, 19), at(28, 7), at(28, 19), at(29, 23), at(30, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.AddSessions(ctx, fac, foreign, []app.SessionTime{at(28, 14)}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := a.Store.StaffByID(ctx, fac)
+	items, err := a.Agenda(ctx, st, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, it := range items {
+		got = append(got, it.SessionID)
+	}
+	// Today from midnight (also the session that has begun) up to tomorrow's end; not yesterday, not the day after.
+	want := []int64{mine[1], mine[2], mine[3]}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("agenda %v, want %v", got, want)
+	}
+}

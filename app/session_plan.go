@@ -1,0 +1,197 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"portal/app/locale"
+)
+
+// SessionTime is when one session takes place.
+type SessionTime struct {
+	Start, End time.Time
+}
+
+// Series units: every N weeks, every N months on the same date (the 14th), or every N months on the same
+// weekday of the month (the second Tuesday) — how intervision groups usually plan.
+const (
+	UnitWeeks        = "weeks"
+	UnitMonths       = "months"
+	UnitMonthWeekday = "month_weekday"
+)
+
+// MaxSeriesLength bounds one series, so a typo ("until 2062") cannot plan a thousand sessions.
+const MaxSeriesLength = 100
+
+// SessionPlan is the session form as typed: one session (Mode "one") on Date from From to To, or a series
+// (Mode "series") starting on Date, every Every Unit, ending after Count sessions (End "count") or on or
+// before Until (End "until"). Dates are yyyy-mm-dd, times hh:mm, in Brussels time.
+type SessionPlan struct {
+	Mode, Date, From, To string
+	Every, Unit          string
+	End, Count, Until    string
+}
+
+// PlanSessions turns a session form into session times. Each session keeps its wall-clock time in Brussels,
+// across the change to and from summer time.
+func PlanSessions(p SessionPlan) ([]SessionTime, error) {
+	v := &ValidationError{}
+	first, errDate := time.ParseInLocation("2006-01-02", strings.TrimSpace(p.Date), locale.Brussels)
+	if errDate != nil {
+		v.Add("date", "staff.sessions.date.invalid")
+	}
+	fromH, fromM, okFrom := parseClock(p.From)
+	toH, toM, okTo := parseClock(p.To)
+	if !okFrom {
+		v.Add("from", "staff.sessions.time.invalid")
+	}
+	if !okTo {
+		v.Add("to", "staff.sessions.time.invalid")
+	} else if okFrom && toH*60+toM <= fromH*60+fromM {
+		v.Add("to", "staff.sessions.to.before")
+	}
+	var days []time.Time
+	switch p.Mode {
+	case "one":
+		days = []time.Time{first}
+	case "series":
+		every := checkInt(v, "every", p.Every, 1, 52, true)
+		if p.Unit != UnitWeeks && p.Unit != UnitMonths && p.Unit != UnitMonthWeekday {
+			v.Add("unit", "form.required")
+		}
+		count, until := 0, time.Time{}
+		switch p.End {
+		case "count":
+			count = checkInt(v, "count", p.Count, 1, MaxSeriesLength, true)
+		case "until":
+			var err error
+			until, err = time.ParseInLocation("2006-01-02", strings.TrimSpace(p.Until), locale.Brussels)
+			if err != nil {
+				v.Add("until", "staff.sessions.date.invalid")
+			} else if errDate == nil && until.Before(first) {
+				v.Add("until", "staff.sessions.until.before")
+			}
+		default:
+			v.Add("end", "form.required")
+		}
+		if err := v.OrNil(); err != nil {
+			return nil, err
+		}
+		for k := 0; ; k++ {
+			d := seriesDay(first, p.Unit, every*k)
+			if (count > 0 && k >= count) || (count == 0 && d.After(until)) {
+				break
+			}
+			if len(days) == MaxSeriesLength {
+				v.Add("until", "staff.sessions.series.long")
+				break
+			}
+			days = append(days, d)
+		}
+	default:
+		v.Add("mode", "form.required")
+	}
+	if err := v.OrNil(); err != nil {
+		return nil, err
+	}
+	out := make([]SessionTime, len(days))
+	for i, d := range days {
+		out[i] = SessionTime{
+			Start: time.Date(d.Year(), d.Month(), d.Day(), fromH, fromM, 0, 0, locale.Brussels),
+			End:   time.Date(d.Year(), d.Month(), d.Day(), toH, toM, 0, 0, locale.Brussels),
+		}
+	}
+	return out, nil
+}
+
+// seriesDay is the day n units after first.
+func seriesDay(first time.Time, unit string, n int) time.Time {
+	switch unit {
+	case UnitWeeks:
+		return first.AddDate(0, 0, 7*n)
+	case UnitMonths:
+		// The same date, or the month's last day when it is shorter (31 January → 28 February).
+		y, m := first.Year(), first.Month()+time.Month(n)
+		last := time.Date(y, m+1, 0, 0, 0, 0, 0, locale.Brussels).Day()
+		return time.Date(y, m, min(first.Day(), last), 0, 0, 0, 0, locale.Brussels)
+	default: // UnitMonthWeekday
+		// The same weekday and week of the month (the second Tuesday); a fifth one becomes the month's last.
+		week := (first.Day()-1)/7 + 1
+		month := time.Date(first.Year(), first.Month()+time.Month(n), 1, 0, 0, 0, 0, locale.Brussels)
+		d := month
+		for d.Weekday() != first.Weekday() {
+			d = d.AddDate(0, 0, 1)
+		}
+		d = d.AddDate(0, 0, 7*(week-1))
+		for d.Month() != month.Month() {
+			d = d.AddDate(0, 0, -7)
+		}
+		return d
+	}
+}
+
+// parseClock reads "19:00" (or "19.00", as people write it here).
+func parseClock(s string) (h, m int, ok bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "uur"))
+	hs, ms, found := strings.Cut(strings.ReplaceAll(s, ".", ":"), ":")
+	if !found {
+		return 0, 0, false
+	}
+	h, err1 := strconv.Atoi(strings.TrimSpace(hs))
+	m, err2 := strconv.Atoi(strings.TrimSpace(ms))
+	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
+		return 0, 0, false
+	}
+	return h, m, true
+}
+
+// AddSessions adds sessions to a group and returns their ids. Every session the portal creates goes through
+// here, so what must happen for a new session (reminders, notices) happens in one place, in the same
+// transaction.
+func (a *App) AddSessions(ctx context.Context, staffID, groupID int64, times []SessionTime) ([]int64, error) {
+	if len(times) == 0 || len(times) > MaxSeriesLength {
+		return nil, &ValidationError{Fields: map[string]string{"date": "staff.sessions.series.long"}}
+	}
+	for _, t := range times {
+		if !t.End.After(t.Start) {
+			return nil, &ValidationError{Fields: map[string]string{"to": "staff.sessions.to.before"}}
+		}
+	}
+	var ids []int64
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var locked int64
+		if err := tx.GetContext(ctx, &locked, `SELECT id FROM groups WHERE id = $1 FOR UPDATE`, groupID); err != nil {
+			return notFoundOr(err, "store: unable to fetch group")
+		}
+		for _, t := range times {
+			var id int64
+			if err := tx.GetContext(ctx, &id, `INSERT INTO sessions (group_id, starts_at, ends_at, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $4) RETURNING id`, groupID, t.Start, t.End, a.Now()); err != nil {
+				return fmt.Errorf("store: unable to add session: %w", err)
+			}
+			ids = append(ids, id)
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditSessionCreate, GroupID: &groupID,
+			Detail: map[string]any{"sessions": ids}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// GroupSessions lists a group's sessions in time order.
+func (s *Store) GroupSessions(ctx context.Context, groupID int64) ([]Session, error) {
+	var out []Session
+	err := s.DB.SelectContext(ctx, &out, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+		FROM sessions WHERE group_id = $1 ORDER BY starts_at, id`, groupID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,102 @@
+package handlers
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+	"portal/app/locale"
+	"portal/views"
+)
+
+// staffAuditRow is a line of the audit viewer, with its action in words when the catalogue knows it.
+type staffAuditRow struct {
+	app.AuditRow
+	Label string
+}
+
+// staffAudit shows the audit log to admins, newest first, filtered by person, staff member and dates.
+func (s *Server) staffAudit(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := app.AuditFilter{Page: c.QueryInt("pagina", 1)}
+	form := map[string]string{}
+	if v := c.Query("persoon"); v != "" {
+		form["persoon"] = v
+		f.PersonID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := c.Query("medewerker"); v != "" {
+		form["medewerker"] = v
+		f.StaffID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := c.Query("van"); v != "" {
+		form["van"] = v
+		f.From, _ = time.ParseInLocation("2006-01-02", v, locale.Brussels)
+	}
+	if v := c.Query("tot"); v != "" {
+		form["tot"] = v
+		f.To, _ = time.ParseInLocation("2006-01-02", v, locale.Brussels)
+	}
+	rows, more, err := s.App.Store.AuditLog(ctx, f)
+	if err != nil {
+		return err
+	}
+	staff, err := s.App.Store.ListStaff(ctx)
+	if err != nil {
+		return err
+	}
+	me := currentStaff(c).ID
+	detail := map[string]any{}
+	if f.StaffID != 0 {
+		detail["staff"] = f.StaffID
+	}
+	if f.Page > 1 {
+		detail["page"] = f.Page
+	}
+	if err := s.App.Audit(ctx, s.App.Store.DB, app.AuditEntry{StaffID: &me, Action: app.AuditAuditView,
+		PersonID: nonZero(f.PersonID), Detail: detail}); err != nil {
+		return err
+	}
+	d := struct {
+		Rows       []staffAuditRow
+		Staff      []views.Option
+		Page       int
+		Prev, Next string
+	}{Page: max(f.Page, 1)}
+	for _, r := range rows {
+		label := r.Action
+		if id := "staff.audit.action." + r.Action; s.Cat.Has(id) {
+			label = s.Cat.T(lang(c), id)
+		}
+		d.Rows = append(d.Rows, staffAuditRow{AuditRow: r, Label: label})
+	}
+	for _, st := range staff {
+		d.Staff = append(d.Staff, views.Option{Value: strconv.FormatInt(st.ID, 10), Label: st.DisplayName()})
+	}
+	page := func(n int) string {
+		q := url.Values{}
+		for k, v := range form {
+			q.Set(k, v)
+		}
+		q.Set("pagina", strconv.Itoa(n))
+		return "/beheer/audit?" + q.Encode()
+	}
+	if d.Page > 1 {
+		d.Prev = page(d.Page - 1)
+	}
+	if more {
+		d.Next = page(d.Page + 1)
+	}
+	p := s.staffPage(c, "staff.audit.title", d)
+	p.Form = form
+	return s.render(c, "staff_audit", p)
+}
+
+func nonZero(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}

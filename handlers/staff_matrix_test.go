@@ -1,0 +1,174 @@
+package handlers_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app/locale"
+	"portal/handlers"
+	"portal/views"
+)
+
+// Who may open what. Every /beheer route behind sign-in is listed here; TestStaffRoutesAreAllInTheMatrix fails
+// when a route is added without a line.
+const (
+	anyStaff   = "staff"  // every role
+	groupStaff = "group"  // every role, but a facilitator only for a group they lead
+	office     = "office" // admins and coordinators
+	adminOnly  = "admin"
+)
+
+var staffMatrix = []struct {
+	method, path, access string
+}{
+	{"GET", "/beheer", anyStaff},
+	{"GET", "/beheer/account", anyStaff},
+	{"POST", "/beheer/uitloggen/overal", anyStaff},
+	{"GET", "/beheer/groepen", anyStaff},
+	{"GET", "/beheer/groepen/:id", groupStaff},
+	{"GET", "/beheer/groepen/:id/bewerken", office},
+	{"POST", "/beheer/groepen/:id/bewerken", office},
+	{"GET", "/beheer/groepen/:id/sessies/nieuw", office},
+	{"POST", "/beheer/groepen/:id/sessies/nieuw", office},
+	{"GET", "/beheer/aanbod", office},
+	{"GET", "/beheer/aanbod/nieuw", office},
+	{"POST", "/beheer/aanbod/nieuw", office},
+	{"GET", "/beheer/aanbod/:id", office},
+	{"POST", "/beheer/aanbod/:id", office},
+	{"GET", "/beheer/aanbod/:id/groepen/nieuw", office},
+	{"POST", "/beheer/aanbod/:id/groepen/nieuw", office},
+	{"GET", "/beheer/medewerkers", adminOnly},
+	{"GET", "/beheer/medewerkers/nieuw", adminOnly},
+	{"POST", "/beheer/medewerkers/nieuw", adminOnly},
+	{"GET", "/beheer/medewerkers/:id", adminOnly},
+	{"POST", "/beheer/medewerkers/:id/rol", adminOnly},
+	{"POST", "/beheer/medewerkers/:id/tweestaps", adminOnly},
+	{"POST", "/beheer/medewerkers/:id/wachtwoordmail", adminOnly},
+	{"POST", "/beheer/medewerkers/:id/actief", adminOnly}, // last: it deactivates the account the others act on
+	{"GET", "/beheer/audit", adminOnly},
+}
+
+// signInRoutes need no session: the way in (their CSRF is tested in TestStaffFormsRefuseAMissingOrWrongCSRFToken).
+var signInRoutes = map[string]bool{
+	"GET /beheer/login": true, "POST /beheer/login": true,
+	"GET /beheer/login/code": true, "POST /beheer/login/code": true,
+	"GET /beheer/tweestapsverificatie": true, "POST /beheer/tweestapsverificatie": true,
+	"GET /beheer/wachtwoord-vergeten": true, "POST /beheer/wachtwoord-vergeten": true,
+	"GET /beheer/wachtwoord/:token": true, "POST /beheer/wachtwoord/:token": true,
+	"POST /beheer/uitloggen": true,
+}
+
+func staffRoutes(t *testing.T) []string {
+	t.Helper()
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := views.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newStaffWorld(t, time.Now()).srv
+	f := handlers.New(&handlers.Server{App: srv.App, Views: r, Cat: cat})
+	var out []string
+	seen := map[string]bool{}
+	for _, rt := range f.GetRoutes(true) {
+		key := rt.Method + " " + rt.Path
+		if strings.HasPrefix(rt.Path, "/beheer") && rt.Method != "HEAD" && !seen[key] {
+			seen[key] = true
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestStaffRoutesAreAllInTheMatrix(t *testing.T) {
+	listed := map[string]bool{}
+	for _, m := range staffMatrix {
+		listed[m.method+" "+m.path] = true
+	}
+	for _, r := range staffRoutes(t) {
+		if !listed[r] && !signInRoutes[r] {
+			t.Errorf("route %s is not in the authorization matrix (staff_matrix_test.go): say who may open it", r)
+		}
+	}
+}
+
+func TestStaffAuthorizationMatrix(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	roles := []struct {
+		name  string
+		id    int64
+		group int64
+	}{
+		{"anonymous", 0, w.own},
+		{"facilitator-own-group", w.fac, w.own},
+		{"facilitator-foreign-group", w.fac, w.foreign},
+		{"coordinator", w.coord, w.foreign},
+		{"admin", w.admin, w.foreign},
+	}
+	for _, m := range staffMatrix {
+		for _, role := range roles {
+			t.Run(fmt.Sprintf("%s %s as %s", m.method, m.path, role.name), func(t *testing.T) {
+				path := m.path
+				switch {
+				case strings.HasPrefix(path, "/beheer/groepen/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(role.group), 1)
+				case strings.HasPrefix(path, "/beheer/aanbod/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(w.offering), 1)
+				case strings.HasPrefix(path, "/beheer/medewerkers/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(w.other), 1)
+				}
+				c, token := w.client(t, role.id)
+				var r response
+				if m.method == "GET" {
+					r = w.get(t, c, path)
+				} else {
+					r = w.post(t, c, path, url.Values{"_csrf": {token}})
+				}
+				var want string
+				switch {
+				case role.id == 0:
+					want = "login"
+				case m.access == anyStaff, m.access == groupStaff && role.name != "facilitator-foreign-group":
+					want = "ok"
+				case m.access == office && (role.id == w.coord || role.id == w.admin):
+					want = "ok"
+				case m.access == adminOnly && role.id == w.admin:
+					want = "ok"
+				default:
+					want = "forbidden"
+				}
+				switch want {
+				case "login":
+					if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, "/beheer/login") {
+						t.Errorf("status %d to %q, want 303 to the sign-in", r.status, r.location)
+					}
+				case "forbidden":
+					if r.status != http.StatusForbidden || !strings.Contains(r.body, "Geen toegang") {
+						t.Errorf("status %d, want 403 with the refusal page", r.status)
+					}
+					if strings.Contains(r.body, `id="snelweg"`) {
+						t.Error("a staff page carries the quick exit")
+					}
+				case "ok":
+					okStatus := r.status == http.StatusOK || r.status == http.StatusUnprocessableEntity ||
+						(r.status == http.StatusSeeOther && !strings.HasPrefix(r.location, "/beheer/login")) ||
+						(m.path == "/beheer/uitloggen/overal" && r.status == http.StatusSeeOther)
+					if !okStatus {
+						t.Errorf("status %d to %q, want the page (200, 303 onwards or 422)", r.status, r.location)
+					}
+					if m.method == "GET" && r.status == http.StatusOK && !strings.Contains(r.body, `<meta name="robots" content="noindex, nofollow">`) {
+						t.Error("a staff page lacks noindex")
+					}
+				}
+			})
+		}
+	}
+}

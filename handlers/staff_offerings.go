@@ -1,0 +1,158 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+	"portal/views"
+)
+
+// staffOfferings lists every offering, active or not.
+func (s *Server) staffOfferings(c *fiber.Ctx) error {
+	list, err := s.App.Store.AllOfferings(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return s.render(c, "staff_offerings", s.staffPage(c, "staff.offer.title", struct{ Offerings []app.OfferingSummary }{list}))
+}
+
+// offeringParam loads the offering of the route.
+func (s *Server) offeringParam(c *fiber.Ctx) (app.Offering, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return app.Offering{}, err
+	}
+	return s.App.Store.OfferingByID(c.UserContext(), id)
+}
+
+// staffOfferingFormData is the offering form's frame.
+type staffOfferingFormData struct {
+	Offering   *app.Offering
+	Groups     []app.Group
+	Kinds      []views.Option
+	Audiences  []views.Option
+	Admissions []views.Option
+	Saved      bool
+}
+
+func (s *Server) offeringFormData(c *fiber.Ctx, o *app.Offering) (staffOfferingFormData, error) {
+	d := staffOfferingFormData{Offering: o,
+		Kinds:      s.staffOptions(c, "staff.offer.kind.", app.Kinds),
+		Audiences:  s.staffOptions(c, "audience.", app.Audiences),
+		Admissions: s.staffOptions(c, "staff.offer.admission.", app.Admissions),
+		Saved:      c.Query("opgeslagen") != "",
+	}
+	if o != nil {
+		groups, err := s.App.Store.GroupsOfOffering(c.UserContext(), o.ID)
+		if err != nil {
+			return d, err
+		}
+		d.Groups = groups
+	}
+	return d, nil
+}
+
+// offeringTexts are the offering's texts in both languages: the form fields are NAME_nl and NAME_en.
+var offeringTexts = []string{"name", "summary", "description", "for_whom", "how_to_join"}
+
+// offeringFormFields lists the offering form's fields in page order, for the error summary.
+var offeringFormFields = []string{"slug", "kind", "audience", "admission", "name_nl", "name_en", "summary_nl",
+	"summary_en", "description_nl", "description_en", "for_whom_nl", "for_whom_en", "how_to_join_nl", "how_to_join_en",
+	"partner", "retention_days", "reminder_hours", "cancel_hours", "position"}
+
+func offeringFormOf(c *fiber.Ctx) app.OfferingForm {
+	text := func(name string) app.Text {
+		return app.Text{"nl": c.FormValue(name + "_nl"), "en": c.FormValue(name + "_en")}
+	}
+	return app.OfferingForm{Slug: c.FormValue("slug"), Kind: c.FormValue("kind"), Audience: c.FormValue("audience"),
+		Admission: c.FormValue("admission"), Name: text("name"), Summary: text("summary"),
+		Description: text("description"), ForWhom: text("for_whom"), HowToJoin: text("how_to_join"),
+		Partner: c.FormValue("partner"), Discreet: yes(c, "discreet"), Active: yes(c, "active"),
+		RetentionDays: c.FormValue("retention_days"), ReminderHours: c.FormValue("reminder_hours"),
+		CancelHours: c.FormValue("cancel_hours"), Position: c.FormValue("position")}
+}
+
+func offeringFormValues(f app.OfferingForm) map[string]string {
+	m := map[string]string{"slug": f.Slug, "kind": f.Kind, "audience": f.Audience, "admission": f.Admission,
+		"partner": f.Partner, "discreet": tick(f.Discreet), "active": tick(f.Active),
+		"retention_days": f.RetentionDays, "reminder_hours": f.ReminderHours, "cancel_hours": f.CancelHours,
+		"position": f.Position}
+	for name, t := range map[string]app.Text{"name": f.Name, "summary": f.Summary, "description": f.Description,
+		"for_whom": f.ForWhom, "how_to_join": f.HowToJoin} {
+		m[name+"_nl"], m[name+"_en"] = t["nl"], t["en"]
+	}
+	return m
+}
+
+// staffOfferingNewForm shows an empty offering form.
+func (s *Server) staffOfferingNewForm(c *fiber.Ctx) error {
+	d, err := s.offeringFormData(c, nil)
+	if err != nil {
+		return err
+	}
+	p := s.staffPage(c, "staff.offer.new", d)
+	p.Form = offeringFormValues(app.OfferingForm{RetentionDays: "365", ReminderHours: "168, 24", CancelHours: "24",
+		Position: "100", Active: false})
+	return s.render(c, "staff_offering_form", p)
+}
+
+// staffOfferingCreate makes an offering.
+func (s *Server) staffOfferingCreate(c *fiber.Ctx) error {
+	id, err := s.App.CreateOffering(c.UserContext(), currentStaff(c).ID, offeringFormOf(c))
+	if err == nil {
+		return c.Redirect("/beheer/aanbod/"+strconv.FormatInt(id, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
+	}
+	d, derr := s.offeringFormData(c, nil)
+	if derr != nil {
+		return derr
+	}
+	p := s.staffPage(c, "staff.offer.new", d)
+	p.Form = staffFormValues(c)
+	if s.staffInvalid(c, &p, err, offeringFormFields...) {
+		return s.render(c, "staff_offering_form", p)
+	}
+	return err
+}
+
+// staffOfferingEditForm shows an offering's form with its groups.
+func (s *Server) staffOfferingEditForm(c *fiber.Ctx) error {
+	o, err := s.offeringParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.offeringFormData(c, &o)
+	if err != nil {
+		return err
+	}
+	p := s.staffPage(c, "", d)
+	p.Title = o.Name.In(p.Lang)
+	p.Form = offeringFormValues(app.OfferingFormOf(o))
+	return s.render(c, "staff_offering_form", p)
+}
+
+// staffOfferingUpdate saves an offering.
+func (s *Server) staffOfferingUpdate(c *fiber.Ctx) error {
+	o, err := s.offeringParam(c)
+	if err != nil {
+		return err
+	}
+	err = s.App.UpdateOffering(c.UserContext(), currentStaff(c).ID, o.ID, offeringFormOf(c))
+	if err == nil {
+		return c.Redirect("/beheer/aanbod/"+strconv.FormatInt(o.ID, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
+	}
+	d, derr := s.offeringFormData(c, &o)
+	if derr != nil {
+		return derr
+	}
+	d.Saved = false
+	p := s.staffPage(c, "", d)
+	p.Title = o.Name.In(p.Lang)
+	p.Form = staffFormValues(c)
+	p.Form["slug"], p.Form["kind"], p.Form["audience"], p.Form["admission"] = o.Slug, o.Kind, o.Audience, o.Admission
+	if s.staffInvalid(c, &p, err, offeringFormFields...) {
+		return s.render(c, "staff_offering_form", p)
+	}
+	return err
+}

@@ -1,0 +1,150 @@
+package handlers
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+	"portal/views"
+)
+
+// staffFrame is what the staff layout needs (views.Page.Staff): who is signed in, and the menu for their role.
+// ID is zero on the sign-in pages.
+type staffFrame struct {
+	ID   int64
+	Name string
+	Role string
+	Nav  []staffNavItem
+}
+
+// staffNavItem is one link of the staff menu.
+type staffNavItem struct {
+	Href, Label string
+	Current     bool
+}
+
+// staffNav lists the menu in its order, with the roles that see each entry. An entry appears only once its
+// page exists (a GET route with exactly that path), so pages still to be built stay out of the menu.
+var staffNav = []struct {
+	href, label string
+	roles       []string
+}{
+	{"/beheer", "staff.nav.today", app.Roles},
+	{"/beheer/aanvragen", "staff.nav.requests", staffOffice},
+	{"/beheer/groepen", "staff.nav.groups", app.Roles},
+	{"/beheer/aanbod", "staff.nav.offer", staffOffice},
+	{"/beheer/mail", "staff.nav.mail", staffOffice},
+	{"/beheer/cijfers", "staff.nav.figures", staffOffice},
+	{"/beheer/medewerkers", "staff.nav.staff", staffAdmins},
+	{"/beheer/audit", "staff.nav.audit", staffAdmins},
+}
+
+// staffRoutesByApp caches, per Fiber app, the set of GET paths (the routes do not change after start).
+var staffRoutesByApp sync.Map
+
+func existingPaths(f *fiber.App) map[string]bool {
+	if m, ok := staffRoutesByApp.Load(f); ok {
+		return m.(map[string]bool)
+	}
+	m := map[string]bool{}
+	for _, r := range f.GetRoutes(true) {
+		if r.Method == fiber.MethodGet {
+			m[r.Path] = true
+		}
+	}
+	staffRoutesByApp.Store(f, m)
+	return m
+}
+
+// staffFrameOf builds the frame for this request: empty when nobody (fully) signed in.
+func (s *Server) staffFrameOf(c *fiber.Ctx) staffFrame {
+	sess, ok := c.Locals("staff").(app.StaffSession)
+	if !ok || !sess.MFADone {
+		return staffFrame{}
+	}
+	f := staffFrame{ID: sess.ID, Name: sess.DisplayName(), Role: sess.Role}
+	paths := existingPaths(c.App())
+	current := ""
+	for _, n := range staffNav {
+		if paths[n.href] && (c.Path() == n.href || strings.HasPrefix(c.Path(), n.href+"/")) && len(n.href) > len(current) {
+			current = n.href
+		}
+	}
+	for _, n := range staffNav {
+		if paths[n.href] && slices.Contains(n.roles, sess.Role) {
+			f.Nav = append(f.Nav, staffNavItem{Href: n.href, Label: n.label, Current: n.href == current})
+		}
+	}
+	return f
+}
+
+// staffPage builds a staff page: no quick exit, the staff frame for the layout.
+func (s *Server) staffPage(c *fiber.Ctx, titleID string, data any) views.Page {
+	p := s.page(c, titleID, false, data)
+	p.Staff = s.staffFrameOf(c)
+	return p
+}
+
+// staffFormValues keeps what was typed, for a form shown again: every field by name, and each ticked box of a
+// group also as "name=value" (what the checks partial looks for).
+func staffFormValues(c *fiber.Ctx) map[string]string {
+	form := map[string]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		key := string(k)
+		if key == "_csrf" {
+			return
+		}
+		form[key] = string(v)
+		form[key+"="+string(v)] = "ja"
+	})
+	return form
+}
+
+// staffInvalid fills a page's error fields from a validation error, in the form's field order, and sets status
+// 422. It reports false when err is not a validation error.
+func (s *Server) staffInvalid(c *fiber.Ctx, p *views.Page, err error, order ...string) bool {
+	v, ok := app.AsValidation(err)
+	if !ok {
+		return false
+	}
+	l := lang(c)
+	p.Errors = map[string]string{}
+	for field, id := range v.Fields {
+		p.Errors[field] = s.Cat.T(l, id)
+	}
+	for _, field := range order {
+		if msg, ok := p.Errors[field]; ok {
+			p.ErrorList = append(p.ErrorList, views.FieldError{Field: field, Message: msg})
+		}
+	}
+	for field, msg := range p.Errors {
+		if !slices.Contains(order, field) {
+			p.ErrorList = append(p.ErrorList, views.FieldError{Field: field, Message: msg})
+		}
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return true
+}
+
+// staffOptions turns codes into choices labelled from the catalogue (prefix + code).
+func (s *Server) staffOptions(c *fiber.Ctx, prefix string, codes []string) []views.Option {
+	out := make([]views.Option, len(codes))
+	for i, code := range codes {
+		out[i] = views.Option{Value: code, Label: s.Cat.T(lang(c), prefix+code)}
+	}
+	return out
+}
+
+// yes reads a checkbox.
+func yes(c *fiber.Ctx, name string) bool { return c.FormValue(name) != "" }
+
+// tick is the form value of a ticked checkbox, or "" for an empty one.
+func tick(b bool) string {
+	if b {
+		return "ja"
+	}
+	return ""
+}

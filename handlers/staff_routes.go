@@ -1,0 +1,67 @@
+package handlers
+
+import "github.com/gofiber/fiber/v2"
+
+// staffRoutes lists every staff route under /beheer. Each signed-in route names its guard: requireStaff
+// (password and code given), then requireRole for pages not every role may open; pages about one group also
+// check the group (app.RequireGroup) in their handler.
+func (s *Server) staffRoutes(f *fiber.App) {
+	f.Use("/beheer", staffHeaders)
+
+	// Signing in, and the password link: no session needed.
+	f.Get("/beheer/login", s.staffLoginForm)
+	f.Post("/beheer/login", s.staffLogin)
+	f.Get("/beheer/login/code", s.staffPending, s.staffCodeForm)
+	f.Post("/beheer/login/code", s.staffPending, s.staffCode)
+	f.Get("/beheer/tweestapsverificatie", s.staffPending, s.staffEnrolForm)
+	f.Post("/beheer/tweestapsverificatie", s.staffPending, s.staffEnrol)
+	f.Get("/beheer/wachtwoord-vergeten", s.staffForgotForm)
+	f.Post("/beheer/wachtwoord-vergeten", s.staffForgot)
+	f.Get("/beheer/wachtwoord/:token", s.staffResetForm)
+	f.Post("/beheer/wachtwoord/:token", s.staffReset)
+	f.Post("/beheer/uitloggen", s.staffLogout)
+
+	staff := s.requireStaff
+	office := s.requireRole(staffOffice...)
+	admin := s.requireRole(staffAdmins...)
+
+	f.Get("/beheer", staff, s.staffDashboard)
+	f.Get("/beheer/account", staff, s.staffMyAccount)
+	f.Post("/beheer/uitloggen/overal", staff, s.staffLogoutEverywhere)
+
+	// Groups: everyone sees the groups they may see; changing them is for the office.
+	f.Get("/beheer/groepen", staff, s.staffGroups)
+	f.Get("/beheer/groepen/:id", staff, s.staffGroup)
+	f.Get("/beheer/groepen/:id/bewerken", staff, office, s.staffGroupEditForm)
+	f.Post("/beheer/groepen/:id/bewerken", staff, office, s.staffGroupUpdate)
+	f.Get("/beheer/groepen/:id/sessies/nieuw", staff, office, s.staffSessionForm)
+	f.Post("/beheer/groepen/:id/sessies/nieuw", staff, office, s.staffSessionCreate)
+
+	// Running the offer.
+	f.Get("/beheer/aanbod", staff, office, s.staffOfferings)
+	f.Get("/beheer/aanbod/nieuw", staff, office, s.staffOfferingNewForm)
+	f.Post("/beheer/aanbod/nieuw", staff, office, s.staffOfferingCreate)
+	f.Get("/beheer/aanbod/:id", staff, office, s.staffOfferingEditForm)
+	f.Post("/beheer/aanbod/:id", staff, office, s.staffOfferingUpdate)
+	f.Get("/beheer/aanbod/:id/groepen/nieuw", staff, office, s.staffGroupNewForm)
+	f.Post("/beheer/aanbod/:id/groepen/nieuw", staff, office, s.staffGroupCreate)
+
+	// Staff accounts and the audit log: admins only.
+	f.Get("/beheer/medewerkers", staff, admin, s.staffAccounts)
+	f.Get("/beheer/medewerkers/nieuw", staff, admin, s.staffAccountNewForm)
+	f.Post("/beheer/medewerkers/nieuw", staff, admin, s.staffAccountCreate)
+	f.Get("/beheer/medewerkers/:id", staff, admin, s.staffAccount)
+	f.Post("/beheer/medewerkers/:id/rol", staff, admin, s.staffAccountRole)
+	f.Post("/beheer/medewerkers/:id/actief", staff, admin, s.staffAccountActive)
+	f.Post("/beheer/medewerkers/:id/tweestaps", staff, admin, s.staffAccountTOTP)
+	f.Post("/beheer/medewerkers/:id/wachtwoordmail", staff, admin, s.staffAccountPasswordMail)
+	f.Get("/beheer/audit", staff, admin, s.staffAudit)
+}
+
+// staffHeaders keeps staff pages out of caches and search engines: after signing out on a shared computer, "back"
+// must not show a page with someone's data.
+func staffHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("X-Robots-Tag", "noindex, nofollow")
+	return c.Next()
+}
