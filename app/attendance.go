@@ -174,10 +174,18 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 				sessionID, personID, regID, mark, actor.StaffID); err != nil {
 				return fmt.Errorf("store: unable to record attendance: %w", err)
 			}
+			action := "attendance.update"
 			if late {
-				if err := a.logLateEdit(ctx, tx, actor, s, personID, regID, old, mark); err != nil {
-					return err
-				}
+				action = "attendance.late_edit" // after the edit window: an admin's correction
+			}
+			from := ""
+			if old != nil {
+				from = *old
+			}
+			if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.StaffID, Action: action, PersonID: &personID,
+				RegistrationID: &regID, GroupID: &s.GroupID,
+				Detail: map[string]any{"session_id": s.ID, "from": from, "to": mark}}); err != nil {
+				return err
 			}
 			if mark == MarkAbsent {
 				if err := a.alertRepeatedAbsence(ctx, tx, regID, s); err != nil {
@@ -196,21 +204,6 @@ func validMark(m string) bool {
 		}
 	}
 	return false
-}
-
-// logLateEdit writes the audit line of a change made after the edit window.
-func (a *App) logLateEdit(ctx context.Context, tx *sqlx.Tx, actor Actor, s Session, personID, regID int64, old *string, mark string) error {
-	from := ""
-	if old != nil {
-		from = *old
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (staff_id, action, person_id, registration_id, group_id, detail)
-		VALUES ($1, 'attendance.late_edit', $2, $3, $4, jsonb_build_object('session_id', $5::bigint, 'from', $6::text, 'to', $7::text))`,
-		actor.StaffID, personID, regID, s.GroupID, s.ID, from, mark)
-	if err != nil {
-		return fmt.Errorf("store: unable to log attendance edit: %w", err)
-	}
-	return nil
 }
 
 // alertRepeatedAbsence mails the coordinators when a registration's last two sessions so far were both

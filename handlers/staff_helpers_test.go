@@ -36,6 +36,7 @@ type staffWorld struct {
 	admin, coord, fac    int64
 	other                int64 // a facilitator the admin pages act on
 	own, foreign         int64
+	sessions             map[int64]int64 // group → its first session
 	offering             int64
 	adminEmail, facEmail string
 }
@@ -68,6 +69,14 @@ func newStaffWorld(t *testing.T, now time.Time) *staffWorld {
 	}
 	if _, err := db.Exec(`INSERT INTO group_facilitators (group_id, staff_id) VALUES ($1, $2)`, w.own, w.fac); err != nil {
 		t.Fatal(err)
+	}
+	w.sessions = map[int64]int64{}
+	for _, g := range []int64{w.own, w.foreign} {
+		var s int64
+		if err := db.Get(&s, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at LIMIT 1`, g); err != nil {
+			t.Fatal(err)
+		}
+		w.sessions[g] = s
 	}
 	return w
 }

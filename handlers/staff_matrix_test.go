@@ -51,6 +51,10 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/medewerkers/:id/wachtwoordmail", adminOnly},
 	{"POST", "/beheer/medewerkers/:id/actief", adminOnly}, // last: it deactivates the account the others act on
 	{"GET", "/beheer/audit", adminOnly},
+	{"GET", "/beheer/sessies/:id/aanwezigheid", groupStaff},
+	{"POST", "/beheer/sessies/:id/aanwezigheid", groupStaff},
+	{"POST", "/beheer/sessies/:id/aanwezigheid/markeer", groupStaff},
+	{"POST", "/beheer/sessies/:id/aanwezigheid/nieuw", groupStaff},
 }
 
 // signInRoutes need no session: the way in (their CSRF is tested in TestStaffFormsRefuseAMissingOrWrongCSRFToken).
@@ -120,6 +124,8 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 				switch {
 				case strings.HasPrefix(path, "/beheer/groepen/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(role.group), 1)
+				case strings.HasPrefix(path, "/beheer/sessies/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(w.sessions[role.group]), 1)
 				case strings.HasPrefix(path, "/beheer/aanbod/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(w.offering), 1)
 				case strings.HasPrefix(path, "/beheer/medewerkers/:id"):

@@ -27,6 +27,13 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 		// opt and list build choices inline: list (opt "email" "By e-mail") (opt "phone" "By phone").
 		"opt":  func(value, label string) Option { return Option{Value: value, Label: label} },
 		"list": func(o ...Option) []Option { return o },
+		// deref reads an optional text (a *string), "" when absent.
+		"deref": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
 		// dict builds a map for passing several values to a partial.
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

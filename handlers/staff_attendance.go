@@ -1,0 +1,144 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+	"portal/views"
+)
+
+// rollCallData is the roll call page.
+type rollCallData struct {
+	app.RollCall
+	Marks    []views.Option
+	Editable bool
+	Saved    bool
+	Added    bool
+	Roles    []views.Option
+}
+
+// sessionForStaff loads the session of the route and checks that this staff member may see its group.
+func (s *Server) sessionForStaff(c *fiber.Ctx) (app.RollCall, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return app.RollCall{}, err
+	}
+	rc, err := s.App.RollCallOf(c.UserContext(), id)
+	if err != nil {
+		return rc, err
+	}
+	if err := s.App.RequireGroup(c.UserContext(), currentStaff(c), rc.Group.ID); err != nil {
+		return rc, err
+	}
+	return rc, nil
+}
+
+func (s *Server) rollCallPage(c *fiber.Ctx, rc app.RollCall) error {
+	me := currentStaff(c)
+	d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks),
+		Editable: !rc.Locked || me.Role == app.RoleAdmin, Saved: c.Query("opgeslagen") != "", Added: c.Query("toegevoegd") != ""}
+	d.Roles = s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})
+	var people []int64
+	for _, p := range append(rc.Adults, rc.Children...) {
+		people = append(people, p.PersonID)
+	}
+	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me.ID, Action: "attendance.view",
+		GroupID: &rc.Group.ID, Detail: map[string]any{"session_id": rc.Session.ID, "people": people}}); err != nil {
+		return err
+	}
+	return s.render(c, "staff_rollcall", s.staffPage(c, "staff.rollcall.title", d))
+}
+
+// staffRollCall shows a session's roll call: one tap per person, adults and children apart, counts on top.
+func (s *Server) staffRollCall(c *fiber.Ctx) error {
+	rc, err := s.sessionForStaff(c)
+	if err != nil {
+		return err
+	}
+	return s.rollCallPage(c, rc)
+}
+
+// staffRollCallSave records the roll call sent as one plain form: every "mark-PERSON" field, or with
+// all=present, everyone not yet marked as present.
+func (s *Server) staffRollCallSave(c *fiber.Ctx) error {
+	rc, err := s.sessionForStaff(c)
+	if err != nil {
+		return err
+	}
+	marks := map[int64]string{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		if id, ok := strings.CutPrefix(string(k), "mark-"); ok {
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+				marks[n] = string(v)
+			}
+		}
+	})
+	if c.FormValue("all") == app.MarkPresent {
+		for _, p := range append(rc.Adults, rc.Children...) {
+			if p.Mark == nil {
+				if _, chosen := marks[p.PersonID]; !chosen {
+					marks[p.PersonID] = app.MarkPresent
+				}
+			}
+		}
+	}
+	if err := s.App.MarkMany(c.UserContext(), s.actor(c), rc.Session.ID, marks); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"/aanwezigheid?opgeslagen=1", fiber.StatusSeeOther)
+}
+
+// staffRollCallMark records one tap sent by the page's script, and answers with the new counts.
+func (s *Server) staffRollCallMark(c *fiber.Ctx) error {
+	rc, err := s.sessionForStaff(c)
+	if err != nil {
+		return err
+	}
+	person, err := strconv.ParseInt(c.FormValue("person"), 10, 64)
+	if err != nil {
+		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"error": "person"})
+	}
+	if err := s.App.Mark(c.UserContext(), s.actor(c), rc.Session.ID, person, c.FormValue("mark")); err != nil {
+		if _, invalid := app.AsValidation(err); invalid {
+			return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"error": "mark"})
+		}
+		return err
+	}
+	after, err := s.App.RollCallOf(c.UserContext(), rc.Session.ID)
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	return c.JSON(fiber.Map{"counts": after.Counts, "summary": s.Cat.T(l, "staff.rollcall.summary",
+		"Present", after.Counts.Present, "Late", after.Counts.Late, "Excused", after.Counts.Excused,
+		"Absent", after.Counts.Absent, "Unmarked", after.Counts.Unmarked)})
+}
+
+// staffWalkIn adds someone who came without registering, marked present.
+func (s *Server) staffWalkIn(c *fiber.Ctx) error {
+	rc, err := s.sessionForStaff(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.App.AddWalkIn(c.UserContext(), s.actor(c), rc.Session.ID, c.FormValue("name"), c.FormValue("role")); err != nil {
+		if _, invalid := app.AsValidation(err); invalid {
+			d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: true,
+				Roles: s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})}
+			p := s.staffPage(c, "staff.rollcall.title", d)
+			p.Form = staffFormValues(c)
+			s.staffInvalid(c, &p, err, "name")
+			return s.render(c, "staff_rollcall", p)
+		}
+		return err
+	}
+	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"/aanwezigheid?toegevoegd=1#walkin", fiber.StatusSeeOther)
+}
+
+// actor is the signed-in staff member as the app's rules see them.
+func (s *Server) actor(c *fiber.Ctx) app.Actor {
+	me := currentStaff(c)
+	return app.Actor{StaffID: me.ID, Role: me.Role}
+}
