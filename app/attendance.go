@@ -300,14 +300,17 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 	if on.IsZero() {
 		on = a.Now()
 	}
-	_, err := a.Store.DB.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
-		referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
-		on, actor.StaffID)
-	if pgCode(err) == "23503" {
-		return ErrNotFound
-	}
-	if err != nil {
-		return fmt.Errorf("store: unable to record referral: %w", err)
-	}
-	return nil
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
+			referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
+			on, actor.StaffID)
+		if pgCode(err) == "23503" {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to record referral: %w", err)
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.StaffID, Action: "referral.create", PersonID: &personID,
+			RegistrationID: registrationID, Detail: map[string]any{"destination": destination}})
+	})
 }

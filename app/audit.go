@@ -147,3 +147,15 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRow, bool, 
 	}
 	return rows, more, nil
 }
+
+// auditChange records a change to a registration inside its transaction: by a staff member (staffID > 0), or
+// by the participant themselves through their link (staffID 0).
+func (a *App) auditChange(ctx context.Context, tx sqlx.ExecerContext, staffID int64, action string, r Registration, detail map[string]any) error {
+	e := AuditEntry{Action: action, PersonID: &r.PersonID, RegistrationID: &r.ID, GroupID: r.GroupID, Detail: detail}
+	if staffID > 0 {
+		e.StaffID = &staffID
+	} else {
+		e.Actor = ActorParticipant
+	}
+	return a.Audit(ctx, tx, e)
+}

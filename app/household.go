@@ -32,7 +32,9 @@ type HouseholdInput struct {
 	Consent        bool
 	ConsentText    Consent
 	Language       string
-	SubmissionKey  string
+	// StaffID is the staff member who registers on the person's behalf (consent read to them), or 0.
+	StaffID       int64
+	SubmissionKey string
 }
 
 // HouseholdResult is what the parent sees after sending the request.
@@ -121,7 +123,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			}
 			regID, err := a.insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: o.ID, GroupID: groupID,
 				HouseholdID: &household, Role: role, Status: StatusRequested, Referrer: ref, ReferrerDetail: detail,
-				MessageEnc: a.Keys.Encrypt(message), TokenHash: token})
+				MessageEnc: a.Keys.Encrypt(message), TokenHash: token, RegisteredBy: staffRef(in.StaffID)})
 			return personID, regID, err
 		}
 		token, hash := NewToken()
@@ -129,7 +131,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 		if err != nil {
 			return err
 		}
-		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, "form", nil); err != nil {
+		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.StaffID), staffRef(in.StaffID)); err != nil {
 			return err
 		}
 		res.Parents = 1

@@ -38,6 +38,9 @@ func (a *App) PlanIntake(ctx context.Context, staffID, regID int64, at time.Time
 		if err := a.setStatus(ctx, tx, r, StatusIntakePlanned, &staffID); err != nil {
 			return err
 		}
+		if err := a.auditChange(ctx, tx, staffID, "registration.intake", r, nil); err != nil {
+			return err
+		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d", MailIntakePlanned, r.ID, at.Unix()),
 			Kind: MailIntakePlanned, PersonID: &r.PersonID, RegistrationID: &r.ID,
 			Params: map[string]any{"intake_at": at.Format(time.RFC3339)}})
@@ -99,6 +102,10 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 				return err
 			}
 		}
+		if err := a.auditChange(ctx, tx, staffID, "registration.admit", r, map[string]any{"group": g.ID,
+			"over_capacity": opt.OverCapacity}); err != nil {
+			return err
+		}
 		token, hash := NewToken()
 		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
 			return fmt.Errorf("store: unable to renew link: %w", err)
@@ -158,6 +165,9 @@ func (a *App) Decline(ctx context.Context, staffID, regID int64, reason, message
 				return err
 			}
 		}
+		if err := a.auditChange(ctx, tx, staffID, "registration.decline", r, nil); err != nil {
+			return err
+		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailDeclined, r.ID), Kind: MailDeclined,
 			PersonID: &r.PersonID, RegistrationID: &r.ID, Params: map[string]any{"message": message}})
 	})
@@ -200,6 +210,9 @@ func (a *App) Waitlist(ctx context.Context, staffID, regID, groupID int64) error
 			if err := a.setStatus(ctx, tx, m, StatusWaitlisted, &staffID); err != nil {
 				return err
 			}
+		}
+		if err := a.auditChange(ctx, tx, staffID, "registration.waitlist", r, map[string]any{"group": g.ID}); err != nil {
+			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaitlisted, r.ID), Kind: MailWaitlisted,
 			PersonID: &r.PersonID, RegistrationID: &r.ID})
@@ -244,6 +257,9 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
 			return fmt.Errorf("store: unable to renew link: %w", err)
 		}
+		if err := a.auditChange(ctx, tx, staffID, "registration.promote", r, map[string]any{"over_capacity": overCapacity}); err != nil {
+			return err
+		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailPromoted, r.ID), Kind: MailPromoted,
 			PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token})
 	})
@@ -270,6 +286,9 @@ func (a *App) Withdraw(ctx context.Context, staffID, regID int64) error {
 		}
 		freed := r.HoldsSeat()
 		if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
+			return err
+		}
+		if err := a.auditChange(ctx, tx, staffID, "registration.withdraw", r, nil); err != nil {
 			return err
 		}
 		if err := a.dropReminders(ctx, tx, r.ID, nil); err != nil {
@@ -325,6 +344,10 @@ func (a *App) Separate(ctx context.Context, staffID, personA, personB int64) (sh
 				return ErrNotFound
 			}
 			return fmt.Errorf("store: unable to record separation: %w", err)
+		}
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "separation.create", PersonID: &personA,
+			Detail: map[string]any{"other_person": personB}}); err != nil {
+			return err
 		}
 		return tx.SelectContext(ctx, &shared, `SELECT DISTINCT a.group_id FROM registrations a
 			JOIN registrations b ON a.group_id = b.group_id

@@ -182,6 +182,9 @@ func (a *App) Cancel(ctx context.Context, token string) error {
 			PersonID: &r.PersonID, RegistrationID: &r.ID}); err != nil {
 			return err
 		}
+		if err := a.auditChange(ctx, tx, 0, "registration.cancel", r, nil); err != nil {
+			return err
+		}
 		if r.GroupID == nil {
 			return nil
 		}
@@ -228,6 +231,9 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 				WHERE household_id = $1 AND status = 'admitted'`, *r.HouseholdID); err != nil {
 				return fmt.Errorf("store: unable to read household: %w", err)
 			}
+		}
+		if err := a.auditChange(ctx, tx, 0, "attendance.excuse", r, map[string]any{"session_id": sessionID, "excused": excuse}); err != nil {
+			return err
 		}
 		for _, m := range members {
 			if excuse {
@@ -331,7 +337,7 @@ func (a *App) UpdateContact(ctx context.Context, token string, in ContactInput, 
 	if err != nil {
 		return fmt.Errorf("store: unable to update contact: %w", err)
 	}
-	return nil
+	return a.auditChange(ctx, a.Store.DB, 0, "person.contact", r, nil)
 }
 
 // AnswerOfferByToken accepts or refuses an offered place from the personal page.

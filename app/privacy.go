@@ -58,6 +58,9 @@ func (a *App) Erase(ctx context.Context, staffID, personID int64) error {
 				return err
 			}
 		}
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "person.erase", PersonID: &personID}); err != nil {
+			return err
+		}
 		return anonymise(ctx, tx, personID, a.Now())
 	})
 }

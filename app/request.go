@@ -32,7 +32,9 @@ type RequestInput struct {
 	Consent        bool
 	ConsentText    Consent
 	Language       string
-	SubmissionKey  string
+	// StaffID is the staff member who registers on the person's behalf (consent read to them), or 0.
+	StaffID       int64
+	SubmissionKey string
 }
 
 // RequestResult is what the person sees after sending a request: never whether they were known before.
@@ -120,7 +122,8 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		}
 		token, hash := NewToken()
 		reg := Registration{PersonID: personID, OfferingID: o.ID, GroupID: groupID, Role: RoleParticipant,
-			Status: StatusRequested, ReferrerDetail: detail, MessageEnc: a.Keys.Encrypt(message), TokenHash: hash}
+			Status: StatusRequested, ReferrerDetail: detail, MessageEnc: a.Keys.Encrypt(message), TokenHash: hash,
+			RegisteredBy: staffRef(in.StaffID)}
 		if referrer != "" {
 			reg.Referrer = &referrer
 		}
@@ -128,7 +131,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		if err != nil {
 			return err
 		}
-		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, "form", nil); err != nil {
+		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.StaffID), staffRef(in.StaffID)); err != nil {
 			return err
 		}
 		if contact.ByEmail {
@@ -142,6 +145,22 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		return storeSubmission(ctx, tx, in.SubmissionKey, res)
 	})
 	return res, err
+}
+
+// staffRef is the registering staff member as an optional id.
+func staffRef(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// consentVia says how consent was given: on the form, or to a staff member who registered the person.
+func consentVia(staffID int64) string {
+	if staffID != 0 {
+		return "staff"
+	}
+	return "form"
 }
 
 func normLang(l string) string {

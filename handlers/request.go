@@ -28,6 +28,8 @@ type requestData struct {
 	Reference      string
 	Parents        int
 	Children       int
+	// ByStaff is true when a staff member fills in the form on the person's behalf.
+	ByStaff bool
 }
 
 var requestOrder = []string{"group", "alias", "parent", "second_parent", "child_name_1", "child_age_1", "child_name_2",
@@ -91,13 +93,36 @@ func (s *Server) request(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	result, _, err := s.submitRequest(c, view, d, page, 0)
+	if err != nil {
+		return s.requestInvalid(c, view, d, page, err, s.page(c, page+".title", view.ForParticipants(), d))
+	}
+	noStore(c)
+	return s.render(c, result, s.page(c, result+".title", view.ForParticipants(), d))
+}
+
+// requestInvalid shows a request form again with its errors (or passes on an error that is not about the form).
+func (s *Server) requestInvalid(c *fiber.Ctx, view app.OfferingView, d *requestData, page string, err error, p views.Page) error {
 	order := requestOrder
-	var result string
+	if page == "waakvlam_request" {
+		order = waakvlamOrder
+	}
+	if !s.withErrors(c, &p, err, order) {
+		return err
+	}
+	d.Key = c.FormValue("_key")
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, page, p)
+}
+
+// submitRequest runs the request form of page (request, household, waakvlam_request), by the person or, with
+// staffID, by a staff member on their behalf. It fills d for the result page and returns the result page's
+// name and the new registration (0 for Waakvlam).
+func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestData, page string, staffID int64) (string, int64, error) {
+	ctx := c.UserContext()
 	switch page {
 	case "waakvlam_request":
-		order, result = waakvlamOrder, "waakvlam_result"
-		var res app.WaakvlamResult
-		res, err = s.App.RequestWaakvlam(c.UserContext(), app.WaakvlamInput{
+		res, err := s.App.RequestWaakvlam(ctx, app.WaakvlamInput{
 			Organisation: c.FormValue("organisation"), ServiceType: c.FormValue("service_type"),
 			Municipality: c.FormValue("municipality"), ContactName: c.FormValue("contact_name"),
 			ContactEmail: c.FormValue("contact_email"), ContactPhone: c.FormValue("contact_phone"),
@@ -106,49 +131,36 @@ func (s *Server) request(c *fiber.Ctx) error {
 			Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "waakvlam"), Language: lang(c),
 			SubmissionKey: c.FormValue("_key")})
 		d.Reference, d.Mailed = res.Reference, true
+		return "waakvlam_result", 0, err
 	case "household":
-		result = "request_result"
 		var children []app.ChildInput
 		for i := 1; i <= app.MaxChildren; i++ {
 			n := strconv.Itoa(i)
 			children = append(children, app.ChildInput{FirstName: c.FormValue("child_name_" + n), Age: trimmed(c, "child_age_"+n)})
 		}
-		var res app.HouseholdResult
-		res, err = s.App.RequestHousehold(c.UserContext(), app.HouseholdInput{
+		res, err := s.App.RequestHousehold(ctx, app.HouseholdInput{
 			GroupID: formID(c, "group"), Parent: c.FormValue("parent"), SecondParent: c.FormValue("second_parent"),
 			Children: children, Contact: s.contactInput(c), Municipality: c.FormValue("municipality"),
 			Referrer: c.FormValue("referrer"), ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
 			Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "household"), Language: lang(c),
-			SubmissionKey: c.FormValue("_key")})
+			StaffID: staffID, SubmissionKey: c.FormValue("_key")})
 		d.Mailed, d.Parents, d.Children = res.Mailed, res.Parents, res.Children
 		if res.Token != "" && !res.Mailed {
 			d.PersonalLink = s.App.PersonalLink(res.Token)
 		}
-	default:
-		result = "request_result"
-		var res app.RequestResult
-		res, err = s.App.Request(c.UserContext(), app.RequestInput{
-			OfferingSlug: view.Slug, GroupID: formID(c, "group"), Alias: c.FormValue("alias"), Contact: s.contactInput(c),
-			Municipality: c.FormValue("municipality"), Referrer: c.FormValue("referrer"),
-			ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
-			Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "request"), Language: lang(c),
-			SubmissionKey: c.FormValue("_key")})
-		d.Mailed = res.Mailed
-		if res.Token != "" && !res.Mailed {
-			d.PersonalLink = s.App.PersonalLink(res.Token)
-		}
+		return "request_result", res.RegistrationID, err
 	}
-	if err != nil {
-		p := s.page(c, page+".title", view.ForParticipants(), d)
-		if !s.withErrors(c, &p, err, order) {
-			return err
-		}
-		d.Key = c.FormValue("_key")
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.render(c, page, p)
+	res, err := s.App.Request(ctx, app.RequestInput{
+		OfferingSlug: view.Slug, GroupID: formID(c, "group"), Alias: c.FormValue("alias"), Contact: s.contactInput(c),
+		Municipality: c.FormValue("municipality"), Referrer: c.FormValue("referrer"),
+		ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
+		Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "request"), Language: lang(c),
+		StaffID: staffID, SubmissionKey: c.FormValue("_key")})
+	d.Mailed = res.Mailed
+	if res.Token != "" && !res.Mailed {
+		d.PersonalLink = s.App.PersonalLink(res.Token)
 	}
-	noStore(c)
-	return s.render(c, result, s.page(c, result+".title", view.ForParticipants(), d))
+	return "request_result", res.RegistrationID, err
 }
 
 // contactInput reads the safe-contact part of a participant form.

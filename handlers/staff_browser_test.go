@@ -146,6 +146,12 @@ func TestBrowserStaffPagesFitAPhone(t *testing.T) {
 		{"audit", "/beheer/audit"},
 		{"me", "/beheer/account"},
 		{"notfound", "/beheer/groepen/999999999"},
+		{"queue", "/beheer/aanvragen"},
+		{"registration", "/beheer/inschrijvingen/" + itoa(w.registrations[w.own])},
+		{"registration-pro", "/beheer/inschrijvingen/" + itoa(w.registrations[w.foreign])},
+		{"register-choose", "/beheer/aanvragen/nieuw"},
+		{"register-household", "/beheer/aanvragen/nieuw?aanbod=blaffen-of-schuilen"},
+		{"rollcall", "/beheer/sessies/" + itoa(w.sessions[w.own]) + "/aanwezigheid"},
 	}
 	for _, size := range []struct {
 		name          string
@@ -160,6 +166,7 @@ func TestBrowserStaffPagesFitAPhone(t *testing.T) {
 			if n := browser.Eval[int](t, ctx, `[...document.querySelectorAll("input:not([type=hidden]), select, textarea")].filter(e => !e.labels || e.labels.length === 0).length`); n != 0 {
 				t.Errorf("%s has %d fields without a label", p.path, n)
 			}
+			browser.Axe(t, ctx, p.path+" ("+size.name+")")
 			shot(t, ctx, "staff-"+p.name+"-"+size.name)
 		}
 	}

@@ -37,6 +37,8 @@ type staffWorld struct {
 	other                int64 // a facilitator the admin pages act on
 	own, foreign         int64
 	sessions             map[int64]int64 // group → its first session
+	registrations        map[int64]int64 // group → a registration in it
+	people               map[int64]int64 // group → the person of that registration
 	offering             int64
 	adminEmail, facEmail string
 }
@@ -77,6 +79,25 @@ func newStaffWorld(t *testing.T, now time.Time) *staffWorld {
 			t.Fatal(err)
 		}
 		w.sessions[g] = s
+	}
+	// One person in each group: a request for the Rotonde group, a signup for Bornem.
+	w.registrations, w.people = map[int64]int64{}, map[int64]int64{}
+	consent := app.Consent{Version: "t", Text: "ok"}
+	rq, err := srv.App.Request(t.Context(), app.RequestInput{OfferingSlug: "rotonde", GroupID: w.own, Alias: "Tom",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 00"}, Consent: true, ConsentText: consent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	su, err := srv.App.SignUp(t.Context(), app.SignupInput{GroupID: w.foreign, Name: "Pro", Email: "pro@example.org",
+		Organisation: "CAW", Sector: "caw", Consent: true, ConsentText: consent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for g, reg := range map[int64]int64{w.own: rq.RegistrationID, w.foreign: su.RegistrationID} {
+		w.registrations[g] = reg
+		var p int64
+		db.Get(&p, `SELECT person_id FROM registrations WHERE id = $1`, reg)
+		w.people[g] = p
 	}
 	return w
 }

@@ -55,6 +55,21 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/sessies/:id/aanwezigheid", groupStaff},
 	{"POST", "/beheer/sessies/:id/aanwezigheid/markeer", groupStaff},
 	{"POST", "/beheer/sessies/:id/aanwezigheid/nieuw", groupStaff},
+	{"GET", "/beheer/aanvragen", anyStaff},
+	{"GET", "/beheer/aanvragen/nieuw", office},
+	{"POST", "/beheer/aanvragen/nieuw", office},
+	{"GET", "/beheer/inschrijvingen/:id", groupStaff},
+	{"POST", "/beheer/inschrijvingen/:id/intake", office},
+	{"POST", "/beheer/inschrijvingen/:id/toelaten", office},
+	{"POST", "/beheer/inschrijvingen/:id/weigeren", office},
+	{"POST", "/beheer/inschrijvingen/:id/wachtlijst", office},
+	{"POST", "/beheer/inschrijvingen/:id/promoveren", office},
+	{"POST", "/beheer/inschrijvingen/:id/verplaatsen", office},
+	{"POST", "/beheer/inschrijvingen/:id/doorverwijzen", office},
+	{"POST", "/beheer/inschrijvingen/:id/scheiden", office},
+	{"POST", "/beheer/inschrijvingen/:id/intrekken", office},
+	{"GET", "/beheer/personen/:id/export", adminOnly},
+	{"POST", "/beheer/personen/:id/wissen", adminOnly},
 }
 
 // signInRoutes need no session: the way in (their CSRF is tested in TestStaffFormsRefuseAMissingOrWrongCSRFToken).
@@ -124,6 +139,10 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 				switch {
 				case strings.HasPrefix(path, "/beheer/groepen/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(role.group), 1)
+				case strings.HasPrefix(path, "/beheer/inschrijvingen/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(w.registrations[role.group]), 1)
+				case strings.HasPrefix(path, "/beheer/personen/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(w.people[role.group]), 1)
 				case strings.HasPrefix(path, "/beheer/sessies/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(w.sessions[role.group]), 1)
 				case strings.HasPrefix(path, "/beheer/aanbod/:id"):
@@ -170,7 +189,8 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 					if !okStatus {
 						t.Errorf("status %d to %q, want the page (200, 303 onwards or 422)", r.status, r.location)
 					}
-					if m.method == "GET" && r.status == http.StatusOK && !strings.Contains(r.body, `<meta name="robots" content="noindex, nofollow">`) {
+					if m.method == "GET" && r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/html") &&
+						!strings.Contains(r.body, `<meta name="robots" content="noindex, nofollow">`) {
 						t.Error("a staff page lacks noindex")
 					}
 				}

@@ -2,6 +2,11 @@ package handlers
 
 import "github.com/gofiber/fiber/v2"
 
+// registrationActions are the decisions staff take on a registration, each a POST to
+// /beheer/inschrijvingen/:id/ACTION.
+var registrationActions = []string{"intake", "toelaten", "weigeren", "wachtlijst", "promoveren", "intrekken",
+	"verplaatsen", "doorverwijzen", "scheiden"}
+
 // registrationRoutes lists the staff routes for people: the roll call, requests and intake, registrations.
 // Pages about a session or registration check its group in the handler (app.RequireGroup).
 func (s *Server) registrationRoutes(f *fiber.App) {
@@ -12,4 +17,20 @@ func (s *Server) registrationRoutes(f *fiber.App) {
 	f.Post("/beheer/sessies/:id/aanwezigheid", staff, s.staffRollCallSave)
 	f.Post("/beheer/sessies/:id/aanwezigheid/markeer", staff, s.staffRollCallMark)
 	f.Post("/beheer/sessies/:id/aanwezigheid/nieuw", staff, s.staffWalkIn)
+
+	// Requests and registrations: the queue and the decisions are for the office; a facilitator may open the
+	// registrations of their own groups.
+	office := s.requireRole(staffOffice...)
+	f.Get("/beheer/aanvragen", staff, s.staffQueue)
+	f.Get("/beheer/aanvragen/nieuw", staff, office, s.staffRegisterForm)
+	f.Post("/beheer/aanvragen/nieuw", staff, office, s.staffRegister)
+	f.Get("/beheer/inschrijvingen/:id", staff, s.staffRegistration)
+	for _, action := range registrationActions {
+		f.Post("/beheer/inschrijvingen/:id/"+action, staff, office, s.staffRegistrationAction)
+	}
+
+	// One person's data: export and erasure, for admins.
+	admin := s.requireRole(staffAdmins...)
+	f.Get("/beheer/personen/:id/export", staff, admin, s.staffPersonExport)
+	f.Post("/beheer/personen/:id/wissen", staff, admin, s.staffPersonErase)
 }

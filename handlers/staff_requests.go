@@ -1,0 +1,250 @@
+package handlers
+
+import (
+	"errors"
+	"path"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+	"portal/app/locale"
+	"portal/views"
+)
+
+// staffQueue is the intake queue: open requests and waiting people, per offering, with counts on top.
+func (s *Server) staffQueue(c *fiber.Ctx) error {
+	me := currentStaff(c)
+	items, err := s.App.Queue(c.UserContext(), me, c.Query("aanbod"))
+	if err != nil {
+		return err
+	}
+	counts, err := s.App.OfferingCounts(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var people []int64
+	for _, it := range items {
+		people = append(people, it.PersonID)
+	}
+	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me.ID, Action: "queue.view",
+		Detail: map[string]any{"offering": c.Query("aanbod"), "people": people}}); err != nil {
+		return err
+	}
+	d := struct {
+		Items    []app.QueueItem
+		Counts   []app.OfferingCount
+		Offering string
+		Office   bool
+	}{items, counts, c.Query("aanbod"), me.SeesAllGroups()}
+	return s.render(c, "staff_queue", s.staffPage(c, "staff.queue.title", d))
+}
+
+// staffRegistrationData is the page of one registration.
+type staffRegistrationData struct {
+	app.RegistrationView
+	Office       bool
+	Admin        bool
+	Done         string
+	Destinations []views.Option
+	Today        string
+}
+
+// staffRegistration shows one registration: contact wishes first, then details, history and decisions.
+func (s *Server) staffRegistration(c *fiber.Ctx) error {
+	return s.registrationPage(c, nil)
+}
+
+func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	me := currentStaff(c)
+	v, err := s.App.RegistrationForStaff(c.UserContext(), me, id)
+	if err != nil {
+		return err
+	}
+	d := staffRegistrationData{RegistrationView: v, Office: me.SeesAllGroups(), Admin: me.Role == app.RoleAdmin,
+		Destinations: s.staffOptions(c, "staff.referral.", app.ReferralDestinations),
+		Today:        s.App.Now().In(locale.Brussels).Format("2006-01-02")}
+	if done := c.Query("gedaan"); done != "" && s.Cat.Has("staff.reg.done."+done) {
+		d.Done = s.Cat.T(lang(c), "staff.reg.done."+done)
+	}
+	p := s.staffPage(c, "staff.reg.title", d)
+	p.Title = v.Person.DisplayName + " – " + p.Title
+	if formErr != nil {
+		p.Form = staffFormValues(c)
+		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination", "other")
+	}
+	return s.render(c, "staff_registration", p)
+}
+
+// staffRegistrationAction takes one decision on a registration and comes back to its page.
+func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	me := currentStaff(c)
+	// Reading the registration first checks that this staff member may see it at all.
+	v, err := s.App.RegistrationForStaff(ctx, me, id)
+	if err != nil {
+		return err
+	}
+	action := path.Base(c.Path())
+	switch action {
+	case "intake":
+		at, perr := parseLocal(c.FormValue("intake_date"), c.FormValue("intake_time"))
+		if perr != nil {
+			err = &app.ValidationError{Fields: map[string]string{"intake_date": "staff.form.datetime"}}
+		} else {
+			err = s.App.PlanIntake(ctx, me.ID, id, at, c.FormValue("note"))
+		}
+	case "toelaten":
+		err = s.App.Admit(ctx, me.ID, id, app.AdmitOptions{GroupID: formID(c, "group"), OverCapacity: c.FormValue("over") == "ja"})
+	case "weigeren":
+		err = s.App.Decline(ctx, me.ID, id, c.FormValue("reason"), c.FormValue("message"))
+	case "wachtlijst":
+		err = s.App.Waitlist(ctx, me.ID, id, formID(c, "group"))
+	case "promoveren":
+		err = s.App.Promote(ctx, me.ID, id, c.FormValue("over") == "ja")
+	case "intrekken":
+		err = s.App.Withdraw(ctx, me.ID, id)
+	case "verplaatsen":
+		err = s.App.MoveGroup(ctx, me.ID, id, formID(c, "group"))
+	case "doorverwijzen":
+		on, perr := time.ParseInLocation("2006-01-02", c.FormValue("referred_on"), locale.Brussels)
+		if perr != nil {
+			on = s.App.Now()
+		}
+		err = s.App.RecordReferral(ctx, s.actor(c), v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+	case "scheiden":
+		var other int64
+		other, err = strconv.ParseInt(c.FormValue("other"), 10, 64)
+		if err != nil {
+			err = &app.ValidationError{Fields: map[string]string{"other": "form.required"}}
+			break
+		}
+		var shared []int64
+		shared, err = s.App.Separate(ctx, me.ID, v.Person.ID, other)
+		if err == nil && len(shared) > 0 {
+			action = "scheiden-gedeeld"
+		}
+	default:
+		return fiber.ErrNotFound
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, app.ErrFull), errors.Is(err, app.ErrClosed), errors.Is(err, app.ErrSeparated), errors.Is(err, app.ErrTransition):
+		return s.registrationPage(c, &app.ValidationError{Fields: map[string]string{"decision": decisionMessage(err)}})
+	default:
+		if _, ok := app.AsValidation(err); ok {
+			return s.registrationPage(c, err)
+		}
+		return err
+	}
+	return c.Redirect("/beheer/inschrijvingen/"+strconv.FormatInt(id, 10)+"?gedaan="+action, fiber.StatusSeeOther)
+}
+
+// decisionMessage explains why a decision was refused: full, closed, separated, or not possible from here.
+func decisionMessage(err error) string {
+	switch {
+	case errors.Is(err, app.ErrFull):
+		return "staff.reg.refused.full"
+	case errors.Is(err, app.ErrClosed):
+		return "staff.reg.refused.closed"
+	case errors.Is(err, app.ErrSeparated):
+		return "staff.reg.refused.separated"
+	}
+	return "staff.reg.refused.transition"
+}
+
+// parseLocal reads a date (2026-03-12) and a time (19:00) in Brussels.
+func parseLocal(date, clock string) (time.Time, error) {
+	return time.ParseInLocation("2006-01-02 15:04", date+" "+clock, locale.Brussels)
+}
+
+// staffRegisterForm lets office staff register someone on their behalf (a phone call, a partner's referral),
+// with the consent read out to them: the offering's own form inside the staff layout.
+func (s *Server) staffRegisterForm(c *fiber.Ctx) error {
+	slug := c.Query("aanbod")
+	if slug == "" {
+		counts, err := s.App.OfferingCounts(c.UserContext())
+		if err != nil {
+			return err
+		}
+		return s.render(c, "staff_register_choose", s.staffPage(c, "staff.register.title", counts))
+	}
+	view, err := s.App.OfferingPage(c.UserContext(), slug)
+	if err != nil {
+		return err
+	}
+	d, page, err := s.requestData(c, view)
+	if err != nil || page == "waakvlam_request" {
+		return app.ErrNotFound
+	}
+	d.Action = "/beheer/aanvragen/nieuw?aanbod=" + view.Slug
+	d.ByStaff = true
+	p := s.staffPage(c, page+".title", d)
+	p.Form = map[string]string{"group": c.Query("groep")}
+	return s.render(c, page, p)
+}
+
+// staffRegister records the request made on someone's behalf and opens it.
+func (s *Server) staffRegister(c *fiber.Ctx) error {
+	if c.Query("aanbod") == "" {
+		return c.Redirect("/beheer/aanvragen/nieuw", fiber.StatusSeeOther)
+	}
+	view, err := s.App.OfferingPage(c.UserContext(), c.Query("aanbod"))
+	if err != nil {
+		return err
+	}
+	d, page, err := s.requestData(c, view)
+	if err != nil || page == "waakvlam_request" {
+		return app.ErrNotFound
+	}
+	d.Action = "/beheer/aanvragen/nieuw?aanbod=" + view.Slug
+	d.ByStaff = true
+	_, regID, err := s.submitRequest(c, view, d, page, currentStaff(c).ID)
+	if err != nil {
+		return s.requestInvalid(c, view, d, page, err, s.staffPage(c, page+".title", d))
+	}
+	return c.Redirect("/beheer/inschrijvingen/"+strconv.FormatInt(regID, 10)+"?gedaan=nieuw", fiber.StatusSeeOther)
+}
+
+// staffPersonExport downloads everything stored about one person (the right of access), for an admin.
+func (s *Server) staffPersonExport(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	me := currentStaff(c)
+	b, err := s.App.ExportPerson(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me.ID, Action: "person.export", PersonID: &id}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="persoon-`+strconv.FormatInt(id, 10)+`.json"`)
+	c.Type("json", "utf-8")
+	return c.Send(b)
+}
+
+// staffPersonErase anonymises one person now, for an admin, after an explicit confirmation.
+func (s *Server) staffPersonErase(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "ja" {
+		return c.Redirect(c.Get(fiber.HeaderReferer, "/beheer/aanvragen"), fiber.StatusSeeOther)
+	}
+	if err := s.App.Erase(c.UserContext(), currentStaff(c).ID, id); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer/aanvragen?gewist=1", fiber.StatusSeeOther)
+}

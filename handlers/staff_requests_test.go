@@ -1,0 +1,158 @@
+package handlers_test
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app"
+	"portal/app/locale"
+)
+
+func TestIntakeJourneyForTheOffice(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	a := w.srv.App
+	c, token := w.client(t, w.coord)
+	// A survivor's request with contact wishes.
+	res, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "lotgenotengroepen", Alias: "Mira",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 98 76 54", SafeTimes: "op weekdagen na 18 uur", Email: "mira@example.be"},
+		Municipality: "Lier", Referrer: "police", Message: "Liefst op dinsdag.", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := itoa(res.RegistrationID)
+
+	queue := w.get(t, c, "/beheer/aanvragen")
+	if queue.status != 200 || !strings.Contains(queue.body, "Mira") || !strings.Contains(queue.body, "Lotgenotengroepen") {
+		t.Fatalf("queue: %d", queue.status)
+	}
+	page := w.get(t, c, "/beheer/inschrijvingen/"+reg)
+	body := page.body
+	wishes, phone := strings.Index(body, "Zo mag je contact opnemen"), strings.Index(body, "0470 98 76 54")
+	if page.status != 200 || wishes < 0 || phone < 0 || wishes > phone {
+		t.Fatalf("the contact wishes must come before the contact details (%d, %d, %d)", page.status, wishes, phone)
+	}
+	for _, want := range []string{"op weekdagen na 18 uur", "nee, geen bericht achterlaten", "Liefst op dinsdag.", "Politie"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("registration page lacks %q", want)
+		}
+	}
+	var views int
+	w.srv.DB.Get(&views, `SELECT count(*) FROM audit_log WHERE action = 'person.view' AND staff_id = $1`, w.coord)
+	if views != 1 {
+		t.Errorf("%d audit lines for viewing the registration, want 1", views)
+	}
+
+	// Plan the talk, with a note.
+	r := w.post(t, c, "/beheer/inschrijvingen/"+reg+"/intake", url.Values{"_csrf": {token}, "intake_date": {"2026-06-18"},
+		"intake_time": {"10:30"}, "note": {"Bellen op gsm."}})
+	if r.status != 303 {
+		t.Fatalf("plan intake: %d", r.status)
+	}
+	// Admit without choosing a group: the form comes back with a message next to the choice.
+	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/toelaten", url.Values{"_csrf": {token}})
+	if r.status != 422 || !strings.Contains(r.body, "Kijk dit even na") {
+		t.Fatalf("admit without a group: %d", r.status)
+	}
+	var group int64
+	w.srv.DB.Get(&group, `SELECT id FROM groups WHERE slug = 'vrouwengroep-lier'`)
+	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
+	if r.status != 303 {
+		t.Fatalf("admit: %d", r.status)
+	}
+	page = w.get(t, c, "/beheer/inschrijvingen/"+reg+"?gedaan=toelaten")
+	for _, want := range []string{"Toegelaten. De persoon krijgt een bericht", "toegelaten", "Bellen op gsm.", "gesprek gepland"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("after admission the page lacks %q", want)
+		}
+	}
+	// Onward referral.
+	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/doorverwijzen", url.Values{"_csrf": {token}, "destination": {"caw_individual"},
+		"referred_on": {"2026-06-20"}})
+	if r.status != 303 {
+		t.Fatalf("referral: %d", r.status)
+	}
+	// Separation from someone already in the group: recorded, and the staff member is warned.
+	other, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "lotgenotengroepen", GroupID: group, Alias: "Els",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 01"}, Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var els int64
+	w.srv.DB.Get(&els, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
+	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/scheiden", url.Values{"_csrf": {token}, "other": {itoa(els)}})
+	if r.status != 303 || !strings.Contains(r.location, "scheiden-gedeeld") {
+		t.Fatalf("separation: %d %q", r.status, r.location)
+	}
+	// Now Els cannot be admitted to Mira's group; the page says why.
+	r = w.post(t, c, "/beheer/inschrijvingen/"+itoa(other.RegistrationID)+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
+	if r.status != 422 || !strings.Contains(r.body, "mag nooit samen in een groep") {
+		t.Fatalf("admitting a separated person: %d", r.status)
+	}
+
+	// An admin exports and then erases Mira.
+	ac, atoken := w.client(t, w.admin)
+	var mira int64
+	w.srv.DB.Get(&mira, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
+	exp := w.get(t, ac, "/beheer/personen/"+itoa(mira)+"/export")
+	var data map[string]any
+	if exp.status != 200 || json.Unmarshal([]byte(exp.body), &data) != nil || !strings.Contains(exp.body, "op weekdagen na 18 uur") {
+		t.Fatalf("export: %d", exp.status)
+	}
+	if strings.Contains(exp.body, "Els") {
+		t.Error("the export holds someone else")
+	}
+	r = w.post(t, ac, "/beheer/personen/"+itoa(mira)+"/wissen", url.Values{"_csrf": {atoken}, "confirm": {"ja"}})
+	if r.status != 303 {
+		t.Fatalf("erase: %d", r.status)
+	}
+	var name string
+	w.srv.DB.Get(&name, `SELECT display_name FROM people WHERE id = $1`, mira)
+	if name != "" {
+		t.Error("erased person still has a name")
+	}
+	var logged int
+	w.srv.DB.Get(&logged, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND action IN ('person.export', 'person.erase',
+		'registration.intake', 'registration.admit', 'referral.create')`, mira)
+	if logged != 5 {
+		t.Errorf("%d audit lines for Mira's file, want 5", logged)
+	}
+}
+
+func TestFacilitatorSeesOnlyRegistrationsOfTheirGroups(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	c, _ := w.client(t, w.fac)
+	if r := w.get(t, c, "/beheer/inschrijvingen/"+itoa(w.registrations[w.own])); r.status != 200 {
+		t.Errorf("own group: %d", r.status)
+	}
+	if r := w.get(t, c, "/beheer/inschrijvingen/"+itoa(w.registrations[w.foreign])); r.status != 403 {
+		t.Errorf("foreign group: %d", r.status)
+	}
+	q := w.get(t, c, "/beheer/aanvragen")
+	if !strings.Contains(q.body, "Tom") || strings.Contains(q.body, ">Pro<") {
+		t.Error("the facilitator's queue shows the wrong people")
+	}
+}
+
+func TestStaffRegistersSomeoneOnTheirBehalf(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	c, token := w.client(t, w.coord)
+	form := w.get(t, c, "/beheer/aanvragen/nieuw?aanbod=rotonde")
+	if form.status != 200 || !strings.Contains(form.body, "Lees de toestemming hieronder voor") {
+		t.Fatalf("form: %d", form.status)
+	}
+	r := w.post(t, c, "/beheer/aanvragen/nieuw?aanbod=rotonde", url.Values{"_csrf": {token}, "alias": {"Bart"},
+		"channels": {"phone"}, "phone": {"0470 11 22 33"}, "consent": {"ja"}, "_key": {strings.Repeat("b", 24)}})
+	if r.status != 303 || !strings.HasPrefix(r.location, "/beheer/inschrijvingen/") {
+		t.Fatalf("register: %d %q", r.status, r.location)
+	}
+	var via string
+	var by *int64
+	w.srv.DB.QueryRow(`SELECT c.via, r.registered_by FROM consents c JOIN registrations r ON r.id = c.registration_id
+		JOIN people p ON p.id = r.person_id WHERE p.display_name = 'Bart'`).Scan(&via, &by)
+	if via != "staff" || by == nil || *by != w.coord {
+		t.Errorf("consent via %q by %v", via, by)
+	}
+}
