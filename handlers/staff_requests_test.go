@@ -17,7 +17,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 	c, token := w.client(t, w.coord)
 	// A survivor's request with contact wishes.
 	res, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "lotgenotengroepen", Alias: "Mira",
-		Contact: app.ContactInput{ByPhone: true, Phone: "0470 98 76 54", SafeTimes: "op weekdagen na 18 uur", Email: "mira@example.be"},
+		Contact:      app.ContactInput{ByPhone: true, Phone: "0470 98 76 54", SafeTimes: "op weekdagen na 18 uur", Email: "mira@example.be"},
 		Municipality: "Lier", Referrer: "police", Message: "Liefst op dinsdag.", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
 	if err != nil {
 		t.Fatal(err)
