@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"portal/app/locale"
 )
@@ -229,4 +230,68 @@ func (a *App) GroupBySignupToken(ctx context.Context, token string) (Group, Offe
 	}
 	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
 	return g, o, err
+}
+
+// WaakvlamRequests lists the requests, newest first; status "" means all.
+func (a *App) WaakvlamRequests(ctx context.Context, status string) ([]WaakvlamRequest, error) {
+	var out []WaakvlamRequest
+	err := a.Store.DB.SelectContext(ctx, &out, `SELECT `+waakvlamColumns+` FROM waakvlam_requests
+		WHERE $1 = '' OR status = $1 ORDER BY status = 'requested' DESC, created_at DESC`, status)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list Waakvlam requests: %w", err)
+	}
+	return out, nil
+}
+
+// WaakvlamView is a request as staff see it: with the contact person's details and the planned session.
+type WaakvlamView struct {
+	Request      WaakvlamRequest
+	ContactEmail string
+	ContactPhone string
+	Sessions     []Session
+	Signups      int
+}
+
+// WaakvlamForStaff reads one request for staff; looking at the contact details is audited.
+func (a *App) WaakvlamForStaff(ctx context.Context, staffID, id int64) (WaakvlamView, error) {
+	var v WaakvlamView
+	err := a.Store.DB.GetContext(ctx, &v.Request, `SELECT `+waakvlamColumns+` FROM waakvlam_requests WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, ErrNotFound
+	}
+	if err != nil {
+		return v, fmt.Errorf("store: unable to read Waakvlam request: %w", err)
+	}
+	v.ContactEmail = a.Keys.MustDecrypt(v.Request.ContactEmailEnc)
+	v.ContactPhone = a.Keys.MustDecrypt(v.Request.ContactPhoneEnc)
+	if g := v.Request.GroupID; g != nil {
+		if err := a.Store.DB.SelectContext(ctx, &v.Sessions, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name,
+			address FROM sessions WHERE group_id = $1 ORDER BY starts_at`, *g); err != nil {
+			return v, fmt.Errorf("store: unable to read sessions: %w", err)
+		}
+		if v.Signups, _, err = seatState(ctx, a.Store.DB, *g, false); err != nil {
+			return v, err
+		}
+	}
+	return v, a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "waakvlam.view", Detail: map[string]any{"request": id}})
+}
+
+// SetWaakvlamStatus records that a planned training was given, or that a request is cancelled.
+func (a *App) SetWaakvlamStatus(ctx context.Context, staffID, id int64, status string) error {
+	allowed := map[string][]string{"given": {"planned"}, "cancelled": {"requested", "planned"}}
+	from, ok := allowed[status]
+	if !ok {
+		return ErrTransition
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE waakvlam_requests SET status = $2, updated_at = $3
+			WHERE id = $1 AND status = ANY($4)`, id, status, a.Now(), pq.StringArray(from))
+		if err != nil {
+			return fmt.Errorf("store: unable to update Waakvlam request: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrTransition
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "waakvlam." + status, Detail: map[string]any{"request": id}})
+	})
 }

@@ -19,6 +19,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status, key = fiber.StatusNotFound, "notfound"
 	case errors.Is(err, app.ErrForbidden):
 		status, key = fiber.StatusForbidden, "forbidden"
+	case errors.Is(err, app.ErrTransition), errors.Is(err, app.ErrClosed), errors.Is(err, app.ErrFull),
+		errors.Is(err, app.ErrExpired), errors.Is(err, app.ErrSeparated):
+		status, key = fiber.StatusConflict, "conflict"
 	case errors.Is(err, app.ErrRateLimited):
 		status, key = fiber.StatusTooManyRequests, "ratelimit"
 	case errors.As(err, &fe):

@@ -152,6 +152,8 @@ func TestBrowserStaffPagesFitAPhone(t *testing.T) {
 		{"register-choose", "/beheer/aanvragen/nieuw"},
 		{"register-household", "/beheer/aanvragen/nieuw?aanbod=blaffen-of-schuilen"},
 		{"rollcall", "/beheer/sessies/" + itoa(w.sessions[w.own]) + "/aanwezigheid"},
+		{"waakvlam-list", "/beheer/waakvlam"},
+		{"waakvlam", "/beheer/waakvlam/" + itoa(w.waakvlam)},
 	}
 	for _, size := range []struct {
 		name          string

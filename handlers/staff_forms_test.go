@@ -24,6 +24,7 @@ func counts(t *testing.T, w *staffWorld) string {
 		`SELECT string_agg(md5(name::text || capacity || status), ',' ORDER BY id) FROM groups`,
 		`SELECT count(*) FROM staff_users WHERE totp_secret_enc IS NOT NULL`,
 		`SELECT count(*) FROM attendance`, `SELECT count(*) FROM registrations`, `SELECT count(*) FROM people`,
+		`SELECT string_agg(status, ',' ORDER BY id) FROM waakvlam_requests`,
 		`SELECT COALESCE(string_agg(status, ',' ORDER BY id), '') FROM registrations`,
 	} {
 		var v string
@@ -57,7 +58,7 @@ func TestStaffFormsRefuseAMissingOrWrongCSRFToken(t *testing.T) {
 		if m.method == "POST" {
 			paths[strings.NewReplacer("/groepen/:id", "/groepen/"+itoa(w.own), "/aanbod/:id", "/aanbod/"+itoa(w.offering),
 				"/medewerkers/:id", "/medewerkers/"+itoa(w.other), "/sessies/:id", "/sessies/"+itoa(w.sessions[w.own]),
-				"/inschrijvingen/:id", "/inschrijvingen/"+itoa(w.registrations[w.own]), "/personen/:id", "/personen/"+itoa(w.people[w.own])).Replace(m.path)] = ""
+				"/inschrijvingen/:id", "/inschrijvingen/"+itoa(w.registrations[w.own]), "/personen/:id", "/personen/"+itoa(w.people[w.own]), "/waakvlam/:id", "/waakvlam/"+itoa(w.waakvlam)).Replace(m.path)] = ""
 		}
 	}
 	if len(paths) < 20 {

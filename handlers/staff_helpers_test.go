@@ -39,6 +39,7 @@ type staffWorld struct {
 	sessions             map[int64]int64 // group → its first session
 	registrations        map[int64]int64 // group → a registration in it
 	people               map[int64]int64 // group → the person of that registration
+	waakvlam             int64           // a Waakvlam request
 	offering             int64
 	adminEmail, facEmail string
 }
@@ -99,6 +100,12 @@ func newStaffWorld(t *testing.T, now time.Time) *staffWorld {
 		db.Get(&p, `SELECT person_id FROM registrations WHERE id = $1`, reg)
 		w.people[g] = p
 	}
+	wv, err := srv.App.RequestWaakvlam(t.Context(), app.WaakvlamInput{Organisation: "Sociaal Huis Lier", ServiceType: "social_services",
+		ContactName: "Jo", ContactEmail: "jo@lier.example", ExpectedStaff: "12", PreferredPeriods: "najaar", Consent: true, ConsentText: consent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Get(&w.waakvlam, `SELECT id FROM waakvlam_requests WHERE reference = $1`, wv.Reference)
 	return w
 }
 

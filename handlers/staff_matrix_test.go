@@ -68,6 +68,10 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/inschrijvingen/:id/doorverwijzen", office},
 	{"POST", "/beheer/inschrijvingen/:id/scheiden", office},
 	{"POST", "/beheer/inschrijvingen/:id/intrekken", office},
+	{"GET", "/beheer/waakvlam", office},
+	{"GET", "/beheer/waakvlam/:id", office},
+	{"POST", "/beheer/waakvlam/:id/plannen", office},
+	{"POST", "/beheer/waakvlam/:id/status", office},
 	{"GET", "/beheer/personen/:id/export", adminOnly},
 	{"POST", "/beheer/personen/:id/wissen", adminOnly},
 }
@@ -139,6 +143,8 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 				switch {
 				case strings.HasPrefix(path, "/beheer/groepen/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(role.group), 1)
+				case strings.HasPrefix(path, "/beheer/waakvlam/:id"):
+					path = strings.Replace(path, ":id", fmt.Sprint(w.waakvlam), 1)
 				case strings.HasPrefix(path, "/beheer/inschrijvingen/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(w.registrations[role.group]), 1)
 				case strings.HasPrefix(path, "/beheer/personen/:id"):

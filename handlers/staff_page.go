@@ -34,6 +34,7 @@ var staffNav = []struct {
 }{
 	{"/beheer", "staff.nav.today", app.Roles},
 	{"/beheer/aanvragen", "staff.nav.requests", staffOffice},
+	{"/beheer/waakvlam", "staff.nav.waakvlam", staffOffice},
 	{"/beheer/groepen", "staff.nav.groups", app.Roles},
 	{"/beheer/aanbod", "staff.nav.offer", staffOffice},
 	{"/beheer/mail", "staff.nav.mail", staffOffice},

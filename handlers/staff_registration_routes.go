@@ -29,6 +29,12 @@ func (s *Server) registrationRoutes(f *fiber.App) {
 		f.Post("/beheer/inschrijvingen/:id/"+action, staff, office, s.staffRegistrationAction)
 	}
 
+	// Waakvlam: organisations' requests, planned by the office.
+	f.Get("/beheer/waakvlam", staff, office, s.staffWaakvlamList)
+	f.Get("/beheer/waakvlam/:id", staff, office, s.staffWaakvlam)
+	f.Post("/beheer/waakvlam/:id/plannen", staff, office, s.staffWaakvlamPlan)
+	f.Post("/beheer/waakvlam/:id/status", staff, office, s.staffWaakvlamStatus)
+
 	// One person's data: export and erasure, for admins.
 	admin := s.requireRole(staffAdmins...)
 	f.Get("/beheer/personen/:id/export", staff, admin, s.staffPersonExport)

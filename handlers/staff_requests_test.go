@@ -156,3 +156,29 @@ func TestStaffRegistersSomeoneOnTheirBehalf(t *testing.T) {
 		t.Errorf("consent via %q by %v", via, by)
 	}
 }
+
+func TestOfficePlansAWaakvlamRequest(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	c, token := w.client(t, w.coord)
+	page := w.get(t, c, "/beheer/waakvlam/"+itoa(w.waakvlam))
+	if page.status != 200 || !strings.Contains(page.body, "jo@lier.example") || !strings.Contains(page.body, "najaar") {
+		t.Fatalf("request page: %d", page.status)
+	}
+	r := w.post(t, c, "/beheer/waakvlam/"+itoa(w.waakvlam)+"/plannen", url.Values{"_csrf": {token}, "date": {"2026-09-22"}, "from": {"09:00"},
+		"to": {"12:00"}, "place_name": {"Sociaal Huis"}, "address": {"Paradeplein 2, 2500 Lier"}})
+	if r.status != 303 {
+		t.Fatalf("plan: %d %s", r.status, r.body)
+	}
+	var status string
+	var mails int
+	w.srv.DB.Get(&status, `SELECT status FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
+	w.srv.DB.Get(&mails, `SELECT count(*) FROM outbox WHERE kind = 'waakvlam_planned' AND waakvlam_request_id = $1`, w.waakvlam)
+	if status != "planned" || mails != 1 {
+		t.Errorf("after planning: %s, %d mails", status, mails)
+	}
+	r = w.post(t, c, "/beheer/waakvlam/"+itoa(w.waakvlam)+"/status", url.Values{"_csrf": {token}, "status": {"given"}})
+	w.srv.DB.Get(&status, `SELECT status FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
+	if r.status != 303 || status != "given" {
+		t.Errorf("given: %d %s", r.status, status)
+	}
+}

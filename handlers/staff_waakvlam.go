@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+)
+
+// staffWaakvlamList lists the organisations' requests for the training.
+func (s *Server) staffWaakvlamList(c *fiber.Ctx) error {
+	list, err := s.App.WaakvlamRequests(c.UserContext(), c.Query("status"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, "staff_waakvlam_list", s.staffPage(c, "staff.waakvlam.title", list))
+}
+
+// staffWaakvlam shows one request, with a form to plan it.
+func (s *Server) staffWaakvlam(c *fiber.Ctx) error {
+	return s.waakvlamPage(c, nil)
+}
+
+func (s *Server) waakvlamPage(c *fiber.Ctx, formErr error) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.App.WaakvlamForStaff(c.UserContext(), currentStaff(c).ID, id)
+	if err != nil {
+		return err
+	}
+	d := struct {
+		app.WaakvlamView
+		Done string
+	}{v, ""}
+	if done := c.Query("gedaan"); done != "" && s.Cat.Has("staff.waakvlam.done."+done) {
+		d.Done = s.Cat.T(lang(c), "staff.waakvlam.done."+done)
+	}
+	p := s.staffPage(c, "staff.waakvlam.request", d)
+	p.Title = v.Request.Reference + " – " + v.Request.Organisation
+	p.Form = map[string]string{"place_name": v.Request.Place}
+	if formErr != nil {
+		p.Form = staffFormValues(c)
+		s.staffInvalid(c, &p, formErr, "date", "from", "to", "place_name", "address")
+	}
+	return s.render(c, "staff_waakvlam", p)
+}
+
+// staffWaakvlamPlan plans the training: a private group with one session, and the signup link mailed.
+func (s *Server) staffWaakvlamPlan(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	from, err1 := parseLocal(c.FormValue("date"), c.FormValue("from"))
+	to, err2 := parseLocal(c.FormValue("date"), c.FormValue("to"))
+	if err1 != nil || err2 != nil {
+		return s.waakvlamPage(c, &app.ValidationError{Fields: map[string]string{"date": "staff.form.datetime"}})
+	}
+	groupID, err := s.App.PlanWaakvlam(c.UserContext(), currentStaff(c).ID, id, from, to, c.FormValue("place_name"), c.FormValue("address"))
+	if _, invalid := app.AsValidation(err); invalid {
+		return s.waakvlamPage(c, err)
+	}
+	if err != nil {
+		return err
+	}
+	me := currentStaff(c).ID
+	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me, Action: "waakvlam.plan",
+		GroupID: &groupID, Detail: map[string]any{"request": id}}); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer/waakvlam/"+strconv.FormatInt(id, 10)+"?gedaan=gepland", fiber.StatusSeeOther)
+}
+
+// staffWaakvlamStatus marks a request as given or cancelled.
+func (s *Server) staffWaakvlamStatus(c *fiber.Ctx) error {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return err
+	}
+	status := c.FormValue("status")
+	if status != "given" && status != "cancelled" {
+		return s.waakvlamPage(c, &app.ValidationError{Fields: map[string]string{"status": "form.choice.invalid"}})
+	}
+	if err := s.App.SetWaakvlamStatus(c.UserContext(), currentStaff(c).ID, id, status); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer/waakvlam/"+strconv.FormatInt(id, 10)+"?gedaan="+status, fiber.StatusSeeOther)
+}
