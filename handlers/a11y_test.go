@@ -27,6 +27,14 @@ func TestAccessibilityOfPublicPages(t *testing.T) {
 			browser.Axe(t, ctx, p)
 		}
 	}
+	// The smallest phones: nothing may stick out sideways at 320 px.
+	browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile))
+	for _, p := range pages {
+		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(chromedp.CSS("h1")))
+		if w := browser.Eval[int](t, ctx, `document.documentElement.scrollWidth`); w > 320 {
+			t.Errorf("%s is %d px wide on a 320 px phone", p, w)
+		}
+	}
 	// Forms in their error state: submit them empty.
 	for _, p := range pages[12:] {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+p), chromedp.WaitVisible(chromedp.CSS("form")),
