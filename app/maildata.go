@@ -1,0 +1,454 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// MailData is everything the mail templates need for one claimed outbox row, resolved when it is sent: the
+// recipient's current address and language, and the names, times, place and links of what the mail is about.
+// For discreet mail the offering and group names, the topic and the place are left empty here already, so no
+// template can leak them.
+type MailData struct {
+	ID          int64
+	Kind        string
+	Attempts    int
+	MaxAttempts int
+	// Skip, when not empty, says why this mail must not be sent (no address, no consent to mail, the session
+	// is off); the worker then cancels it with this reason, which staff see.
+	Skip string
+
+	Lang   string
+	To     string
+	ToName string // shown next to the address in the To header; empty for participants
+	Name   string // how the mail greets the reader
+	// ToStaff is true for mail to staff (attendance, absence alerts, password reset).
+	ToStaff bool
+	// Discreet mail has a neutral sender and subject and says nothing about what the appointment is.
+	Discreet bool
+	// Calendar asks for an .ics attachment (professional offerings always, discreet ones when the person opted in).
+	Calendar bool
+
+	Offering     string
+	OfferingKind string
+	Group        string
+	Topic        string
+	// Place is the meeting place and address, empty when discreet or not to be shown to this reader.
+	Place string
+
+	// Session is the session the mail is about (reminders, changes, attendance, Waakvlam).
+	Session *MailSession
+	// Sessions are the group's upcoming sessions, for confirmations.
+	Sessions []MailSession
+
+	OldStart     time.Time // session_changed: when it was
+	IntakeAt     time.Time // intake_planned
+	OfferExpires time.Time // waitlist_offer
+	Message      string    // declined: a word from staff
+	Organisation string    // Waakvlam: the requesting organisation
+	Reference    string    // Waakvlam: the request's reference
+
+	Links MailLinks
+}
+
+// MailSession is a session as mail shows it.
+type MailSession struct {
+	ID        int64
+	Start     time.Time
+	End       time.Time
+	Cancelled bool
+	// Sequence grows with every change to the session, so a calendar replaces the event it already has.
+	Sequence int
+}
+
+// MailLinks are the addresses a mail may carry; empty when not for this mail.
+type MailLinks struct {
+	Personal       string // the registration's private page (only when the mail carries its token)
+	LinkRequest    string // ask for the personal link again
+	Excuse         string // "I can't come" to Session
+	Offer          string // accept or refuse a waiting-list place
+	WaakvlamStatus string
+	StaffSignup    string // a planned Waakvlam's private signup page, for the organisation's staff
+	PasswordReset  string
+	Attendance     string // the roll call of Session, for staff
+}
+
+// Kinds whose mail lists the group's upcoming sessions.
+var mailListsSessions = map[string]bool{MailSignupConfirmed: true, MailAdmitted: true, MailPromoted: true}
+
+// Kinds whose mail may carry a calendar file.
+var mailHasCalendar = map[string]bool{MailSignupConfirmed: true, MailAdmitted: true, MailPromoted: true,
+	MailReminder: true, MailSessionChanged: true, MailSessionCancelled: true, MailWaakvlamPlanned: true}
+
+// Kinds whose Secret is a personal-link token.
+var mailPersonalToken = map[string]bool{MailSignupConfirmed: true, MailWaitlisted: true, MailRequestReceived: true,
+	MailHouseholdReceived: true, MailAdmitted: true, MailLinkAgain: true}
+
+// mailRow is the outbox row joined with everything it refers to.
+type mailRow struct {
+	ID            int64      `db:"id"`
+	Kind          string     `db:"kind"`
+	Attempts      int        `db:"attempts"`
+	MaxAttempts   int        `db:"max_attempts"`
+	Params        []byte     `db:"params"`
+	SecretEnc     []byte     `db:"secret_enc"`
+	PersonID      *int64     `db:"person_id"`
+	StaffID       *int64     `db:"staff_id"`
+	RegID         *int64     `db:"registration_id"`
+	SessionID     *int64     `db:"session_id"`
+	WaakvlamID    *int64     `db:"waakvlam_request_id"`
+	PersonKind    *string    `db:"person_kind"`
+	DisplayName   *string    `db:"display_name"`
+	EmailEnc      []byte     `db:"email_enc"`
+	ContactEmail  *bool      `db:"contact_email"`
+	ICSOptIn      *bool      `db:"ics_opt_in"`
+	PersonLang    *string    `db:"person_language"`
+	Anonymised    *time.Time `db:"anonymised_at"`
+	StaffEmail    *string    `db:"staff_email"`
+	StaffName     *string    `db:"staff_name"`
+	StaffLang     *string    `db:"staff_language"`
+	StaffActive   *bool      `db:"staff_active"`
+	Organisation  *string    `db:"organisation"`
+	Reference     *string    `db:"reference"`
+	ContactName   *string    `db:"contact_name"`
+	ContactEnc    []byte     `db:"contact_email_enc"`
+	RegStatus     *string    `db:"registration_status"`
+	OfferExpires  *time.Time `db:"offer_expires_at"`
+	GroupID       *int64     `db:"group_id"`
+	GroupName     Text       `db:"group_name"`
+	GroupPlace    *string    `db:"group_place"`
+	GroupAddress  *string    `db:"group_address"`
+	PlacePrivate  *bool      `db:"place_private"`
+	GroupDiscreet *bool      `db:"group_discreet"`
+	OfferingName  Text       `db:"offering_name"`
+	OfferingKind  *string    `db:"offering_kind"`
+	OffDiscreet   *bool      `db:"offering_discreet"`
+	StartsAt      *time.Time `db:"starts_at"`
+	EndsAt        *time.Time `db:"ends_at"`
+	SessionStatus *string    `db:"session_status"`
+	Topic         Text       `db:"topic"`
+	SessionPlace  *string    `db:"session_place"`
+	SessionAddr   *string    `db:"session_address"`
+	SessionMade   *time.Time `db:"session_created"`
+	SessionEdit   *time.Time `db:"session_updated"`
+	Excused       bool       `db:"excused"`
+}
+
+// LoadMailData resolves claimed outbox rows for sending, in the order of ids. Two queries for the whole batch,
+// whatever its size: the rows with everything they refer to, and the upcoming sessions of their groups.
+func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []mailRow
+	err := a.Store.DB.SelectContext(ctx, &rows, `SELECT o.id, o.kind, o.attempts, o.max_attempts, o.params,
+			o.secret_enc, o.person_id, o.staff_id, o.registration_id, o.session_id, o.waakvlam_request_id,
+			p.kind AS person_kind, p.display_name, p.email_enc, p.contact_email, p.ics_opt_in,
+			p.language AS person_language, p.anonymised_at,
+			st.email AS staff_email, st.name AS staff_name, st.language AS staff_language, st.active AS staff_active,
+			w.organisation, w.reference, w.contact_name, w.contact_email_enc,
+			r.status AS registration_status, r.offer_expires_at,
+			g.id AS group_id, g.name AS group_name, g.place_name AS group_place, g.address AS group_address,
+			g.place_private, g.discreet AS group_discreet,
+			f.name AS offering_name, f.kind AS offering_kind, f.discreet AS offering_discreet,
+			s.starts_at, s.ends_at, s.status AS session_status, s.topic, s.place_name AS session_place,
+			s.address AS session_address, s.created_at AS session_created, s.updated_at AS session_updated,
+			EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = o.session_id AND at.person_id = o.person_id
+				AND at.status = 'excused') AS excused
+		FROM outbox o
+		LEFT JOIN people p ON p.id = o.person_id
+		LEFT JOIN staff_users st ON st.id = o.staff_id
+		LEFT JOIN waakvlam_requests w ON w.id = o.waakvlam_request_id
+		LEFT JOIN registrations r ON r.id = o.registration_id
+		LEFT JOIN sessions s ON s.id = o.session_id
+		LEFT JOIN groups g ON g.id = coalesce(s.group_id, r.group_id, w.group_id)
+		LEFT JOIN offerings f ON f.id = coalesce(g.offering_id, r.offering_id)
+		WHERE o.id = ANY($1)`, pq.Int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load mail: %w", err)
+	}
+	upcoming, err := a.upcomingForMail(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]MailData, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = a.mailData(r, upcoming)
+	}
+	out := make([]MailData, 0, len(rows))
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// upcomingForMail loads the upcoming planned sessions of the groups whose confirmations list them.
+func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]MailSession, error) {
+	var groups []int64
+	for _, r := range rows {
+		if mailListsSessions[r.Kind] && r.GroupID != nil {
+			groups = append(groups, *r.GroupID)
+		}
+	}
+	out := map[int64][]MailSession{}
+	if len(groups) == 0 {
+		return out, nil
+	}
+	var list []struct {
+		GroupID int64     `db:"group_id"`
+		ID      int64     `db:"id"`
+		Start   time.Time `db:"starts_at"`
+		End     time.Time `db:"ends_at"`
+		Made    time.Time `db:"created_at"`
+		Edit    time.Time `db:"updated_at"`
+	}
+	err := a.Store.DB.SelectContext(ctx, &list, `SELECT group_id, id, starts_at, ends_at, created_at, updated_at
+		FROM sessions WHERE group_id = ANY($1) AND status = 'planned' AND starts_at > $2
+		ORDER BY starts_at, id`, pq.Int64Array(groups), a.Now())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load sessions for mail: %w", err)
+	}
+	for _, s := range list {
+		out[s.GroupID] = append(out[s.GroupID], MailSession{ID: s.ID, Start: s.Start, End: s.End,
+			Sequence: sequence(s.Made, s.Edit)})
+	}
+	return out, nil
+}
+
+// sequence numbers the versions of a session for calendars: seconds between its creation and its last change.
+func sequence(created, updated time.Time) int {
+	return max(0, int(updated.Sub(created)/time.Second))
+}
+
+// mailData turns a joined row into what the templates need, and decides whether it may be sent at all.
+func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
+	now := a.Now()
+	d := MailData{ID: r.ID, Kind: r.Kind, Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, Lang: "nl"}
+	params := map[string]any{}
+	_ = json.Unmarshal(r.Params, &params)
+	secret, err := a.Keys.Decrypt(r.SecretEnc)
+	if err != nil {
+		secret = "" // an unreadable token is as good as a wiped one: the mail falls back to the link request page
+	}
+
+	d.Skip = a.mailRecipient(&d, r)
+	if r.GroupID != nil || r.OfferingKind != nil {
+		discreet := valueOf(r.OffDiscreet)
+		if r.GroupDiscreet != nil {
+			discreet = *r.GroupDiscreet
+		}
+		d.Discreet = discreet && !d.ToStaff
+	}
+	d.OfferingKind = valueOf(r.OfferingKind)
+	if !d.Discreet {
+		d.Offering = r.OfferingName.In(d.Lang)
+		d.Group = r.GroupName.In(d.Lang)
+		d.Topic = r.Topic.In(d.Lang)
+		// A private meeting place is for admitted members, staff and the organisation that hosts it.
+		if !valueOf(r.PlacePrivate) || d.ToStaff || r.WaakvlamID != nil || valueOf(r.RegStatus) == "admitted" {
+			d.Place = placeLine(firstSet(valueOf(r.SessionPlace), valueOf(r.GroupPlace)),
+				firstSet(valueOf(r.SessionAddr), valueOf(r.GroupAddress)))
+		}
+	}
+	if mailHasCalendar[r.Kind] && !d.ToStaff {
+		d.Calendar = !d.Discreet || valueOf(r.ICSOptIn)
+	}
+
+	if r.StartsAt != nil {
+		d.Session = &MailSession{ID: *r.SessionID, Start: *r.StartsAt, End: *r.EndsAt,
+			Cancelled: valueOf(r.SessionStatus) == SessionCancelled}
+		if r.SessionMade != nil && r.SessionEdit != nil {
+			d.Session.Sequence = sequence(*r.SessionMade, *r.SessionEdit)
+		}
+	}
+	if mailListsSessions[r.Kind] && r.GroupID != nil {
+		d.Sessions = upcoming[*r.GroupID]
+	}
+	d.OldStart = paramTime(params, "old_starts_at")
+	d.IntakeAt = paramTime(params, "intake_at")
+	d.OfferExpires = paramTime(params, "expires_at")
+	if d.OfferExpires.IsZero() && r.OfferExpires != nil {
+		d.OfferExpires = *r.OfferExpires
+	}
+	if m, ok := params["message"].(string); ok {
+		d.Message = strings.TrimSpace(m)
+	}
+	d.Organisation, d.Reference = valueOf(r.Organisation), valueOf(r.Reference)
+
+	d.Links.LinkRequest = a.LinkRequestURL()
+	switch {
+	case mailPersonalToken[r.Kind] && secret != "":
+		d.Links.Personal = a.PersonalLink(secret)
+	case r.Kind == MailWaakvlamReceived && secret != "":
+		d.Links.WaakvlamStatus = a.WaakvlamStatusLink(secret)
+	case r.Kind == MailWaakvlamPlanned && secret != "":
+		d.Links.StaffSignup = a.StaffSignupLink(secret)
+	case r.Kind == MailPasswordReset && secret != "":
+		d.Links.PasswordReset = a.PasswordResetLink(secret)
+	}
+	if r.RegID != nil && d.Session != nil && (r.Kind == MailReminder || r.Kind == MailSessionChanged) {
+		d.Links.Excuse = a.ExcuseLink(*r.RegID, d.Session.ID, d.Session.Start)
+	}
+	if r.Kind == MailOffer && r.RegID != nil && !d.OfferExpires.IsZero() {
+		d.Links.Offer = a.OfferLink(*r.RegID, d.OfferExpires)
+	}
+	if d.Session != nil && (r.Kind == MailTakeAttendance || r.Kind == MailAbsenceAlert) {
+		d.Links.Attendance = a.AttendanceLink(d.Session.ID)
+	}
+
+	if d.Skip == "" {
+		d.Skip = mailStale(r, d, now)
+	}
+	return d
+}
+
+// mailRecipient fills in who gets the mail and in which language, or says why nobody may get it.
+func (a *App) mailRecipient(d *MailData, r mailRow) string {
+	switch {
+	case r.PersonID != nil:
+		if r.PersonKind == nil {
+			return "the person no longer exists"
+		}
+		d.Lang = mailLanguage(valueOf(r.PersonLang))
+		d.Name = valueOf(r.DisplayName)
+		if r.Anonymised != nil {
+			return "the person's data has been anonymised"
+		}
+		if *r.PersonKind != "professional" && !valueOf(r.ContactEmail) {
+			return "the person does not want to be contacted by e-mail"
+		}
+		addr, err := a.Keys.Decrypt(r.EmailEnc)
+		if err != nil {
+			return "the e-mail address cannot be decrypted"
+		}
+		if addr == "" {
+			return "no e-mail address"
+		}
+		d.To = addr
+		if *r.PersonKind == "professional" {
+			d.ToName = d.Name
+		}
+	case r.StaffID != nil:
+		if r.StaffEmail == nil {
+			return "the staff account no longer exists"
+		}
+		d.ToStaff = true
+		d.Lang = mailLanguage(valueOf(r.StaffLang))
+		d.Name, d.ToName, d.To = valueOf(r.StaffName), valueOf(r.StaffName), *r.StaffEmail
+		if !valueOf(r.StaffActive) {
+			return "the staff account is inactive"
+		}
+	case r.WaakvlamID != nil:
+		d.Name, d.ToName = valueOf(r.ContactName), valueOf(r.ContactName)
+		addr, err := a.Keys.Decrypt(r.ContactEnc)
+		if err != nil {
+			return "the e-mail address cannot be decrypted"
+		}
+		if addr == "" {
+			return "no e-mail address"
+		}
+		d.To = addr
+	default:
+		return "the mail has no recipient"
+	}
+	if _, err := mail.ParseAddress(d.To); err != nil {
+		return "the e-mail address is not valid"
+	}
+	return ""
+}
+
+// mailStale says why a mail that was right when it was queued is no longer right to send now.
+func mailStale(r mailRow, d MailData, now time.Time) string {
+	active := valueOf(r.RegStatus) == "admitted"
+	switch r.Kind {
+	case MailReminder:
+		switch {
+		case d.Session == nil || d.Session.Cancelled:
+			return "the session is cancelled"
+		case !d.Session.Start.After(now):
+			return "the session has already started"
+		case !active:
+			return "the registration is no longer active"
+		case r.Excused:
+			return "the person excused themselves for this session"
+		}
+	case MailSessionChanged, MailSessionCancelled:
+		if !active {
+			return "the registration is no longer active"
+		}
+	case MailOffer:
+		if valueOf(r.RegStatus) != "offered" || !d.OfferExpires.After(now) {
+			return "the offer is no longer open"
+		}
+		if d.Links.Offer == "" {
+			return "the offer has no expiry"
+		}
+	case MailTakeAttendance:
+		if d.Session == nil || d.Session.Cancelled {
+			return "the session is cancelled"
+		}
+	case MailPasswordReset:
+		if d.Links.PasswordReset == "" {
+			return "the reset link was already sent once; ask for a new one"
+		}
+	case MailWaakvlamPlanned:
+		if d.Links.StaffSignup == "" {
+			return "the signup link was already sent once; plan it again to send a new one"
+		}
+		if d.Session == nil || d.Session.Cancelled {
+			return "the session is cancelled"
+		}
+	}
+	return ""
+}
+
+func paramTime(params map[string]any, key string) time.Time {
+	s, _ := params[key].(string)
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func placeLine(name, address string) string {
+	switch {
+	case name == "" || strings.Contains(address, name):
+		return address
+	case address == "" || strings.Contains(name, address):
+		return name
+	}
+	return name + ", " + address
+}
+
+func firstSet(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func mailLanguage(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "nl"
+}
+
+func valueOf[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
