@@ -199,7 +199,7 @@ func TestEveryKindOfMail(t *testing.T) {
 		body:    []string{"Opvangcentrum Berlaar", "WV-wr", base + "/waakvlam/status-tok", "Dag Karin,"}})
 	wp := waakvlam("wp@example.org")
 	cases = append(cases, kindCase{kind: app.MailWaakvlamPlanned, to: "wp@example.org", lang: "nl",
-		mail: app.Mail{Kind: app.MailWaakvlamPlanned, WaakvlamID: &wp, SessionID: &waakvlamSession, Secret: "signup-tok"},
+		mail:    app.Mail{Kind: app.MailWaakvlamPlanned, WaakvlamID: &wp, SessionID: &waakvlamSession, Secret: "signup-tok"},
 		subject: "De Waakvlam bij Opvangcentrum Berlaar is gepland op " + locale.Date("nl", wstart),
 		body: []string{base + "/inschrijven/signup-tok", "Opvangcentrum Berlaar, Smidstraat 2, 2590 Berlaar",
 			locale.TimeRange("nl", wstart, wstart.Add(3*time.Hour))}, calendar: true})
