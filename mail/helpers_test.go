@@ -53,8 +53,12 @@ func catalogue(t testing.TB) *locale.Catalogue {
 	return cat
 }
 
+// realClock asks newEnv for a clock at the real time.
+var realClock time.Time
+
 // env is a seeded portal whose clock the test holds, with a worker that sends to a sink.
 type env struct {
+	URL    string // the database
 	A      *app.App
 	Now    *time.Time
 	Sink   *sink
@@ -64,14 +68,12 @@ type env struct {
 // newEnv starts a sink and a worker on a fresh, seeded database, the clock at now (zero: the real time).
 func newEnv(t testing.TB, now time.Time, opt sinkOptions) *env {
 	t.Helper()
-	a, err := app.New(testenv.DB(t), testConfig(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
+	url := testenv.URL(t)
+	a := openApp(t, url)
 	if now.IsZero() {
-		now = time.Now()
+		now = time.Now().Truncate(time.Microsecond) // as PostgreSQL keeps it
 	}
-	e := &env{A: a, Now: &now}
+	e := &env{URL: url, A: a, Now: &now}
 	a.Now = func() time.Time { return *e.Now }
 	if err := a.Seed(context.Background()); err != nil {
 		t.Fatal(err)
@@ -179,14 +181,12 @@ func startSink(t testing.TB, opt sinkOptions) *sink {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ln = countingListener{ln, s}
 	if opt.Implicit {
 		ln = tls.NewListener(ln, opt.TLS)
 	}
 	s.ln = ln
 	s.srv = smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
-		s.mu.Lock()
-		s.conns++
-		s.mu.Unlock()
 		return &sinkSession{s: s, c: c}, nil
 	}))
 	s.srv.Domain = "sink.test"
@@ -297,6 +297,22 @@ func (ss *sinkSession) Data(r io.Reader) error {
 
 func (ss *sinkSession) Reset()        { ss.from, ss.to = "", nil }
 func (ss *sinkSession) Logout() error { return nil }
+
+// countingListener counts the connections a sink accepts.
+type countingListener struct {
+	net.Listener
+	s *sink
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.s.mu.Lock()
+		l.s.conns++
+		l.s.mu.Unlock()
+	}
+	return c, err
+}
 
 type nopLogger struct{}
 
