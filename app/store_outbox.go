@@ -80,56 +80,74 @@ func (s *Store) ClaimMail(ctx context.Context, worker string, limit int, now tim
 	return ids, nil
 }
 
-// MarkMailSent records a delivered mail and wipes its secret. It reports false when the mail was no longer this
-// worker's (it stalled and another worker took it): the attempt is recorded all the same.
-func (s *Store) MarkMailSent(ctx context.Context, id int64, worker string, now time.Time, subject, messageID string) (bool, error) {
-	var n int
-	err := s.DB.GetContext(ctx, &n, `WITH done AS (
-			UPDATE outbox SET status = 'sent', sent_at = $3, subject = $4, message_id = $5, secret_enc = NULL,
-				last_error = '', claimed_at = NULL, claimed_by = NULL
-			WHERE id = $1 AND status = 'sending' AND claimed_by = $2
-			RETURNING id),
-		attempt AS (
-			INSERT INTO outbox_attempts (outbox_id, worker, ok, at) VALUES ($1, $2, true, $3))
-		SELECT count(*) FROM done`, id, worker, now, subject, messageID)
-	if err != nil {
-		return false, fmt.Errorf("store: unable to mark mail sent: %w", err)
-	}
-	return n == 1, nil
+// MailOutcome is what became of one claimed mail.
+type MailOutcome struct {
+	ID     int64
+	Status string // OutboxSent, OutboxRetrying (with RetryAt), OutboxFailed or OutboxCancelled
+	// RetryAt is when a retrying mail is due again.
+	RetryAt time.Time
+	// Error says why the mail failed or was cancelled; staff see it.
+	Error string
+	// Subject and MessageID of a sent mail.
+	Subject, MessageID string
 }
 
-// MarkMailFailed records a failed attempt. With retryAt set the mail waits until then (retrying); without it the
-// mail has failed for good and its secret is wiped.
-func (s *Store) MarkMailFailed(ctx context.Context, id int64, worker string, now time.Time, retryAt *time.Time, reason string) error {
-	status := OutboxFailed
-	if retryAt != nil {
-		status = OutboxRetrying
+// RecordMail writes the outcomes of claimed mails in one statement: each row gets its new status (a sent,
+// failed or cancelled mail loses its secret) and each attempt is recorded. The worker sends while the previous
+// outcomes are written, so the database and the SMTP server work at the same time. It returns the ids that were
+// no longer this worker's (they stalled and another worker took them): their attempt is recorded all the same.
+func (s *Store) RecordMail(ctx context.Context, worker string, now time.Time, outcomes []MailOutcome) ([]int64, error) {
+	if len(outcomes) == 0 {
+		return nil, nil
 	}
-	_, err := s.DB.ExecContext(ctx, `WITH done AS (
-			UPDATE outbox SET status = $4, due_at = coalesce($5, due_at), last_error = $6,
-				secret_enc = CASE WHEN $4 = 'failed' THEN NULL ELSE secret_enc END,
+	n := len(outcomes)
+	ids, statuses, retry := make([]int64, n), make([]string, n), make([]string, n)
+	errs, subjects, messageIDs := make([]string, n), make([]string, n), make([]string, n)
+	for i, o := range outcomes {
+		ids[i], statuses[i], errs[i] = o.ID, o.Status, cutBytes(o.Error, 1000)
+		subjects[i], messageIDs[i] = o.Subject, o.MessageID
+		if o.Status == OutboxRetrying {
+			retry[i] = o.RetryAt.Format(time.RFC3339Nano)
+		}
+	}
+	var mine []int64
+	err := s.DB.SelectContext(ctx, &mine, `WITH o AS (
+			SELECT * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+				AS o(id, status, retry_at, error, subject, message_id)),
+		done AS (
+			UPDATE outbox SET status = o.status,
+				due_at = coalesce(nullif(o.retry_at, '')::timestamptz, outbox.due_at),
+				sent_at = CASE WHEN o.status = 'sent' THEN $2 ELSE outbox.sent_at END,
+				subject = CASE WHEN o.status = 'sent' THEN o.subject ELSE outbox.subject END,
+				message_id = CASE WHEN o.status = 'sent' THEN o.message_id ELSE outbox.message_id END,
+				last_error = o.error,
+				secret_enc = CASE WHEN o.status = 'retrying' THEN outbox.secret_enc END,
 				claimed_at = NULL, claimed_by = NULL
-			WHERE id = $1 AND status = 'sending' AND claimed_by = $2)
-		INSERT INTO outbox_attempts (outbox_id, worker, ok, error, at) VALUES ($1, $2, false, $6, $3)`,
-		id, worker, now, status, retryAt, cutBytes(reason, 1000))
+			FROM o WHERE outbox.id = o.id AND outbox.status = 'sending' AND outbox.claimed_by = $1
+			RETURNING outbox.id),
+		attempts AS (
+			INSERT INTO outbox_attempts (outbox_id, worker, ok, error, at)
+			SELECT id, $1, status = 'sent', CASE WHEN status = 'cancelled' THEN 'not sent: ' || error ELSE error END, $2
+			FROM o)
+		SELECT id FROM done`,
+		worker, now, pq.Int64Array(ids), pq.StringArray(statuses), pq.StringArray(retry), pq.StringArray(errs),
+		pq.StringArray(subjects), pq.StringArray(messageIDs))
 	if err != nil {
-		return fmt.Errorf("store: unable to record failed mail: %w", err)
+		return nil, fmt.Errorf("store: unable to record mail: %w", err)
 	}
-	return nil
-}
-
-// MarkMailCancelled drops a claimed mail that must not be sent (no address, no consent, the session is off),
-// with the reason for staff.
-func (s *Store) MarkMailCancelled(ctx context.Context, id int64, worker string, now time.Time, reason string) error {
-	_, err := s.DB.ExecContext(ctx, `WITH done AS (
-			UPDATE outbox SET status = 'cancelled', last_error = $4, secret_enc = NULL, claimed_at = NULL, claimed_by = NULL
-			WHERE id = $1 AND status = 'sending' AND claimed_by = $2)
-		INSERT INTO outbox_attempts (outbox_id, worker, ok, error, at) VALUES ($1, $2, false, 'not sent: ' || $4::text, $3)`,
-		id, worker, now, cutBytes(reason, 1000))
-	if err != nil {
-		return fmt.Errorf("store: unable to cancel mail: %w", err)
+	var lost []int64
+	if len(mine) < n {
+		done := make(map[int64]bool, len(mine))
+		for _, id := range mine {
+			done[id] = true
+		}
+		for _, id := range ids {
+			if !done[id] {
+				lost = append(lost, id)
+			}
+		}
 	}
-	return nil
+	return lost, nil
 }
 
 // ReleaseMail hands claimed mails that were not tried back to the queue, as if never claimed: a worker that

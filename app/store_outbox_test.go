@@ -93,8 +93,9 @@ func TestClaimMailTakesStalledRowsAgain(t *testing.T) {
 		t.Errorf("attempts: %+v", attempts)
 	}
 	// The dead worker's late answer no longer counts as the row's outcome.
-	if mine, err := a.Store.MarkMailSent(ctx, got[0], "dead", *now, "s", "<m@x>"); err != nil || mine {
-		t.Errorf("late mark by the dead worker: mine=%v err=%v", mine, err)
+	lost, err := a.Store.RecordMail(ctx, "dead", *now, []app.MailOutcome{{ID: got[0], Status: app.OutboxSent}})
+	if err != nil || len(lost) != 1 || lost[0] != got[0] {
+		t.Errorf("late mark by the dead worker: lost %v, err %v", lost, err)
 	}
 
 	// A row that keeps stalling until it has no attempts left fails instead of looping.
@@ -115,7 +116,7 @@ func TestClaimMailTakesStalledRowsAgain(t *testing.T) {
 	}
 }
 
-func TestMarkMailOutcomes(t *testing.T) {
+func TestRecordMailOutcomes(t *testing.T) {
 	a, now := mailWorld(t)
 	ctx := context.Background()
 	queueMany(t, a, 4)
@@ -124,17 +125,14 @@ func TestMarkMailOutcomes(t *testing.T) {
 		t.Fatal(ids, err)
 	}
 	retry := now.Add(app.RetryDelay(1))
-	if mine, err := a.Store.MarkMailSent(ctx, ids[0], "w", *now, "Onderwerp", "<x@localhost>"); err != nil || !mine {
-		t.Fatal(mine, err)
-	}
-	if err := a.Store.MarkMailFailed(ctx, ids[1], "w", *now, &retry, "connection refused"); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.MarkMailFailed(ctx, ids[2], "w", *now, nil, "550 no such user"); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.MarkMailCancelled(ctx, ids[3], "w", *now, "no e-mail address"); err != nil {
-		t.Fatal(err)
+	lost, err := a.Store.RecordMail(ctx, "w", *now, []app.MailOutcome{
+		{ID: ids[0], Status: app.OutboxSent, Subject: "Onderwerp", MessageID: "<x@localhost>"},
+		{ID: ids[1], Status: app.OutboxRetrying, RetryAt: retry, Error: "connection refused"},
+		{ID: ids[2], Status: app.OutboxFailed, Error: "550 no such user"},
+		{ID: ids[3], Status: app.OutboxCancelled, Error: "no e-mail address"},
+	})
+	if err != nil || len(lost) != 0 {
+		t.Fatal(lost, err)
 	}
 	want := map[int64]struct {
 		status string
@@ -149,6 +147,17 @@ func TestMarkMailOutcomes(t *testing.T) {
 		if r.ID == ids[1] && !r.DueAt.Equal(retry) {
 			t.Errorf("retry due %v, want %v", r.DueAt, retry)
 		}
+	}
+	var attempts []struct {
+		OK    bool   `db:"ok"`
+		Error string `db:"error"`
+	}
+	if err := a.Store.DB.Select(&attempts, `SELECT ok, error FROM outbox_attempts ORDER BY outbox_id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(attempts) != 4 || !attempts[0].OK || attempts[1].OK || attempts[1].Error != "connection refused" ||
+		attempts[3].Error != "not sent: no e-mail address" {
+		t.Errorf("attempts %+v", attempts)
 	}
 	// The retrying mail is not due before its time.
 	if got, _ := a.Store.ClaimMail(ctx, "w", 10, retry.Add(-time.Second), time.Minute); len(got) != 0 {
@@ -184,10 +193,10 @@ func TestOutboxForStaff(t *testing.T) {
 	facilitator := fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, "")
 	ids := queueMany(t, a, 5)
 	claimed, _ := a.Store.ClaimMail(ctx, "w", 2, *now, time.Minute)
-	if _, err := a.Store.MarkMailSent(ctx, claimed[0], "w", *now, "Je persoonlijke link", "<a@b>"); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.MarkMailFailed(ctx, claimed[1], "w", *now, nil, "550 unknown"); err != nil {
+	if _, err := a.Store.RecordMail(ctx, "w", *now, []app.MailOutcome{
+		{ID: claimed[0], Status: app.OutboxSent, Subject: "Je persoonlijke link", MessageID: "<a@b>"},
+		{ID: claimed[1], Status: app.OutboxFailed, Error: "550 unknown"},
+	}); err != nil {
 		t.Fatal(err)
 	}
 

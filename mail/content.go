@@ -51,13 +51,14 @@ func (c *Composer) content(d app.MailData) (content, error) {
 	args := []any{"Name", d.Name, "What", what, "Group", d.Group, "Offering", d.Offering, "When", when,
 		"Date", date, "Old", old, "Intake", intake, "Expires", expires, "Organisation", d.Organisation,
 		"Reference", d.Reference}
-	t := func(id string) string { return c.cat.T(lang, id, args...) }
-	// pick prefers the discreet version of a message when the mail is discreet.
+	// t is a message without values (labels, buttons, small print): a map read.
+	t := func(id string) string { return c.cat.T(lang, id) }
+	// pick fills in a message that takes values, preferring its discreet version when the mail is discreet.
 	pick := func(id string) string {
 		if disc && c.cat.Has(id+".discreet") {
-			return t(id + ".discreet")
+			id += ".discreet"
 		}
-		return t(id)
+		return c.cat.T(lang, id, args...)
 	}
 	k := "mail." + d.Kind
 	if !c.cat.Has(k + ".subject") {
@@ -66,7 +67,7 @@ func (c *Composer) content(d app.MailData) (content, error) {
 
 	m := content{Lang: lang, Subject: pick(k + ".subject"), Greeting: t("mail.greeting.noname")}
 	if d.Name != "" {
-		m.Greeting = t("mail.greeting")
+		m.Greeting = pick("mail.greeting")
 	}
 	m.Paragraphs = append(m.Paragraphs, pick(k+".intro"))
 	if d.Kind == app.MailDeclined && d.Message != "" {

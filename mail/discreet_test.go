@@ -26,6 +26,9 @@ var forbiddenWords = []string{
 	"015 45 33 28",
 }
 
+// randomPart matches the random left part of a Message-ID and the tokens of links.
+var randomPart = regexp.MustCompile(`(<)[a-z2-7]{24}@|(/(?:afmelden|plaats|mijn)/)[A-Za-z0-9_.=-]+`)
+
 func forbiddenPattern(extra []string) *regexp.Regexp {
 	var parts []string
 	for _, w := range append(append([]string{}, forbiddenWords...), extra...) {
@@ -129,6 +132,8 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 			scan["attachment "+att.Name] = att.Name + "\n" + string(att.Content)
 		}
 		for where, s := range scan {
+			// Random values (the Message-ID, signed links) could spell anything; they are checked elsewhere.
+			s = randomPart.ReplaceAllString(s, "${1}${2}")
 			if m := forbidden.FindStringSubmatch(s); m != nil {
 				t.Errorf("%s mail (%s) to %s: %s says %q", want.kind, want.lang, addr, where, m[2])
 			}

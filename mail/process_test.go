@@ -111,16 +111,19 @@ func TestTwoProcessesSendEachMailOnce(t *testing.T) {
 
 func TestKilledWorkerIsFinishedByAnother(t *testing.T) {
 	const total, before = 20, 6
-	// The sink accepts the first mails, then keeps the next one unanswered: the worker is mid-batch, waiting.
-	e := newEnv(t, realClock, sinkOptions{Hold: func(n int) bool { return n == before+1 }})
+	// The sink accepts the first mails, then leaves every next one unanswered: the worker is mid-batch, waiting
+	// on each of its two connections.
+	e := newEnv(t, realClock, sinkOptions{Hold: func(n int) bool { return n > before }})
 	a := e.A
 	addrs := queueLinks(t, a, total)
 	child := startWorkerProcess(t, e.URL, e.Sink.URL(), "doomed", total, 0)
 
-	select {
-	case <-e.Sink.Holding:
-	case <-time.After(2 * time.Minute):
-		t.Fatal("the worker process never got to the held mail")
+	for range 2 {
+		select {
+		case <-e.Sink.Holding:
+		case <-time.After(2 * time.Minute):
+			t.Fatal("the worker process never got to the held mails")
+		}
 	}
 	waitFor(t, "the first mails to be marked sent", func() bool { return statuses(t, a)[app.OutboxSent] == before })
 	if err := child.Process.Kill(); err != nil {

@@ -238,6 +238,7 @@ func TestStoppedWorkerHandsItsBatchBack(t *testing.T) {
 	// The sink holds the third mail until the worker has been told to stop.
 	e := newEnv(t, realClock, sinkOptions{Hold: func(n int) bool { return n == 3 }})
 	a := e.A
+	e.Worker = newWorker(t, a, e.Sink.URL(), mail.SenderOptions{Connections: 1})
 	queueLinks(t, a, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan mail.Stats)
