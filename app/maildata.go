@@ -365,13 +365,25 @@ func (a *App) mailRecipient(d *MailData, r mailRow) string {
 	return ""
 }
 
-// mailStale says why a mail that was right when it was queued is no longer right to send now.
+// Kinds that are about one session, and make no sense without it.
+var mailNeedsSession = map[string]bool{MailReminder: true, MailSessionChanged: true, MailSessionCancelled: true,
+	MailTakeAttendance: true, MailAbsenceAlert: true, MailWaakvlamPlanned: true}
+
+// mailStale says why a mail that was right when it was queued is no longer right (or was never complete enough)
+// to send now.
 func mailStale(r mailRow, d MailData, now time.Time) string {
+	if mailNeedsSession[r.Kind] && d.Session == nil {
+		return "the mail names no session"
+	}
 	active := valueOf(r.RegStatus) == "admitted"
 	switch r.Kind {
+	case MailIntakePlanned:
+		if d.IntakeAt.IsZero() {
+			return "the mail has no intake time"
+		}
 	case MailReminder:
 		switch {
-		case d.Session == nil || d.Session.Cancelled:
+		case d.Session.Cancelled:
 			return "the session is cancelled"
 		case !d.Session.Start.After(now):
 			return "the session has already started"
@@ -388,11 +400,8 @@ func mailStale(r mailRow, d MailData, now time.Time) string {
 		if valueOf(r.RegStatus) != "offered" || !d.OfferExpires.After(now) {
 			return "the offer is no longer open"
 		}
-		if d.Links.Offer == "" {
-			return "the offer has no expiry"
-		}
 	case MailTakeAttendance:
-		if d.Session == nil || d.Session.Cancelled {
+		if d.Session.Cancelled {
 			return "the session is cancelled"
 		}
 	case MailPasswordReset:
@@ -403,7 +412,7 @@ func mailStale(r mailRow, d MailData, now time.Time) string {
 		if d.Links.StaffSignup == "" {
 			return "the signup link was already sent once; plan it again to send a new one"
 		}
-		if d.Session == nil || d.Session.Cancelled {
+		if d.Session.Cancelled {
 			return "the session is cancelled"
 		}
 	}

@@ -165,6 +165,15 @@ func TestMailDataDropsStaleMail(t *testing.T) {
 		t.Errorf("reminder after withdrawal: skip %q", d.Skip)
 	}
 
+	// A mail about a session that names none, or an intake without its time, is incomplete: not sent.
+	for kind, want := range map[string]string{app.MailSessionChanged: "no session", app.MailAbsenceAlert: "no session",
+		app.MailIntakePlanned: "no intake time"} {
+		d := loadOne(t, a, app.Mail{DedupeKey: "incomplete:" + kind, Kind: kind, PersonID: &p, RegistrationID: &reg})
+		if !strings.Contains(d.Skip, want) {
+			t.Errorf("%s without its data: skip %q", kind, d.Skip)
+		}
+	}
+
 	// A waiting-list offer that was answered, or has expired, is not sent.
 	q := fixtures.AddPerson(t, a, fixtures.Person{Name: "W", Email: "w@example.org", ContactEmail: true})
 	offered := fixtures.Register(t, a, q, "vrouwengroep-lier", "offered", "")
