@@ -25,7 +25,7 @@ const reminderPlan = `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minut
 	JOIN sessions s ON s.group_id = g.id
 	CROSS JOIN LATERAL unnest(f.reminder_offsets) AS m(off)
 	WHERE ($1::bigint IS NULL OR r.id = $1) AND ($2::bigint IS NULL OR s.id = $2)
-	  AND r.status = 'admitted' AND r.role <> 'child' AND s.status = 'planned'
+	  AND r.status = 'admitted' AND r.role <> 'child' AND s.status = 'planned' AND g.status <> 'cancelled'
 	  AND s.starts_at - m.off * interval '1 minute' > $3
 	  AND NOT EXISTS (SELECT 1 FROM attendance at
 	                  WHERE at.session_id = s.id AND at.person_id = r.person_id AND at.status = 'excused')

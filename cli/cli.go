@@ -23,7 +23,8 @@ commands:
                              create a staff account; the password is read from stdin
   devdb -- COMMAND [ARGS]    run COMMAND with DATABASE_URL set to a throwaway private PostgreSQL
 
-environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SMTP_URL MAIL_FROM MAIL_FROM_DISCREET (see README.md)
+environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SMTP_URL MAIL_FROM MAIL_FROM_DISCREET
+             MAIL_RATE_PER_SECOND (see README.md)
 `
 
 // Run executes the command in args and returns the process exit code.

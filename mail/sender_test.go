@@ -151,3 +151,18 @@ func TestSenderURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchesFollowTheRate(t *testing.T) {
+	for rate, want := range map[float64]int{0: 500, 10: 100, 1: 20, 1000: 500} {
+		s, err := mail.NewSender("smtp+insecure://127.0.0.1:2525", mail.SenderOptions{RatePerSecond: rate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Rate() != rate || s.Connections() != 2 {
+			t.Errorf("rate %v: sender says %v per second over %d connections", rate, s.Rate(), s.Connections())
+		}
+		if w := mail.NewWorker(nil, s, nil, nil); w.Batch != want {
+			t.Errorf("rate %v: batches of %d, want %d", rate, w.Batch, want)
+		}
+	}
+}
