@@ -74,8 +74,8 @@ func NewSender(rawURL string, opt SenderOptions) (*Sender, error) {
 	if tlsConfig == nil {
 		tlsConfig = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	}
-	// go-mail checks the connection with NOOP before and after every message, and sends RSET after each: four
-	// round trips on top of the four a message needs. A finished DATA already ends the transaction, and the
+	// go-mail checks the connection with NOOP before every message and again before the RSET it sends after
+	// each: three round trips on top of the four a message needs (MAIL, RCPT, DATA, the message). A finished DATA already ends the transaction, and the
 	// sender checks a connection itself when it has been idle (see Send), so both are left out.
 	opts := []gomail.Option{gomail.WithTimeout(opt.Timeout), gomail.WithTLSConfig(tlsConfig), gomail.WithoutNoop(),
 		gomail.WithoutRset()}
@@ -90,13 +90,13 @@ func NewSender(rawURL string, opt SenderOptions) (*Sender, error) {
 	auth := gomail.SMTPAuthAutoDiscover
 	switch u.Scheme {
 	case "smtp":
-		port = cmp(port, 587)
+		port = orDefault(port, 587)
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	case "smtps":
-		port = cmp(port, 465)
+		port = orDefault(port, 465)
 		opts = append(opts, gomail.WithSSL())
 	case "smtp+insecure":
-		port = cmp(port, 25)
+		port = orDefault(port, 25)
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
 		auth = gomail.SMTPAuthPlainNoEnc
 	default:
@@ -120,7 +120,7 @@ func NewSender(rawURL string, opt SenderOptions) (*Sender, error) {
 	return s, nil
 }
 
-func cmp(port, fallback int) int {
+func orDefault(port, fallback int) int {
 	if port == 0 {
 		return fallback
 	}

@@ -156,6 +156,9 @@ func (w *Worker) send(ctx context.Context, ready <-chan prepared, rec *recorder,
 		} else {
 			o, sendErr = w.deliver(ctx, p)
 		}
+		if o.Status != "" {
+			rec.add(o)
+		}
 		d.mu.Lock()
 		switch {
 		case o.Status == "": // stopped before it was tried
@@ -165,7 +168,6 @@ func (w *Worker) send(ctx context.Context, ready <-chan prepared, rec *recorder,
 			}
 			d.unsent = append(d.unsent, p.data.ID)
 		default:
-			rec.add(o)
 			d.stats.count(o.Status)
 			if d.down == nil && errors.Is(sendErr, ErrConnect) {
 				// The server cannot be reached: the mails already prepared record the same failure, and the
@@ -311,7 +313,7 @@ func (r *recorder) run() {
 				break more
 			}
 		}
-		lost, err := r.w.App.Store.RecordMail(r.ctx, r.w.ID, r.w.App.Now(), batch)
+		lost, err := r.record(batch)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -321,4 +323,19 @@ func (r *recorder) run() {
 		}
 	}
 	r.done <- firstErr
+}
+
+// record writes outcomes, trying again for about half a minute when the database does not answer: an outcome
+// that is lost leaves its mail in sending, to be sent a second time after the stall timeout.
+func (r *recorder) record(batch []app.MailOutcome) ([]int64, error) {
+	wait := time.Second
+	for try := 1; ; try++ {
+		lost, err := r.w.App.Store.RecordMail(r.ctx, r.w.ID, r.w.App.Now(), batch)
+		if err == nil || try == 5 {
+			return lost, err
+		}
+		r.w.Log.Warn("recording sent mail, trying again", "err", err.Error())
+		time.Sleep(wait)
+		wait *= 2
+	}
 }
