@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/mail"
@@ -90,54 +91,53 @@ var mailHasCalendar = map[string]bool{MailSignupConfirmed: true, MailAdmitted: t
 var mailPersonalToken = map[string]bool{MailSignupConfirmed: true, MailWaitlisted: true, MailRequestReceived: true,
 	MailHouseholdReceived: true, MailAdmitted: true, MailLinkAgain: true}
 
-// mailRow is the outbox row joined with everything it refers to.
+// mailRow is the outbox row joined with everything it refers to. NULLs come back as zero values (ids are never
+// 0), and names come back as text in the reader's language, so a batch of hundreds of rows scans quickly.
 type mailRow struct {
-	ID            int64      `db:"id"`
-	Kind          string     `db:"kind"`
-	Attempts      int        `db:"attempts"`
-	MaxAttempts   int        `db:"max_attempts"`
-	Params        []byte     `db:"params"`
-	SecretEnc     []byte     `db:"secret_enc"`
-	PersonID      *int64     `db:"person_id"`
-	StaffID       *int64     `db:"staff_id"`
-	RegID         *int64     `db:"registration_id"`
-	SessionID     *int64     `db:"session_id"`
-	WaakvlamID    *int64     `db:"waakvlam_request_id"`
-	PersonKind    *string    `db:"person_kind"`
-	DisplayName   *string    `db:"display_name"`
-	EmailEnc      []byte     `db:"email_enc"`
-	ContactEmail  *bool      `db:"contact_email"`
-	ICSOptIn      *bool      `db:"ics_opt_in"`
-	PersonLang    *string    `db:"person_language"`
-	Anonymised    *time.Time `db:"anonymised_at"`
-	StaffEmail    *string    `db:"staff_email"`
-	StaffName     *string    `db:"staff_name"`
-	StaffLang     *string    `db:"staff_language"`
-	StaffActive   *bool      `db:"staff_active"`
-	Organisation  *string    `db:"organisation"`
-	Reference     *string    `db:"reference"`
-	ContactName   *string    `db:"contact_name"`
-	ContactEnc    []byte     `db:"contact_email_enc"`
-	RegStatus     *string    `db:"registration_status"`
-	OfferExpires  *time.Time `db:"offer_expires_at"`
-	GroupID       *int64     `db:"group_id"`
-	GroupName     Text       `db:"group_name"`
-	GroupPlace    *string    `db:"group_place"`
-	GroupAddress  *string    `db:"group_address"`
-	PlacePrivate  *bool      `db:"place_private"`
-	GroupDiscreet *bool      `db:"group_discreet"`
-	OfferingName  Text       `db:"offering_name"`
-	OfferingKind  *string    `db:"offering_kind"`
-	OffDiscreet   *bool      `db:"offering_discreet"`
-	StartsAt      *time.Time `db:"starts_at"`
-	EndsAt        *time.Time `db:"ends_at"`
-	SessionStatus *string    `db:"session_status"`
-	Topic         Text       `db:"topic"`
-	SessionPlace  *string    `db:"session_place"`
-	SessionAddr   *string    `db:"session_address"`
-	SessionMade   *time.Time `db:"session_created"`
-	SessionEdit   *time.Time `db:"session_updated"`
-	Excused       bool       `db:"excused"`
+	ID            int64        `db:"id"`
+	Kind          string       `db:"kind"`
+	Attempts      int          `db:"attempts"`
+	MaxAttempts   int          `db:"max_attempts"`
+	Params        []byte       `db:"params"`
+	SecretEnc     []byte       `db:"secret_enc"`
+	Lang          string       `db:"lang"`
+	PersonID      int64        `db:"person_id"`
+	StaffID       int64        `db:"staff_id"`
+	RegID         int64        `db:"registration_id"`
+	WaakvlamID    int64        `db:"waakvlam_request_id"`
+	PersonKind    string       `db:"person_kind"` // empty: the person is gone
+	DisplayName   string       `db:"display_name"`
+	EmailEnc      []byte       `db:"email_enc"`
+	ContactEmail  bool         `db:"contact_email"`
+	ICSOptIn      bool         `db:"ics_opt_in"`
+	Anonymised    bool         `db:"anonymised"`
+	StaffFound    bool         `db:"staff_found"`
+	StaffEmail    string       `db:"staff_email"`
+	StaffName     string       `db:"staff_name"`
+	StaffActive   bool         `db:"staff_active"`
+	Organisation  string       `db:"organisation"`
+	Reference     string       `db:"reference"`
+	ContactName   string       `db:"contact_name"`
+	ContactEnc    []byte       `db:"contact_email_enc"`
+	RegStatus     string       `db:"registration_status"`
+	OfferExpires  sql.NullTime `db:"offer_expires_at"`
+	GroupID       int64        `db:"group_id"`
+	GroupName     string       `db:"group_name"`
+	GroupPlace    string       `db:"group_place"`
+	GroupAddress  string       `db:"group_address"`
+	PlacePrivate  bool         `db:"place_private"`
+	Discreet      bool         `db:"discreet"`
+	OfferingName  string       `db:"offering_name"`
+	OfferingKind  string       `db:"offering_kind"`
+	SessionID     int64        `db:"session_id"`
+	StartsAt      sql.NullTime `db:"starts_at"`
+	EndsAt        sql.NullTime `db:"ends_at"`
+	SessionStatus string       `db:"session_status"`
+	Sequence      int          `db:"sequence"`
+	Topic         string       `db:"topic"`
+	SessionPlace  string       `db:"session_place"`
+	SessionAddr   string       `db:"session_address"`
+	Excused       bool         `db:"excused"`
 }
 
 // LoadMailData resolves claimed outbox rows for sending, in the order of ids. Two queries for the whole batch,
@@ -148,22 +148,33 @@ func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error)
 	}
 	var rows []mailRow
 	err := a.Store.DB.SelectContext(ctx, &rows, `SELECT o.id, o.kind, o.attempts, o.max_attempts, o.params,
-			o.secret_enc, o.person_id, o.staff_id, o.registration_id, o.session_id, o.waakvlam_request_id,
-			p.kind AS person_kind, p.display_name, p.email_enc, p.contact_email, p.ics_opt_in,
-			p.language AS person_language, p.anonymised_at,
-			st.email AS staff_email, st.name AS staff_name, st.language AS staff_language, st.active AS staff_active,
-			w.organisation, w.reference, w.contact_name, w.contact_email_enc,
-			r.status AS registration_status, r.offer_expires_at,
-			g.id AS group_id, g.name AS group_name, g.place_name AS group_place, g.address AS group_address,
-			g.place_private, g.discreet AS group_discreet,
-			f.name AS offering_name, f.kind AS offering_kind, f.discreet AS offering_discreet,
-			s.starts_at, s.ends_at, s.status AS session_status, s.topic, s.place_name AS session_place,
-			s.address AS session_address, s.created_at AS session_created, s.updated_at AS session_updated,
+			o.secret_enc, l.lang, coalesce(o.person_id, 0) AS person_id, coalesce(o.staff_id, 0) AS staff_id,
+			coalesce(o.registration_id, 0) AS registration_id,
+			coalesce(o.waakvlam_request_id, 0) AS waakvlam_request_id,
+			coalesce(p.kind, '') AS person_kind, coalesce(p.display_name, '') AS display_name, p.email_enc,
+			coalesce(p.contact_email, false) AS contact_email, coalesce(p.ics_opt_in, false) AS ics_opt_in,
+			p.anonymised_at IS NOT NULL AS anonymised,
+			st.id IS NOT NULL AS staff_found, coalesce(st.email, '') AS staff_email,
+			coalesce(st.name, '') AS staff_name, coalesce(st.active, false) AS staff_active,
+			coalesce(w.organisation, '') AS organisation, coalesce(w.reference, '') AS reference,
+			coalesce(w.contact_name, '') AS contact_name, w.contact_email_enc,
+			coalesce(r.status, '') AS registration_status, r.offer_expires_at,
+			coalesce(g.id, 0) AS group_id,
+			coalesce(nullif(g.name ->> l.lang, ''), g.name ->> 'nl', '') AS group_name,
+			coalesce(g.place_name, '') AS group_place, coalesce(g.address, '') AS group_address,
+			coalesce(g.place_private, false) AS place_private, coalesce(g.discreet, f.discreet, false) AS discreet,
+			coalesce(nullif(f.name ->> l.lang, ''), f.name ->> 'nl', '') AS offering_name,
+			coalesce(f.kind, '') AS offering_kind,
+			coalesce(s.id, 0) AS session_id, s.starts_at, s.ends_at, coalesce(s.status, '') AS session_status,
+			coalesce(greatest(extract(epoch FROM s.updated_at - s.created_at), 0)::int, 0) AS sequence,
+			coalesce(nullif(s.topic ->> l.lang, ''), s.topic ->> 'nl', '') AS topic,
+			coalesce(s.place_name, '') AS session_place, coalesce(s.address, '') AS session_address,
 			EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = o.session_id AND at.person_id = o.person_id
 				AND at.status = 'excused') AS excused
 		FROM outbox o
 		LEFT JOIN people p ON p.id = o.person_id
 		LEFT JOIN staff_users st ON st.id = o.staff_id
+		CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(p.language, st.language) = 'en' THEN 'en' ELSE 'nl' END AS lang) l
 		LEFT JOIN waakvlam_requests w ON w.id = o.waakvlam_request_id
 		LEFT JOIN registrations r ON r.id = o.registration_id
 		LEFT JOIN sessions s ON s.id = o.session_id
@@ -194,8 +205,8 @@ func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error)
 func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]MailSession, error) {
 	var groups []int64
 	for _, r := range rows {
-		if mailListsSessions[r.Kind] && r.GroupID != nil {
-			groups = append(groups, *r.GroupID)
+		if mailListsSessions[r.Kind] && r.GroupID != 0 {
+			groups = append(groups, r.GroupID)
 		}
 	}
 	out := map[int64][]MailSession{}
@@ -231,7 +242,7 @@ func sequence(created, updated time.Time) int {
 // mailData turns a joined row into what the templates need, and decides whether it may be sent at all.
 func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	now := a.Now()
-	d := MailData{ID: r.ID, Kind: r.Kind, Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, Lang: "nl"}
+	d := MailData{ID: r.ID, Kind: r.Kind, Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, Lang: r.Lang}
 	params := map[string]any{}
 	_ = json.Unmarshal(r.Params, &params)
 	secret, err := a.Keys.Decrypt(r.SecretEnc)
@@ -240,48 +251,36 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	}
 
 	d.Skip = a.mailRecipient(&d, r)
-	if r.GroupID != nil || r.OfferingKind != nil {
-		discreet := valueOf(r.OffDiscreet)
-		if r.GroupDiscreet != nil {
-			discreet = *r.GroupDiscreet
-		}
-		d.Discreet = discreet && !d.ToStaff
-	}
-	d.OfferingKind = valueOf(r.OfferingKind)
+	d.Discreet = r.Discreet && !d.ToStaff
+	d.OfferingKind = r.OfferingKind
 	if !d.Discreet {
-		d.Offering = r.OfferingName.In(d.Lang)
-		d.Group = r.GroupName.In(d.Lang)
-		d.Topic = r.Topic.In(d.Lang)
+		d.Offering, d.Group, d.Topic = r.OfferingName, r.GroupName, r.Topic
 		// A private meeting place is for admitted members, staff and the organisation that hosts it.
-		if !valueOf(r.PlacePrivate) || d.ToStaff || r.WaakvlamID != nil || valueOf(r.RegStatus) == "admitted" {
-			d.Place = placeLine(firstSet(valueOf(r.SessionPlace), valueOf(r.GroupPlace)),
-				firstSet(valueOf(r.SessionAddr), valueOf(r.GroupAddress)))
+		if !r.PlacePrivate || d.ToStaff || r.WaakvlamID != 0 || r.RegStatus == "admitted" {
+			d.Place = placeLine(firstSet(r.SessionPlace, r.GroupPlace), firstSet(r.SessionAddr, r.GroupAddress))
 		}
 	}
 	if mailHasCalendar[r.Kind] && !d.ToStaff {
-		d.Calendar = !d.Discreet || valueOf(r.ICSOptIn)
+		d.Calendar = !d.Discreet || r.ICSOptIn
 	}
 
-	if r.StartsAt != nil {
-		d.Session = &MailSession{ID: *r.SessionID, Start: *r.StartsAt, End: *r.EndsAt,
-			Cancelled: valueOf(r.SessionStatus) == SessionCancelled}
-		if r.SessionMade != nil && r.SessionEdit != nil {
-			d.Session.Sequence = sequence(*r.SessionMade, *r.SessionEdit)
-		}
+	if r.SessionID != 0 {
+		d.Session = &MailSession{ID: r.SessionID, Start: r.StartsAt.Time, End: r.EndsAt.Time,
+			Cancelled: r.SessionStatus == SessionCancelled, Sequence: r.Sequence}
 	}
-	if mailListsSessions[r.Kind] && r.GroupID != nil {
-		d.Sessions = upcoming[*r.GroupID]
+	if mailListsSessions[r.Kind] && r.GroupID != 0 {
+		d.Sessions = upcoming[r.GroupID]
 	}
 	d.OldStart = paramTime(params, "old_starts_at")
 	d.IntakeAt = paramTime(params, "intake_at")
 	d.OfferExpires = paramTime(params, "expires_at")
-	if d.OfferExpires.IsZero() && r.OfferExpires != nil {
-		d.OfferExpires = *r.OfferExpires
+	if d.OfferExpires.IsZero() && r.OfferExpires.Valid {
+		d.OfferExpires = r.OfferExpires.Time
 	}
 	if m, ok := params["message"].(string); ok {
 		d.Message = strings.TrimSpace(m)
 	}
-	d.Organisation, d.Reference = valueOf(r.Organisation), valueOf(r.Reference)
+	d.Organisation, d.Reference = r.Organisation, r.Reference
 
 	d.Links.LinkRequest = a.LinkRequestURL()
 	switch {
@@ -294,11 +293,11 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	case r.Kind == MailPasswordReset && secret != "":
 		d.Links.PasswordReset = a.PasswordResetLink(secret)
 	}
-	if r.RegID != nil && d.Session != nil && (r.Kind == MailReminder || r.Kind == MailSessionChanged) {
-		d.Links.Excuse = a.ExcuseLink(*r.RegID, d.Session.ID, d.Session.Start)
+	if r.RegID != 0 && d.Session != nil && (r.Kind == MailReminder || r.Kind == MailSessionChanged) {
+		d.Links.Excuse = a.ExcuseLink(r.RegID, d.Session.ID, d.Session.Start)
 	}
-	if r.Kind == MailOffer && r.RegID != nil && !d.OfferExpires.IsZero() {
-		d.Links.Offer = a.OfferLink(*r.RegID, d.OfferExpires)
+	if r.Kind == MailOffer && r.RegID != 0 && !d.OfferExpires.IsZero() {
+		d.Links.Offer = a.OfferLink(r.RegID, d.OfferExpires)
 	}
 	if d.Session != nil && (r.Kind == MailTakeAttendance || r.Kind == MailAbsenceAlert) {
 		d.Links.Attendance = a.AttendanceLink(d.Session.ID)
@@ -310,19 +309,18 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	return d
 }
 
-// mailRecipient fills in who gets the mail and in which language, or says why nobody may get it.
+// mailRecipient fills in who gets the mail, or says why nobody may get it.
 func (a *App) mailRecipient(d *MailData, r mailRow) string {
 	switch {
-	case r.PersonID != nil:
-		if r.PersonKind == nil {
+	case r.PersonID != 0:
+		if r.PersonKind == "" {
 			return "the person no longer exists"
 		}
-		d.Lang = mailLanguage(valueOf(r.PersonLang))
-		d.Name = valueOf(r.DisplayName)
-		if r.Anonymised != nil {
+		d.Name = r.DisplayName
+		if r.Anonymised {
 			return "the person's data has been anonymised"
 		}
-		if *r.PersonKind != "professional" && !valueOf(r.ContactEmail) {
+		if r.PersonKind != "professional" && !r.ContactEmail {
 			return "the person does not want to be contacted by e-mail"
 		}
 		addr, err := a.Keys.Decrypt(r.EmailEnc)
@@ -333,21 +331,20 @@ func (a *App) mailRecipient(d *MailData, r mailRow) string {
 			return "no e-mail address"
 		}
 		d.To = addr
-		if *r.PersonKind == "professional" {
+		if r.PersonKind == "professional" {
 			d.ToName = d.Name
 		}
-	case r.StaffID != nil:
-		if r.StaffEmail == nil {
+	case r.StaffID != 0:
+		if !r.StaffFound {
 			return "the staff account no longer exists"
 		}
 		d.ToStaff = true
-		d.Lang = mailLanguage(valueOf(r.StaffLang))
-		d.Name, d.ToName, d.To = valueOf(r.StaffName), valueOf(r.StaffName), *r.StaffEmail
-		if !valueOf(r.StaffActive) {
+		d.Name, d.ToName, d.To = r.StaffName, r.StaffName, r.StaffEmail
+		if !r.StaffActive {
 			return "the staff account is inactive"
 		}
-	case r.WaakvlamID != nil:
-		d.Name, d.ToName = valueOf(r.ContactName), valueOf(r.ContactName)
+	case r.WaakvlamID != 0:
+		d.Name, d.ToName = r.ContactName, r.ContactName
 		addr, err := a.Keys.Decrypt(r.ContactEnc)
 		if err != nil {
 			return "the e-mail address cannot be decrypted"
@@ -375,7 +372,7 @@ func mailStale(r mailRow, d MailData, now time.Time) string {
 	if mailNeedsSession[r.Kind] && d.Session == nil {
 		return "the mail names no session"
 	}
-	active := valueOf(r.RegStatus) == "admitted"
+	active := r.RegStatus == "admitted"
 	switch r.Kind {
 	case MailIntakePlanned:
 		if d.IntakeAt.IsZero() {
@@ -397,7 +394,7 @@ func mailStale(r mailRow, d MailData, now time.Time) string {
 			return "the registration is no longer active"
 		}
 	case MailOffer:
-		if valueOf(r.RegStatus) != "offered" || !d.OfferExpires.After(now) {
+		if r.RegStatus != "offered" || !d.OfferExpires.After(now) {
 			return "the offer is no longer open"
 		}
 	case MailTakeAttendance:
@@ -445,19 +442,4 @@ func firstSet(s ...string) string {
 		}
 	}
 	return ""
-}
-
-func mailLanguage(l string) string {
-	if l == "en" {
-		return "en"
-	}
-	return "nl"
-}
-
-func valueOf[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
