@@ -7,6 +7,7 @@ import (
 	"encoding/base32"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	netmail "net/mail"
 	"strings"
 	texttemplate "text/template"
@@ -64,11 +65,13 @@ func (c *Composer) Compose(d app.MailData, now time.Time) (*gomail.Msg, Composed
 	if err != nil {
 		return nil, Composed{}, err
 	}
-	var text, html bytes.Buffer
-	if err := c.text.ExecuteTemplate(&text, "text", m); err != nil {
+	text, html := new(bytes.Buffer), new(bytes.Buffer)
+	text.Grow(4 << 10)
+	html.Grow(8 << 10)
+	if err := c.text.ExecuteTemplate(text, "text", m); err != nil {
 		return nil, Composed{}, fmt.Errorf("mail: text of %s: %w", d.Kind, err)
 	}
-	if err := c.html.ExecuteTemplate(&html, "html", m); err != nil {
+	if err := c.html.ExecuteTemplate(html, "html", m); err != nil {
 		return nil, Composed{}, fmt.Errorf("mail: html of %s: %w", d.Kind, err)
 	}
 	from := c.from
@@ -86,8 +89,8 @@ func (c *Composer) Compose(d app.MailData, now time.Time) (*gomail.Msg, Composed
 	msg.SetDateWithValue(now)
 	// RFC 3834: an automatic mail; out-of-office replies stay away.
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
-	msg.SetBodyString(gomail.TypeTextPlain, text.String())
-	msg.AddAlternativeString(gomail.TypeTextHTML, html.String())
+	msg.SetBodyWriter(gomail.TypeTextPlain, writeBuffer(text))
+	msg.AddAlternativeWriter(gomail.TypeTextHTML, writeBuffer(html))
 	if ics := c.calendar(d, domain, now); ics != nil {
 		err := msg.AttachReader(c.cat.T(d.Lang, "mail.calendar.file"), bytes.NewReader(ics),
 			gomail.WithFileContentType("text/calendar; charset=utf-8; method=PUBLISH"))
@@ -96,6 +99,14 @@ func (c *Composer) Compose(d app.MailData, now time.Time) (*gomail.Msg, Composed
 		}
 	}
 	return msg, Composed{Subject: m.Subject, MessageID: "<" + id + ">"}, nil
+}
+
+// writeBuffer hands a rendered part to go-mail without copying it; the part can be written more than once.
+func writeBuffer(b *bytes.Buffer) func(io.Writer) (int64, error) {
+	return func(w io.Writer) (int64, error) {
+		n, err := w.Write(b.Bytes())
+		return int64(n), err
+	}
 }
 
 // randomID is the left part of a Message-ID: 120 random bits.
