@@ -66,8 +66,8 @@ func (c *Composer) Compose(d app.MailData, now time.Time) (*gomail.Msg, Composed
 		return nil, Composed{}, err
 	}
 	text, html := new(bytes.Buffer), new(bytes.Buffer)
-	text.Grow(4 << 10)
-	html.Grow(8 << 10)
+	text.Grow(2 << 10) // most mails fit: fewer copies while rendering
+	html.Grow(6 << 10)
 	if err := c.text.ExecuteTemplate(text, "text", m); err != nil {
 		return nil, Composed{}, fmt.Errorf("mail: text of %s: %w", d.Kind, err)
 	}

@@ -106,7 +106,8 @@ func (w *Worker) Drain(ctx context.Context) (Stats, error) {
 		size = 50
 	}
 	rec := w.startRecorder(db, size)
-	ready := make(chan prepared, size)
+	// Composing a few dozen mails ahead keeps the connections busy; more would only hold memory.
+	ready := make(chan prepared, min(size, 64))
 	stop := make(chan struct{})   // closed on a stop: hand the rest back at once
 	noMore := make(chan struct{}) // closed when the server is down: finish this batch, claim no more
 	claimErr := make(chan error, 1)
