@@ -58,6 +58,8 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	if err != nil {
 		return err
 	}
+	// Deferred after closeDB, so it runs before it, and after the HTTP shutdown below: requests stop, then the
+	// worker finishes the mail in hand, then the database closes.
 	defer stopMail()
 
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log})
@@ -74,7 +76,7 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	if err := web.ShutdownWithTimeout(15 * time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Error("shutdown", "err", err.Error())
 	}
-	return nil // stopMail, then closeDB, run as deferred: the mail worker finishes before the database closes
+	return nil
 }
 
 // startMail starts the mail worker, and the built-in mail catcher when no SMTP_URL is set. stop ends the
