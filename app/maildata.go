@@ -33,7 +33,8 @@ type MailData struct {
 	ToStaff bool
 	// Discreet mail has a neutral sender and subject and says nothing about what the appointment is.
 	Discreet bool
-	// Calendar asks for an .ics attachment (professional offerings always, discreet ones when the person opted in).
+	// Calendar asks for an .ics attachment: always for mail about sessions, for discreet mail only when the person
+	// opted in.
 	Calendar bool
 
 	Offering     string
