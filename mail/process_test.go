@@ -87,7 +87,11 @@ func startWorkerProcess(t *testing.T, dbURL, smtpURL, id string, batch int, rate
 func TestTwoProcessesSendEachMailOnce(t *testing.T) {
 	e := newEnv(t, realClock, sinkOptions{})
 	addrs := queueLinks(t, e.A, 300)
-	// A modest rate keeps both processes busy at once, so they really compete for the rows.
+	// The mails fall due in two seconds, when both processes are surely up, and a modest rate keeps both busy
+	// at once, so they really compete for the rows.
+	if _, err := e.A.Store.DB.Exec(`UPDATE outbox SET due_at = $1`, time.Now().Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
 	one := startWorkerProcess(t, e.URL, e.Sink.URL(), "process-1", 10, 400)
 	two := startWorkerProcess(t, e.URL, e.Sink.URL(), "process-2", 10, 400)
 	one.wait(t)
