@@ -37,6 +37,9 @@ type Config struct {
 	// ClientIPHeader names the header in which a proxy in front of the portal passes the client's address
 	// (for example Fly-Client-IP). Empty: the connection's own address. Set it only behind such a proxy.
 	ClientIPHeader string
+	// MailRatePerSecond caps how many mails one portal process hands to the SMTP server per second
+	// (MAIL_RATE_PER_SECOND, default 10; 0 means no limit).
+	MailRatePerSecond float64
 }
 
 // Secure reports whether the portal is served over HTTPS, so cookies get the Secure flag and HSTS is sent.
@@ -102,6 +105,14 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if _, err := mail.ParseAddress(c.MailFromDiscreet); err != nil {
 		problems = append(problems, "MAIL_FROM_DISCREET must be an address such as 'Afspraken <afspraken@example.org>'")
+	}
+	c.MailRatePerSecond = 10
+	if r := getenv("MAIL_RATE_PER_SECOND"); r != "" {
+		n, err := strconv.ParseFloat(r, 64)
+		if err != nil || n < 0 || n > 10000 {
+			problems = append(problems, "MAIL_RATE_PER_SECOND must be a number from 0 (no limit) to 10000")
+		}
+		c.MailRatePerSecond = n
 	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)

@@ -23,6 +23,9 @@ func TestConfigDefaultsAndLocalSecret(t *testing.T) {
 	if len(cfg.SecretKey) < 32 {
 		t.Error("no local secret created")
 	}
+	if cfg.MailRatePerSecond != 10 {
+		t.Errorf("mail rate %v, want the default 10 per second", cfg.MailRatePerSecond)
+	}
 	again, _ := app.LoadConfig(env(map[string]string{"DATA_DIR": dir}))
 	if again.SecretKey != cfg.SecretKey {
 		t.Error("the local secret changed between runs")
@@ -43,6 +46,8 @@ func TestConfigRejectsWhatIsWrong(t *testing.T) {
 		"bad base url":                 {"BASE_URL": "ftp://x"},
 		"bad smtp url":                 {"SMTP_URL": "http://mail.example.org"},
 		"bad sender":                   {"MAIL_FROM": "not an address"},
+		"bad mail rate":                {"MAIL_RATE_PER_SECOND": "fast"},
+		"negative mail rate":           {"MAIL_RATE_PER_SECOND": "-1"},
 	}
 	for name, m := range cases {
 		m["DATA_DIR"] = t.TempDir()

@@ -24,7 +24,8 @@ commands:
   rekey                      re-encrypt data sealed with SECRET_KEY_PREVIOUS under SECRET_KEY
   devdb -- COMMAND [ARGS]    run COMMAND with DATABASE_URL set to a throwaway private PostgreSQL
 
-environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SECRET_KEY_PREVIOUS SMTP_URL MAIL_FROM MAIL_FROM_DISCREET (see README.md)
+environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SECRET_KEY_PREVIOUS SMTP_URL MAIL_FROM MAIL_FROM_DISCREET
+             MAIL_RATE_PER_SECOND CLIENT_IP_HEADER (see README.md)
 `
 
 // Run executes the command in args and returns the process exit code.

@@ -12,6 +12,7 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/handlers"
+	"portal/mail"
 	"portal/views"
 )
 
@@ -53,6 +54,14 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 		}
 	}
 
+	stopMail, err := startMail(ctx, a, cat, log)
+	if err != nil {
+		return err
+	}
+	// Deferred after closeDB, so it runs before it, and after the HTTP shutdown below: requests stop, then the
+	// worker finishes the mail in hand, then the database closes.
+	defer stopMail()
+
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log})
 	served := make(chan error, 1)
 	go func() { served <- web.Listener(ln) }()
@@ -68,6 +77,47 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 		log.Error("shutdown", "err", err.Error())
 	}
 	return nil
+}
+
+// startMail starts the mail worker, and the built-in mail catcher when no SMTP_URL is set. stop ends the
+// worker (it finishes the mail in hand and hands the rest of its batch back), then the catcher.
+func startMail(ctx context.Context, a *app.App, cat *locale.Catalogue, log *slog.Logger) (stop func(), err error) {
+	composer, err := mail.NewComposer(cat, a.Config)
+	if err != nil {
+		return nil, err
+	}
+	smtpURL := a.Config.SMTPURL
+	var catcher *mail.Catcher
+	if smtpURL == "" {
+		if catcher, err = mail.StartCatcher(ctx, a, log); err != nil {
+			return nil, fmt.Errorf("unable to start the mail catcher: %w", err)
+		}
+		smtpURL = catcher.URL()
+		log.Info("no SMTP_URL: mail goes to the built-in catcher, readable under /beheer", "smtp", smtpURL)
+	}
+	sender, err := mail.NewSender(smtpURL, mail.SenderOptions{RatePerSecond: a.Config.MailRatePerSecond})
+	if err != nil {
+		if catcher != nil {
+			catcher.Close()
+		}
+		return nil, err
+	}
+	worker := mail.NewWorker(a, sender, composer, log)
+	workerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		worker.Run(workerCtx)
+	}()
+	return func() {
+		cancel()
+		<-done
+		if catcher != nil {
+			if err := catcher.Close(); err != nil {
+				log.Error("stopping the mail catcher", "err", err.Error())
+			}
+		}
+	}, nil
 }
 
 // listenAddress binds to loopback when the portal is only reachable locally (development, tests), and to every

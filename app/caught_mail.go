@@ -1,0 +1,214 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// The built-in mail catcher (used when no SMTP_URL is set) stores what it receives here, and staff read it
+// under /beheer. It holds whole messages with personal links, so it is kept for a week only.
+
+// CaughtMailKept is how long the catcher keeps a message.
+const CaughtMailKept = 7 * 24 * time.Hour
+
+// CaughtMail is one message the catcher received.
+type CaughtMail struct {
+	ID         int64          `db:"id"`
+	From       string         `db:"mail_from"`
+	To         pq.StringArray `db:"rcpt"`
+	Subject    string         `db:"subject"`
+	Size       int            `db:"size"`
+	ReceivedAt time.Time      `db:"received_at"`
+}
+
+// CaughtMessage is a caught message taken apart for reading.
+type CaughtMessage struct {
+	CaughtMail
+	ParsedMail
+}
+
+// SaveCaughtMail stores a message received by the catcher.
+func (s *Store) SaveCaughtMail(ctx context.Context, from string, rcpt []string, subject string, raw []byte) error {
+	_, err := s.DB.ExecContext(ctx, `INSERT INTO caught_mail (mail_from, rcpt, subject, raw) VALUES ($1, $2, $3, $4)`,
+		from, pq.StringArray(rcpt), cutBytes(subject, 1000), raw)
+	if err != nil {
+		return fmt.Errorf("store: unable to save caught mail: %w", err)
+	}
+	return nil
+}
+
+// PurgeCaughtMail deletes caught messages older than CaughtMailKept.
+func (s *Store) PurgeCaughtMail(ctx context.Context, now time.Time) error {
+	if _, err := s.DB.ExecContext(ctx, `DELETE FROM caught_mail WHERE received_at < $1`, now.Add(-CaughtMailKept)); err != nil {
+		return fmt.Errorf("store: unable to purge caught mail: %w", err)
+	}
+	return nil
+}
+
+// CaughtMailList returns the newest caught messages (at most limit, default 100).
+func (a *App) CaughtMailList(ctx context.Context, staffID int64, limit int) ([]CaughtMail, error) {
+	if err := a.mayReadMail(ctx, staffID); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	var out []CaughtMail
+	err := a.Store.DB.SelectContext(ctx, &out, `SELECT id, mail_from, rcpt, subject, length(raw) AS size, received_at
+		FROM caught_mail ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list caught mail: %w", err)
+	}
+	return out, nil
+}
+
+// CaughtMessage returns one caught message, parsed: headers, text, HTML and attachments. Reading it is written
+// to the audit log, as it holds personal data. The HTML is the message's own: show it escaped or in a sandboxed
+// frame, never as trusted markup.
+func (a *App) CaughtMessage(ctx context.Context, staffID, id int64) (CaughtMessage, error) {
+	var m CaughtMessage
+	if err := a.mayReadMail(ctx, staffID); err != nil {
+		return m, err
+	}
+	var raw []byte
+	err := a.Store.DB.QueryRowContext(ctx, `SELECT id, mail_from, rcpt, subject, length(raw), received_at, raw
+		FROM caught_mail WHERE id = $1`, id).Scan(&m.ID, &m.From, &m.To, &m.Subject, &m.Size, &m.ReceivedAt, &raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("store: unable to fetch caught mail: %w", err)
+	}
+	if _, err := a.Store.DB.ExecContext(ctx, `INSERT INTO audit_log (staff_id, actor, action, detail)
+		VALUES ($1, 'staff', 'caught_mail_viewed', jsonb_build_object('caught_mail_id', $2::bigint))`, staffID, id); err != nil {
+		return m, fmt.Errorf("store: unable to write audit log: %w", err)
+	}
+	parsed, err := ParseMail(raw)
+	if err != nil {
+		return m, err
+	}
+	m.ParsedMail = parsed
+	return m, nil
+}
+
+// ParsedMail is a MIME message taken apart.
+type ParsedMail struct {
+	Headers     []MailHeader
+	Text        string
+	HTML        string
+	Attachments []MailAttachment
+}
+
+// Header returns the first value of a header, decoded.
+func (p ParsedMail) Header(name string) string {
+	for _, h := range p.Headers {
+		if strings.EqualFold(h.Name, name) {
+			return h.Value
+		}
+	}
+	return ""
+}
+
+// MailHeader is one header line, its value decoded (RFC 2047).
+type MailHeader struct {
+	Name  string
+	Value string
+}
+
+// MailAttachment is an attached file.
+type MailAttachment struct {
+	Name        string
+	ContentType string
+	Content     []byte
+}
+
+// ParseMail takes a raw message apart: its decoded headers, the plain text and HTML bodies, and attachments.
+func ParseMail(raw []byte) (ParsedMail, error) {
+	var p ParsedMail
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return p, fmt.Errorf("mail: unable to parse message: %w", err)
+	}
+	dec := new(mime.WordDecoder)
+	for name, values := range msg.Header {
+		for _, v := range values {
+			if d, err := dec.DecodeHeader(v); err == nil {
+				v = d
+			}
+			p.Headers = append(p.Headers, MailHeader{Name: name, Value: v})
+		}
+	}
+	// Map order is random: sort, so a page shows the headers the same way every time.
+	sort.SliceStable(p.Headers, func(i, j int) bool { return p.Headers[i].Name < p.Headers[j].Name })
+	err = p.walk(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"),
+		msg.Header.Get("Content-Disposition"), msg.Body, 0)
+	return p, err
+}
+
+// walk reads one MIME part, descending into multiparts.
+func (p *ParsedMail) walk(contentType, encoding, disposition string, body io.Reader, depth int) error {
+	if depth > 10 {
+		return errors.New("mail: parts nested too deep")
+	}
+	if contentType == "" {
+		contentType = "text/plain"
+	}
+	media, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return fmt.Errorf("mail: bad content type: %w", err)
+	}
+	if strings.HasPrefix(media, "multipart/") {
+		r := multipart.NewReader(body, params["boundary"])
+		for {
+			part, err := r.NextRawPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("mail: bad multipart: %w", err)
+			}
+			if err := p.walk(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"),
+				part.Header.Get("Content-Disposition"), part, depth+1); err != nil {
+				return err
+			}
+		}
+	}
+	switch strings.ToLower(encoding) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body) // it skips the line breaks itself
+	}
+	content, err := io.ReadAll(io.LimitReader(body, 20<<20))
+	if err != nil {
+		return fmt.Errorf("mail: unable to read part: %w", err)
+	}
+	disp, dparams, _ := mime.ParseMediaType(disposition)
+	switch {
+	case disp != "attachment" && media == "text/plain" && p.Text == "":
+		p.Text = string(content)
+	case disp != "attachment" && media == "text/html" && p.HTML == "":
+		p.HTML = string(content)
+	default:
+		name := dparams["filename"]
+		if name == "" {
+			name = params["name"]
+		}
+		p.Attachments = append(p.Attachments, MailAttachment{Name: name, ContentType: contentType, Content: content})
+	}
+	return nil
+}

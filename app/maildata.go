@@ -1,0 +1,446 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// MailData is everything the mail templates need for one claimed outbox row, resolved when it is sent: the
+// recipient's current address and language, and the names, times, place and links of what the mail is about.
+// For discreet mail the offering and group names, the topic and the place are left empty here already, so no
+// template can leak them.
+type MailData struct {
+	ID          int64
+	Kind        string
+	Attempts    int
+	MaxAttempts int
+	// Skip, when not empty, says why this mail must not be sent (no address, no consent to mail, the session
+	// is off); the worker then cancels it with this reason, which staff see.
+	Skip string
+
+	Lang   string
+	To     string
+	ToName string // shown next to the address in the To header; empty for participants
+	Name   string // how the mail greets the reader
+	// ToStaff is true for mail to staff (attendance, absence alerts, password reset).
+	ToStaff bool
+	// Discreet mail has a neutral sender and subject and says nothing about what the appointment is.
+	Discreet bool
+	// Calendar asks for an .ics attachment: always for mail about sessions, for discreet mail only when the person
+	// opted in.
+	Calendar bool
+
+	Offering     string
+	OfferingKind string
+	Group        string
+	Topic        string
+	// Place is the meeting place and address, empty when discreet or not to be shown to this reader.
+	Place string
+
+	// Session is the session the mail is about (reminders, changes, attendance, Waakvlam).
+	Session *MailSession
+	// Sessions are the group's upcoming sessions, for confirmations.
+	Sessions []MailSession
+
+	OldStart     time.Time // session_changed: when it was
+	IntakeAt     time.Time // intake_planned
+	OfferExpires time.Time // waitlist_offer
+	Message      string    // declined: a word from staff
+	Organisation string    // Waakvlam: the requesting organisation
+	Reference    string    // Waakvlam: the request's reference
+
+	Links MailLinks
+}
+
+// MailSession is a session as mail shows it.
+type MailSession struct {
+	ID        int64
+	Start     time.Time
+	End       time.Time
+	Cancelled bool
+	// Sequence grows with every change to the session, so a calendar replaces the event it already has.
+	Sequence int
+}
+
+// MailLinks are the addresses a mail may carry; empty when not for this mail.
+type MailLinks struct {
+	Personal       string // the registration's private page (only when the mail carries its token)
+	LinkRequest    string // ask for the personal link again
+	Excuse         string // "I can't come" to Session
+	Offer          string // accept or refuse a waiting-list place
+	WaakvlamStatus string
+	StaffSignup    string // a planned Waakvlam's private signup page, for the organisation's staff
+	PasswordReset  string
+	Attendance     string // the roll call of Session, for staff
+}
+
+// Kinds whose mail lists the group's upcoming sessions.
+var mailListsSessions = map[string]bool{MailSignupConfirmed: true, MailAdmitted: true, MailPromoted: true}
+
+// Kinds whose mail may carry a calendar file.
+var mailHasCalendar = map[string]bool{MailSignupConfirmed: true, MailAdmitted: true, MailPromoted: true,
+	MailReminder: true, MailSessionChanged: true, MailSessionCancelled: true, MailWaakvlamPlanned: true}
+
+// Kinds whose Secret is a personal-link token.
+var mailPersonalToken = map[string]bool{MailSignupConfirmed: true, MailWaitlisted: true, MailRequestReceived: true,
+	MailHouseholdReceived: true, MailAdmitted: true, MailLinkAgain: true}
+
+// mailRow is the outbox row joined with everything it refers to. NULLs come back as zero values (ids are never
+// 0), and names come back as text in the reader's language, so a batch of hundreds of rows scans quickly.
+type mailRow struct {
+	ID            int64        `db:"id"`
+	Kind          string       `db:"kind"`
+	Attempts      int          `db:"attempts"`
+	MaxAttempts   int          `db:"max_attempts"`
+	Params        []byte       `db:"params"`
+	SecretEnc     []byte       `db:"secret_enc"`
+	Lang          string       `db:"lang"`
+	PersonID      int64        `db:"person_id"`
+	StaffID       int64        `db:"staff_id"`
+	RegID         int64        `db:"registration_id"`
+	WaakvlamID    int64        `db:"waakvlam_request_id"`
+	PersonKind    string       `db:"person_kind"` // empty: the person is gone
+	DisplayName   string       `db:"display_name"`
+	EmailEnc      []byte       `db:"email_enc"`
+	ContactEmail  bool         `db:"contact_email"`
+	ICSOptIn      bool         `db:"ics_opt_in"`
+	Anonymised    bool         `db:"anonymised"`
+	StaffFound    bool         `db:"staff_found"`
+	StaffEmail    string       `db:"staff_email"`
+	StaffName     string       `db:"staff_name"`
+	StaffActive   bool         `db:"staff_active"`
+	Organisation  string       `db:"organisation"`
+	Reference     string       `db:"reference"`
+	ContactName   string       `db:"contact_name"`
+	ContactEnc    []byte       `db:"contact_email_enc"`
+	RegStatus     string       `db:"registration_status"`
+	OfferExpires  sql.NullTime `db:"offer_expires_at"`
+	GroupID       int64        `db:"group_id"`
+	GroupName     string       `db:"group_name"`
+	GroupPlace    string       `db:"group_place"`
+	GroupAddress  string       `db:"group_address"`
+	PlacePrivate  bool         `db:"place_private"`
+	Discreet      bool         `db:"discreet"`
+	OfferingName  string       `db:"offering_name"`
+	OfferingKind  string       `db:"offering_kind"`
+	SessionID     int64        `db:"session_id"`
+	StartsAt      sql.NullTime `db:"starts_at"`
+	EndsAt        sql.NullTime `db:"ends_at"`
+	SessionStatus string       `db:"session_status"`
+	Sequence      int          `db:"sequence"`
+	Topic         string       `db:"topic"`
+	SessionPlace  string       `db:"session_place"`
+	SessionAddr   string       `db:"session_address"`
+	Excused       bool         `db:"excused"`
+}
+
+// LoadMailData resolves claimed outbox rows for sending, in the order of ids. Two queries for the whole batch,
+// whatever its size: the rows with everything they refer to, and the upcoming sessions of their groups.
+func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []mailRow
+	err := a.Store.DB.SelectContext(ctx, &rows, `SELECT o.id, o.kind, o.attempts, o.max_attempts, o.params,
+			o.secret_enc, l.lang, coalesce(o.person_id, 0) AS person_id, coalesce(o.staff_id, 0) AS staff_id,
+			coalesce(o.registration_id, 0) AS registration_id,
+			coalesce(o.waakvlam_request_id, 0) AS waakvlam_request_id,
+			coalesce(p.kind, '') AS person_kind, coalesce(p.display_name, '') AS display_name, p.email_enc,
+			coalesce(p.contact_email, false) AS contact_email, coalesce(p.ics_opt_in, false) AS ics_opt_in,
+			p.anonymised_at IS NOT NULL AS anonymised,
+			st.id IS NOT NULL AS staff_found, coalesce(st.email, '') AS staff_email,
+			coalesce(st.name, '') AS staff_name, coalesce(st.active, false) AS staff_active,
+			coalesce(w.organisation, '') AS organisation, coalesce(w.reference, '') AS reference,
+			coalesce(w.contact_name, '') AS contact_name, w.contact_email_enc,
+			coalesce(r.status, '') AS registration_status, r.offer_expires_at,
+			coalesce(g.id, 0) AS group_id,
+			coalesce(nullif(g.name ->> l.lang, ''), g.name ->> 'nl', '') AS group_name,
+			coalesce(g.place_name, '') AS group_place, coalesce(g.address, '') AS group_address,
+			coalesce(g.place_private, false) AS place_private, coalesce(g.discreet, f.discreet, false) AS discreet,
+			coalesce(nullif(f.name ->> l.lang, ''), f.name ->> 'nl', '') AS offering_name,
+			coalesce(f.kind, '') AS offering_kind,
+			coalesce(s.id, 0) AS session_id, s.starts_at, s.ends_at, coalesce(s.status, '') AS session_status,
+			coalesce(greatest(extract(epoch FROM s.updated_at - s.created_at), 0)::int, 0) AS sequence,
+			coalesce(nullif(s.topic ->> l.lang, ''), s.topic ->> 'nl', '') AS topic,
+			coalesce(s.place_name, '') AS session_place, coalesce(s.address, '') AS session_address,
+			EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = o.session_id AND at.person_id = o.person_id
+				AND at.status = 'excused') AS excused
+		FROM outbox o
+		LEFT JOIN people p ON p.id = o.person_id
+		LEFT JOIN staff_users st ON st.id = o.staff_id
+		CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(p.language, st.language) = 'en' THEN 'en' ELSE 'nl' END AS lang) l
+		LEFT JOIN waakvlam_requests w ON w.id = o.waakvlam_request_id
+		LEFT JOIN registrations r ON r.id = o.registration_id
+		LEFT JOIN sessions s ON s.id = o.session_id
+		LEFT JOIN groups g ON g.id = coalesce(s.group_id, r.group_id, w.group_id)
+		LEFT JOIN offerings f ON f.id = coalesce(g.offering_id, r.offering_id)
+		WHERE o.id = ANY($1)`, pq.Int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load mail: %w", err)
+	}
+	upcoming, err := a.upcomingForMail(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]MailData, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = a.mailData(r, upcoming)
+	}
+	out := make([]MailData, 0, len(rows))
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// upcomingForMail loads the upcoming planned sessions of the groups whose confirmations list them.
+func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]MailSession, error) {
+	var groups []int64
+	for _, r := range rows {
+		if mailListsSessions[r.Kind] && r.GroupID != 0 {
+			groups = append(groups, r.GroupID)
+		}
+	}
+	out := map[int64][]MailSession{}
+	if len(groups) == 0 {
+		return out, nil
+	}
+	var list []struct {
+		GroupID int64     `db:"group_id"`
+		ID      int64     `db:"id"`
+		Start   time.Time `db:"starts_at"`
+		End     time.Time `db:"ends_at"`
+		Made    time.Time `db:"created_at"`
+		Edit    time.Time `db:"updated_at"`
+	}
+	err := a.Store.DB.SelectContext(ctx, &list, `SELECT group_id, id, starts_at, ends_at, created_at, updated_at
+		FROM sessions WHERE group_id = ANY($1) AND status = 'planned' AND starts_at > $2
+		ORDER BY starts_at, id`, pq.Int64Array(groups), a.Now())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load sessions for mail: %w", err)
+	}
+	for _, s := range list {
+		out[s.GroupID] = append(out[s.GroupID], MailSession{ID: s.ID, Start: s.Start, End: s.End,
+			Sequence: sequence(s.Made, s.Edit)})
+	}
+	return out, nil
+}
+
+// sequence numbers the versions of a session for calendars: seconds between its creation and its last change.
+func sequence(created, updated time.Time) int {
+	return max(0, int(updated.Sub(created)/time.Second))
+}
+
+// mailData turns a joined row into what the templates need, and decides whether it may be sent at all.
+func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
+	now := a.Now()
+	d := MailData{ID: r.ID, Kind: r.Kind, Attempts: r.Attempts, MaxAttempts: r.MaxAttempts, Lang: r.Lang}
+	params := map[string]any{}
+	_ = json.Unmarshal(r.Params, &params)
+	secret, err := a.Keys.Decrypt(r.SecretEnc)
+	if err != nil {
+		secret = "" // an unreadable token is as good as a wiped one: the mail falls back to the link request page
+	}
+
+	d.Skip = a.mailRecipient(&d, r)
+	d.Discreet = r.Discreet && !d.ToStaff
+	d.OfferingKind = r.OfferingKind
+	if !d.Discreet {
+		d.Offering, d.Group, d.Topic = r.OfferingName, r.GroupName, r.Topic
+		// A private meeting place is for admitted members, staff and the organisation that hosts it.
+		if !r.PlacePrivate || d.ToStaff || r.WaakvlamID != 0 || r.RegStatus == "admitted" {
+			d.Place = placeLine(firstSet(r.SessionPlace, r.GroupPlace), firstSet(r.SessionAddr, r.GroupAddress))
+		}
+	}
+	if mailHasCalendar[r.Kind] && !d.ToStaff {
+		d.Calendar = !d.Discreet || r.ICSOptIn
+	}
+
+	if r.SessionID != 0 {
+		d.Session = &MailSession{ID: r.SessionID, Start: r.StartsAt.Time, End: r.EndsAt.Time,
+			Cancelled: r.SessionStatus == SessionCancelled, Sequence: r.Sequence}
+	}
+	if mailListsSessions[r.Kind] && r.GroupID != 0 {
+		d.Sessions = upcoming[r.GroupID]
+	}
+	d.OldStart = paramTime(params, "old_starts_at")
+	d.IntakeAt = paramTime(params, "intake_at")
+	d.OfferExpires = paramTime(params, "expires_at")
+	if d.OfferExpires.IsZero() && r.OfferExpires.Valid {
+		d.OfferExpires = r.OfferExpires.Time
+	}
+	if m, ok := params["message"].(string); ok {
+		d.Message = strings.TrimSpace(m)
+	}
+	d.Organisation, d.Reference = r.Organisation, r.Reference
+
+	d.Links.LinkRequest = a.LinkRequestURL()
+	switch {
+	case mailPersonalToken[r.Kind] && secret != "":
+		d.Links.Personal = a.PersonalLink(secret)
+	case r.Kind == MailWaakvlamReceived && secret != "":
+		d.Links.WaakvlamStatus = a.WaakvlamStatusLink(secret)
+	case r.Kind == MailWaakvlamPlanned && secret != "":
+		d.Links.StaffSignup = a.StaffSignupLink(secret)
+	case r.Kind == MailPasswordReset && secret != "":
+		d.Links.PasswordReset = a.PasswordResetLink(secret)
+	}
+	if r.RegID != 0 && d.Session != nil && (r.Kind == MailReminder || r.Kind == MailSessionChanged) {
+		d.Links.Excuse = a.ExcuseLink(r.RegID, d.Session.ID, d.Session.Start)
+	}
+	if r.Kind == MailOffer && r.RegID != 0 && !d.OfferExpires.IsZero() {
+		d.Links.Offer = a.OfferLink(r.RegID, d.OfferExpires)
+	}
+	if d.Session != nil && (r.Kind == MailTakeAttendance || r.Kind == MailAbsenceAlert) {
+		d.Links.Attendance = a.AttendanceLink(d.Session.ID)
+	}
+
+	if d.Skip == "" {
+		d.Skip = mailStale(r, d, now)
+	}
+	return d
+}
+
+// mailRecipient fills in who gets the mail, or says why nobody may get it.
+func (a *App) mailRecipient(d *MailData, r mailRow) string {
+	switch {
+	case r.PersonID != 0:
+		if r.PersonKind == "" {
+			return "the person no longer exists"
+		}
+		d.Name = r.DisplayName
+		if r.Anonymised {
+			return "the person's data has been anonymised"
+		}
+		if r.PersonKind != "professional" && !r.ContactEmail {
+			return "the person does not want to be contacted by e-mail"
+		}
+		addr, err := a.Keys.Decrypt(r.EmailEnc)
+		if err != nil {
+			return "the e-mail address cannot be decrypted"
+		}
+		if addr == "" {
+			return "no e-mail address"
+		}
+		d.To = addr
+		if r.PersonKind == "professional" {
+			d.ToName = d.Name
+		}
+	case r.StaffID != 0:
+		if !r.StaffFound {
+			return "the staff account no longer exists"
+		}
+		d.ToStaff = true
+		d.Name, d.ToName, d.To = r.StaffName, r.StaffName, r.StaffEmail
+		if !r.StaffActive {
+			return "the staff account is inactive"
+		}
+	case r.WaakvlamID != 0:
+		d.Name, d.ToName = r.ContactName, r.ContactName
+		addr, err := a.Keys.Decrypt(r.ContactEnc)
+		if err != nil {
+			return "the e-mail address cannot be decrypted"
+		}
+		if addr == "" {
+			return "no e-mail address"
+		}
+		d.To = addr
+	default:
+		return "the mail has no recipient"
+	}
+	if _, err := mail.ParseAddress(d.To); err != nil {
+		return "the e-mail address is not valid"
+	}
+	return ""
+}
+
+// Kinds that are about one session, and make no sense without it.
+var mailNeedsSession = map[string]bool{MailReminder: true, MailSessionChanged: true, MailSessionCancelled: true,
+	MailTakeAttendance: true, MailAbsenceAlert: true, MailWaakvlamPlanned: true}
+
+// mailStale says why a mail that was right when it was queued is no longer right (or was never complete enough)
+// to send now.
+func mailStale(r mailRow, d MailData, now time.Time) string {
+	if mailNeedsSession[r.Kind] && d.Session == nil {
+		return "the mail names no session"
+	}
+	active := r.RegStatus == "admitted"
+	switch r.Kind {
+	case MailIntakePlanned:
+		if d.IntakeAt.IsZero() {
+			return "the mail has no intake time"
+		}
+	case MailReminder:
+		switch {
+		case d.Session.Cancelled:
+			return "the session is cancelled"
+		case !d.Session.Start.After(now):
+			return "the session has already started"
+		case !active:
+			return "the registration is no longer active"
+		case r.Excused:
+			return "the person excused themselves for this session"
+		}
+	case MailSessionChanged, MailSessionCancelled:
+		if !active {
+			return "the registration is no longer active"
+		}
+	case MailOffer:
+		if r.RegStatus != "offered" || !d.OfferExpires.After(now) {
+			return "the offer is no longer open"
+		}
+	case MailTakeAttendance:
+		if d.Session.Cancelled {
+			return "the session is cancelled"
+		}
+	case MailPasswordReset:
+		if d.Links.PasswordReset == "" {
+			return "the reset link was already sent once; ask for a new one"
+		}
+	case MailWaakvlamPlanned:
+		if d.Links.StaffSignup == "" {
+			return "the signup link was already sent once; plan it again to send a new one"
+		}
+		if d.Session.Cancelled {
+			return "the session is cancelled"
+		}
+	}
+	return ""
+}
+
+func paramTime(params map[string]any, key string) time.Time {
+	s, _ := params[key].(string)
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func placeLine(name, address string) string {
+	switch {
+	case name == "" || strings.Contains(address, name):
+		return address
+	case address == "" || strings.Contains(name, address):
+		return name
+	}
+	return name + ", " + address
+}
+
+func firstSet(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

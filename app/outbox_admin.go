@@ -1,0 +1,171 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// What staff see of the outbox. The outbox spans every group, so only admins and coordinators may see it;
+// it holds no addresses or names, only ids, kinds, subjects and errors.
+
+// OutboxEntry is one mail in the outbox.
+type OutboxEntry struct {
+	ID             int64      `db:"id"`
+	Kind           string     `db:"kind"`
+	Status         string     `db:"status"`
+	DueAt          time.Time  `db:"due_at"`
+	OffsetMinutes  *int       `db:"offset_minutes"`
+	PersonID       *int64     `db:"person_id"`
+	StaffID        *int64     `db:"staff_id"`
+	RegistrationID *int64     `db:"registration_id"`
+	SessionID      *int64     `db:"session_id"`
+	WaakvlamID     *int64     `db:"waakvlam_request_id"`
+	Attempts       int        `db:"attempts"`
+	MaxAttempts    int        `db:"max_attempts"`
+	ClaimedBy      *string    `db:"claimed_by"`
+	SentAt         *time.Time `db:"sent_at"`
+	Subject        string     `db:"subject"`
+	MessageID      string     `db:"message_id"`
+	LastError      string     `db:"last_error"`
+	CreatedAt      time.Time  `db:"created_at"`
+}
+
+// CanResend reports whether staff may send this mail again (the resend button).
+func (e OutboxEntry) CanResend() bool {
+	return e.Status == OutboxSent || e.Status == OutboxFailed || e.Status == OutboxCancelled || e.Status == OutboxRetrying
+}
+
+// OutboxAttempt is one try to send a mail.
+type OutboxAttempt struct {
+	ID     int64     `db:"id"`
+	Worker string    `db:"worker"`
+	OK     bool      `db:"ok"`
+	Error  string    `db:"error"`
+	At     time.Time `db:"at"`
+}
+
+// OutboxFilter selects a page of the outbox, newest first.
+type OutboxFilter struct {
+	Status   string // one of OutboxStatuses, or empty for all
+	Kind     string // a mail kind, or empty for all
+	BeforeID int64  // the page after this id (0: the first page)
+	Limit    int    // default 50, at most 200
+}
+
+// OutboxPage is a page of the outbox with the number of mails in each status.
+type OutboxPage struct {
+	Entries []OutboxEntry
+	Counts  map[string]int
+	// NextBeforeID is the BeforeID of the next page, 0 when this is the last.
+	NextBeforeID int64
+}
+
+const outboxColumns = `id, kind, status, due_at, offset_minutes, person_id, staff_id, registration_id, session_id,
+	waakvlam_request_id, attempts, max_attempts, claimed_by, sent_at, subject, message_id, last_error, created_at`
+
+// OutboxList returns a page of the outbox for staff.
+func (a *App) OutboxList(ctx context.Context, staffID int64, f OutboxFilter) (OutboxPage, error) {
+	if err := a.mayReadMail(ctx, staffID); err != nil {
+		return OutboxPage{}, err
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	f.Limit = min(f.Limit, 200)
+	page := OutboxPage{Counts: map[string]int{}}
+	err := a.Store.DB.SelectContext(ctx, &page.Entries, `SELECT `+outboxColumns+` FROM outbox
+		WHERE ($1::text = '' OR status = $1) AND ($2::text = '' OR kind = $2) AND ($3::bigint = 0 OR id < $3)
+		ORDER BY id DESC LIMIT $4`, f.Status, f.Kind, f.BeforeID, f.Limit+1)
+	if err != nil {
+		return page, fmt.Errorf("store: unable to list the outbox: %w", err)
+	}
+	if len(page.Entries) > f.Limit {
+		page.Entries = page.Entries[:f.Limit]
+		page.NextBeforeID = page.Entries[f.Limit-1].ID
+	}
+	var counts []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := a.Store.DB.SelectContext(ctx, &counts, `SELECT status, count(*) AS n FROM outbox GROUP BY status`); err != nil {
+		return page, fmt.Errorf("store: unable to count the outbox: %w", err)
+	}
+	for _, c := range counts {
+		page.Counts[c.Status] = c.N
+	}
+	return page, nil
+}
+
+// OutboxItem returns one mail with every attempt to send it, oldest first.
+func (a *App) OutboxItem(ctx context.Context, staffID, id int64) (OutboxEntry, []OutboxAttempt, error) {
+	var e OutboxEntry
+	if err := a.mayReadMail(ctx, staffID); err != nil {
+		return e, nil, err
+	}
+	err := a.Store.DB.GetContext(ctx, &e, `SELECT `+outboxColumns+` FROM outbox WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, nil, ErrNotFound
+	}
+	if err != nil {
+		return e, nil, fmt.Errorf("store: unable to fetch mail: %w", err)
+	}
+	var attempts []OutboxAttempt
+	if err := a.Store.DB.SelectContext(ctx, &attempts, `SELECT id, worker, ok, error, at FROM outbox_attempts
+		WHERE outbox_id = $1 ORDER BY at, id`, id); err != nil {
+		return e, nil, fmt.Errorf("store: unable to list attempts: %w", err)
+	}
+	return e, attempts, nil
+}
+
+// ResendMail puts a sent, failed, cancelled or retrying mail back in the queue, due now, with its attempts
+// counted afresh; its history stays. The recipient and the checks are resolved again when it is sent, so a
+// mail cancelled for want of an address goes out once the address is there. A mail whose link could be sent
+// only once (its token was wiped after sending) goes out with the page where a new link can be asked instead.
+func (a *App) ResendMail(ctx context.Context, staffID, id int64) error {
+	if err := a.mayReadMail(ctx, staffID); err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = $1 FOR UPDATE`, id).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to lock mail: %w", err)
+		}
+		if !(OutboxEntry{Status: status}).CanResend() {
+			return ErrTransition
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', due_at = $2, attempts = 0,
+				claimed_at = NULL, claimed_by = NULL, last_error = ''
+			WHERE id = $1`, id, a.Now()); err != nil {
+			return fmt.Errorf("store: unable to queue mail again: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (staff_id, actor, action, detail)
+			VALUES ($1, 'staff', 'mail_resent', jsonb_build_object('outbox_id', $2::bigint, 'was', $3::text))`,
+			staffID, id, status); err != nil {
+			return fmt.Errorf("store: unable to write audit log: %w", err)
+		}
+		return nil
+	})
+}
+
+// mayReadMail lets active admins and coordinators through.
+func (a *App) mayReadMail(ctx context.Context, staffID int64) error {
+	var ok bool
+	err := a.Store.DB.GetContext(ctx, &ok, `SELECT active AND role IN ('admin', 'coordinator') FROM staff_users
+		WHERE id = $1`, staffID)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !ok) {
+		return ErrForbidden
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to check staff rights: %w", err)
+	}
+	return nil
+}

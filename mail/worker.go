@@ -1,0 +1,342 @@
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"portal/app"
+)
+
+// Worker sends the outbox: it claims due mails in batches, composes and sends each one, and records the outcome.
+// Any number of workers, in any number of processes, may share one database: a claim takes rows with FOR UPDATE
+// SKIP LOCKED, so each mail is sent by one worker. A worker that dies leaves its rows in sending; after Stall
+// another worker takes them again.
+type Worker struct {
+	App      *app.App
+	Sender   *Sender
+	Composer *Composer
+	Log      *slog.Logger
+	// ID names this worker in the outbox (claimed_by) and its attempts.
+	ID string
+	// Batch is how many mails one claim takes: by default what the sender's rate limit allows in ten seconds
+	// (at least 20, at most 500). A batch must take well under Stall to send.
+	Batch int
+	// Poll is the pause between two looks at the outbox when it is empty (default 1 s).
+	Poll time.Duration
+	// Stall is how long a mail may stay in sending before another worker takes it again (default 10 min).
+	Stall time.Duration
+	// JobEvery is how often the worker queues the "take attendance" mails (default 1 min).
+	JobEvery time.Duration
+}
+
+// NewWorker returns a worker with the default settings and a unique ID.
+func NewWorker(a *app.App, s *Sender, c *Composer, log *slog.Logger) *Worker {
+	if log == nil {
+		log = slog.Default()
+	}
+	host, _ := os.Hostname()
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	batch := 500
+	if r := s.Rate(); r > 0 {
+		batch = min(max(int(10*r), 20), 500)
+	}
+	return &Worker{App: a, Sender: s, Composer: c, Log: log,
+		ID:    fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b)),
+		Batch: batch, Poll: time.Second, Stall: 10 * time.Minute, JobEvery: time.Minute}
+}
+
+// Stats counts what a drain did.
+type Stats struct {
+	Sent, Retrying, Failed, Cancelled int
+}
+
+// Total is every mail the drain handled.
+func (s Stats) Total() int { return s.Sent + s.Retrying + s.Failed + s.Cancelled }
+
+// Run sends mail until ctx is cancelled, then finishes the mail in hand, hands the rest of its batch back to
+// the queue, closes the SMTP connection and returns.
+func (w *Worker) Run(ctx context.Context) {
+	w.Log.Info("mail worker started", "worker", w.ID, "smtp", w.Sender.Addr)
+	defer w.Log.Info("mail worker stopped", "worker", w.ID)
+	defer w.Sender.Close()
+	var lastJob time.Time
+	for {
+		if time.Since(lastJob) >= w.JobEvery {
+			lastJob = time.Now()
+			if err := w.App.QueueAttendanceMails(context.WithoutCancel(ctx)); err != nil {
+				w.Log.Error("queueing attendance mails", "err", err.Error())
+			}
+		}
+		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("mail worker", "err", err.Error())
+		}
+		// The outbox is empty: let the server have its connection back until there is mail again.
+		_ = w.Sender.Close()
+		t := time.NewTimer(w.Poll)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Drain sends until nothing is due (or ctx is cancelled, or the server cannot be reached), keeping the SMTP
+// connection open throughout. Tests and benchmarks call it directly.
+//
+// It is a pipeline, so that the database, the templates and the SMTP server work at the same time: one goroutine
+// claims batches, loads them and composes each mail; one per SMTP connection sends them; another records the
+// outcomes. On a stop, mails that were claimed but not tried go back to the queue at once.
+func (w *Worker) Drain(ctx context.Context) (Stats, error) {
+	// Bookkeeping must finish even when ctx is cancelled: the mail in hand was sent.
+	db := context.WithoutCancel(ctx)
+	size := w.Batch
+	if size <= 0 {
+		size = 50
+	}
+	rec := w.startRecorder(db, size)
+	// Composing a few dozen mails ahead keeps the connections busy; more would only hold memory.
+	ready := make(chan prepared, min(size, 64))
+	stop := make(chan struct{})   // closed on a stop: hand the rest back at once
+	noMore := make(chan struct{}) // closed when the server is down: finish this batch, claim no more
+	claimErr := make(chan error, 1)
+	go func() { claimErr <- w.prepare(ctx, db, size, ready, stop, noMore) }()
+
+	d := &dispatch{stop: stop, noMore: noMore}
+	var wg sync.WaitGroup
+	for range w.Sender.Connections() {
+		wg.Go(func() { w.send(ctx, ready, rec, d) })
+	}
+	wg.Wait()
+	err := errors.Join(<-claimErr, rec.finish(), w.App.Store.ReleaseMail(db, d.unsent, w.ID))
+	return d.stats, err
+}
+
+// dispatch is what the sending goroutines of one drain share.
+type dispatch struct {
+	mu      sync.Mutex
+	stats   Stats
+	unsent  []int64 // claimed but not tried: back to the queue
+	down    error   // once the server cannot be reached, the mails in hand record that failure without a try
+	stop    chan struct{}
+	noMore  chan struct{}
+	stopped bool
+}
+
+// send takes prepared mails and sends them, one at a time, until ready is closed.
+func (w *Worker) send(ctx context.Context, ready <-chan prepared, rec *recorder, d *dispatch) {
+	for p := range ready {
+		d.mu.Lock()
+		if !d.stopped && ctx.Err() != nil {
+			d.stopped = true
+			close(d.stop)
+		}
+		stopped, down := d.stopped, d.down
+		if stopped {
+			d.unsent = append(d.unsent, p.data.ID)
+		}
+		d.mu.Unlock()
+		if stopped {
+			continue
+		}
+		var o app.MailOutcome
+		var sendErr error
+		if down != nil && p.data.Skip == "" {
+			o = w.failed(p.data, w.App.Now(), down, false)
+		} else {
+			o, sendErr = w.deliver(ctx, p)
+		}
+		if o.Status != "" {
+			rec.add(o)
+		}
+		d.mu.Lock()
+		switch {
+		case o.Status == "": // stopped before it was tried
+			if !d.stopped {
+				d.stopped = true
+				close(d.stop)
+			}
+			d.unsent = append(d.unsent, p.data.ID)
+		default:
+			d.stats.count(o.Status)
+			if d.down == nil && errors.Is(sendErr, ErrConnect) {
+				// The server cannot be reached: the mails already prepared record the same failure, and the
+				// drain ends; the next one tries again.
+				d.down = sendErr
+				close(d.noMore)
+			}
+		}
+		d.mu.Unlock()
+	}
+}
+
+func (s *Stats) count(status string) {
+	switch status {
+	case app.OutboxSent:
+		s.Sent++
+	case app.OutboxRetrying:
+		s.Retrying++
+	case app.OutboxFailed:
+		s.Failed++
+	case app.OutboxCancelled:
+		s.Cancelled++
+	}
+}
+
+// prepared is a claimed mail, composed and ready to send.
+type prepared struct {
+	data       app.MailData
+	msg        *gomail.Msg
+	info       Composed
+	composeErr error
+}
+
+// prepare claims batches, loads and composes them, and hands them over in order until nothing is due, stop or
+// noMore is closed, or ctx is cancelled; then it closes ready. What it claimed but could not hand over because
+// of a stop goes back to the queue.
+func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepared, stop, noMore <-chan struct{}) error {
+	defer close(ready)
+	for ctx.Err() == nil {
+		select {
+		case <-stop:
+			return nil
+		case <-noMore:
+			return nil
+		default:
+		}
+		ids, err := w.App.Store.ClaimMail(db, w.ID, size, w.App.Now(), w.Stall)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		mails, err := w.App.LoadMailData(db, ids)
+		if err != nil {
+			return errors.Join(err, w.App.Store.ReleaseMail(db, ids, w.ID))
+		}
+		for i, d := range mails {
+			p := prepared{data: d}
+			if d.Skip == "" {
+				p.msg, p.info, p.composeErr = w.Composer.Compose(d, w.App.Now())
+			}
+			select {
+			case ready <- p:
+			case <-stop:
+				rest := make([]int64, 0, len(mails)-i)
+				for _, m := range mails[i:] {
+					rest = append(rest, m.ID)
+				}
+				return w.App.Store.ReleaseMail(db, rest, w.ID)
+			}
+		}
+	}
+	return nil
+}
+
+// deliver sends one prepared mail and says what became of it (an empty status: it was not tried because the
+// worker is stopping).
+func (w *Worker) deliver(ctx context.Context, p prepared) (app.MailOutcome, error) {
+	d := p.data
+	now := w.App.Now()
+	if d.Skip != "" {
+		return app.MailOutcome{ID: d.ID, Status: app.OutboxCancelled, Error: d.Skip}, nil
+	}
+	if p.composeErr != nil {
+		return w.failed(d, now, p.composeErr, true), p.composeErr
+	}
+	err := w.Sender.Send(ctx, p.msg)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return app.MailOutcome{}, nil // stopped while waiting for the rate limit or the server: not an attempt
+	}
+	if err != nil {
+		return w.failed(d, now, err, Permanent(err)), err
+	}
+	return app.MailOutcome{ID: d.ID, Status: app.OutboxSent, Subject: p.info.Subject, MessageID: p.info.MessageID}, nil
+}
+
+// failed is the outcome of a failed attempt: retried later with growing pauses, or failed for good when the
+// error is permanent or the attempts are used up.
+func (w *Worker) failed(d app.MailData, now time.Time, cause error, permanent bool) app.MailOutcome {
+	reason := describe(cause)
+	if permanent || d.Attempts >= d.MaxAttempts {
+		w.Log.Warn("mail failed", "outbox_id", d.ID, "kind", d.Kind, "err", reason)
+		return app.MailOutcome{ID: d.ID, Status: app.OutboxFailed, Error: reason}
+	}
+	return app.MailOutcome{ID: d.ID, Status: app.OutboxRetrying, RetryAt: now.Add(app.RetryDelay(d.Attempts)), Error: reason}
+}
+
+// recorder writes outcomes to the outbox in the background while the worker sends the next mails: whatever
+// piled up during one write goes in the next, so the database never holds up the SMTP connection, and a
+// crash loses the record of at most the mails of one write (they are sent again after the stall timeout).
+type recorder struct {
+	w    *Worker
+	ctx  context.Context
+	ch   chan app.MailOutcome
+	done chan error
+}
+
+func (w *Worker) startRecorder(ctx context.Context, size int) *recorder {
+	r := &recorder{w: w, ctx: ctx, ch: make(chan app.MailOutcome, size), done: make(chan error, 1)}
+	go r.run()
+	return r
+}
+
+func (r *recorder) add(o app.MailOutcome) { r.ch <- o }
+
+// finish waits until every outcome is written.
+func (r *recorder) finish() error {
+	close(r.ch)
+	return <-r.done
+}
+
+func (r *recorder) run() {
+	var firstErr error
+	for o := range r.ch {
+		batch := []app.MailOutcome{o}
+	more:
+		for {
+			select {
+			case next, ok := <-r.ch:
+				if !ok {
+					break more
+				}
+				batch = append(batch, next)
+			default:
+				break more
+			}
+		}
+		lost, err := r.record(batch)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		for _, id := range lost {
+			// This worker was so slow that another took the mail over: it may go out twice. Stall is too short.
+			r.w.Log.Warn("mail handled after another worker took it over", "outbox_id", id, "worker", r.w.ID)
+		}
+	}
+	r.done <- firstErr
+}
+
+// record writes outcomes, trying again for about half a minute when the database does not answer: an outcome
+// that is lost leaves its mail in sending, to be sent a second time after the stall timeout.
+func (r *recorder) record(batch []app.MailOutcome) ([]int64, error) {
+	wait := time.Second
+	for try := 1; ; try++ {
+		lost, err := r.w.App.Store.RecordMail(r.ctx, r.w.ID, r.w.App.Now(), batch)
+		if err == nil || try == 5 {
+			return lost, err
+		}
+		r.w.Log.Warn("recording sent mail, trying again", "err", err.Error())
+		time.Sleep(wait)
+		wait *= 2
+	}
+}
