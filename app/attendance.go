@@ -314,3 +314,49 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 			RegistrationID: registrationID, Detail: map[string]any{"destination": destination}})
 	})
 }
+
+// GroupCounts are the attendance counts of a group: per session, and over the sessions held so far.
+type GroupCounts struct {
+	// Registered is the number of people with a place in the group now.
+	Registered int
+	PerSession map[int64]Counts
+	Total      Counts
+}
+
+// CountsOfGroup adds up the marks of every session of a group.
+func (a *App) CountsOfGroup(ctx context.Context, groupID int64) (GroupCounts, error) {
+	gc := GroupCounts{PerSession: map[int64]Counts{}}
+	if err := a.Store.DB.GetContext(ctx, &gc.Registered, `SELECT count(*) FROM registrations
+		WHERE group_id = $1 AND status = 'admitted'`, groupID); err != nil {
+		return gc, fmt.Errorf("store: unable to count members: %w", err)
+	}
+	var rows []struct {
+		SessionID int64  `db:"session_id"`
+		Status    string `db:"status"`
+		N         int    `db:"n"`
+	}
+	if err := a.Store.DB.SelectContext(ctx, &rows, `SELECT att.session_id, att.status, count(*) AS n
+		FROM attendance att JOIN sessions s ON s.id = att.session_id
+		WHERE s.group_id = $1 GROUP BY 1, 2`, groupID); err != nil {
+		return gc, fmt.Errorf("store: unable to count attendance: %w", err)
+	}
+	for _, r := range rows {
+		c := gc.PerSession[r.SessionID]
+		switch r.Status {
+		case MarkPresent:
+			c.Present += r.N
+			gc.Total.Present += r.N
+		case MarkLate:
+			c.Late += r.N
+			gc.Total.Late += r.N
+		case MarkExcused:
+			c.Excused += r.N
+			gc.Total.Excused += r.N
+		case MarkAbsent:
+			c.Absent += r.N
+			gc.Total.Absent += r.N
+		}
+		gc.PerSession[r.SessionID] = c
+	}
+	return gc, nil
+}

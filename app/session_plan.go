@@ -175,6 +175,10 @@ func (a *App) AddSessions(ctx context.Context, staffID, groupID int64, times []S
 				return fmt.Errorf("store: unable to add session: %w", err)
 			}
 			ids = append(ids, id)
+			// Everyone already admitted gets this session's reminders, like the sessions they signed up for.
+			if err := a.planSessionReminders(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditSessionCreate, GroupID: &groupID,
 			Detail: map[string]any{"sessions": ids}})

@@ -61,6 +61,8 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	// Deferred after closeDB, so it runs before it, and after the HTTP shutdown below: requests stop, then the
 	// worker finishes the mail in hand, then the database closes.
 	defer stopMail()
+	stopJobs := startJobs(ctx, a)
+	defer stopJobs()
 
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log})
 	served := make(chan error, 1)
@@ -118,6 +120,21 @@ func startMail(ctx context.Context, a *app.App, cat *locale.Catalogue, log *slog
 			}
 		}
 	}, nil
+}
+
+// startJobs runs the background jobs (expiring offers every minute; once a day, in one process only, the
+// retention purge and clean-ups). stop waits for the job in hand to finish.
+func startJobs(ctx context.Context, a *app.App) (stop func()) {
+	jobsCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.RunJobs(jobsCtx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // listenAddress binds to loopback when the portal is only reachable locally (development, tests), and to every

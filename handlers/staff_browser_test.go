@@ -153,6 +153,11 @@ func TestBrowserStaffPagesFitAPhone(t *testing.T) {
 		{"register-household", "/beheer/aanvragen/nieuw?aanbod=blaffen-of-schuilen"},
 		{"rollcall", "/beheer/sessies/" + itoa(w.sessions[w.own]) + "/aanwezigheid"},
 		{"waakvlam-list", "/beheer/waakvlam"},
+		{"session", "/beheer/sessies/" + itoa(w.sessions[w.own])},
+		{"mail", "/beheer/mail"},
+		{"mail-item", "/beheer/mail/" + itoa(w.mail)},
+		{"caught", "/beheer/mail/opgevangen"},
+		{"caught-message", "/beheer/mail/opgevangen/" + itoa(w.caught)},
 		{"waakvlam", "/beheer/waakvlam/" + itoa(w.waakvlam)},
 	}
 	for _, size := range []struct {

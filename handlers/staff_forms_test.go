@@ -25,6 +25,8 @@ func counts(t *testing.T, w *staffWorld) string {
 		`SELECT count(*) FROM staff_users WHERE totp_secret_enc IS NOT NULL`,
 		`SELECT count(*) FROM attendance`, `SELECT count(*) FROM registrations`, `SELECT count(*) FROM people`,
 		`SELECT string_agg(status, ',' ORDER BY id) FROM waakvlam_requests`,
+		`SELECT string_agg(status || starts_at::text, ',' ORDER BY id) FROM sessions`,
+		`SELECT string_agg(status, ',' ORDER BY id) FROM outbox`,
 		`SELECT COALESCE(string_agg(status, ',' ORDER BY id), '') FROM registrations`,
 	} {
 		var v string
@@ -58,7 +60,7 @@ func TestStaffFormsRefuseAMissingOrWrongCSRFToken(t *testing.T) {
 		if m.method == "POST" {
 			paths[strings.NewReplacer("/groepen/:id", "/groepen/"+itoa(w.own), "/aanbod/:id", "/aanbod/"+itoa(w.offering),
 				"/medewerkers/:id", "/medewerkers/"+itoa(w.other), "/sessies/:id", "/sessies/"+itoa(w.sessions[w.own]),
-				"/inschrijvingen/:id", "/inschrijvingen/"+itoa(w.registrations[w.own]), "/personen/:id", "/personen/"+itoa(w.people[w.own]), "/waakvlam/:id", "/waakvlam/"+itoa(w.waakvlam)).Replace(m.path)] = ""
+				"/inschrijvingen/:id", "/inschrijvingen/"+itoa(w.registrations[w.own]), "/personen/:id", "/personen/"+itoa(w.people[w.own]), "/waakvlam/:id", "/waakvlam/"+itoa(w.waakvlam), "/mail/:id", "/mail/"+itoa(w.mail)).Replace(m.path)] = ""
 		}
 	}
 	if len(paths) < 20 {

@@ -31,6 +31,7 @@ type staffGroupData struct {
 	Facilitators []app.Facilitator
 	Upcoming     []app.Session
 	Past         []app.Session
+	Counts       app.GroupCounts
 	CanEdit      bool
 	Saved        bool
 	Added        int
@@ -71,8 +72,12 @@ func (s *Server) staffGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	counts, err := s.App.CountsOfGroup(ctx, id)
+	if err != nil {
+		return err
+	}
 	d := staffGroupData{Group: g, Offering: o, Facilitators: fac, CanEdit: currentStaff(c).SeesAllGroups(),
-		Saved: c.Query("opgeslagen") != "", Added: c.QueryInt("toegevoegd")}
+		Saved: c.Query("opgeslagen") != "", Added: c.QueryInt("toegevoegd"), Counts: counts}
 	now := s.App.Now()
 	for _, sess := range sessions {
 		if sess.EndsAt.After(now) {

@@ -40,6 +40,7 @@ type staffWorld struct {
 	registrations        map[int64]int64 // group → a registration in it
 	people               map[int64]int64 // group → the person of that registration
 	waakvlam             int64           // a Waakvlam request
+	mail, caught         int64           // an outbox row and a caught message
 	offering             int64
 	adminEmail, facEmail string
 }
@@ -106,6 +107,11 @@ func newStaffWorld(t *testing.T, now time.Time) *staffWorld {
 		t.Fatal(err)
 	}
 	db.Get(&w.waakvlam, `SELECT id FROM waakvlam_requests WHERE reference = $1`, wv.Reference)
+	db.Get(&w.mail, `SELECT min(id) FROM outbox`)
+	if err := db.Get(&w.caught, `INSERT INTO caught_mail (mail_from, rcpt, subject, raw)
+		VALUES ('noreply@localhost', '{pro@example.org}', 'Test', $1) RETURNING id`, []byte("Subject: Test\r\n\r\nHallo")); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 

@@ -18,6 +18,11 @@ func (s *Server) registrationRoutes(f *fiber.App) {
 	f.Post("/beheer/sessies/:id/aanwezigheid/markeer", staff, s.staffRollCallMark)
 	f.Post("/beheer/sessies/:id/aanwezigheid/nieuw", staff, s.staffWalkIn)
 
+	// A session: its page, moving it, cancelling it (coordinators, admins and the group's facilitators).
+	f.Get("/beheer/sessies/:id", staff, s.staffSessionPage)
+	f.Post("/beheer/sessies/:id/verplaatsen", staff, s.staffSessionMove)
+	f.Post("/beheer/sessies/:id/annuleren", staff, s.staffSessionCancel)
+
 	// Requests and registrations: the queue and the decisions are for the office; a facilitator may open the
 	// registrations of their own groups.
 	office := s.requireRole(staffOffice...)
@@ -34,6 +39,13 @@ func (s *Server) registrationRoutes(f *fiber.App) {
 	f.Get("/beheer/waakvlam/:id", staff, office, s.staffWaakvlam)
 	f.Post("/beheer/waakvlam/:id/plannen", staff, office, s.staffWaakvlamPlan)
 	f.Post("/beheer/waakvlam/:id/status", staff, office, s.staffWaakvlamStatus)
+
+	// Mail: the outbox with its statuses and the resend button, and what the built-in catcher received.
+	f.Get("/beheer/mail", staff, office, s.staffOutbox)
+	f.Get("/beheer/mail/opgevangen", staff, office, s.staffCaught)
+	f.Get("/beheer/mail/opgevangen/:id", staff, office, s.staffCaughtMessage)
+	f.Get("/beheer/mail/:id", staff, office, s.staffOutboxItem)
+	f.Post("/beheer/mail/:id/opnieuw", staff, office, s.staffOutboxResend)
 
 	// One person's data: export and erasure, for admins.
 	admin := s.requireRole(staffAdmins...)
