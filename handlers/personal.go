@@ -167,7 +167,13 @@ func (s *Server) offerForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
-	return s.render(c, "offer", s.page(c, "offer.title", v.Offering.ForParticipants(), v))
+	// The mail's two buttons open this page with the choice made; one more press confirms it (mail scanners
+	// open links, so only the POST counts).
+	d := struct {
+		app.OfferView
+		Choice string
+	}{v, c.Query("keuze")}
+	return s.render(c, "offer", s.page(c, "offer.title", v.Offering.ForParticipants(), d))
 }
 
 // offerAnswer accepts or refuses the offered place.
