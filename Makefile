@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check axe fuzz clean
+.PHONY: build run test vet fmt-check axe fuzz screenshots clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -37,6 +37,11 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l .); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## screenshots: every page at phone and desktop size into docs/screenshots (needs Chromium)
+screenshots: build
+	rm -f docs/screenshots/*.jpg
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots ./$(BIN) devdb -- $(GO) test ./handlers/ -run '^TestScreenshots$$' -count=1
 
 clean:
 	rm -rf bin
