@@ -121,9 +121,6 @@ func TestScreenshots(t *testing.T) {
 		{"offer", "/beheer/aanbod"}, {"offering", "/beheer/aanbod/" + itoa(w.offering)},
 		{"waakvlam", "/beheer/waakvlam/" + itoa(w.waakvlam)}, {"mail", "/beheer/mail"}, {"account", "/beheer/account"},
 	}
-	if _, err := os.Stat("staff_figures.go"); err == nil {
-		staff = append(staff, struct{ name, path string }{"figures", "/beheer/cijfers"})
-	}
 	for _, p := range staff {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
 		take("staff-" + p.name)
