@@ -72,13 +72,9 @@ type RollCall struct {
 // RollCallOf reads the roll call of a session: everyone admitted to the group (and walk-ins of this session).
 func (a *App) RollCallOf(ctx context.Context, sessionID int64) (RollCall, error) {
 	var rc RollCall
-	err := a.Store.DB.GetContext(ctx, &rc.Session, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-		FROM sessions WHERE id = $1`, sessionID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return rc, ErrNotFound
-	}
-	if err != nil {
-		return rc, fmt.Errorf("store: unable to read session: %w", err)
+	var err error
+	if rc.Session, err = sessionByID(ctx, a.Store.DB, sessionID); err != nil {
+		return rc, err
 	}
 	if rc.Group, err = a.Store.GroupByID(ctx, rc.Session.GroupID); err != nil {
 		return rc, err
@@ -137,13 +133,9 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 		}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var s Session
-		if err := tx.GetContext(ctx, &s, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-			FROM sessions WHERE id = $1`, sessionID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("store: unable to read session: %w", err)
+		s, err := sessionByID(ctx, tx, sessionID)
+		if err != nil {
+			return err
 		}
 		late := a.Now().Sub(s.StartsAt) > EditWindow
 		if late && actor.Role != RoleAdmin {
@@ -248,13 +240,9 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 	}
 	var personID int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var s Session
-		if err := tx.GetContext(ctx, &s, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-			FROM sessions WHERE id = $1`, sessionID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("store: unable to read session: %w", err)
+		s, err := sessionByID(ctx, tx, sessionID)
+		if err != nil {
+			return err
 		}
 		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Role != RoleAdmin {
 			return ErrForbidden
@@ -359,4 +347,18 @@ func (a *App) CountsOfGroup(ctx context.Context, groupID int64) (GroupCounts, er
 		gc.PerSession[r.SessionID] = c
 	}
 	return gc, nil
+}
+
+// sessionByID reads one session, or ErrNotFound.
+func sessionByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Session, error) {
+	var s Session
+	err := sqlx.GetContext(ctx, q, &s, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
+		FROM sessions WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: unable to read session: %w", err)
+	}
+	return s, nil
 }

@@ -106,9 +106,9 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 			"over_capacity": opt.OverCapacity}); err != nil {
 			return err
 		}
-		token, hash := NewToken()
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
-			return fmt.Errorf("store: unable to renew link: %w", err)
+		token, err := renewToken(ctx, tx, r.ID)
+		if err != nil {
+			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailAdmitted, r.ID), Kind: MailAdmitted,
 			PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token})
@@ -253,9 +253,9 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 				return err
 			}
 		}
-		token, hash := NewToken()
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
-			return fmt.Errorf("store: unable to renew link: %w", err)
+		token, err := renewToken(ctx, tx, r.ID)
+		if err != nil {
+			return err
 		}
 		if err := a.auditChange(ctx, tx, staffID, "registration.promote", r, map[string]any{"over_capacity": overCapacity}); err != nil {
 			return err

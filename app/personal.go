@@ -370,11 +370,11 @@ func (a *App) SendLinksAgain(ctx context.Context, email string) error {
 			return fmt.Errorf("store: unable to find registrations: %w", err)
 		}
 		for _, r := range regs {
-			token, hash := NewToken()
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
-				return fmt.Errorf("store: unable to renew link: %w", err)
+			token, err := renewToken(ctx, tx, r.ID)
+			if err != nil {
+				return err
 			}
-			if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%x", MailLinkAgain, r.ID, hash[:8]), Kind: MailLinkAgain,
+			if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%x", MailLinkAgain, r.ID, HashToken(token)[:8]), Kind: MailLinkAgain,
 				PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token}); err != nil {
 				return err
 			}

@@ -162,3 +162,13 @@ func (a *App) setStatus(ctx context.Context, tx *sqlx.Tx, r Registration, to str
 	}
 	return a.recordTransition(ctx, tx, r.ID, r.Status, to, staffID)
 }
+
+// renewToken gives a registration a new personal-link token (the old link stops working) and returns it, for
+// the mail that carries it.
+func renewToken(ctx context.Context, tx *sqlx.Tx, regID int64) (string, error) {
+	token, hash := NewToken()
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, regID, hash); err != nil {
+		return "", fmt.Errorf("store: unable to renew link: %w", err)
+	}
+	return token, nil
+}

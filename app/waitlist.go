@@ -124,9 +124,9 @@ func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error
 		if err := a.setStatus(ctx, tx, r, StatusAdmitted, nil); err != nil {
 			return err
 		}
-		token, hash := NewToken()
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
-			return fmt.Errorf("store: unable to renew link: %w", err)
+		token, err := renewToken(ctx, tx, r.ID)
+		if err != nil {
+			return err
 		}
 		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:accepted", MailSignupConfirmed, r.ID),
 			Kind: MailSignupConfirmed, PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token}); err != nil {

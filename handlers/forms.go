@@ -64,6 +64,14 @@ func (s *Server) withErrors(c *fiber.Ctx, p *views.Page, err error, order []stri
 	if !ok {
 		return false
 	}
+	s.fillErrors(c, p, v, order)
+	p.Title = s.Cat.T(lang(c), "form.errors.titleprefix") + " " + p.Title
+	return true
+}
+
+// fillErrors translates a validation error into the page: a message per field, and the summary's list in the
+// form's order (fields not in order come last).
+func (s *Server) fillErrors(c *fiber.Ctx, p *views.Page, v *app.ValidationError, order []string) {
 	l := lang(c)
 	p.Errors = map[string]string{}
 	for field, id := range v.Fields {
@@ -76,13 +84,11 @@ func (s *Server) withErrors(c *fiber.Ctx, p *views.Page, err error, order []stri
 			seen[f] = true
 		}
 	}
-	for f, msg := range p.Errors { // anything not in the order list still gets a line
+	for f, msg := range p.Errors {
 		if !seen[f] {
 			p.ErrorList = append(p.ErrorList, views.FieldError{Field: f, Message: msg})
 		}
 	}
-	p.Title = s.Cat.T(l, "form.errors.titleprefix") + " " + p.Title
-	return true
 }
 
 // options builds choices from codes, labelled from the catalogue under prefix ("sector." + code).

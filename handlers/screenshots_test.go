@@ -91,19 +91,7 @@ func TestScreenshots(t *testing.T) {
 	take("public-request-errors")
 
 	// Staff pages, signed in as a coordinator with an authenticator.
-	res, err := a.Login(t.Context(), "coord@example.org", staffPassword, "192.0.2.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	setup, err := a.TOTPEnrolment(t.Context(), w.coord)
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret := strings.ReplaceAll(setup.Secret, " ", "")
-	if _, err := a.SecondFactor(t.Context(), res.Token, codeAt(t, secret, w.clock.Now()), "192.0.2.1"); err != nil {
-		t.Fatal(err)
-	}
-	w.clock.Add(time.Minute)
+	secret := w.enrol(t, "coord@example.org", w.coord)
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"), chromedp.WaitVisible(chromedp.ID("f-email")))
 	take("staff-login")
 	browser.Within(t, ctx, 30*time.Second,

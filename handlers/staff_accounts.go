@@ -40,7 +40,7 @@ func (s *Server) staffAccountCreate(c *fiber.Ctx) error {
 		return c.Redirect("/beheer/medewerkers/"+strconv.FormatInt(id, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
 	}
 	p := s.staffPage(c, "staff.accounts.new", staffAccountFormData{s.staffOptions(c, "staff.role.", app.Roles)})
-	p.Form = staffFormValues(c)
+	p.Form = formValues(c)
 	delete(p.Form, "password")
 	if s.staffInvalid(c, &p, err, accountFormFields...) {
 		return s.render(c, "staff_account_new", p)

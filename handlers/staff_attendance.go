@@ -128,7 +128,7 @@ func (s *Server) staffWalkIn(c *fiber.Ctx) error {
 			d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: true,
 				Roles: s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})}
 			p := s.staffPage(c, "staff.rollcall.title", d)
-			p.Form = staffFormValues(c)
+			p.Form = formValues(c)
 			s.staffInvalid(c, &p, err, "name")
 			return s.render(c, "staff_rollcall", p)
 		}

@@ -20,18 +20,7 @@ func TestBrowserFacilitatorSignsInOnAPhoneAndSeesTodaysSession(t *testing.T) {
 	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
 	a := w.srv.App
 	// The facilitator set up the authenticator earlier.
-	res, err := a.Login(t.Context(), w.facEmail, staffPassword, "192.0.2.1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	setup, err := a.TOTPEnrolment(t.Context(), w.fac)
-	if err != nil {
-		t.Fatal(err)
-	}
-	secret := strings.ReplaceAll(setup.Secret, " ", "")
-	if _, err := a.SecondFactor(t.Context(), res.Token, codeAt(t, secret, w.clock.Now()), "192.0.2.1"); err != nil {
-		t.Fatal(err)
-	}
+	secret := w.enrol(t, w.facEmail, w.fac)
 	today := func(h int) app.SessionTime {
 		s := time.Date(2026, 6, 15, h, 0, 0, 0, locale.Brussels)
 		return app.SessionTime{Start: s, End: s.Add(2 * time.Hour)}

@@ -190,7 +190,7 @@ func (s *Server) staffGroupCreate(c *fiber.Ctx) error {
 		return derr
 	}
 	p := s.staffPage(c, "staff.groups.new", d)
-	p.Form = staffFormValues(c)
+	p.Form = formValues(c)
 	if s.staffInvalid(c, &p, err, groupFormFields...) {
 		return s.render(c, "staff_group_form", p)
 	}
@@ -235,7 +235,7 @@ func (s *Server) staffGroupUpdate(c *fiber.Ctx) error {
 		return derr
 	}
 	p := s.staffPage(c, "staff.groups.edit", d)
-	p.Form = staffFormValues(c)
+	p.Form = formValues(c)
 	if s.staffInvalid(c, &p, err, groupFormFields...) {
 		return s.render(c, "staff_group_form", p)
 	}

@@ -235,3 +235,24 @@ func (w *staffWorld) signIn(t *testing.T, email string, secret *string) *http.Cl
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// enrol sets up the authenticator of a staff member (as on an earlier day) and returns its secret; the clock
+// moves on a minute, so the next code is a fresh one.
+func (w *staffWorld) enrol(t *testing.T, email string, staffID int64) string {
+	t.Helper()
+	a := w.srv.App
+	res, err := a.Login(t.Context(), email, staffPassword, "192.0.2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup, err := a.TOTPEnrolment(t.Context(), staffID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.ReplaceAll(setup.Secret, " ", "")
+	if _, err := a.SecondFactor(t.Context(), res.Token, codeAt(t, secret, w.clock.Now()), "192.0.2.1"); err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Add(time.Minute)
+	return secret
+}

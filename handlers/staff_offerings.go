@@ -109,7 +109,7 @@ func (s *Server) staffOfferingCreate(c *fiber.Ctx) error {
 		return derr
 	}
 	p := s.staffPage(c, "staff.offer.new", d)
-	p.Form = staffFormValues(c)
+	p.Form = formValues(c)
 	if s.staffInvalid(c, &p, err, offeringFormFields...) {
 		return s.render(c, "staff_offering_form", p)
 	}
@@ -149,7 +149,7 @@ func (s *Server) staffOfferingUpdate(c *fiber.Ctx) error {
 	d.Saved = false
 	p := s.staffPage(c, "", d)
 	p.Title = o.Name.In(p.Lang)
-	p.Form = staffFormValues(c)
+	p.Form = formValues(c)
 	p.Form["slug"], p.Form["kind"], p.Form["audience"], p.Form["admission"] = o.Slug, o.Kind, o.Audience, o.Admission
 	if s.staffInvalid(c, &p, err, offeringFormFields...) {
 		return s.render(c, "staff_offering_form", p)

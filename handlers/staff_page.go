@@ -89,20 +89,6 @@ func (s *Server) staffPage(c *fiber.Ctx, titleID string, data any) views.Page {
 	return p
 }
 
-// staffFormValues keeps what was typed, for a form shown again: every field by name, and each ticked box of a
-// group also as "name=value" (what the checks partial looks for).
-func staffFormValues(c *fiber.Ctx) map[string]string {
-	form := map[string]string{}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		key := string(k)
-		if key == "_csrf" {
-			return
-		}
-		form[key] = string(v)
-		form[key+"="+string(v)] = "ja"
-	})
-	return form
-}
 
 // staffInvalid fills a page's error fields from a validation error, in the form's field order, and sets status
 // 422. It reports false when err is not a validation error.
@@ -111,21 +97,7 @@ func (s *Server) staffInvalid(c *fiber.Ctx, p *views.Page, err error, order ...s
 	if !ok {
 		return false
 	}
-	l := lang(c)
-	p.Errors = map[string]string{}
-	for field, id := range v.Fields {
-		p.Errors[field] = s.Cat.T(l, id)
-	}
-	for _, field := range order {
-		if msg, ok := p.Errors[field]; ok {
-			p.ErrorList = append(p.ErrorList, views.FieldError{Field: field, Message: msg})
-		}
-	}
-	for field, msg := range p.Errors {
-		if !slices.Contains(order, field) {
-			p.ErrorList = append(p.ErrorList, views.FieldError{Field: field, Message: msg})
-		}
-	}
+	s.fillErrors(c, p, v, order)
 	c.Status(fiber.StatusUnprocessableEntity)
 	return true
 }

@@ -75,7 +75,7 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	p := s.staffPage(c, "staff.reg.title", d)
 	p.Title = v.Person.DisplayName + " – " + p.Title
 	if formErr != nil {
-		p.Form = staffFormValues(c)
+		p.Form = formValues(c)
 		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination", "other")
 	}
 	return s.render(c, "staff_registration", p)

@@ -38,7 +38,7 @@ func (s *Server) sessionPage(c *fiber.Ctx, formErr error) error {
 		"to":   rc.Session.EndsAt.In(locale.Brussels).Format("15:04"),
 	}
 	if formErr != nil {
-		p.Form = staffFormValues(c)
+		p.Form = formValues(c)
 		s.staffInvalid(c, &p, formErr, "date", "from", "to", "confirm")
 	}
 	return s.render(c, "staff_session", p)

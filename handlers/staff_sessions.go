@@ -61,7 +61,7 @@ func (s *Server) staffSessionCreate(c *fiber.Ctx) error {
 	}
 	d := s.sessionFormData(c, g)
 	p := s.staffPage(c, "staff.sessions.new", d)
-	p.Form = staffFormValues(c)
+	p.Form = formValues(c)
 	if err == nil {
 		d.Preview = times
 		p.D = d

@@ -42,7 +42,7 @@ func (s *Server) waakvlamPage(c *fiber.Ctx, formErr error) error {
 	p.Title = v.Request.Reference + " – " + v.Request.Organisation
 	p.Form = map[string]string{"place_name": v.Request.Place}
 	if formErr != nil {
-		p.Form = staffFormValues(c)
+		p.Form = formValues(c)
 		s.staffInvalid(c, &p, formErr, "date", "from", "to", "place_name", "address")
 	}
 	return s.render(c, "staff_waakvlam", p)
