@@ -89,7 +89,6 @@ func (s *Server) staffPage(c *fiber.Ctx, titleID string, data any) views.Page {
 	return p
 }
 
-
 // staffInvalid fills a page's error fields from a validation error, in the form's field order, and sets status
 // 422. It reports false when err is not a validation error.
 func (s *Server) staffInvalid(c *fiber.Ctx, p *views.Page, err error, order ...string) bool {
