@@ -24,8 +24,10 @@ type FigureRow struct {
 
 // Figures are a year's numbers, assembled for the figures page, the sentences and the exports.
 type Figures struct {
-	Year      int
-	Frozen    bool
+	Year   int
+	Frozen bool
+	// ClosedAt is when the year was closed (its figures frozen); nil while it is open.
+	ClosedAt  *time.Time
 	Offerings []OfferingFigures
 	// Referrers counts new requests and signups of participants by who referred them ("unknown" when not said).
 	Referrers []Count
@@ -96,10 +98,11 @@ func yearRange(year int) (time.Time, time.Time) {
 // FiguresOf returns a year's figures: the frozen ones when the year is closed, else computed from what was
 // recorded.
 func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
-	var closed bool
-	if err := a.Store.DB.GetContext(ctx, &closed, `SELECT EXISTS (SELECT 1 FROM years_closed WHERE year = $1)`, year); err != nil {
+	var closedAt []time.Time
+	if err := a.Store.DB.SelectContext(ctx, &closedAt, `SELECT closed_at FROM years_closed WHERE year = $1`, year); err != nil {
 		return Figures{}, fmt.Errorf("store: unable to read closed years: %w", err)
 	}
+	closed := len(closedAt) > 0
 	var rows []FigureRow
 	var err error
 	if closed {
@@ -112,23 +115,61 @@ func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
 	}
 	f, err := a.assemble(ctx, year, rows)
 	f.Frozen = closed
+	if closed {
+		f.ClosedAt = &closedAt[0]
+	}
 	return f, err
 }
 
+// FigureYears lists the years that have figures, newest first: every year up to this one with a planned
+// session, and every closed year. The sessions are probed a year at a time through their index on starts_at.
+func (a *App) FigureYears(ctx context.Context) ([]int, error) {
+	var years []int
+	err := a.Store.DB.SelectContext(ctx, &years, `
+		SELECT y FROM generate_series((SELECT figures_year(min(starts_at)) FROM sessions),
+		                              LEAST((SELECT figures_year(max(starts_at)) FROM sessions), $1)) AS y
+		WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.status = 'planned'
+		              AND s.starts_at >= make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Brussels')
+		              AND s.starts_at < make_timestamptz(y + 1, 1, 1, 0, 0, 0, 'Europe/Brussels'))
+		UNION SELECT year FROM years_closed
+		ORDER BY 1 DESC`, a.Now().In(locale.Brussels).Year())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list years: %w", err)
+	}
+	return years, nil
+}
+
+// CanClose reports whether a year may be closed now: it is over and not closed yet.
+func (f Figures) CanClose(now time.Time) bool {
+	return !f.Frozen && f.Year < now.In(locale.Brussels).Year()
+}
+
+// Audit actions of the figures and exports.
+const (
+	AuditYearClose        = "figures.close"     // a year's figures were frozen (detail: year)
+	AuditExportAttendance = "export.attendance" // a group's attendance list with names was exported (detail: format, year)
+	AuditAttestView       = "attest.view"       // staff opened a professional's certificate of attendance
+	AuditAttestList       = "attest.list"       // staff listed a group's professionals to print their certificates
+)
+
 // CloseYear freezes a year's figures in their own table, so that the retention purge may then remove the
-// personal data behind them. Closing a closed year changes nothing.
+// personal data behind them. Closing a closed year changes nothing. The closing is audited.
 func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
 	if year >= a.Now().In(locale.Brussels).Year() {
-		return &ValidationError{Fields: map[string]string{"year": "form.year.notover"}}
+		return &ValidationError{Fields: map[string]string{"bevestig": "form.year.notover"}}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-			year, staffID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by, closed_at) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, year, staffID, a.Now())
 		if err != nil {
 			return fmt.Errorf("store: unable to close year: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
+		}
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditYearClose,
+			Detail: map[string]any{"year": year}}); err != nil {
+			return err
 		}
 		rows, err := a.liveFigures(ctx, tx, year)
 		if err != nil {

@@ -272,7 +272,10 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	if !frozen.Frozen {
 		t.Error("figures of a closed year are not frozen")
 	}
-	frozen.Frozen = false
+	if frozen.ClosedAt == nil {
+		t.Error("a closed year does not say when it was closed")
+	}
+	frozen.Frozen, frozen.ClosedAt = false, nil
 	if !reflect.DeepEqual(f, frozen) {
 		t.Errorf("figures changed after the purge:\nbefore %+v\nafter  %+v", f, frozen)
 	}

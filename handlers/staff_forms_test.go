@@ -57,8 +57,8 @@ func TestStaffFormsRefuseAMissingOrWrongCSRFToken(t *testing.T) {
 				"/medewerkers/:id", "/medewerkers/"+itoa(w.other)).Replace(m.path)] = ""
 		}
 	}
-	if len(paths) != 17 {
-		t.Fatalf("%d staff forms, want 17 (6 to sign in and out, 11 behind sign-in)", len(paths))
+	if len(paths) != 18 {
+		t.Fatalf("%d staff forms, want 18 (6 to sign in and out, 12 behind sign-in)", len(paths))
 	}
 	for path := range paths {
 		for _, token := range []string{"", "forged-token"} {
@@ -267,9 +267,9 @@ func TestStaffMenuShowsWhatExistsForTheRole(t *testing.T) {
 		id        int64
 		want, not []string
 	}{
-		{w.fac, []string{">Vandaag<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Aanvragen<"}},
-		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<"}, []string{">Medewerkers<", ">Audit<", ">Aanvragen<"}},
-		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Medewerkers<", ">Audit<"}, []string{">Aanvragen<", ">Cijfers<"}},
+		{w.fac, []string{">Vandaag<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Aanvragen<", ">Cijfers<"}},
+		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Cijfers<"}, []string{">Medewerkers<", ">Audit<", ">Aanvragen<"}},
+		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Cijfers<", ">Medewerkers<", ">Audit<"}, []string{">Aanvragen<"}},
 	} {
 		c, _ := w.client(t, tc.id)
 		page := w.get(t, c, "/beheer/groepen")

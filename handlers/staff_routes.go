@@ -56,6 +56,7 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/medewerkers/:id/tweestaps", staff, admin, s.staffAccountTOTP)
 	f.Post("/beheer/medewerkers/:id/wachtwoordmail", staff, admin, s.staffAccountPasswordMail)
 	f.Get("/beheer/audit", staff, admin, s.staffAudit)
+	s.figuresRoutes(f)
 }
 
 // staffHeaders keeps staff pages out of caches and search engines: after signing out on a shared computer, "back"
