@@ -245,7 +245,7 @@ func TestFiguresPageAndExportsShowWhatWasRecorded(t *testing.T) {
 		"Aanwezigheden per maand in 2025, Intervisiegroep Lier 2025: jan 0, feb 2, mrt 0, apr 1, mei 0, jun 1,",
 		"Wie verwees door in 2025: Politie 1",
 		`<th scope="row">Mechelen</th><td class="num">3</td>`, // Sara, Lina and Adam
-		`<th scope="row">Politie</th><td class="num">1</td>`,   // An, by sector
+		`<th scope="row">Politie</th><td class="num">1</td>`,  // An, by sector
 		`<th scope="row">Individueel traject bij het CAW</th><td class="num">1</td>`,
 		`<li>Sociaal Huis Lier</li>`,
 		`action="/beheer/cijfers/2025/afsluiten"`,
