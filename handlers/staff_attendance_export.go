@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
+	"portal/app/locale"
 )
 
 // attendanceSheet loads a group's attendance sheet for the year asked, for whoever may see the group, and
@@ -44,7 +45,17 @@ func (s *Server) staffAttendanceSheet(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.staffPage(c, "", sh)
+	// Columns are headed "4 feb": the year is in the title, and a month's name in full would widen every column.
+	months := app.MonthNames(s.Cat, lang(c))
+	d := struct {
+		app.AttendanceSheet
+		Headers []string
+	}{AttendanceSheet: sh}
+	for _, sess := range sh.Sessions {
+		day := sess.StartsAt.In(locale.Brussels)
+		d.Headers = append(d.Headers, fmt.Sprintf("%d %s", day.Day(), months[day.Month()-1]))
+	}
+	p := s.staffPage(c, "", d)
 	p.Title = s.Cat.T(lang(c), "figures.sheet.title", "Group", sh.Group.Name.In(p.Lang), "Year", sh.Year)
 	return s.render(c, "staff_attendance_sheet", p)
 }

@@ -50,7 +50,7 @@ const chartWidth = 360
 // HorizontalBars draws one bar per item, its label above it and its value at its end: room for long labels
 // (the names of offerings) on a phone.
 func HorizontalBars(id, title, desc string, items []ChartItem) Chart {
-	const row, bar, top = 38.0, 16.0, 4.0
+	const row, bar, top = 44.0, 17.0, 4.0
 	c := Chart{ID: id, Title: title, Desc: desc, Width: chartWidth, Height: int(top + row*float64(len(items)) + 4)}
 	most := 0
 	for _, it := range items {
@@ -59,7 +59,7 @@ func HorizontalBars(id, title, desc string, items []ChartItem) Chart {
 	room := float64(chartWidth) - 48 // keep space for the value after the longest bar
 	for i, it := range items {
 		y := top + row*float64(i)
-		c.Texts = append(c.Texts, ChartText{X: 0, Y: y + 12, Anchor: "start", Class: "label", Text: it.Label})
+		c.Texts = append(c.Texts, ChartText{X: 0, Y: y + 14, Anchor: "start", Class: "label", Text: it.Label})
 		w := 0.0
 		if most > 0 {
 			w = room * float64(it.Value) / float64(most)
@@ -67,17 +67,17 @@ func HorizontalBars(id, title, desc string, items []ChartItem) Chart {
 		if it.Value > 0 {
 			w = max(w, 2)
 		}
-		c.Rects = append(c.Rects, ChartRect{X: 0, Y: y + 16, W: w, H: bar})
-		c.Texts = append(c.Texts, ChartText{X: w + 6, Y: y + 16 + bar - 3, Anchor: "start", Class: "value",
+		c.Rects = append(c.Rects, ChartRect{X: 0, Y: y + 20, W: w, H: bar})
+		c.Texts = append(c.Texts, ChartText{X: w + 6, Y: y + 20 + bar - 3, Anchor: "start", Class: "value",
 			Text: strconv.Itoa(it.Value)})
 	}
-	c.Baseline = ChartLine{X1: 0.5, Y1: top + 14, X2: 0.5, Y2: float64(c.Height) - 2}
+	c.Baseline = ChartLine{X1: 0.5, Y1: top + 18, X2: 0.5, Y2: float64(c.Height) - 2}
 	return c
 }
 
 // Columns draws a bar standing up per item (the months of a year), labels below, values on top.
 func Columns(id, title, desc string, items []ChartItem) Chart {
-	const top, plot, below = 16.0, 70.0, 18.0
+	const top, plot, below = 18.0, 70.0, 20.0
 	c := Chart{ID: id, Title: title, Desc: desc, Width: chartWidth, Height: int(top + plot + below)}
 	most := 0
 	for _, it := range items {
@@ -99,7 +99,7 @@ func Columns(id, title, desc string, items []ChartItem) Chart {
 			c.Texts = append(c.Texts, ChartText{X: x + slot/2, Y: base - h - 4, Anchor: "middle", Class: "value",
 				Text: strconv.Itoa(it.Value)})
 		}
-		c.Texts = append(c.Texts, ChartText{X: x + slot/2, Y: base + 14, Anchor: "middle", Class: "label", Text: it.Label})
+		c.Texts = append(c.Texts, ChartText{X: x + slot/2, Y: base + 16, Anchor: "middle", Class: "label", Text: it.Label})
 	}
 	c.Baseline = ChartLine{X1: 0, Y1: base + 0.5, X2: chartWidth, Y2: base + 0.5}
 	return c
