@@ -47,32 +47,62 @@ const (
 	FormatPrint = "print"
 )
 
-// ExportAttendance returns a group's attendance sheet for a year (0: this year when the group meets in it,
-// else the last year it met) and records in the audit trail that staff member staffID took it, in format. The
-// caller checks that staffID may see the group (RequireGroup).
-func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year int, format string) (AttendanceSheet, error) {
-	var sh AttendanceSheet
-	var err error
-	if sh.Group, err = a.Store.GroupByID(ctx, groupID); err != nil {
-		return sh, err
+// AllYears asks ExportAttendance for every year of the group, a sheet each.
+const AllYears = -1
+
+// ExportAttendance returns a group's attendance sheets and records in the audit trail that staff member staffID
+// took them, in format: for year, for the group's current year when year is 0 (this year when the group meets
+// in it, else the last year it met), or a sheet per year, newest first, for AllYears. The caller checks that
+// staffID may see the group (RequireGroup).
+func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year int, format string) ([]AttendanceSheet, error) {
+	g, err := a.Store.GroupByID(ctx, groupID)
+	if err != nil {
+		return nil, err
 	}
-	if sh.Offering, err = a.Store.OfferingByID(ctx, sh.Group.OfferingID); err != nil {
-		return sh, err
+	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
+	if err != nil {
+		return nil, err
 	}
-	sh.Now = a.Now()
-	if sh.Years, err = a.GroupYears(ctx, groupID); err != nil {
-		return sh, err
+	years, err := a.GroupYears(ctx, groupID)
+	if err != nil {
+		return nil, err
 	}
-	sh.Year = year
-	if year == 0 {
-		sh.Year = DefaultYear(sh.Years, sh.Now)
+	now := a.Now()
+	want := []int{year}
+	switch {
+	case year == 0:
+		want = []int{DefaultYear(years, now)}
+	case year == AllYears && len(years) > 0:
+		want = years
+	case year == AllYears:
+		want = []int{DefaultYear(years, now)}
 	}
+	var sheets []AttendanceSheet
+	for _, y := range want {
+		sh := AttendanceSheet{Group: g, Offering: o, Year: y, Years: years, Now: now}
+		if err := a.fillSheet(ctx, &sh); err != nil {
+			return nil, err
+		}
+		sheets = append(sheets, sh)
+	}
+	detail := map[string]any{"format": format, "year": year}
+	if year == AllYears {
+		detail["year"] = "all"
+	}
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditExportAttendance, GroupID: &groupID,
+		Detail: detail})
+	return sheets, err
+}
+
+// fillSheet reads the sessions, people and marks of a sheet's group and year.
+func (a *App) fillSheet(ctx context.Context, sh *AttendanceSheet) error {
+	groupID := sh.Group.ID
 	from, to := yearRange(sh.Year)
 	if err := a.Store.DB.SelectContext(ctx, &sh.Sessions, `SELECT id, group_id, starts_at, ends_at, status, topic,
 			place_name, address
 		FROM sessions WHERE group_id = $1 AND status = 'planned' AND starts_at >= $2 AND starts_at < $3
 		ORDER BY starts_at, id`, groupID, from, to); err != nil {
-		return sh, fmt.Errorf("store: unable to list sessions: %w", err)
+		return fmt.Errorf("store: unable to list sessions: %w", err)
 	}
 	ids := make([]int64, len(sh.Sessions))
 	column := map[int64]int{}
@@ -89,7 +119,7 @@ func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year
 		LEFT JOIN LATERAL (SELECT r.role FROM registrations r WHERE r.group_id = $1 AND r.person_id = p.id
 		                   ORDER BY r.status = 'admitted' DESC, r.id DESC LIMIT 1) r ON true
 		ORDER BY r.role = 'child', p.anonymised_at IS NOT NULL, lower(p.display_name), p.id`, groupID, pq.Array(ids)); err != nil {
-		return sh, fmt.Errorf("store: unable to list people: %w", err)
+		return fmt.Errorf("store: unable to list people: %w", err)
 	}
 	row := map[int64]int{}
 	for i := range sh.Rows {
@@ -103,7 +133,7 @@ func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year
 	}
 	if err := a.Store.DB.SelectContext(ctx, &marks, `SELECT session_id, person_id, status FROM attendance
 		WHERE session_id = ANY($1)`, pq.Array(ids)); err != nil {
-		return sh, fmt.Errorf("store: unable to read attendance: %w", err)
+		return fmt.Errorf("store: unable to read attendance: %w", err)
 	}
 	for _, m := range marks {
 		r := &sh.Rows[row[m.Person]]
@@ -112,9 +142,7 @@ func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year
 			r.Attended++
 		}
 	}
-	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditExportAttendance, GroupID: &groupID,
-		Detail: map[string]any{"format": format, "year": sh.Year}})
-	return sh, err
+	return nil
 }
 
 // GroupYears lists the years in which a group has planned sessions, newest first.
@@ -142,8 +170,8 @@ func DefaultYear(years []int, now time.Time) int {
 	return this
 }
 
-// AttendanceTable lays out a sheet for the workbook: name, role, a column per session with the marks in
-// words, and the number of sessions attended. Names of people whose data was purged read anonymous.
+// AttendanceTable lays out a sheet for the workbook, named after its year: name, role, a column per session with
+// the marks in words, and the number of sessions attended. Names of people whose data was purged read anonymous.
 func AttendanceTable(cat *locale.Catalogue, lang string, sh AttendanceSheet) Table {
 	t := Table{Name: fmt.Sprint(sh.Year), Keys: 2,
 		Columns: []string{cat.T(lang, "figures.sheet.name"), cat.T(lang, "figures.sheet.role")}}

@@ -454,11 +454,18 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 	if got := strings.Join(rows["Bram Claes"], "|"); got != "Bram Claes|deelnemer|aanwezig|afwezig|verontschuldigd|1" {
 		t.Errorf("Bram's row %q", got)
 	}
+	all := w.get(t, coord, "/beheer/groepen/"+g+"/aanwezigheid.xlsx")
+	if all.status != http.StatusOK || !strings.Contains(all.header.Get("Content-Disposition"), `filename="aanwezigheid-intervisie-lier-2025.xlsx"`) {
+		t.Errorf("workbook of every year: %d %v", all.status, all.header)
+	}
+	if _, rows := sheetRows(t, []byte(all.body), "2025", 1); len(rows) != 2 {
+		t.Errorf("workbook of every year: %v", rows)
+	}
 	var exports int
 	w.srv.DB.Get(&exports, `SELECT count(*) FROM audit_log WHERE action = 'export.attendance' AND group_id = $1 AND staff_id = $2`,
 		y.intervision, w.coord)
-	if exports != 2 {
-		t.Errorf("%d attendance exports audited, want 2 (print and workbook)", exports)
+	if exports != 3 {
+		t.Errorf("%d attendance exports audited, want 3 (print and twice the workbook)", exports)
 	}
 
 	// The certificates: the list of the group, An's certificate (audited), and the Waakvlam training's.
