@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -534,4 +535,53 @@ func (w *staffWorld) memberOf(t *testing.T, group int64) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func TestFiguresPagesHaveEveryMessageInBothLanguages(t *testing.T) {
+	w := newStaffWorld(t, at(1, 6, 9))
+	y := enterFiguresYear(t, w)
+	missing := regexp.MustCompile(`\[[a-z]+\.[a-z0-9_.]+\]`)
+	g := itoa(y.intervision)
+	for _, l := range []string{"nl", "en"} {
+		check := func(path string, r response) {
+			t.Helper()
+			if r.status != http.StatusOK && r.status != http.StatusUnprocessableEntity {
+				t.Errorf("%s %s: %d", l, path, r.status)
+			}
+			if m := missing.FindString(r.body); m != "" {
+				t.Errorf("%s %s: message %s is missing", l, path, m)
+			}
+			if !strings.Contains(r.body, `lang="`+map[string]string{"nl": "nl-BE", "en": "en"}[l]+`"`) {
+				t.Errorf("%s %s: page not in %s", l, path, l)
+			}
+		}
+		lang := func(c *http.Client) *http.Client {
+			u, _ := url.Parse(w.srv.URL)
+			c.Jar.SetCookies(u, []*http.Cookie{{Name: "taal", Value: l, Path: "/"}})
+			return c
+		}
+		w.clock.set(at(6, 10, 9))
+		anon := lang(testserver.Client())
+		check("personal certificate", w.get(t, anon, "/mijn/"+y.anToken+"/attest"))
+		check("personal page", w.get(t, anon, "/mijn/"+y.anToken))
+
+		w.clock.set(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
+		c, token := w.client(t, w.admin)
+		lang(c)
+		for _, p := range []string{"/beheer/cijfers", "/beheer/cijfers?jaar=2025", "/beheer/cijfers?jaar=2019",
+			"/beheer/groepen/" + g, "/beheer/groepen/" + g + "/aanwezigheidslijst", "/beheer/groepen/" + g + "/aanwezigheidslijst?jaar=2031",
+			"/beheer/groepen/" + g + "/attesten", "/beheer/groepen/" + g + "/attesten?jaar=2024",
+			"/beheer/groepen/" + itoa(y.family) + "/attesten", "/beheer/groepen/" + g + "/attest/" + itoa(y.an),
+			"/beheer/groepen/" + g + "/attest/" + itoa(y.bram) + "?jaar=2024",
+			"/beheer/groepen/" + itoa(y.waakvlam) + "/attest/" + itoa(y.chris),
+			"/beheer/groepen/" + itoa(y.family) + "/attest/" + itoa(y.sara)} {
+			check(p, w.get(t, c, p))
+		}
+		check("closing refused", w.post(t, c, "/beheer/cijfers/2025/afsluiten", url.Values{"_csrf": {token}}))
+		for _, p := range []string{"/beheer/cijfers/2025.csv", "/beheer/cijfers/2025.xlsx", "/beheer/groepen/" + g + "/aanwezigheid.xlsx"} {
+			if r := w.get(t, c, p); r.status != http.StatusOK || missing.MatchString(r.body) {
+				t.Errorf("%s %s: %d or a message missing", l, p, r.status)
+			}
+		}
+	}
 }
