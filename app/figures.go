@@ -190,6 +190,8 @@ func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
 // per session for the counts of marks, per year, group and person for the distinct participants. So the
 // figures cost a few thousand index reads, however many marks the year holds. Every query is bounded by the
 // year's sessions (index on sessions.starts_at), the year of the person tally (its key) or the year's dates.
+// Sessions held are the planned ones that began; a person marked present or late at a planned session of the
+// year counts as a participant whatever the session's date (someone marked present came).
 func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) ([]FigureRow, error) {
 	from, to := yearRange(year)
 	now := a.Now()

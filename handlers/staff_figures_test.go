@@ -585,3 +585,34 @@ func TestFiguresPagesHaveEveryMessageInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+func TestFiguresShowHostileNamesAsText(t *testing.T) {
+	w := newStaffWorld(t, at(3, 1, 9))
+	a, ctx := w.srv.App, t.Context()
+	consent := app.Consent{Version: "test", Text: "Ik ga akkoord."}
+	for i, name := range []string{xssCorpus[1], "=HYPERLINK(\"http://example.com\")"} {
+		wv, err := a.RequestWaakvlam(ctx, app.WaakvlamInput{Organisation: name, ServiceType: "social_services", PreferredPeriods: "voorjaar", ContactName: "Jo",
+			ContactEmail: "jo@example.org", ExpectedStaff: "5", Consent: true, ConsentText: consent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := a.WaakvlamByToken(ctx, wv.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := at(4, 1+i, 14)
+		if _, err := a.PlanWaakvlam(ctx, w.coord, st.Request.ID, start, start.Add(3*time.Hour), "Zaal", "Mechelen"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.clock.set(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
+	c, _ := w.client(t, w.coord)
+	page := w.get(t, c, "/beheer/cijfers?jaar=2025")
+	if strings.Contains(page.body, `<img src=x`) || !strings.Contains(page.body, `&lt;img src=x onerror=alert(1)&gt;`) {
+		t.Error("an organisation's name reaches the figures page as markup")
+	}
+	csvBody := w.get(t, c, "/beheer/cijfers/2025.csv").body
+	if !strings.Contains(csvBody, `'=HYPERLINK(`) {
+		t.Error("a name that looks like a formula is not defused in the CSV")
+	}
+}
