@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check axe fuzz screenshots clean
+.PHONY: build run test vet fmt-check axe fuzz screenshots bench-figures clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -25,6 +25,10 @@ fuzz: build
 			echo "fuzz $$pkg $$f"; $(GO) test $$pkg -run "^$$" -fuzz "^$$f$$" -fuzztime $(FUZZTIME) >/tmp/portal-fuzz.log 2>&1 \
 				|| { cat /tmp/portal-fuzz.log; exit 1; }; \
 		done; done'
+
+## bench-figures: the yearly figures and their page on 1,000,000 attendance rows (a minute of setup each)
+bench-figures: build
+	./$(BIN) devdb -- $(GO) test ./app ./handlers -run '^$$' -bench 'Figures' -benchtime 20x -timeout 30m
 
 # axe-core (npm) for the accessibility checks of the browser tests; installed once when npm is there.
 axe:

@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 2
+-- schema-version: 3
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -467,3 +467,168 @@ DO $$ BEGIN
     ALTER TABLE consents ADD CONSTRAINT consents_subject CHECK (person_id IS NOT NULL OR waakvlam_request_id IS NOT NULL);
 EXCEPTION WHEN duplicate_object THEN NULL;
 END $$;
+
+-- version 3: attendance tallies for the yearly figures
+-- The figures of a year count attendances per session and distinct people per group. Counting them from the
+-- attendance rows themselves reads every mark of the year on each request (a million rows take well over a
+-- second), so triggers keep two small tallies up to date in the same transaction as each change:
+-- attendance_session_tally holds per session the marks and the attendances (present or late), whatever the
+-- session's status or date (the figures filter sessions when they read); attendance_person_tally holds per
+-- year (Brussels time) and group each person's attendances at planned sessions, under the registration the
+-- marks were recorded with (0: none left). Rows whose count falls to zero may stay; readers skip them.
+-- The person tally has no foreign keys: it is derived, and a deleted session or group takes its attendances out
+-- through the triggers. attendance_tally_rebuild() computes both tallies from scratch (tests compare it with what
+-- the triggers kept).
+CREATE TABLE IF NOT EXISTS attendance_session_tally (
+    session_id bigint PRIMARY KEY REFERENCES sessions ON DELETE CASCADE,
+    attended   int NOT NULL DEFAULT 0,
+    marked     int NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS attendance_person_tally (
+    year            int NOT NULL,
+    group_id        bigint NOT NULL,
+    person_id       bigint NOT NULL,
+    registration_id bigint NOT NULL DEFAULT 0,
+    attended        int NOT NULL,
+    PRIMARY KEY (year, group_id, person_id, registration_id)
+);
+CREATE INDEX IF NOT EXISTS attendance_person_tally_person ON attendance_person_tally (person_id);
+
+-- The year a session counts in: its start in Brussels time.
+CREATE OR REPLACE FUNCTION figures_year(ts timestamptz) RETURNS int LANGUAGE sql IMMUTABLE AS
+$$ SELECT extract(year FROM ts AT TIME ZONE 'Europe/Brussels')::int $$;
+
+-- Adds sign × the attendances of one session to the person tally, under the session's year and group as given
+-- (the old ones when a session moves away, the new ones when it arrives).
+CREATE OR REPLACE FUNCTION attendance_person_tally_add(p_session bigint, p_year int, p_group bigint, p_sign int)
+RETURNS void LANGUAGE sql AS $$
+    INSERT INTO attendance_person_tally AS t (year, group_id, person_id, registration_id, attended)
+    SELECT p_year, p_group, a.person_id, COALESCE(a.registration_id, 0), p_sign * count(*)
+    FROM attendance a WHERE a.session_id = p_session AND a.status IN ('present', 'late')
+    GROUP BY a.person_id, COALESCE(a.registration_id, 0)
+    ON CONFLICT (year, group_id, person_id, registration_id) DO UPDATE SET attended = t.attended + EXCLUDED.attended
+$$;
+
+-- Every change of attendance first takes its group's lock (a transaction-level advisory lock), before it touches
+-- a mark: the changes of one group's marks (two phones sending a roll call, a participant excusing themselves
+-- meanwhile, a correction of last week's) then reach the tallies one transaction after the other, and cannot
+-- deadlock on the tally rows they share.
+CREATE OR REPLACE FUNCTION attendance_tally_lock(p_group bigint) RETURNS void LANGUAGE sql AS
+$$ SELECT pg_advisory_xact_lock(hashtextextended('attendance_tally', p_group)) $$;
+CREATE OR REPLACE FUNCTION attendance_tally_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    g bigint;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        SELECT group_id INTO g FROM sessions WHERE id = OLD.session_id;
+        IF g IS NOT NULL THEN
+            PERFORM attendance_tally_lock(g);
+        END IF;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.session_id <> OLD.session_id THEN
+        SELECT group_id INTO g FROM sessions WHERE id = NEW.session_id;
+        IF g IS NOT NULL THEN
+            PERFORM attendance_tally_lock(g);
+        END IF;
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS attendance_tally_lock ON attendance;
+CREATE TRIGGER attendance_tally_lock BEFORE INSERT OR UPDATE OR DELETE ON attendance
+    FOR EACH ROW EXECUTE FUNCTION attendance_tally_lock();
+
+-- Statement-level, with the changed rows as transition tables: a roll call of twenty marks or a bulk import of a
+-- million costs one aggregated write per tally. Marks of a session deleted in the same statement (a cascade) no
+-- longer find their session and are skipped: sessions_tally took them out before the session went.
+CREATE OR REPLACE FUNCTION attendance_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    delta text;
+BEGIN
+    delta := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT session_id, person_id, registration_id, status, 1 AS d FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT session_id, person_id, registration_id, status, -1 AS d FROM old_rows'
+        ELSE 'SELECT session_id, person_id, registration_id, status, 1 AS d FROM new_rows
+              UNION ALL SELECT session_id, person_id, registration_id, status, -1 FROM old_rows' END;
+    EXECUTE format($q$
+        WITH delta AS (%s)
+        INSERT INTO attendance_session_tally AS t (session_id, attended, marked)
+        SELECT d.session_id, COALESCE(sum(d.d) FILTER (WHERE d.status IN ('present', 'late')), 0), sum(d.d)
+        FROM delta d JOIN sessions s ON s.id = d.session_id
+        GROUP BY d.session_id
+        ON CONFLICT (session_id) DO UPDATE SET attended = t.attended + EXCLUDED.attended,
+                                               marked = t.marked + EXCLUDED.marked$q$, delta);
+    EXECUTE format($q$
+        WITH delta AS (%s)
+        INSERT INTO attendance_person_tally AS t (year, group_id, person_id, registration_id, attended)
+        SELECT figures_year(s.starts_at), s.group_id, d.person_id, COALESCE(d.registration_id, 0), sum(d.d)
+        FROM delta d JOIN sessions s ON s.id = d.session_id
+        WHERE s.status = 'planned' AND d.status IN ('present', 'late')
+        GROUP BY 1, 2, 3, 4
+        HAVING sum(d.d) <> 0
+        ON CONFLICT (year, group_id, person_id, registration_id) DO UPDATE SET attended = t.attended + EXCLUDED.attended$q$,
+        delta);
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS attendance_tally_insert ON attendance;
+CREATE TRIGGER attendance_tally_insert AFTER INSERT ON attendance REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_tally();
+DROP TRIGGER IF EXISTS attendance_tally_update ON attendance;
+CREATE TRIGGER attendance_tally_update AFTER UPDATE ON attendance REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_tally();
+DROP TRIGGER IF EXISTS attendance_tally_delete ON attendance;
+CREATE TRIGGER attendance_tally_delete AFTER DELETE ON attendance REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION attendance_tally();
+
+-- A session that is cancelled or restored, moves to another year or group, or is deleted moves its attendances
+-- in the person tally. (The session tally does not depend on them.)
+CREATE OR REPLACE FUNCTION sessions_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM attendance_tally_lock(OLD.group_id);
+    IF TG_OP = 'UPDATE' AND NEW.group_id <> OLD.group_id THEN
+        PERFORM attendance_tally_lock(NEW.group_id);
+    END IF;
+    IF OLD.status = 'planned' THEN
+        PERFORM attendance_person_tally_add(OLD.id, figures_year(OLD.starts_at), OLD.group_id, -1);
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RETURN OLD;
+    END IF;
+    IF NEW.status = 'planned' THEN
+        PERFORM attendance_person_tally_add(NEW.id, figures_year(NEW.starts_at), NEW.group_id, 1);
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS sessions_tally_update ON sessions;
+CREATE TRIGGER sessions_tally_update AFTER UPDATE OF status, starts_at, group_id ON sessions FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.group_id IS DISTINCT FROM NEW.group_id
+          OR figures_year(OLD.starts_at) IS DISTINCT FROM figures_year(NEW.starts_at))
+    EXECUTE FUNCTION sessions_tally();
+DROP TRIGGER IF EXISTS sessions_tally_delete ON sessions;
+CREATE TRIGGER sessions_tally_delete BEFORE DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION sessions_tally();
+
+-- Recomputes both tallies from the attendance rows, with attendance locked against writes meanwhile.
+CREATE OR REPLACE FUNCTION attendance_tally_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    LOCK TABLE attendance, sessions IN SHARE MODE;
+    DELETE FROM attendance_session_tally;
+    DELETE FROM attendance_person_tally;
+    INSERT INTO attendance_session_tally (session_id, attended, marked)
+    SELECT session_id, count(*) FILTER (WHERE status IN ('present', 'late')), count(*) FROM attendance GROUP BY session_id;
+    INSERT INTO attendance_person_tally (year, group_id, person_id, registration_id, attended)
+    SELECT figures_year(s.starts_at), s.group_id, a.person_id, COALESCE(a.registration_id, 0), count(*)
+    FROM attendance a JOIN sessions s ON s.id = a.session_id
+    WHERE s.status = 'planned' AND a.status IN ('present', 'late')
+    GROUP BY 1, 2, 3, 4;
+END $$;
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM schema_version WHERE version >= 3) THEN
+        PERFORM attendance_tally_rebuild();
+    END IF;
+END $$;
+
+-- The figures read registrations and referrals of a year by their date.
+CREATE INDEX IF NOT EXISTS registrations_created ON registrations (created_at);
+CREATE INDEX IF NOT EXISTS onward_referrals_on ON onward_referrals (referred_on);

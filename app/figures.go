@@ -24,8 +24,10 @@ type FigureRow struct {
 
 // Figures are a year's numbers, assembled for the figures page, the sentences and the exports.
 type Figures struct {
-	Year      int
-	Frozen    bool
+	Year   int
+	Frozen bool
+	// ClosedAt is when the year was closed (its figures frozen); nil while it is open.
+	ClosedAt  *time.Time
 	Offerings []OfferingFigures
 	// Referrers counts new requests and signups of participants by who referred them ("unknown" when not said).
 	Referrers []Count
@@ -96,10 +98,11 @@ func yearRange(year int) (time.Time, time.Time) {
 // FiguresOf returns a year's figures: the frozen ones when the year is closed, else computed from what was
 // recorded.
 func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
-	var closed bool
-	if err := a.Store.DB.GetContext(ctx, &closed, `SELECT EXISTS (SELECT 1 FROM years_closed WHERE year = $1)`, year); err != nil {
+	var closedAt []time.Time
+	if err := a.Store.DB.SelectContext(ctx, &closedAt, `SELECT closed_at FROM years_closed WHERE year = $1`, year); err != nil {
 		return Figures{}, fmt.Errorf("store: unable to read closed years: %w", err)
 	}
+	closed := len(closedAt) > 0
 	var rows []FigureRow
 	var err error
 	if closed {
@@ -112,23 +115,61 @@ func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
 	}
 	f, err := a.assemble(ctx, year, rows)
 	f.Frozen = closed
+	if closed {
+		f.ClosedAt = &closedAt[0]
+	}
 	return f, err
 }
 
+// FigureYears lists the years that have figures, newest first: every year up to this one with a planned
+// session, and every closed year. The sessions are probed a year at a time through their index on starts_at.
+func (a *App) FigureYears(ctx context.Context) ([]int, error) {
+	var years []int
+	err := a.Store.DB.SelectContext(ctx, &years, `
+		SELECT y FROM generate_series((SELECT figures_year(min(starts_at)) FROM sessions),
+		                              LEAST((SELECT figures_year(max(starts_at)) FROM sessions), $1)) AS y
+		WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.status = 'planned'
+		              AND s.starts_at >= make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Brussels')
+		              AND s.starts_at < make_timestamptz(y + 1, 1, 1, 0, 0, 0, 'Europe/Brussels'))
+		UNION SELECT year FROM years_closed
+		ORDER BY 1 DESC`, a.Now().In(locale.Brussels).Year())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list years: %w", err)
+	}
+	return years, nil
+}
+
+// CanClose reports whether a year may be closed now: it is over and not closed yet.
+func (f Figures) CanClose(now time.Time) bool {
+	return !f.Frozen && f.Year < now.In(locale.Brussels).Year()
+}
+
+// Audit actions of the figures and exports.
+const (
+	AuditYearClose        = "figures.close"     // a year's figures were frozen (detail: year)
+	AuditExportAttendance = "export.attendance" // a group's attendance list with names was exported (detail: format, year)
+	AuditAttestView       = "attest.view"       // staff opened a professional's certificate of attendance
+	AuditAttestList       = "attest.list"       // staff listed a group's professionals to print their certificates
+)
+
 // CloseYear freezes a year's figures in their own table, so that the retention purge may then remove the
-// personal data behind them. Closing a closed year changes nothing.
+// personal data behind them. Closing a closed year changes nothing. The closing is audited.
 func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
 	if year >= a.Now().In(locale.Brussels).Year() {
-		return &ValidationError{Fields: map[string]string{"year": "form.year.notover"}}
+		return &ValidationError{Fields: map[string]string{"bevestig": "form.year.notover"}}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-			year, staffID)
+		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by, closed_at) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, year, staffID, a.Now())
 		if err != nil {
 			return fmt.Errorf("store: unable to close year: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
+		}
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditYearClose,
+			Detail: map[string]any{"year": year}}); err != nil {
+			return err
 		}
 		rows, err := a.liveFigures(ctx, tx, year)
 		if err != nil {
@@ -144,90 +185,132 @@ func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
 	})
 }
 
-// liveFigures computes a year's rows from sessions, attendance, registrations and referrals. Every query is
-// bounded by the year's sessions (index on sessions.starts_at) or the year's dates.
+// liveFigures computes a year's rows from sessions, the attendance tallies, registrations and referrals.
+// Attendance is read through its tallies (schema.sql, version 3), which triggers keep in step with every mark:
+// per session for the counts of marks, per year, group and person for the distinct participants. So the
+// figures cost a few thousand index reads, however many marks the year holds. Every query is bounded by the
+// year's sessions (index on sessions.starts_at), the year of the person tally (its key) or the year's dates.
+// Sessions held are the planned ones that began; a person marked present or late at a planned session of the
+// year counts as a participant whatever the session's date (someone marked present came).
 func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) ([]FigureRow, error) {
 	from, to := yearRange(year)
 	now := a.Now()
 	var rows []FigureRow
-	queries := []string{
-		// Per group: sessions held, distinct participants, attendances, marks.
-		`WITH held AS (
-			SELECT s.id, s.group_id, s.starts_at FROM sessions s
-			WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3)
-		SELECT m.metric, 'group:' || g.slug AS scope, '' AS dimension, m.value FROM groups g
-		JOIN LATERAL (
-			SELECT count(DISTINCT h.id) AS sessions,
-			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late')) AS participants,
-			       count(att.person_id) FILTER (WHERE att.status IN ('present', 'late')) AS attendances,
-			       count(att.person_id) AS marked
-			FROM held h LEFT JOIN attendance att ON att.session_id = h.id WHERE h.group_id = g.id
-		) x ON x.sessions > 0
-		CROSS JOIN LATERAL (VALUES ('sessions_held', x.sessions), ('participants', x.participants),
-			('attendances', x.attendances), ('marked', x.marked)) AS m(metric, value)`,
-		// Per group and month: attendances, for the chart of the year.
-		`SELECT 'attendances_month' AS metric, 'group:' || g.slug AS scope,
-		        to_char(s.starts_at AT TIME ZONE 'Europe/Brussels', 'MM') AS dimension, count(*) AS value
-		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN attendance att ON att.session_id = s.id
-		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
-		  AND att.status IN ('present', 'late')
-		GROUP BY 2, 3`,
-		// Per offering: groups run, distinct participants, parents and children apart.
-		`SELECT m.metric, 'offering:' || o.slug AS scope, '' AS dimension, m.value FROM offerings o
-		JOIN LATERAL (
-			SELECT count(DISTINCT s.group_id) AS groups,
-			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late')) AS participants,
-			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late') AND r.role = 'parent') AS parents,
-			       count(DISTINCT att.person_id) FILTER (WHERE att.status IN ('present', 'late') AND r.role = 'child') AS children
-			FROM sessions s JOIN groups g ON g.id = s.group_id
-			LEFT JOIN attendance att ON att.session_id = s.id
-			LEFT JOIN registrations r ON r.id = att.registration_id
-			WHERE g.offering_id = o.id AND s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
-		) x ON x.groups > 0
-		CROSS JOIN LATERAL (VALUES ('groups_run', x.groups), ('participants', x.participants), ('parents', x.parents),
-			('children', x.children)) AS m(metric, value)`,
+	add := func(metric, scope, dimension string, value int64) {
+		rows = append(rows, FigureRow{Metric: metric, Scope: scope, Dimension: dimension, Value: value})
+	}
+
+	// Per group and month: sessions held (planned, begun), attendances (present or late) and marks.
+	var months []struct {
+		Offering string `db:"offering"`
+		Group    string `db:"grp"`
+		Month    string `db:"month"`
+		Sessions int64  `db:"sessions"`
+		Attended int64  `db:"attended"`
+		Marked   int64  `db:"marked"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &months, `SELECT o.slug AS offering, g.slug AS grp, x.month, x.sessions,
+			x.attended, x.marked
+		FROM (SELECT s.group_id, to_char(s.starts_at AT TIME ZONE 'Europe/Brussels', 'MM') AS month, count(*) AS sessions,
+		             COALESCE(sum(t.attended), 0) AS attended, COALESCE(sum(t.marked), 0) AS marked
+		      FROM sessions s LEFT JOIN attendance_session_tally t ON t.session_id = s.id
+		      WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
+		      GROUP BY 1, 2) x
+		JOIN groups g ON g.id = x.group_id JOIN offerings o ON o.id = g.offering_id
+		ORDER BY 1, 2, 3`, from, to, now); err != nil {
+		return nil, fmt.Errorf("store: unable to compute figures: %w", err)
+	}
+	type totals struct{ sessions, attended, marked int64 }
+	perGroup := map[string]*totals{}
+	var groupOrder []string
+	groupsRun := map[string]int64{}
+	var offeringOrder []string
+	for _, m := range months {
+		t := perGroup[m.Group]
+		if t == nil {
+			t = &totals{}
+			perGroup[m.Group] = t
+			groupOrder = append(groupOrder, m.Group)
+			if groupsRun[m.Offering] == 0 {
+				offeringOrder = append(offeringOrder, m.Offering)
+			}
+			groupsRun[m.Offering]++
+		}
+		t.sessions += m.Sessions
+		t.attended += m.Attended
+		t.marked += m.Marked
+		if m.Attended > 0 {
+			add("attendances_month", "group:"+m.Group, m.Month, m.Attended)
+		}
+	}
+	for _, g := range groupOrder {
+		t := perGroup[g]
+		add("sessions_held", "group:"+g, "", t.sessions)
+		add("attendances", "group:"+g, "", t.attended)
+		add("marked", "group:"+g, "", t.marked)
+	}
+	for _, o := range offeringOrder {
+		add("groups_run", "offering:"+o, "", groupsRun[o])
+	}
+
+	queries := []struct {
+		sql  string
+		args []any
+	}{
+		// Distinct participants (attended at least once) per group and per offering; parents and children apart,
+		// by the role of the registration their marks were recorded with.
+		{`SELECT m.metric, m.scope, '' AS dimension, m.value FROM (
+			SELECT o.slug AS offering, g.slug AS grp, GROUPING(g.slug) = 1 AS whole,
+			       count(DISTINCT t.person_id) AS participants,
+			       count(DISTINCT t.person_id) FILTER (WHERE r.role = 'parent') AS parents,
+			       count(DISTINCT t.person_id) FILTER (WHERE r.role = 'child') AS children
+			FROM attendance_person_tally t JOIN groups g ON g.id = t.group_id JOIN offerings o ON o.id = g.offering_id
+			LEFT JOIN registrations r ON r.id = t.registration_id
+			WHERE t.year = $1 AND t.attended > 0
+			GROUP BY GROUPING SETS ((o.slug), (o.slug, g.slug))) x
+		CROSS JOIN LATERAL (VALUES
+			(true, 'participants', 'offering:' || x.offering, x.participants),
+			(true, 'parents', 'offering:' || x.offering, x.parents),
+			(true, 'children', 'offering:' || x.offering, x.children),
+			(false, 'participants', 'group:' || x.grp, x.participants)) AS m(whole, metric, scope, value)
+		WHERE m.whole = x.whole`, []any{year}},
 		// Who referred the participants who asked or signed up this year (adults only: a family counts once per parent).
-		`SELECT 'referrer' AS metric, 'offering:' || o.slug AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
+		{`SELECT 'referrer' AS metric, 'offering:' || o.slug AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
 		        count(*) AS value
 		FROM registrations r JOIN offerings o ON o.id = r.offering_id
 		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.role <> 'child' AND o.audience <> 'professionals'
 		  AND NOT r.walk_in
-		GROUP BY 2, 3`,
+		GROUP BY 2, 3`, []any{from, to}},
 		// Distinct participants (not professionals) by municipality.
-		`SELECT 'municipality' AS metric, '' AS scope, COALESCE(NULLIF(p.municipality, ''), 'onbekend') AS dimension,
+		{`SELECT 'municipality' AS metric, '' AS scope, COALESCE(NULLIF(p.municipality, ''), 'onbekend') AS dimension,
 		        count(DISTINCT p.id) AS value
-		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
-		JOIN attendance att ON att.session_id = s.id JOIN people p ON p.id = att.person_id
-		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
-		  AND att.status IN ('present', 'late') AND o.audience <> 'professionals'
-		GROUP BY 3`,
+		FROM attendance_person_tally t JOIN groups g ON g.id = t.group_id JOIN offerings o ON o.id = g.offering_id
+		JOIN people p ON p.id = t.person_id
+		WHERE t.year = $1 AND t.attended > 0 AND o.audience <> 'professionals'
+		GROUP BY 3`, []any{year}},
 		// Intervision members by sector: admitted to a group that met this year.
-		`SELECT 'sector' AS metric, '' AS scope, COALESCE(p.sector, 'other') AS dimension, count(DISTINCT p.id) AS value
+		{`SELECT 'sector' AS metric, '' AS scope, COALESCE(p.sector, 'other') AS dimension, count(DISTINCT p.id) AS value
 		FROM registrations r JOIN people p ON p.id = r.person_id JOIN groups g ON g.id = r.group_id
 		JOIN offerings o ON o.id = g.offering_id
 		WHERE o.kind = 'intervision' AND r.status IN ('admitted', 'completed')
 		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
 		              AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3)
-		GROUP BY 3`,
+		GROUP BY 3`, []any{from, to, now}},
 		// Organisations that received Waakvlam this year.
-		`SELECT DISTINCT 'waakvlam_org' AS metric, '' AS scope, w.organisation AS dimension, 1::bigint AS value
+		{`SELECT DISTINCT 'waakvlam_org' AS metric, '' AS scope, w.organisation AS dimension, 1::bigint AS value
 		FROM waakvlam_requests w JOIN sessions s ON s.group_id = w.group_id
-		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3`,
+		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3`, []any{from, to, now}},
 		// Onward referrals by destination and offering.
-		`SELECT 'referral' AS metric, COALESCE('offering:' || o.slug, '') AS scope, f.destination AS dimension,
+		{`SELECT 'referral' AS metric, COALESCE('offering:' || o.slug, '') AS scope, f.destination AS dimension,
 		        count(DISTINCT f.person_id) AS value
 		FROM onward_referrals f LEFT JOIN registrations r ON r.id = f.registration_id
 		LEFT JOIN offerings o ON o.id = r.offering_id
 		WHERE f.referred_on >= $1::date AND f.referred_on < $2::date
-		GROUP BY 2, 3`,
+		GROUP BY 2, 3`, []any{fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-01-01", year+1)}}, // dates, not instants
 	}
 	for _, query := range queries {
-		args := []any{from, to, now}
-		if !strings.Contains(query, "$3") { // the queries by date of entry do not need the clock
-			args = args[:2]
-		}
 		var part []FigureRow
-		if err := sqlx.SelectContext(ctx, q, &part, query, args...); err != nil {
+		if err := sqlx.SelectContext(ctx, q, &part, query.sql, query.args...); err != nil {
 			return nil, fmt.Errorf("store: unable to compute figures: %w", err)
 		}
 		rows = append(rows, part...)

@@ -1,11 +1,14 @@
 package app_test
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"portal/app"
 	"portal/app/locale"
@@ -252,6 +255,41 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		}
 	}
 
+	// The exports hold the same numbers: the workbook read back, and the CSV.
+	liveBook := workbook(t, cat, f)
+	in = f.Offering("intervisie")
+	row := liveBook["Aanbod"][in.Name.In("nl")]
+	if strings.Join(row, "|") != in.Name.In("nl")+"|2|5|4|9|11|82%|0|0|0" {
+		t.Errorf("workbook row of intervision %v", row)
+	}
+	bornemRow := strings.Join(liveBook["Groepen"]["Begeleide intervisie|Groep Bornem"], "|")
+	if bornemRow != "Begeleide intervisie|Groep Bornem|Bornem|3|3|7|9|78%|0|3|0|2|2|0|0|0|0|0|0|0" {
+		t.Errorf("workbook row of the Bornem group %q", bornemRow)
+	}
+	if got := liveBook["Verwijzers"]["Politie"]; len(got) != 2 || got[1] != "4" {
+		t.Errorf("referrers sheet %v", liveBook["Verwijzers"])
+	}
+	if got := liveBook["Gemeenten"]["Lier"]; len(got) != 2 || got[1] != "4" {
+		t.Errorf("municipalities sheet %v", liveBook["Gemeenten"])
+	}
+	if got := liveBook["Sectoren"]["Politie"]; len(got) != 2 || got[1] != "2" {
+		t.Errorf("sectors sheet %v", liveBook["Sectoren"])
+	}
+	if _, ok := liveBook["Verslag"]["3 ouders en 3 kinderen namen deel aan de groepssessies."]; !ok {
+		t.Errorf("report sheet %v", liveBook["Verslag"])
+	}
+	var liveCSV bytes.Buffer
+	if err := app.WriteCSV(&liveCSV, app.CSVHeader(cat, "nl"), app.FigureTables(cat, "nl", f)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Aanbod;Begeleide intervisie;Deelnemers;4\n", "Aanbod;Blaffen of Schuilen;Ouders;3\n",
+		"Aanbod;Blaffen of Schuilen;Naar individueel traject CAW;1\n", "Waakvlam;Sociaal Huis Lier;;\n",
+		"Groepen;Begeleide intervisie – Groep Bornem – Bornem;feb;3\n"} {
+		if !strings.Contains(liveCSV.String(), want) {
+			t.Errorf("CSV lacks %q", want)
+		}
+	}
+
 	// Close the year, purge everyone's personal data, and the figures stay exactly the same.
 	if err := a.CloseYear(ctx, y.staff.StaffID, 2025); err != nil {
 		t.Fatal(err)
@@ -272,8 +310,54 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	if !frozen.Frozen {
 		t.Error("figures of a closed year are not frozen")
 	}
-	frozen.Frozen = false
+	if frozen.ClosedAt == nil {
+		t.Error("a closed year does not say when it was closed")
+	}
+	frozen.Frozen, frozen.ClosedAt = false, nil
 	if !reflect.DeepEqual(f, frozen) {
 		t.Errorf("figures changed after the purge:\nbefore %+v\nafter  %+v", f, frozen)
 	}
+	if after := workbook(t, cat, frozen); !reflect.DeepEqual(liveBook, after) {
+		t.Errorf("the workbook changed after the purge:\nbefore %v\nafter  %v", liveBook, after)
+	}
+	var frozenCSV bytes.Buffer
+	if err := app.WriteCSV(&frozenCSV, app.CSVHeader(cat, "nl"), app.FigureTables(cat, "nl", frozen)); err != nil {
+		t.Fatal(err)
+	}
+	if frozenCSV.String() != liveCSV.String() {
+		t.Error("the CSV changed after the purge")
+	}
+}
+
+// workbook writes a year's figures as the XLSX export and reads it back: sheet → first cell of a row → row.
+func workbook(t *testing.T, cat *locale.Catalogue, f app.Figures) map[string]map[string][]string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := app.WriteXLSX(&buf, app.FigureTables(cat, "nl", f)); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	defer x.Close()
+	out := map[string]map[string][]string{}
+	for _, sheet := range x.GetSheetList() {
+		rows, err := x.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[sheet] = map[string][]string{}
+		for _, r := range rows[1:] {
+			key := r[0]
+			if sheet == "Groepen" { // an offering has several groups
+				key += "|" + r[1]
+			}
+			out[sheet][key] = r
+		}
+	}
+	if len(out) != 8 {
+		t.Errorf("the workbook has sheets %v, want 8", x.GetSheetList())
+	}
+	return out
 }

@@ -18,6 +18,8 @@ type personalData struct {
 	Token    string
 	Channels []views.Option
 	Notice   string
+	// Attest is true for a professional who attended: the page links to their certificate of attendance.
+	Attest bool
 }
 
 // personal shows the private page behind a personal link: status, sessions, and what the person can do.
@@ -28,6 +30,9 @@ func (s *Server) personal(c *fiber.Ctx) error {
 		return s.linkProblem(c, err)
 	}
 	d := &personalData{PersonalView: v, Token: c.Params("token"), Channels: s.options(c, "channel.", []string{"email", "phone", "sms"})}
+	if d.Attest, err = s.App.HasAttest(c.UserContext(), v.Registration); err != nil {
+		return err
+	}
 	if n := c.Query("gedaan"); n != "" && s.Cat.Has("personal.done."+n) {
 		d.Notice = s.Cat.T(lang(c), "personal.done."+n)
 	}

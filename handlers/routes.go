@@ -39,6 +39,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/mijn-link", s.linkRequestForm)
 	f.Post("/mijn-link", form, s.linkRequest)
 	f.Get("/mijn/:token", s.personal)
+	s.personalAttestRoutes(f)
 	f.Post("/mijn/:token/:action", s.limit("personal", s.Limits.Forms, s.Limits.Window), s.personalAction)
 	f.Get("/afmelden/:sig", s.excuseForm)
 	f.Post("/afmelden/:sig", s.excuse)

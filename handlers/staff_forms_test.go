@@ -273,9 +273,9 @@ func TestStaffMenuShowsWhatExistsForTheRole(t *testing.T) {
 		id        int64
 		want, not []string
 	}{
-		{w.fac, []string{">Vandaag<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Aanvragen<"}},
-		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<"}, []string{">Medewerkers<", ">Audit<"}},
-		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Medewerkers<", ">Audit<", ">Aanvragen<"}, nil},
+		{w.fac, []string{">Vandaag<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Aanvragen<", ">Cijfers<"}},
+		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<"}, []string{">Medewerkers<", ">Audit<"}},
+		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<", ">Medewerkers<", ">Audit<"}, nil},
 	} {
 		c, _ := w.client(t, tc.id)
 		page := w.get(t, c, "/beheer/groepen")

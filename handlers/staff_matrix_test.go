@@ -82,6 +82,14 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/waakvlam/:id/status", office},
 	{"GET", "/beheer/personen/:id/export", adminOnly},
 	{"POST", "/beheer/personen/:id/wissen", adminOnly},
+	{"GET", "/beheer/cijfers", office},
+	{"GET", "/beheer/cijfers/:jaar.csv", office},
+	{"GET", "/beheer/cijfers/:jaar.xlsx", office},
+	{"POST", "/beheer/cijfers/:jaar/afsluiten", office},
+	{"GET", "/beheer/groepen/:id/aanwezigheid.xlsx", groupStaff},
+	{"GET", "/beheer/groepen/:id/aanwezigheidslijst", groupStaff},
+	{"GET", "/beheer/groepen/:id/attesten", groupStaff},
+	{"GET", "/beheer/groepen/:id/attest/:person", groupStaff},
 }
 
 // signInRoutes need no session: the way in (their CSRF is tested in TestStaffFormsRefuseAMissingOrWrongCSRFToken).
@@ -168,6 +176,10 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 				case strings.HasPrefix(path, "/beheer/medewerkers/:id"):
 					path = strings.Replace(path, ":id", fmt.Sprint(w.other), 1)
 				}
+				path = strings.Replace(path, ":jaar", "2025", 1)
+				if strings.Contains(path, ":person") {
+					path = strings.Replace(path, ":person", fmt.Sprint(w.memberOf(t, role.group)), 1)
+				}
 				c, token := w.client(t, role.id)
 				var r response
 				if m.method == "GET" {
@@ -208,9 +220,13 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 					if !okStatus {
 						t.Errorf("status %d to %q, want the page (200, 303 onwards, 409 or 422)", r.status, r.location)
 					}
-					if m.method == "GET" && r.status == http.StatusOK && strings.HasPrefix(r.header.Get("Content-Type"), "text/html") &&
-						!strings.Contains(r.body, `<meta name="robots" content="noindex, nofollow">`) {
+					html := strings.HasPrefix(r.header.Get("Content-Type"), "text/html")
+					if m.method == "GET" && r.status == http.StatusOK && html && !strings.Contains(r.body, `<meta name="robots" content="noindex, nofollow">`) {
 						t.Error("a staff page lacks noindex")
+					}
+					if m.method == "GET" && r.status == http.StatusOK && !html && (r.header.Get("X-Robots-Tag") != "noindex, nofollow" ||
+						r.header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(r.header.Get("Content-Disposition"), "attachment;")) {
+						t.Errorf("a staff download lacks noindex, no-store or attachment: %v", r.header)
 					}
 				}
 			})

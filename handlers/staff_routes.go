@@ -58,6 +58,7 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Get("/beheer/audit", staff, admin, s.staffAudit)
 
 	s.registrationRoutes(f)
+	s.figuresRoutes(f)
 }
 
 // staffHeaders keeps staff pages out of caches and search engines: after signing out on a shared computer, "back"

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/lib/pq"
+
+	"portal/app/locale"
+)
+
+// AttendanceSheet is a group's attendance over a year: a column per planned session, a line per person (the
+// members, and whoever was marked at one of those sessions), the marks where sessions were held and empty boxes
+// for those to come. It holds names: only staff who may see the group get it, and every export is audited.
+type AttendanceSheet struct {
+	Group    Group
+	Offering Offering
+	Year     int
+	// Years lists the years with sessions of the group, newest first.
+	Years    []int
+	Sessions []Session
+	Rows     []AttendanceRow
+	// Now is when the sheet was made: sessions that started before it were held.
+	Now time.Time
+}
+
+// AttendanceRow is one person on an attendance sheet.
+type AttendanceRow struct {
+	PersonID int64  `db:"id"`
+	Name     string `db:"display_name"`
+	Role     string `db:"role"`
+	// Anonymised is true once the person's data was purged or erased: the marks stay, the name is gone.
+	Anonymised bool `db:"anonymised"`
+	// Marks holds a mark per session of the sheet, "" where none was recorded.
+	Marks []string
+	// Attended counts the sessions at which the person was present or late.
+	Attended int
+}
+
+// Held reports whether session i of the sheet has started.
+func (s AttendanceSheet) Held(i int) bool { return !s.Sessions[i].StartsAt.After(s.Now) }
+
+// Attendance formats of the audit trail.
+const (
+	FormatXLSX  = "xlsx"
+	FormatPrint = "print"
+)
+
+// AllYears asks ExportAttendance for every year of the group, a sheet each.
+const AllYears = -1
+
+// ExportAttendance returns a group's attendance sheets and records in the audit trail that staff member staffID
+// took them, in format: for year, for the group's current year when year is 0 (this year when the group meets
+// in it, else the last year it met), or a sheet per year, newest first, for AllYears. The caller checks that
+// staffID may see the group (RequireGroup).
+func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year int, format string) ([]AttendanceSheet, error) {
+	g, err := a.Store.GroupByID(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
+	if err != nil {
+		return nil, err
+	}
+	years, err := a.GroupYears(ctx, groupID)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	want := []int{year}
+	switch {
+	case year == 0:
+		want = []int{DefaultYear(years, now)}
+	case year == AllYears && len(years) > 0:
+		want = years
+	case year == AllYears:
+		want = []int{DefaultYear(years, now)}
+	}
+	var sheets []AttendanceSheet
+	for _, y := range want {
+		sh := AttendanceSheet{Group: g, Offering: o, Year: y, Years: years, Now: now}
+		if err := a.fillSheet(ctx, &sh); err != nil {
+			return nil, err
+		}
+		sheets = append(sheets, sh)
+	}
+	detail := map[string]any{"format": format, "year": year}
+	if year == AllYears {
+		detail["year"] = "all"
+	}
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditExportAttendance, GroupID: &groupID,
+		Detail: detail})
+	return sheets, err
+}
+
+// fillSheet reads the sessions, people and marks of a sheet's group and year.
+func (a *App) fillSheet(ctx context.Context, sh *AttendanceSheet) error {
+	groupID := sh.Group.ID
+	from, to := yearRange(sh.Year)
+	if err := a.Store.DB.SelectContext(ctx, &sh.Sessions, `SELECT id, group_id, starts_at, ends_at, status, topic,
+			place_name, address
+		FROM sessions WHERE group_id = $1 AND status = 'planned' AND starts_at >= $2 AND starts_at < $3
+		ORDER BY starts_at, id`, groupID, from, to); err != nil {
+		return fmt.Errorf("store: unable to list sessions: %w", err)
+	}
+	ids := make([]int64, len(sh.Sessions))
+	column := map[int64]int{}
+	for i, s := range sh.Sessions {
+		ids[i] = s.ID
+		column[s.ID] = i
+	}
+	if err := a.Store.DB.SelectContext(ctx, &sh.Rows, `
+		WITH people_on AS (
+			SELECT person_id FROM registrations WHERE group_id = $1 AND status IN ('admitted', 'completed') AND NOT walk_in
+			UNION SELECT person_id FROM attendance WHERE session_id = ANY($2))
+		SELECT p.id, p.display_name, p.anonymised_at IS NOT NULL AS anonymised, COALESCE(r.role, 'participant') AS role
+		FROM people_on o JOIN people p ON p.id = o.person_id
+		LEFT JOIN LATERAL (SELECT r.role FROM registrations r WHERE r.group_id = $1 AND r.person_id = p.id
+		                   ORDER BY r.status = 'admitted' DESC, r.id DESC LIMIT 1) r ON true
+		ORDER BY r.role = 'child', p.anonymised_at IS NOT NULL, lower(p.display_name), p.id`, groupID, pq.Array(ids)); err != nil {
+		return fmt.Errorf("store: unable to list people: %w", err)
+	}
+	row := map[int64]int{}
+	for i := range sh.Rows {
+		sh.Rows[i].Marks = make([]string, len(sh.Sessions))
+		row[sh.Rows[i].PersonID] = i
+	}
+	var marks []struct {
+		Session int64  `db:"session_id"`
+		Person  int64  `db:"person_id"`
+		Status  string `db:"status"`
+	}
+	if err := a.Store.DB.SelectContext(ctx, &marks, `SELECT session_id, person_id, status FROM attendance
+		WHERE session_id = ANY($1)`, pq.Array(ids)); err != nil {
+		return fmt.Errorf("store: unable to read attendance: %w", err)
+	}
+	for _, m := range marks {
+		r := &sh.Rows[row[m.Person]]
+		r.Marks[column[m.Session]] = m.Status
+		if m.Status == MarkPresent || m.Status == MarkLate {
+			r.Attended++
+		}
+	}
+	return nil
+}
+
+// GroupYears lists the years in which a group has planned sessions, newest first.
+func (a *App) GroupYears(ctx context.Context, groupID int64) ([]int, error) {
+	var years []int
+	if err := a.Store.DB.SelectContext(ctx, &years, `SELECT DISTINCT figures_year(starts_at) AS y FROM sessions
+		WHERE group_id = $1 AND status = 'planned' ORDER BY 1 DESC`, groupID); err != nil {
+		return nil, fmt.Errorf("store: unable to list years: %w", err)
+	}
+	return years, nil
+}
+
+// DefaultYear picks the year to show of a group, from its years (newest first): this year when it meets in it,
+// else the last year it met before now, else the first year ahead.
+func DefaultYear(years []int, now time.Time) int {
+	this := now.In(locale.Brussels).Year()
+	for _, y := range years { // newest first
+		if y <= this {
+			return y
+		}
+	}
+	if len(years) > 0 {
+		return years[len(years)-1]
+	}
+	return this
+}
+
+// AttendanceTable lays out a sheet for the workbook, named after its year: name, role, a column per session with
+// the marks in words, and the number of sessions attended. Names of people whose data was purged read anonymous.
+func AttendanceTable(cat *locale.Catalogue, lang string, sh AttendanceSheet) Table {
+	t := Table{Name: fmt.Sprint(sh.Year), Keys: 2,
+		Columns: []string{cat.T(lang, "figures.sheet.name"), cat.T(lang, "figures.sheet.role")}}
+	for _, s := range sh.Sessions {
+		t.Columns = append(t.Columns, locale.ShortDate(lang, s.StartsAt))
+	}
+	t.Columns = append(t.Columns, cat.T(lang, "figures.sheet.attended"))
+	for _, r := range sh.Rows {
+		name := r.Name
+		if r.Anonymised || name == "" {
+			name = cat.T(lang, "figures.sheet.anonymous")
+		}
+		row := []any{name, cat.T(lang, "role."+r.Role)}
+		for _, m := range r.Marks {
+			if m == "" {
+				row = append(row, "")
+			} else {
+				row = append(row, cat.T(lang, "figures.mark."+m))
+			}
+		}
+		t.Rows = append(t.Rows, append(row, r.Attended))
+	}
+	return t
+}

@@ -1,0 +1,187 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"portal/app/locale"
+)
+
+// Attest is a certificate of attendance for a professional: the intervision sessions they attended in a year,
+// or the Waakvlam session of their organisation, with the hours.
+type Attest struct {
+	Person   Person
+	Group    Group
+	Offering Offering
+	// Year is the intervision year attested; 0 for Waakvlam, whose group is one training.
+	Year int
+	// Years lists the years in which the person attended a session of the group, newest first.
+	Years []int
+	// Sessions are the sessions attended (present or late), in time order.
+	Sessions []Session
+	// Eligible is false for anyone but a professional in an intervision group or at a Waakvlam training.
+	Eligible bool
+	IssuedOn time.Time
+}
+
+// Hours is the total length of the sessions attended.
+func (t Attest) Hours() time.Duration {
+	var d time.Duration
+	for _, s := range t.Sessions {
+		d += s.EndsAt.Sub(s.StartsAt)
+	}
+	return d
+}
+
+// HoursText writes a duration in hours the way lang writes decimals: "7,5" (nl) or "7.5" (en).
+func HoursText(lang string, d time.Duration) string {
+	s := strconv.FormatFloat(d.Hours(), 'f', -1, 64)
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s) > i+3 {
+		s = strconv.FormatFloat(d.Hours(), 'f', 2, 64)
+	}
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// attestKinds are the offerings a certificate of attendance exists for.
+func attestKind(kind string) bool { return kind == KindIntervision || kind == KindWaakvlam }
+
+// AttestOf returns the certificate of person personID in group groupID for year (0: the last year they
+// attended). ErrNotFound when the person never registered for the group; an attest that is not Eligible, or
+// has no sessions, says so on its page. The caller checks that staff may see the group.
+func (a *App) AttestOf(ctx context.Context, groupID, personID int64, year int) (Attest, error) {
+	var t Attest
+	var member bool
+	if err := a.Store.DB.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM registrations WHERE group_id = $1 AND person_id = $2)`,
+		groupID, personID); err != nil {
+		return t, fmt.Errorf("store: unable to find registration: %w", err)
+	}
+	if !member {
+		return t, ErrNotFound
+	}
+	var err error
+	if t.Person, err = personByID(ctx, a.Store.DB, personID); err != nil {
+		return t, err
+	}
+	if t.Group, err = a.Store.GroupByID(ctx, groupID); err != nil {
+		return t, err
+	}
+	if t.Offering, err = a.Store.OfferingByID(ctx, t.Group.OfferingID); err != nil {
+		return t, err
+	}
+	t.IssuedOn = a.Now()
+	t.Eligible = t.Person.Kind == PersonProfessional && attestKind(t.Offering.Kind)
+	var attended []Session
+	if err := a.Store.DB.SelectContext(ctx, &attended, `SELECT s.id, s.group_id, s.starts_at, s.ends_at, s.status, s.topic,
+			s.place_name, s.address
+		FROM sessions s JOIN attendance att ON att.session_id = s.id
+		WHERE s.group_id = $1 AND att.person_id = $2 AND s.status = 'planned' AND att.status IN ('present', 'late')
+		  AND s.starts_at <= $3
+		ORDER BY s.starts_at, s.id`, groupID, personID, t.IssuedOn); err != nil {
+		return t, fmt.Errorf("store: unable to read attendance: %w", err)
+	}
+	for i := len(attended) - 1; i >= 0; i-- {
+		y := attended[i].StartsAt.In(locale.Brussels).Year()
+		if len(t.Years) == 0 || t.Years[len(t.Years)-1] != y {
+			t.Years = append(t.Years, y)
+		}
+	}
+	if t.Offering.Kind == KindWaakvlam {
+		t.Sessions = attended
+		return t, nil
+	}
+	t.Year = year
+	if year == 0 {
+		t.Year = DefaultYear(t.Years, t.IssuedOn)
+	}
+	for _, s := range attended {
+		if s.StartsAt.In(locale.Brussels).Year() == t.Year {
+			t.Sessions = append(t.Sessions, s)
+		}
+	}
+	return t, nil
+}
+
+// ViewAttest is AttestOf for a staff member, recorded in the audit trail (the page shows a person's name).
+func (a *App) ViewAttest(ctx context.Context, staffID, groupID, personID int64, year int) (Attest, error) {
+	t, err := a.AttestOf(ctx, groupID, personID, year)
+	if err != nil {
+		return t, err
+	}
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditAttestView, PersonID: &personID,
+		GroupID: &groupID, Detail: map[string]any{"year": t.Year}})
+	return t, err
+}
+
+// AttestByToken returns the certificate behind a personal link: only for a professional of an intervision group
+// or a Waakvlam training who attended at least once (ErrNotFound otherwise).
+func (a *App) AttestByToken(ctx context.Context, token string, year int) (Attest, error) {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return Attest{}, err
+	}
+	if r.GroupID == nil {
+		return Attest{}, ErrNotFound
+	}
+	t, err := a.AttestOf(ctx, *r.GroupID, r.PersonID, year)
+	if err != nil {
+		return t, err
+	}
+	if !t.Eligible || len(t.Years) == 0 {
+		return t, ErrNotFound
+	}
+	return t, nil
+}
+
+// HasAttest reports whether the person of registration r may print a certificate of attendance from their
+// personal page: a professional of an intervision group or a Waakvlam training who attended at least once.
+func (a *App) HasAttest(ctx context.Context, r Registration) (bool, error) {
+	if r.GroupID == nil {
+		return false, nil
+	}
+	var ok bool
+	err := a.Store.DB.GetContext(ctx, &ok, `SELECT EXISTS (
+		SELECT 1 FROM people p JOIN groups g ON g.id = $2 JOIN offerings o ON o.id = g.offering_id
+		WHERE p.id = $1 AND p.kind = 'professional' AND o.kind IN ('intervision', 'waakvlam')
+		  AND EXISTS (SELECT 1 FROM attendance att JOIN sessions s ON s.id = att.session_id
+		              WHERE att.person_id = p.id AND s.group_id = g.id AND s.status = 'planned'
+		                AND att.status IN ('present', 'late') AND s.starts_at <= $3))`, r.PersonID, *r.GroupID, a.Now())
+	if err != nil {
+		return false, fmt.Errorf("store: unable to check attendance: %w", err)
+	}
+	return ok, nil
+}
+
+// AttestMember is a professional of a group, with how many sessions they attended in a year.
+type AttestMember struct {
+	PersonID     int64  `db:"id"`
+	Name         string `db:"display_name"`
+	Organisation string `db:"organisation"`
+	Attended     int    `db:"attended"`
+}
+
+// AttestMembers lists the professionals of an intervision group or Waakvlam training who attended in year (for
+// Waakvlam: ever), for the staff page that links to their certificates. The list holds names: the caller checks
+// the group's scope, and the view is audited.
+func (a *App) AttestMembers(ctx context.Context, staffID, groupID int64, year int) ([]AttestMember, error) {
+	from, to := yearRange(year)
+	var out []AttestMember
+	err := a.Store.DB.SelectContext(ctx, &out, `SELECT p.id, p.display_name, p.organisation, count(*) AS attended
+		FROM attendance att JOIN sessions s ON s.id = att.session_id JOIN people p ON p.id = att.person_id
+		JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
+		WHERE s.group_id = $1 AND s.status = 'planned' AND att.status IN ('present', 'late') AND s.starts_at <= $4
+		  AND p.kind = 'professional' AND o.kind IN ('intervision', 'waakvlam')
+		  AND (o.kind = 'waakvlam' OR (s.starts_at >= $2 AND s.starts_at < $3))
+		GROUP BY p.id ORDER BY lower(p.display_name), p.id`, groupID, from, to, a.Now())
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list attendees: %w", err)
+	}
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditAttestList, GroupID: &groupID,
+		Detail: map[string]any{"year": year}})
+	return out, err
+}

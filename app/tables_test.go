@@ -1,0 +1,82 @@
+package app_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"portal/app"
+)
+
+func TestExportsKeepTextAsText(t *testing.T) {
+	hostile := "=HYPERLINK(\"http://example.com\",\"klik\")"
+	tables := []app.Table{{Name: "Waakvlam", Keys: 1, Columns: []string{"Organisatie", "Aantal", "Graad"},
+		Rows: [][]any{{hostile, 3, app.Percent(0.875)}, {"+32 470", -1, app.Percent(0)}}}}
+
+	var csv bytes.Buffer
+	if err := app.WriteCSV(&csv, [4]string{"Onderwerp", "Onderdeel", "Kenmerk", "Waarde"}, tables); err != nil {
+		t.Fatal(err)
+	}
+	want := "\ufeffOnderwerp;Onderdeel;Kenmerk;Waarde\n" +
+		"Waakvlam;\"'=HYPERLINK(\"\"http://example.com\"\",\"\"klik\"\")\";Aantal;3\n" +
+		"Waakvlam;\"'=HYPERLINK(\"\"http://example.com\"\",\"\"klik\"\")\";Graad;88\n" +
+		"Waakvlam;'+32 470;Aantal;-1\n" +
+		"Waakvlam;'+32 470;Graad;0\n"
+	if csv.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", csv.String(), want)
+	}
+
+	var xlsx bytes.Buffer
+	if err := app.WriteXLSX(&xlsx, tables); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if f, _ := x.GetCellFormula("Waakvlam", "A2"); f != "" {
+		t.Errorf("a name became the formula %q", f)
+	}
+	if v, _ := x.GetCellValue("Waakvlam", "A2"); v != hostile {
+		t.Errorf("A2 = %q", v)
+	}
+	if v, _ := x.GetCellValue("Waakvlam", "C2"); v != "88%" {
+		t.Errorf("a percentage reads %q", v)
+	}
+	if v, _ := x.GetCellValue("Waakvlam", "B2", excelize.Options{RawCellValue: true}); v != "3" {
+		t.Errorf("a number reads %q", v)
+	}
+	if typ, _ := x.GetCellType("Waakvlam", "B2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Error("a number was written as text")
+	}
+	panes, err := x.GetPanes("Waakvlam")
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("the header row does not stay in view: %+v %v", panes, err)
+	}
+}
+
+func TestHoursAreWrittenTheWayTheLanguageWritesDecimals(t *testing.T) {
+	for _, tc := range []struct {
+		d      time.Duration
+		nl, en string
+	}{
+		{6 * time.Hour, "6", "6"},
+		{7*time.Hour + 30*time.Minute, "7,5", "7.5"},
+		{20 * time.Minute, "0,33", "0.33"},
+		{0, "0", "0"},
+	} {
+		if got := app.HoursText("nl", tc.d); got != tc.nl {
+			t.Errorf("nl %s: %q, want %q", tc.d, got, tc.nl)
+		}
+		if got := app.HoursText("en", tc.d); got != tc.en {
+			t.Errorf("en %s: %q, want %q", tc.d, got, tc.en)
+		}
+	}
+	if strings.Contains(app.HoursText("nl", 90*time.Minute), ".") {
+		t.Error("a Dutch decimal with a point")
+	}
+}

@@ -1,0 +1,213 @@
+package handlers
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
+	"portal/app/locale"
+	"portal/views"
+)
+
+// figuresData is the figures page of one year.
+type figuresData struct {
+	Figures   app.Figures
+	Years     []int
+	Sentences []app.Sentence
+	// Offerings are the offerings that ran this year, with their groups' monthly charts.
+	Offerings []offeringFigures
+	// OfferingChart draws the participants per offering; ReferrerChart who referred them.
+	OfferingChart, ReferrerChart views.Chart
+	Referrers, Municipalities    []labelled
+	Sectors, Referrals           []labelled
+	Months                       [12]string
+	CanClose, JustClosed         bool
+	ClosedAt                     time.Time
+}
+
+// offeringFigures is one offering's section: its numbers and a chart per group.
+type offeringFigures struct {
+	app.OfferingFigures
+	Charts []views.Chart
+}
+
+// labelled is a count with its label in the reader's language.
+type labelled struct {
+	Label string
+	Value int
+}
+
+// yearParam reads the year of the page (?jaar= or the route's :jaar); ok is false when it is not a plausible year.
+func yearParam(s string) (int, bool) {
+	y, err := strconv.Atoi(s)
+	return y, err == nil && y >= 2000 && y <= 2200
+}
+
+// staffFigures shows a year's figures: tables, the report's sentences and charts.
+func (s *Server) staffFigures(c *fiber.Ctx) error {
+	p, err := s.figuresPage(c, c.Query("jaar"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, "staff_figures", p)
+}
+
+// figuresPage builds the figures page for the year asked (this year, or the newest with figures, by default).
+func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
+	ctx := c.UserContext()
+	years, err := s.App.FigureYears(ctx)
+	if err != nil {
+		return views.Page{}, err
+	}
+	now := s.App.Now()
+	year, ok := yearParam(asked)
+	if !ok {
+		year = now.In(locale.Brussels).Year()
+		if len(years) > 0 && !slices.Contains(years, year) {
+			year = years[0]
+		}
+	}
+	if !slices.Contains(years, year) {
+		years = append(years, year)
+		slices.SortFunc(years, func(a, b int) int { return b - a })
+	}
+	f, err := s.App.FiguresOf(ctx, year)
+	if err != nil {
+		return views.Page{}, err
+	}
+	l := lang(c)
+	d := &figuresData{Figures: f, Years: years, Sentences: app.Sentences(s.Cat, l, f), Months: app.MonthNames(s.Cat, l),
+		CanClose: f.CanClose(now), JustClosed: c.Query("afgesloten") != ""}
+	if f.ClosedAt != nil {
+		d.ClosedAt = *f.ClosedAt
+	}
+	var perOffering []views.ChartItem
+	for _, o := range f.Offerings {
+		if o.GroupsRun == 0 && len(o.Groups) == 0 {
+			continue
+		}
+		name := o.Name.In(l)
+		perOffering = append(perOffering, views.ChartItem{Label: name, Value: o.Participants})
+		of := offeringFigures{OfferingFigures: o}
+		for _, g := range o.Groups {
+			items := make([]views.ChartItem, 12)
+			for m := range 12 {
+				items[m] = views.ChartItem{Label: d.Months[m], Value: g.Monthly[m]}
+			}
+			title := s.Cat.T(l, "figures.chart.months", "Group", g.Name.In(l), "Year", year)
+			of.Charts = append(of.Charts, views.Columns("chart-"+g.Slug, title, title+": "+describe(items), items))
+		}
+		d.Offerings = append(d.Offerings, of)
+	}
+	title := s.Cat.T(l, "figures.chart.offerings", "Year", year)
+	d.OfferingChart = views.HorizontalBars("chart-offerings", title, title+": "+describe(perOffering), perOffering)
+	label := func(prefix string, cs []app.Count) []labelled {
+		out := make([]labelled, len(cs))
+		for i, c := range cs {
+			out[i] = labelled{Label: app.Label(s.Cat, l, prefix, c.Key), Value: c.Value}
+		}
+		return out
+	}
+	d.Referrers = label(app.LabelReferrer, f.Referrers)
+	d.Municipalities = label(app.LabelMunicipality, f.Municipalities)
+	d.Sectors = label(app.LabelSector, f.Sectors)
+	d.Referrals = label(app.LabelDestination, f.Referrals)
+	var referrers []views.ChartItem
+	for _, r := range d.Referrers {
+		referrers = append(referrers, views.ChartItem{Label: r.Label, Value: r.Value})
+	}
+	title = s.Cat.T(l, "figures.chart.referrers", "Year", year)
+	d.ReferrerChart = views.HorizontalBars("chart-referrers", title, title+": "+describe(referrers), referrers)
+	p := s.staffPage(c, "", d)
+	p.Title = s.Cat.T(l, "figures.title", "Year", year)
+	return p, nil
+}
+
+// describe writes a chart's numbers as text: "Bornem 3, Lier 1".
+func describe(items []views.ChartItem) string {
+	parts := make([]string, len(items))
+	for i, it := range items {
+		parts[i] = it.Label + " " + strconv.Itoa(it.Value)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// staffFiguresClose freezes a past year's figures, after the box that confirms it was ticked.
+func (s *Server) staffFiguresClose(c *fiber.Ctx) error {
+	year, ok := yearParam(c.Params("jaar"))
+	if !ok {
+		return app.ErrNotFound
+	}
+	var err error
+	if c.FormValue("bevestig") == "" {
+		err = &app.ValidationError{Fields: map[string]string{"bevestig": "figures.close.confirm.missing"}}
+	} else {
+		err = s.App.CloseYear(c.UserContext(), currentStaff(c).ID, year)
+	}
+	if err == nil {
+		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&afgesloten=1", year), fiber.StatusSeeOther)
+	}
+	p, perr := s.figuresPage(c, strconv.Itoa(year))
+	if perr != nil {
+		return perr
+	}
+	if s.staffInvalid(c, &p, err, "bevestig") {
+		return s.render(c, "staff_figures", p)
+	}
+	return err
+}
+
+// figuresTables reads the year of an export route and lays out its figures.
+func (s *Server) figuresTables(c *fiber.Ctx) (int, []app.Table, error) {
+	year, ok := yearParam(c.Params("jaar"))
+	if !ok {
+		return 0, nil, app.ErrNotFound
+	}
+	f, err := s.App.FiguresOf(c.UserContext(), year)
+	if err != nil {
+		return 0, nil, err
+	}
+	return year, app.FigureTables(s.Cat, lang(c), f), nil
+}
+
+// staffFiguresCSV sends a year's figures as CSV.
+func (s *Server) staffFiguresCSV(c *fiber.Ctx) error {
+	year, tables, err := s.figuresTables(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := app.WriteCSV(&buf, app.CSVHeader(s.Cat, lang(c)), tables); err != nil {
+		return err
+	}
+	return download(c, "text/csv; charset=utf-8", fmt.Sprintf("cijfers-%d.csv", year), buf.Bytes())
+}
+
+// staffFiguresXLSX sends a year's figures as a workbook, a sheet per topic.
+func (s *Server) staffFiguresXLSX(c *fiber.Ctx) error {
+	year, tables, err := s.figuresTables(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := app.WriteXLSX(&buf, tables); err != nil {
+		return err
+	}
+	return download(c, xlsxType, fmt.Sprintf("cijfers-%d.xlsx", year), buf.Bytes())
+}
+
+// xlsxType is the media type of a workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// download sends a file to be saved under name (made of codes and numbers only, never a person's name).
+func download(c *fiber.Ctx, contentType, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Send(body)
+}
