@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 3
+-- schema-version: 4
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -632,3 +632,14 @@ END $$;
 -- The figures read registrations and referrals of a year by their date.
 CREATE INDEX IF NOT EXISTS registrations_created ON registrations (created_at);
 CREATE INDEX IF NOT EXISTS onward_referrals_on ON onward_referrals (referred_on);
+
+-- version 4: more than one personal link per registration
+-- A new link (at admission, "send me my link again", a repeated form) is added, not swapped in: the links a
+-- participant already has keep working, so nobody who knows their address can cut them off their page. Only the
+-- person can retire their old links, from their own page.
+CREATE TABLE IF NOT EXISTS registration_tokens (
+    token_hash      bytea PRIMARY KEY,
+    registration_id bigint NOT NULL REFERENCES registrations ON DELETE CASCADE,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS registration_tokens_registration ON registration_tokens (registration_id);

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"portal/app/locale"
 )
 
 // Attendance marks.
@@ -143,8 +145,11 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 		}
 		for personID, mark := range marks {
 			var regID int64
+			// Only people on the roll call: a place in the group (or a walk-in), or a mark here already.
 			err := tx.GetContext(ctx, &regID, `SELECT id FROM registrations WHERE group_id = $1 AND person_id = $2
-				ORDER BY status = 'admitted' DESC, id DESC LIMIT 1`, s.GroupID, personID)
+				AND (status IN ('admitted', 'completed') OR walk_in
+				     OR EXISTS (SELECT 1 FROM attendance WHERE session_id = $3 AND person_id = $2))
+				ORDER BY status = 'admitted' DESC, id DESC LIMIT 1`, s.GroupID, personID, s.ID)
 			if errors.Is(err, sql.ErrNoRows) {
 				return ErrNotFound
 			}
@@ -268,7 +273,8 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if err != nil {
 			return fmt.Errorf("store: unable to record walk-in: %w", err)
 		}
-		return nil
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.StaffID, Action: "attendance.walk_in", PersonID: &personID,
+			RegistrationID: &regID, GroupID: &g.ID, Detail: map[string]any{"session_id": sessionID}})
 	})
 	return personID, err
 }
@@ -288,10 +294,11 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 	if on.IsZero() {
 		on = a.Now()
 	}
+	day := on.In(locale.Brussels).Format("2006-01-02") // a calendar day in Brussels, whatever the server's zone
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
 			referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
-			on, actor.StaffID)
+			day, actor.StaffID)
 		if pgCode(err) == "23503" {
 			return ErrNotFound
 		}

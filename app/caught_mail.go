@@ -93,9 +93,9 @@ func (a *App) CaughtMessage(ctx context.Context, staffID, id int64) (CaughtMessa
 	if err != nil {
 		return m, fmt.Errorf("store: unable to fetch caught mail: %w", err)
 	}
-	if _, err := a.Store.DB.ExecContext(ctx, `INSERT INTO audit_log (staff_id, actor, action, detail)
-		VALUES ($1, 'staff', 'caught_mail_viewed', jsonb_build_object('caught_mail_id', $2::bigint))`, staffID, id); err != nil {
-		return m, fmt.Errorf("store: unable to write audit log: %w", err)
+	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "caught_mail_viewed",
+		Detail: map[string]any{"caught_mail_id": id}}); err != nil {
+		return m, err
 	}
 	parsed, err := ParseMail(raw)
 	if err != nil {

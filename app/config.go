@@ -132,6 +132,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	case c.SecretKey == "":
 		problems = append(problems, "SECRET_KEY is required when BASE_URL is not a local address")
 	}
+	if c.SMTPURL == "" && !c.LocalBase() {
+		// The built-in catcher keeps every mail, personal links included, for staff to read: fine on a laptop,
+		// never on a public site.
+		problems = append(problems, "SMTP_URL is required when BASE_URL is not a local address")
+	}
 	for _, p := range c.PreviousSecretKeys {
 		if len(p) < 32 {
 			problems = append(problems, "every key in SECRET_KEY_PREVIOUS must be at least 32 characters")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,6 +160,20 @@ func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
 		return &ValidationError{Fields: map[string]string{"bevestig": "form.year.notover"}}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		// Years close in order: the purge waits for the year a group ended, so an earlier year still open could
+		// otherwise lose the personal data its figures are computed from.
+		from, _ := yearRange(year)
+		var open []int
+		if err := tx.SelectContext(ctx, &open, `SELECT DISTINCT extract(year FROM s.starts_at AT TIME ZONE 'Europe/Brussels')::int AS y
+			FROM sessions s WHERE s.starts_at < $1 AND s.status = 'planned'
+			  AND NOT EXISTS (SELECT 1 FROM years_closed c
+			                  WHERE c.year = extract(year FROM s.starts_at AT TIME ZONE 'Europe/Brussels')::int)
+			ORDER BY 1`, from); err != nil {
+			return fmt.Errorf("store: unable to check earlier years: %w", err)
+		}
+		if len(open) > 0 {
+			return &ValidationError{Fields: map[string]string{"bevestig": "form.year.earlier"}}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by, closed_at) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING`, year, staffID, a.Now())
 		if err != nil {
@@ -209,7 +224,7 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 		Attended int64  `db:"attended"`
 		Marked   int64  `db:"marked"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &months, `SELECT o.slug AS offering, g.slug AS grp, x.month, x.sessions,
+	if err := sqlx.SelectContext(ctx, q, &months, `SELECT o.id::text AS offering, g.id::text AS grp, x.month, x.sessions,
 			x.attended, x.marked
 		FROM (SELECT s.group_id, to_char(s.starts_at AT TIME ZONE 'Europe/Brussels', 'MM') AS month, count(*) AS sessions,
 		             COALESCE(sum(t.attended), 0) AS attended, COALESCE(sum(t.marked), 0) AS marked
@@ -260,14 +275,14 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 		// Distinct participants (attended at least once) per group and per offering; parents and children apart,
 		// by the role of the registration their marks were recorded with.
 		{`SELECT m.metric, m.scope, '' AS dimension, m.value FROM (
-			SELECT o.slug AS offering, g.slug AS grp, GROUPING(g.slug) = 1 AS whole,
+			SELECT o.id AS offering, g.id AS grp, GROUPING(g.id) = 1 AS whole,
 			       count(DISTINCT t.person_id) AS participants,
 			       count(DISTINCT t.person_id) FILTER (WHERE r.role = 'parent') AS parents,
 			       count(DISTINCT t.person_id) FILTER (WHERE r.role = 'child') AS children
 			FROM attendance_person_tally t JOIN groups g ON g.id = t.group_id JOIN offerings o ON o.id = g.offering_id
 			LEFT JOIN registrations r ON r.id = t.registration_id
 			WHERE t.year = $1 AND t.attended > 0
-			GROUP BY GROUPING SETS ((o.slug), (o.slug, g.slug))) x
+			GROUP BY GROUPING SETS ((o.id), (o.id, g.id))) x
 		CROSS JOIN LATERAL (VALUES
 			(true, 'participants', 'offering:' || x.offering, x.participants),
 			(true, 'parents', 'offering:' || x.offering, x.parents),
@@ -275,7 +290,7 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 			(false, 'participants', 'group:' || x.grp, x.participants)) AS m(whole, metric, scope, value)
 		WHERE m.whole = x.whole`, []any{year}},
 		// Who referred the participants who asked or signed up this year (adults only: a family counts once per parent).
-		{`SELECT 'referrer' AS metric, 'offering:' || o.slug AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
+		{`SELECT 'referrer' AS metric, 'offering:' || o.id AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
 		        count(*) AS value
 		FROM registrations r JOIN offerings o ON o.id = r.offering_id
 		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.role <> 'child' AND o.audience <> 'professionals'
@@ -301,7 +316,7 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 		FROM waakvlam_requests w JOIN sessions s ON s.group_id = w.group_id
 		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3`, []any{from, to, now}},
 		// Onward referrals by destination and offering.
-		{`SELECT 'referral' AS metric, COALESCE('offering:' || o.slug, '') AS scope, f.destination AS dimension,
+		{`SELECT 'referral' AS metric, COALESCE('offering:' || o.id, '') AS scope, f.destination AS dimension,
 		        count(DISTINCT f.person_id) AS value
 		FROM onward_referrals f LEFT JOIN registrations r ON r.id = f.registration_id
 		LEFT JOIN offerings o ON o.id = r.offering_id
@@ -321,17 +336,19 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 // assemble turns rows into Figures, naming offerings and groups from the catalogue.
 func (a *App) assemble(ctx context.Context, year int, rows []FigureRow) (Figures, error) {
 	f := Figures{Year: year}
-	offerings, err := a.Store.ActiveOfferings(ctx)
-	if err != nil {
-		return f, err
+	// Every offering, active or not, and groups by id: a closed year reads the same after an offering is switched
+	// off or a group gets another slug.
+	var offerings []Offering
+	if err := a.Store.DB.SelectContext(ctx, &offerings, `SELECT `+offeringColumns+` FROM offerings ORDER BY position, id`); err != nil {
+		return f, fmt.Errorf("store: unable to list offerings: %w", err)
 	}
 	var groups []struct {
 		Group
-		OfferingSlug string     `db:"offering_slug"`
-		First        *time.Time `db:"first_session"`
+		OfferingID int64      `db:"offering_id_of"`
+		First      *time.Time `db:"first_session"`
 	}
 	from, to := yearRange(year)
-	if err := a.Store.DB.SelectContext(ctx, &groups, `SELECT `+prefixed("g.", groupColumns)+`, o.slug AS offering_slug,
+	if err := a.Store.DB.SelectContext(ctx, &groups, `SELECT `+prefixed("g.", groupColumns)+`, o.id AS offering_id_of,
 			(SELECT min(starts_at) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
 			 AND s.starts_at >= $1 AND s.starts_at < $2) AS first_session
 		FROM groups g JOIN offerings o ON o.id = g.offering_id ORDER BY first_session NULLS LAST, g.id`, from, to); err != nil {
@@ -361,13 +378,16 @@ func (a *App) assemble(ctx context.Context, year int, rows []FigureRow) (Figures
 		}
 	}
 	for _, o := range offerings {
-		m := byScope["offering:"+o.Slug]
+		m := byScope["offering:"+strconv.FormatInt(o.ID, 10)]
+		if !o.Active && len(m) == 0 {
+			continue // an offering switched off, with nothing this year
+		}
 		of := OfferingFigures{Slug: o.Slug, Kind: o.Kind, Name: o.Name, GroupsRun: int(m["groups_run"]),
 			Participants: int(m["participants"]), Parents: int(m["parents"]), Children: int(m["children"]),
 			ReferredToCAW: int(m["referral:caw_individual"])}
 		for _, g := range groups {
-			gm := byScope["group:"+g.Slug]
-			if g.OfferingSlug != o.Slug || gm["sessions_held"] == 0 {
+			gm := byScope["group:"+strconv.FormatInt(g.ID, 10)]
+			if g.OfferingID != o.ID || gm["sessions_held"] == 0 {
 				continue
 			}
 			gf := GroupFigures{Slug: g.Slug, Name: g.Name, Municipality: g.Municipality, SessionsHeld: int(gm["sessions_held"]),

@@ -327,6 +327,22 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	if frozenCSV.String() != liveCSV.String() {
 		t.Error("the CSV changed after the purge")
 	}
+	// Renaming a group's slug or switching an offering off later does not change a closed year either.
+	a.Store.DB.MustExec(`UPDATE groups SET slug = 'int-bornem-oud' WHERE slug = 'int-bornem'`)
+	a.Store.DB.MustExec(`UPDATE offerings SET active = false WHERE slug = 'rotonde'`)
+	again, err := a.FiguresOf(ctx, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again.Offerings {
+		for j := range again.Offerings[i].Groups {
+			again.Offerings[i].Groups[j].Slug = strings.TrimSuffix(again.Offerings[i].Groups[j].Slug, "-oud")
+		}
+	}
+	again.Frozen, again.ClosedAt = false, f.ClosedAt
+	if !reflect.DeepEqual(f, again) {
+		t.Errorf("a closed year changed after a slug edit and an offering switched off:\nbefore %+v\nafter  %+v", f, again)
+	}
 }
 
 // workbook writes a year's figures as the XLSX export and reads it back: sheet → first cell of a row → row.

@@ -105,7 +105,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 		repeat, err := claimSubmission(ctx, tx, in.SubmissionKey, "household", &res)
 		if err != nil || repeat {
 			res.Repeat = repeat
-			return err
+			return a.linkForRepeat(ctx, tx, err, res.Mailed, res.RegistrationID, &res.Token)
 		}
 		var household int64
 		if err := tx.GetContext(ctx, &household, `INSERT INTO households DEFAULT VALUES RETURNING id`); err != nil {

@@ -106,7 +106,7 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 			"over_capacity": opt.OverCapacity}); err != nil {
 			return err
 		}
-		token, err := renewToken(ctx, tx, r.ID)
+		token, err := a.addToken(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (a *App) Decline(ctx context.Context, staffID, regID int64, reason, message
 			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailDeclined, r.ID), Kind: MailDeclined,
-			PersonID: &r.PersonID, RegistrationID: &r.ID, Params: map[string]any{"message": message}})
+			PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: message}) // typed text: kept encrypted, wiped once sent
 	})
 }
 
@@ -230,7 +230,11 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 		if r.GroupID == nil || (r.Status != StatusWaitlisted && r.Status != StatusOffered) {
 			return ErrTransition
 		}
-		if _, err := lockGroup(ctx, tx, *r.GroupID); err != nil {
+		g, err := lockGroup(ctx, tx, *r.GroupID)
+		if err != nil {
+			return err
+		}
+		if err := a.joinable(ctx, tx, g); err != nil {
 			return err
 		}
 		members, err := householdOf(ctx, tx, r)
@@ -253,7 +257,7 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 				return err
 			}
 		}
-		token, err := renewToken(ctx, tx, r.ID)
+		token, err := a.addToken(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}

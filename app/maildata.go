@@ -281,6 +281,9 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	if m, ok := params["message"].(string); ok {
 		d.Message = strings.TrimSpace(m)
 	}
+	if r.Kind == MailDeclined && secret != "" {
+		d.Message = strings.TrimSpace(secret) // a staff member's own words travel encrypted, like a token
+	}
 	d.Organisation, d.Reference = r.Organisation, r.Reference
 
 	d.Links.LinkRequest = a.LinkRequestURL()

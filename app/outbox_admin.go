@@ -147,12 +147,8 @@ func (a *App) ResendMail(ctx context.Context, staffID, id int64) error {
 			WHERE id = $1`, id, a.Now()); err != nil {
 			return fmt.Errorf("store: unable to queue mail again: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (staff_id, actor, action, detail)
-			VALUES ($1, 'staff', 'mail_resent', jsonb_build_object('outbox_id', $2::bigint, 'was', $3::text))`,
-			staffID, id, status); err != nil {
-			return fmt.Errorf("store: unable to write audit log: %w", err)
-		}
-		return nil
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "mail_resent",
+			Detail: map[string]any{"outbox_id": id, "was": status}})
 	})
 }
 

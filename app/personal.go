@@ -50,7 +50,10 @@ func (a *App) registrationByToken(ctx context.Context, q sqlx.QueryerContext, to
 	if len(token) < 20 || len(token) > 100 {
 		return Registration{}, ErrNotFound
 	}
-	query := `SELECT ` + registrationColumns + ` FROM registrations r WHERE token_hash = $1 AND $2 < COALESCE(
+	query := `SELECT ` + registrationColumns + ` FROM registrations r
+		WHERE r.id = (SELECT id FROM registrations WHERE token_hash = $1
+		              UNION ALL SELECT registration_id FROM registration_tokens WHERE token_hash = $1 LIMIT 1)
+		  AND $2 < COALESCE(
 			(SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = r.group_id AND s.status = 'planned'),
 			CASE WHEN r.status IN ('declined', 'withdrawn', 'completed') THEN r.updated_at ELSE 'infinity' END
 		) + $3::interval`
@@ -370,7 +373,7 @@ func (a *App) SendLinksAgain(ctx context.Context, email string) error {
 			return fmt.Errorf("store: unable to find registrations: %w", err)
 		}
 		for _, r := range regs {
-			token, err := renewToken(ctx, tx, r.ID)
+			token, err := a.addToken(ctx, tx, r.ID)
 			if err != nil {
 				return err
 			}
@@ -381,4 +384,26 @@ func (a *App) SendLinksAgain(ctx context.Context, email string) error {
 		}
 		return nil
 	})
+}
+
+// RotateLinks retires every personal link of the registration behind token (for instance when someone else
+// found it) and returns the one new link that works from now on.
+func (a *App) RotateLinks(ctx context.Context, token string) (string, error) {
+	var fresh string
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		r, err := a.registrationByToken(ctx, tx, token, true)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM registration_tokens WHERE registration_id = $1`, r.ID); err != nil {
+			return fmt.Errorf("store: unable to retire links: %w", err)
+		}
+		raw, hash := NewToken()
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
+			return fmt.Errorf("store: unable to retire links: %w", err)
+		}
+		fresh = raw
+		return a.auditChange(ctx, tx, 0, "person.links_rotated", r, nil)
+	})
+	return fresh, err
 }

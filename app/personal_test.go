@@ -82,8 +82,9 @@ func TestPersonalLinkShowsPlaceOnlyWhenAdmittedAndExpires(t *testing.T) {
 	if err := a.Admit(ctx, staff, r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Personal(ctx, r.Token); !errors.Is(err, app.ErrNotFound) {
-		t.Errorf("the request's link still works after admission renewed it: %v", err)
+	// The link from the request keeps working: a new link is added, never swapped in.
+	if v, err := a.Personal(ctx, r.Token); err != nil || !v.ShowPlace {
+		t.Errorf("the request's link after admission: %v", err)
 	}
 	token := secretOf(t, a, r.RegistrationID, "admitted")
 	v, err = a.Personal(ctx, token)
@@ -147,11 +148,26 @@ func TestSendLinksAgainAnswersTheSameAndRenewsLinks(t *testing.T) {
 	if err := a.SendLinksAgain(ctx, "nobody@example.be"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Personal(ctx, res.Token); !errors.Is(err, app.ErrNotFound) {
-		t.Error("the old link still works")
+	// Whoever asks, the person's links keep working: nobody who knows an address can cut them off.
+	if _, err := a.Personal(ctx, res.Token); err != nil {
+		t.Errorf("the old link stopped working: %v", err)
 	}
-	if _, err := a.Personal(ctx, secretOf(t, a, res.RegistrationID, "link_again")); err != nil {
+	fresh := secretOf(t, a, res.RegistrationID, "link_again")
+	if _, err := a.Personal(ctx, fresh); err != nil {
 		t.Errorf("the new link: %v", err)
+	}
+	// Only the person can retire them, from their own page: then just the one new link works.
+	newest, err := a.RotateLinks(ctx, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, old := range []string{res.Token, fresh} {
+		if _, err := a.Personal(ctx, old); !errors.Is(err, app.ErrNotFound) {
+			t.Errorf("a retired link still works: %v", err)
+		}
+	}
+	if _, err := a.Personal(ctx, newest); err != nil {
+		t.Errorf("the link after retiring the others: %v", err)
 	}
 	var n int
 	a.Store.DB.Get(&n, `SELECT count(*) FROM outbox WHERE kind = 'link_again'`)

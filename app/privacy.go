@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -23,6 +25,7 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 	steps := []struct{ what, sql string }{
 		{"registrations", `UPDATE registrations SET message_enc = NULL, intake_note_enc = NULL, decline_reason = '',
 			referrer_detail = '', token_hash = NULL WHERE person_id = $1`},
+		{"links", `DELETE FROM registration_tokens WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = $1)`},
 		{"consents", `DELETE FROM consents WHERE person_id = $1`},
 		{"referral notes", `UPDATE onward_referrals SET note_enc = NULL WHERE person_id = $1`},
 		{"separations", `DELETE FROM separations WHERE person_a = $1 OR person_b = $1`},
@@ -47,14 +50,45 @@ func (a *App) Erase(ctx context.Context, staffID, personID int64) error {
 		if !exists {
 			return ErrNotFound
 		}
-		// Their places end: an erased person is no longer on any list.
+		// Their places end: an erased person is no longer on any list. Groups are locked first (in id order), a
+		// freed seat goes to whoever waits, reminders stop.
+		var groupIDs []int64
+		if err := tx.SelectContext(ctx, &groupIDs, `SELECT DISTINCT group_id FROM registrations WHERE person_id = $1
+			AND group_id IS NOT NULL AND status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+			ORDER BY group_id`, personID); err != nil {
+			return fmt.Errorf("store: unable to read groups: %w", err)
+		}
+		groups := map[int64]Group{}
+		for _, id := range groupIDs {
+			g, err := lockGroup(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			groups[id] = g
+		}
 		var regs []Registration
 		if err := tx.SelectContext(ctx, &regs, `SELECT `+registrationColumns+` FROM registrations WHERE person_id = $1
 			AND status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered') FOR UPDATE`, personID); err != nil {
 			return fmt.Errorf("store: unable to read registrations: %w", err)
 		}
+		type track struct {
+			group int64
+			child bool
+		}
+		freed := map[track]bool{}
 		for _, r := range regs {
+			if r.HoldsSeat() && r.GroupID != nil {
+				freed[track{*r.GroupID, r.Role == RoleChild}] = true
+			}
 			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
+				return err
+			}
+			if err := a.dropReminders(ctx, tx, r.ID, nil); err != nil {
+				return err
+			}
+		}
+		for tr := range freed {
+			if err := a.offerFreedSeats(ctx, tx, groups[tr.group], tr.child); err != nil {
 				return err
 			}
 		}
@@ -99,9 +133,13 @@ func (a *App) Purge(ctx context.Context) (int, error) {
 	for _, id := range ids {
 		err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 			var locked int64
-			if err := tx.GetContext(ctx, &locked, `SELECT id FROM people WHERE id = $1 AND anonymised_at IS NULL
-				FOR UPDATE SKIP LOCKED`, id); err != nil {
+			err := tx.GetContext(ctx, &locked, `SELECT id FROM people WHERE id = $1 AND anonymised_at IS NULL
+				FOR UPDATE SKIP LOCKED`, id)
+			if errors.Is(err, sql.ErrNoRows) {
 				return nil // done by another process meanwhile
+			}
+			if err != nil {
+				return fmt.Errorf("store: unable to lock person: %w", err)
 			}
 			n++
 			return anonymise(ctx, tx, id, a.Now())

@@ -143,6 +143,11 @@ func (a *App) RegistrationForStaff(ctx context.Context, staff Staff, regID int64
 				              AND NOT x.over_capacity AND x.role = 'child') AS child_seats_left
 			FROM groups g WHERE g.offering_id = $1 AND g.status = 'open' ORDER BY g.name->>'nl', g.id`, []any{r.OfferingID}},
 	}
+	// A facilitator sees their participant within their own group only: not who the person is separated from,
+	// not who else in the offering could be, not referrals recorded elsewhere.
+	if !staff.SeesAllGroups() {
+		queries = queries[:2]
+	}
 	for _, q := range queries {
 		if err := sqlx.SelectContext(ctx, db, q.into, q.sql, q.args...); err != nil {
 			return v, fmt.Errorf("store: unable to read registration details: %w", err)

@@ -114,7 +114,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		repeat, err := claimSubmission(ctx, tx, in.SubmissionKey, "request", &res)
 		if err != nil || repeat {
 			res.Repeat = repeat
-			return err
+			return a.linkForRepeat(ctx, tx, err, res.Mailed, res.RegistrationID, &res.Token)
 		}
 		personID, err := insertPerson(ctx, tx, a.participant(PersonParticipant, alias, municipality, lang, contact))
 		if err != nil {

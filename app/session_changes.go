@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -86,7 +85,7 @@ func (a *App) MoveSession(ctx context.Context, staffID, sessionID int64, start, 
 				return err
 			}
 		}
-		return sessionAudit(ctx, tx, staffID, "session_moved", old.GroupID, map[string]any{"session_id": sessionID,
+		return a.sessionAudit(ctx, tx, staffID, "session_moved", old.GroupID, map[string]any{"session_id": sessionID,
 			"old_starts_at": old.StartsAt, "starts_at": start, "ends_at": end})
 	})
 }
@@ -145,7 +144,7 @@ func (a *App) CancelSession(ctx context.Context, staffID, sessionID int64) error
 		if err := a.mailMembers(ctx, tx, sessionID, s.GroupID, MailSessionCancelled, key, nil); err != nil {
 			return err
 		}
-		return sessionAudit(ctx, tx, staffID, "session_cancelled", s.GroupID, map[string]any{"session_id": sessionID,
+		return a.sessionAudit(ctx, tx, staffID, "session_cancelled", s.GroupID, map[string]any{"session_id": sessionID,
 			"starts_at": s.StartsAt})
 	})
 }
@@ -172,16 +171,8 @@ func (a *App) mailMembers(ctx context.Context, tx *sqlx.Tx, sessionID, groupID i
 }
 
 // sessionAudit records a staff change to a session in the audit log.
-func sessionAudit(ctx context.Context, tx *sqlx.Tx, staffID int64, action string, groupID int64, detail map[string]any) error {
-	b, err := json.Marshal(detail)
-	if err != nil {
-		return fmt.Errorf("audit: unable to encode detail: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (staff_id, actor, action, group_id, detail)
-		VALUES ($1, 'staff', $2, $3, $4)`, staffID, action, groupID, b); err != nil {
-		return fmt.Errorf("store: unable to write audit log: %w", err)
-	}
-	return nil
+func (a *App) sessionAudit(ctx context.Context, tx *sqlx.Tx, staffID int64, action string, groupID int64, detail map[string]any) error {
+	return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: action, GroupID: &groupID, Detail: detail})
 }
 
 // QueueAttendanceMails asks the facilitators of every session that ended in the last week (and was not

@@ -82,7 +82,7 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		repeat, err := claimSubmission(ctx, tx, in.SubmissionKey, "signup", &res)
 		if err != nil || repeat {
 			res.Repeat = repeat
-			return err
+			return a.linkForRepeat(ctx, tx, err, res.Mailed, res.RegistrationID, &res.Token)
 		}
 		g, err := lockGroup(ctx, tx, in.GroupID)
 		if err != nil {
@@ -168,18 +168,17 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 	return res, err
 }
 
-// upsertProfessional finds a professional by e-mail address, bringing their details up to date, or adds them.
+// upsertProfessional finds a professional by e-mail address, or adds them. A public form never changes what is
+// known about someone: anyone can type anyone's address, and a name or organisation ends up on certificates.
 func (a *App) upsertProfessional(ctx context.Context, tx *sqlx.Tx, name, email, org, sector, lang string) (int64, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, `UPDATE people SET display_name = $2, organisation = $3, sector = $4, language = $5
-		WHERE id = (SELECT id FROM people WHERE kind = 'professional' AND email_hash = ANY($1) AND anonymised_at IS NULL
-		            ORDER BY id LIMIT 1)
-		RETURNING id`, byteaArray(a.Keys.EmailHashes(email)), name, org, sector, lang)
+	err := tx.GetContext(ctx, &id, `SELECT id FROM people WHERE kind = 'professional' AND email_hash = ANY($1)
+		AND anonymised_at IS NULL ORDER BY id LIMIT 1`, byteaArray(a.Keys.EmailHashes(email)))
 	if err == nil {
 		return id, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("store: unable to update professional: %w", err)
+		return 0, fmt.Errorf("store: unable to find professional: %w", err)
 	}
 	return insertPerson(ctx, tx, Person{Kind: PersonProfessional, DisplayName: name, EmailEnc: a.Keys.Encrypt(email),
 		EmailHash: a.Keys.EmailHash(email), Organisation: org, Sector: &sector, ContactEmail: true, Language: lang})

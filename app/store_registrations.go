@@ -163,12 +163,13 @@ func (a *App) setStatus(ctx context.Context, tx *sqlx.Tx, r Registration, to str
 	return a.recordTransition(ctx, tx, r.ID, r.Status, to, staffID)
 }
 
-// renewToken gives a registration a new personal-link token (the old link stops working) and returns it, for
-// the mail that carries it.
-func renewToken(ctx context.Context, tx *sqlx.Tx, regID int64) (string, error) {
+// addToken gives a registration one more personal-link token and returns it, for the mail (or page) that
+// carries it. The links the person already has keep working.
+func (a *App) addToken(ctx context.Context, tx *sqlx.Tx, regID int64) (string, error) {
 	token, hash := NewToken()
-	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, regID, hash); err != nil {
-		return "", fmt.Errorf("store: unable to renew link: %w", err)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO registration_tokens (token_hash, registration_id, created_at)
+		VALUES ($1, $2, $3)`, hash, regID, a.Now()); err != nil {
+		return "", fmt.Errorf("store: unable to add a link: %w", err)
 	}
 	return token, nil
 }

@@ -32,7 +32,12 @@ func claimSubmission(ctx context.Context, tx *sqlx.Tx, key, kind string, result 
 		return false, fmt.Errorf("store: unable to claim submission: %w", err)
 	}
 	var stored []byte
-	if err := tx.GetContext(ctx, &stored, `SELECT result FROM form_submissions WHERE key = $1 AND kind = $2`, key, kind); err != nil {
+	err = tx.GetContext(ctx, &stored, `SELECT result FROM form_submissions WHERE key = $1 AND kind = $2`, key, kind)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The key belongs to another form: not a repeat of this one, and not to be trusted.
+		return false, &ValidationError{Fields: map[string]string{"form": "form.expired"}}
+	}
+	if err != nil {
 		return false, fmt.Errorf("store: unable to read submission: %w", err)
 	}
 	return true, json.Unmarshal(stored, result)
@@ -51,4 +56,15 @@ func storeSubmission(ctx context.Context, tx *sqlx.Tx, key string, result any) e
 		return fmt.Errorf("store: unable to store submission: %w", err)
 	}
 	return nil
+}
+
+// linkForRepeat gives a repeated submission (a double click, a reload) a fresh personal link when the first one
+// was only shown on the page (no mail), so the person does not lose it; err is passed through.
+func (a *App) linkForRepeat(ctx context.Context, tx *sqlx.Tx, err error, mailed bool, regID int64, token *string) error {
+	if err != nil || mailed || regID == 0 {
+		return err
+	}
+	t, err := a.addToken(ctx, tx, regID)
+	*token = t
+	return err
 }

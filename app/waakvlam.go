@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -282,6 +283,36 @@ func (a *App) SetWaakvlamStatus(ctx context.Context, staffID, id int64, status s
 	from, ok := allowed[status]
 	if !ok {
 		return ErrTransition
+	}
+	if status == "cancelled" {
+		// A planned training that is called off: its sessions are cancelled (whoever signed up is told, reminders
+		// stop), its group closes and the private signup link stops working.
+		var req struct {
+			Status  string `db:"status"`
+			GroupID *int64 `db:"group_id"`
+		}
+		if err := a.Store.DB.GetContext(ctx, &req, `SELECT status, group_id FROM waakvlam_requests WHERE id = $1`, id); err != nil {
+			return notFoundOr(err, "store: unable to read Waakvlam request")
+		}
+		if !slices.Contains(from, req.Status) {
+			return ErrTransition
+		}
+		if groupID := req.GroupID; groupID != nil {
+			var sessions []int64
+			if err := a.Store.DB.SelectContext(ctx, &sessions, `SELECT id FROM sessions WHERE group_id = $1 AND status = 'planned'
+				AND starts_at > $2`, *groupID, a.Now()); err != nil {
+				return fmt.Errorf("store: unable to read sessions: %w", err)
+			}
+			for _, s := range sessions {
+				if err := a.CancelSession(ctx, staffID, s); err != nil {
+					return err
+				}
+			}
+			if _, err := a.Store.DB.ExecContext(ctx, `UPDATE groups SET status = 'cancelled', signup_token_hash = NULL
+				WHERE id = $1`, *groupID); err != nil {
+				return fmt.Errorf("store: unable to close the Waakvlam group: %w", err)
+			}
+		}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE waakvlam_requests SET status = $2, updated_at = $3

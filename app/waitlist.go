@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,6 +20,9 @@ func (a *App) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, g Group, child b
 	}
 	if o.Admission != AdmissionOpen && !(o.Kind == KindWaakvlam && g.Visibility == "private") {
 		return nil
+	}
+	if a.joinable(ctx, tx, g) != nil {
+		return nil // a closed group offers nobody a place any more
 	}
 	capacity := g.Capacity
 	if child {
@@ -121,10 +126,13 @@ func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error
 			}
 			return a.offerFreedSeats(ctx, tx, g, r.Role == RoleChild)
 		}
+		if err := a.joinable(ctx, tx, g); err != nil {
+			return err // the group passed its closing session while the offer waited
+		}
 		if err := a.setStatus(ctx, tx, r, StatusAdmitted, nil); err != nil {
 			return err
 		}
-		token, err := renewToken(ctx, tx, r.ID)
+		token, err := a.addToken(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -157,8 +165,11 @@ func (a *App) ExpireOffers(ctx context.Context) (int, error) {
 			var r Registration
 			err = tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations
 				WHERE id = $1 AND status = 'offered' AND offer_expires_at < $2 FOR UPDATE SKIP LOCKED`, it.ID, a.Now())
-			if err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
 				return nil // answered or taken by another process meanwhile
+			}
+			if err != nil {
+				return fmt.Errorf("store: unable to read offer: %w", err)
 			}
 			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
 				return err

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"regexp"
 	"net/url"
 	"strings"
 	"sync"
@@ -226,5 +227,23 @@ func TestLinkRequestAnswersTheSameForKnownAndUnknown(t *testing.T) {
 	known, unknown := answer("an@example.be"), answer("niemand@example.be")
 	if known != unknown || !strings.Contains(known, "Als dit e-mailadres bij ons bekend is") {
 		t.Error("the answer differs for a known and an unknown address")
+	}
+}
+
+func TestARepeatedPhoneSignupStillShowsALink(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	c := testserver.Client()
+	page := srv.URL + "/aanbod/activiteiten/inschrijven/samen-naar-herstel"
+	form := merge(formFor(t, c, page), map[string]string{"name": "Mira", "contact": "phone", "phone": "0470 12 34 56", "consent": "ja"})
+	_, first := post(t, c, page, form)
+	_, again := post(t, c, page, form) // the reload after a slow answer
+	link := regexp.MustCompile(`/mijn/[A-Za-z0-9_-]{40,}`)
+	if !link.MatchString(first) || !link.MatchString(again) {
+		t.Fatal("a phone-only signup, sent twice, lost its personal link")
+	}
+	for _, body := range []string{first, again} {
+		if status, _ := get(t, c, srv.URL+link.FindString(body)); status != 200 {
+			t.Errorf("link %s: %d", link.FindString(body), status)
+		}
 	}
 }

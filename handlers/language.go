@@ -1,8 +1,10 @@
 package handlers
 
 import (
+	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,9 +41,19 @@ func (s *Server) switchLanguage(c *fiber.Ctx) error {
 	return c.Redirect(localPath(c.Query("terug")), fiber.StatusSeeOther)
 }
 
-// localPath keeps a return address on this site: anything else becomes the home page.
+// localPath keeps a return address on this site: a path of printable characters starting with one slash, no
+// backslash, no scheme or host however a browser might read it. Anything else becomes the home page.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.Contains(p, "\\") || len(p) > 500 {
+		return "/"
+	}
+	for _, r := range p {
+		if r < 0x21 || r == 0x7f || !unicode.IsPrint(r) {
+			return "/" // browsers drop tabs and line breaks: "/\t/evil.example" would become "//evil.example"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return p

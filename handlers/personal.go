@@ -76,6 +76,12 @@ func (s *Server) personalAction(c *fiber.Ctx) error {
 	case "plaats":
 		err = s.App.AnswerOfferByToken(ctx, token, c.FormValue("answer") == "accept")
 		done = "plaats-" + c.FormValue("answer")
+	case "nieuwe-link":
+		fresh, err := s.App.RotateLinks(ctx, token)
+		if err != nil {
+			return s.linkProblem(c, err)
+		}
+		return c.Redirect("/mijn/"+fresh+"?gedaan=nieuwe-link", fiber.StatusSeeOther)
 	case "contact":
 		err = s.App.UpdateContact(ctx, token, s.contactInput(c), lang(c))
 		if _, ok := app.AsValidation(err); ok {
@@ -104,7 +110,7 @@ func (s *Server) linkProblem(c *fiber.Ctx, err error) error {
 	case errors.Is(err, app.ErrNotFound):
 		c.Status(fiber.StatusNotFound)
 		return s.render(c, "link_problem", s.page(c, "link.unknown.title", true, "unknown"))
-	case errors.Is(err, app.ErrExpired), errors.Is(err, app.ErrForbidden):
+	case errors.Is(err, app.ErrExpired), errors.Is(err, app.ErrForbidden), errors.Is(err, app.ErrClosed):
 		c.Status(fiber.StatusConflict)
 		return s.render(c, "link_problem", s.page(c, "link.late.title", true, "late"))
 	case errors.Is(err, app.ErrFull):

@@ -98,14 +98,16 @@ func TestLanguageSwitchIsRemembered(t *testing.T) {
 	if !strings.Contains(body, "Leave quickly") || !strings.Contains(body, `lang="en"`) {
 		t.Error("the English choice was not remembered")
 	}
-	// A return address elsewhere is not followed.
-	resp, err = c.Get(srv.URL + "/taal/nl?terug=//evil.example/x")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.Header.Get("Location") != "/" {
-		t.Errorf("open redirect: %q", resp.Header.Get("Location"))
+	// A return address elsewhere is not followed, however it is disguised.
+	for _, evil := range []string{"//evil.example/x", "/%09/evil.example", "/%5Cevil.example", "https://evil.example", "/%0d%0aX:y"} {
+		resp, err = c.Get(srv.URL + "/taal/nl?terug=" + evil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("Location") != "/" {
+			t.Errorf("open redirect through %q: %q", evil, resp.Header.Get("Location"))
+		}
 	}
 }
 

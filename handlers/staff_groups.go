@@ -32,6 +32,7 @@ type staffGroupData struct {
 	Upcoming     []app.Session
 	Past         []app.Session
 	Counts       app.GroupCounts
+	Completed    bool
 	CanEdit      bool
 	Saved        bool
 	Added        int
@@ -77,7 +78,7 @@ func (s *Server) staffGroup(c *fiber.Ctx) error {
 		return err
 	}
 	d := staffGroupData{Group: g, Offering: o, Facilitators: fac, CanEdit: currentStaff(c).SeesAllGroups(),
-		Saved: c.Query("opgeslagen") != "", Added: c.QueryInt("toegevoegd"), Counts: counts}
+		Saved: c.Query("opgeslagen") != "", Added: c.QueryInt("toegevoegd"), Counts: counts, Completed: c.Query("afgerond") != ""}
 	now := s.App.Now()
 	for _, sess := range sessions {
 		if sess.EndsAt.After(now) {
@@ -242,7 +243,7 @@ func (s *Server) staffGroupUpdate(c *fiber.Ctx) error {
 	return err
 }
 
-// groupParam loads the group of the route and its offering (for pages only the office reaches).
+// groupParam loads the group of the route, when this staff member may see it (app.RequireGroup), and its offering.
 func (s *Server) groupParam(c *fiber.Ctx) (app.Group, app.Offering, error) {
 	id, err := paramID(c, "id")
 	if err != nil {

@@ -71,6 +71,7 @@ var staffMatrix = []struct {
 	{"GET", "/beheer/sessies/:id", groupStaff},
 	{"POST", "/beheer/sessies/:id/verplaatsen", groupStaff},
 	{"POST", "/beheer/sessies/:id/annuleren", groupStaff},
+	{"POST", "/beheer/groepen/:id/afronden", office},
 	{"GET", "/beheer/mail", office},
 	{"GET", "/beheer/mail/opgevangen", office},
 	{"GET", "/beheer/mail/opgevangen/:id", office},

@@ -11,6 +11,7 @@ var registrationActions = []string{"intake", "toelaten", "weigeren", "wachtlijst
 // Pages about a session or registration check its group in the handler (app.RequireGroup).
 func (s *Server) registrationRoutes(f *fiber.App) {
 	staff := s.requireStaff
+	office := s.requireRole(staffOffice...)
 
 	// Attendance, for everyone who may see the group: the page, the whole form, one tap, a walk-in.
 	f.Get("/beheer/sessies/:id/aanwezigheid", staff, s.staffRollCall)
@@ -22,10 +23,10 @@ func (s *Server) registrationRoutes(f *fiber.App) {
 	f.Get("/beheer/sessies/:id", staff, s.staffSessionPage)
 	f.Post("/beheer/sessies/:id/verplaatsen", staff, s.staffSessionMove)
 	f.Post("/beheer/sessies/:id/annuleren", staff, s.staffSessionCancel)
+	f.Post("/beheer/groepen/:id/afronden", staff, office, s.staffGroupComplete)
 
 	// Requests and registrations: the queue and the decisions are for the office; a facilitator may open the
 	// registrations of their own groups.
-	office := s.requireRole(staffOffice...)
 	f.Get("/beheer/aanvragen", staff, s.staffQueue)
 	f.Get("/beheer/aanvragen/nieuw", staff, office, s.staffRegisterForm)
 	f.Post("/beheer/aanvragen/nieuw", staff, office, s.staffRegister)

@@ -118,7 +118,7 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 	case "doorverwijzen":
 		on, perr := time.ParseInLocation("2006-01-02", c.FormValue("referred_on"), locale.Brussels)
 		if perr != nil {
-			on = s.App.Now()
+			on = time.Time{} // the app takes today, in Brussels
 		}
 		err = s.App.RecordReferral(ctx, s.actor(c), v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
 	case "scheiden":
@@ -241,7 +241,11 @@ func (s *Server) staffPersonErase(c *fiber.Ctx) error {
 		return err
 	}
 	if c.FormValue("confirm") != "ja" {
-		return c.Redirect(c.Get(fiber.HeaderReferer, "/beheer/aanvragen"), fiber.StatusSeeOther)
+		// Back to the registration the admin came from (a number only), saying the box was not ticked.
+		if reg, err := strconv.ParseInt(c.FormValue("registration"), 10, 64); err == nil && reg > 0 {
+			return c.Redirect("/beheer/inschrijvingen/"+strconv.FormatInt(reg, 10)+"?gedaan=niet-gewist", fiber.StatusSeeOther)
+		}
+		return c.Redirect("/beheer/aanvragen", fiber.StatusSeeOther)
 	}
 	if err := s.App.Erase(c.UserContext(), currentStaff(c).ID, id); err != nil {
 		return err

@@ -182,3 +182,27 @@ func TestOfficePlansAWaakvlamRequest(t *testing.T) {
 		t.Errorf("given: %d %s", r.status, status)
 	}
 }
+
+func TestFacilitatorDoesNotSeeWhoAParticipantIsSeparatedFrom(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	a := w.srv.App
+	other, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "rotonde", Alias: "Geheimenaam",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 02"}, Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var otherPerson int64
+	w.srv.DB.Get(&otherPerson, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
+	if _, err := a.Separate(t.Context(), w.coord, w.people[w.own], otherPerson); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.client(t, w.fac)
+	page := w.get(t, c, "/beheer/inschrijvingen/"+itoa(w.registrations[w.own]))
+	if page.status != 200 || strings.Contains(page.body, "Geheimenaam") {
+		t.Errorf("the facilitator's page names the person this participant is separated from (%d)", page.status)
+	}
+	office, _ := w.client(t, w.coord)
+	if page := w.get(t, office, "/beheer/inschrijvingen/"+itoa(w.registrations[w.own])); !strings.Contains(page.body, "Geheimenaam") {
+		t.Error("the office does not see the separation")
+	}
+}
