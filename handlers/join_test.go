@@ -2,8 +2,8 @@ package handlers_test
 
 import (
 	"fmt"
-	"regexp"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
