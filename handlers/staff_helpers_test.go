@@ -45,7 +45,7 @@ type staffWorld struct {
 	adminEmail, facEmail string
 }
 
-func newStaffWorld(t *testing.T, now time.Time) *staffWorld {
+func newStaffWorld(t testing.TB, now time.Time) *staffWorld {
 	t.Helper()
 	srv := testserver.Start(t, testserver.Options{Seed: true})
 	w := &staffWorld{srv: srv, clock: &clock{t: now}, adminEmail: "admin@example.org", facEmail: "fac@example.org"}
@@ -117,7 +117,7 @@ func newStaffWorld(t *testing.T, now time.Time) *staffWorld {
 
 // client returns an HTTP client signed in as staffID (a full session, made directly), with a CSRF pair, and
 // the form token. staffID 0 gives an anonymous client with a CSRF pair.
-func (w *staffWorld) client(t *testing.T, staffID int64) (*http.Client, string) {
+func (w *staffWorld) client(t testing.TB, staffID int64) (*http.Client, string) {
 	t.Helper()
 	c := testserver.Client()
 	u, _ := url.Parse(w.srv.URL)

@@ -1,0 +1,48 @@
+package handlers_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app/locale"
+)
+
+// FuzzStaffForms posts arbitrary bodies, with a valid CSRF pair, to every staff form an admin can reach: the
+// answer is never a server error. (Signing out is left out: it would end the fuzzer's session.)
+func FuzzStaffForms(f *testing.F) {
+	w := newStaffWorld(f, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	c, token := w.client(f, w.admin)
+	var paths []string
+	for _, m := range staffMatrix {
+		if m.method != http.MethodPost || strings.Contains(m.path, "uitloggen") || strings.HasSuffix(m.path, "/actief") {
+			continue
+		}
+		paths = append(paths, strings.NewReplacer("/groepen/:id", "/groepen/"+itoa(w.own), "/aanbod/:id", "/aanbod/"+itoa(w.offering),
+			"/medewerkers/:id", "/medewerkers/"+itoa(w.other), "/sessies/:id", "/sessies/"+itoa(w.sessions[w.own]),
+			"/inschrijvingen/:id", "/inschrijvingen/"+itoa(w.registrations[w.own]), "/personen/:id", "/personen/"+itoa(w.people[w.foreign]),
+			"/waakvlam/:id", "/waakvlam/"+itoa(w.waakvlam), "/mail/:id", "/mail/"+itoa(w.mail), "/cijfers/:jaar", "/cijfers/2025").Replace(m.path))
+	}
+	for _, s := range []string{"date=2026-13-45&from=25:99&to=", "group=-1&over=ja", "intake_date=x&intake_time=y",
+		"capacity=999999999999999999999&slug=%00", "mode=series&every=0&unit=weeks&count=100000", "status=given",
+		"person=abc&mark=present", "name=" + strings.Repeat("x", 3000), "destination=caw_individual&referred_on=2026-02-30",
+		"other=999999999", "role=king", "confirm=ja"} {
+		f.Add(s, uint8(0))
+		f.Add(s, uint8(7))
+	}
+	f.Fuzz(func(t *testing.T, body string, which uint8) {
+		path := paths[int(which)%len(paths)]
+		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+path, strings.NewReader("_csrf="+url.QueryEscape(token)+"&"+body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Fatalf("POST %s with %q: status %d", path, body, resp.StatusCode)
+		}
+	})
+}
