@@ -1,10 +1,12 @@
 package app_test
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"portal/app"
 )
@@ -22,6 +24,9 @@ func TestConfigDefaultsAndLocalSecret(t *testing.T) {
 	}
 	if len(cfg.SecretKey) < 32 {
 		t.Error("no local secret created")
+	}
+	if cfg.FormRateLimit != 20 || cfg.FormRateWindow != 10*time.Minute || cfg.LogLevel != slog.LevelInfo {
+		t.Errorf("form rate %d per %v, log level %v: want 20 per 10m and info", cfg.FormRateLimit, cfg.FormRateWindow, cfg.LogLevel)
 	}
 	if cfg.MailRatePerSecond != 10 {
 		t.Errorf("mail rate %v, want the default 10 per second", cfg.MailRatePerSecond)
@@ -48,6 +53,11 @@ func TestConfigRejectsWhatIsWrong(t *testing.T) {
 		"bad sender":                   {"MAIL_FROM": "not an address"},
 		"bad mail rate":                {"MAIL_RATE_PER_SECOND": "fast"},
 		"negative mail rate":           {"MAIL_RATE_PER_SECOND": "-1"},
+		"form rate without window":     {"FORM_RATE_LIMIT": "20"},
+		"form rate of zero":            {"FORM_RATE_LIMIT": "0/10m"},
+		"form rate with a bad window":  {"FORM_RATE_LIMIT": "20/often"},
+		"form rate with no window":     {"FORM_RATE_LIMIT": "20/0s"},
+		"bad log level":                {"LOG_LEVEL": "loud"},
 	}
 	for name, m := range cases {
 		m["DATA_DIR"] = t.TempDir()
@@ -60,5 +70,16 @@ func TestConfigRejectsWhatIsWrong(t *testing.T) {
 	cfg, err := app.LoadConfig(env(ok))
 	if err != nil || !cfg.Secure() || cfg.LocalBase() {
 		t.Fatalf("production config: %+v %v", cfg, err)
+	}
+}
+
+func TestConfigFormRateAndLogLevel(t *testing.T) {
+	cfg, err := app.LoadConfig(env(map[string]string{"DATA_DIR": t.TempDir(), "FORM_RATE_LIMIT": "100000/1m",
+		"LOG_LEVEL": "debug"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.FormRateLimit != 100000 || cfg.FormRateWindow != time.Minute || cfg.LogLevel != slog.LevelDebug {
+		t.Errorf("got %d per %v at %v", cfg.FormRateLimit, cfg.FormRateWindow, cfg.LogLevel)
 	}
 }

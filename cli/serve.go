@@ -64,7 +64,8 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	stopJobs := startJobs(ctx, a)
 	defer stopJobs()
 
-	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log})
+	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log,
+		Limits: handlers.Limits{Forms: cfg.FormRateLimit, Window: cfg.FormRateWindow}})
 	served := make(chan error, 1)
 	go func() { served <- web.Listener(ln) }()
 	log.Info("portal ready", "url", cfg.BaseURL, "listen", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())

@@ -46,7 +46,7 @@ func New(s *Server) *fiber.App {
 		s.QuickExitURL = DefaultQuickExitURL
 	}
 	if s.Limits.Forms == 0 {
-		s.Limits = Limits{Forms: 20, Window: 10 * time.Minute}
+		s.Limits = Limits{Forms: app.DefaultFormRateLimit, Window: app.DefaultFormRateWindow}
 	}
 	f := fiber.New(fiber.Config{
 		AppName:               "portal",
