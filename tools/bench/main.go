@@ -9,10 +9,12 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -36,6 +38,14 @@ func main() {
 	flag.IntVar(&o.PgClients, "pgclients", 20, "pgbench clients: the portal's database pool size")
 	flag.IntVar(&o.Spread, "groups", 32, "groups the spread signups go to")
 	flag.IntVar(&o.Starts, "starts", 5, "how many times to start the portal to time start to ready (the median counts)")
+	flag.StringVar(&o.PortalLog, "portal-log", "", "keep the serving portal's output in this file")
+	flag.Func("env", "extra environment for the portal, NAME=value (repeatable), e.g. -env GOGC=50", func(v string) error {
+		if !strings.Contains(v, "=") {
+			return errors.New("want NAME=value")
+		}
+		o.Env = append(o.Env, v)
+		return nil
+	})
 	flag.Parse()
 	if err := run(o, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)

@@ -34,6 +34,8 @@ type options struct {
 	PgClients int
 	Spread    int
 	Starts    int
+	Env       []string
+	PortalLog string
 }
 
 // Targets of the performance issue, as ratios and limits that hold on any machine.
@@ -62,6 +64,8 @@ type bench struct {
 	app    *app.App
 	rows   []row
 	start  time.Duration
+	// rssPeak is the largest RSS of the portal seen during its load phases.
+	rssPeak int64
 }
 
 func (b *bench) say(format string, args ...any) { fmt.Fprintf(b.out, format+"\n", args...) }
@@ -70,8 +74,9 @@ func (b *bench) say(format string, args ...any) { fmt.Fprintf(b.out, format+"\n"
 // header so that every connection counts as a visitor of its own, as it would on the internet.
 func (b *bench) env(addr string) []string {
 	_, port, _ := net.SplitHostPort(addr)
-	return []string{"PORT=" + port, "BASE_URL=http://127.0.0.1:" + port, "SECRET_KEY=" + b.secret,
+	env := []string{"PORT=" + port, "BASE_URL=http://127.0.0.1:" + port, "SECRET_KEY=" + b.secret,
 		"DATA_DIR=" + filepath.Join(b.dir, "data"), "FORM_RATE_LIMIT=1000000000/1m", "CLIENT_IP_HEADER=X-Forwarded-For"}
+	return append(env, b.o.Env...)
 }
 
 func run(o options, out io.Writer) error {
@@ -106,7 +111,11 @@ func run(o options, out io.Writer) error {
 	if b.addr, err = freeAddr(); err != nil {
 		return err
 	}
-	if b.portal, err = startProc(o.Portal, []string{"serve"}, b.env(b.addr), b.addr, filepath.Join(b.dir, "portal.log")); err != nil {
+	logPath := o.PortalLog
+	if logPath == "" {
+		logPath = filepath.Join(b.dir, "portal.log")
+	}
+	if b.portal, err = startProc(o.Portal, []string{"serve"}, b.env(b.addr), b.addr, logPath); err != nil {
 		return err
 	}
 	defer b.portal.stop()
@@ -123,7 +132,6 @@ func run(o options, out io.Writer) error {
 		return err
 	}
 
-	mem := sample(b.portal)
 	// The ceiling is measured before and after the pages, and the mean counts: the machine is shared, and its
 	// load moves between phases.
 	before, err := b.httpCeiling(weightOf(weights, "/").HTML)
@@ -227,7 +235,6 @@ func run(o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	loaded := mem.end()
 	_, peak, _ := b.portal.memory()
 	pw, _, err := weigh(b.addr, "/mijn/"+tokens[0])
 	if err != nil {
@@ -255,7 +262,7 @@ func run(o options, out io.Writer) error {
 		row{Figure: "  p99 attendance save", Value: ms(marks.P99)},
 		limitRow(fmt.Sprintf("start to /readyz 200 (median of %d)", o.Starts), ms2(b.start), ms2(targetStart), msf),
 		limitRow("RSS at rest", float64(rest), 0, mb),
-		limitRow("RSS under load (peak)", float64(max(loaded, peak)), targetRSS, mb),
+		limitRow("RSS under load (peak)", float64(max(b.rssPeak, peak)), targetRSS, mb),
 	)
 	b.rows = append(b.rows, b.sizeRows(weights)...)
 	b.say("")
@@ -278,12 +285,15 @@ func ms2(d time.Duration) float64 { return float64(d) / float64(time.Millisecond
 // measure runs a load phase against the portal with the bench's connection count and duration.
 func (b *bench) measure(name string, l Load) (Result, error) {
 	l.Addr, l.Conns, l.Duration, l.Warmup = b.addr, b.o.Conns, b.o.Duration, warmup
+	mem := sample(b.portal)
 	r, err := l.Run()
+	rss := mem.end()
+	b.rssPeak = max(b.rssPeak, rss)
 	if err != nil {
 		return r, fmt.Errorf("%s: %w", name, err)
 	}
-	b.say("%s: %.0f/s, p50 %v, p99 %v, max %v, %d failed", name, r.Rate(), r.P50.Round(10*time.Microsecond),
-		r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Failures)
+	b.say("%s: %.0f/s, p50 %v, p99 %v, max %v, %d failed; RSS up to %s", name, r.Rate(), r.P50.Round(10*time.Microsecond),
+		r.P99.Round(10*time.Microsecond), r.Max.Round(10*time.Microsecond), r.Failures, mb(float64(rss)))
 	if r.Failures > 0 {
 		return r, fmt.Errorf("%s: %d requests failed, the first: %s", name, r.Failures, r.FirstFailure)
 	}
