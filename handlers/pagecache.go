@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"portal/app"
 )
 
 // DefaultPageCacheTTL is how long a rendered public page is served again before it is rendered anew.
@@ -28,6 +30,7 @@ type pageCache struct {
 	ttl     time.Duration
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
+	views   map[string]*cachedView
 	// gen counts the changes made through this process; an entry from an earlier generation is not served.
 	gen atomic.Uint64
 }
@@ -41,8 +44,17 @@ type cachedPage struct {
 	refreshing atomic.Bool
 }
 
+// cachedView is an offering as the public sees it, for the forms of signup and request. Like the pages, it may
+// be up to a TTL old: the form shows seats and groups from it, but the signup or request itself decides from
+// the database, under the group's lock.
+type cachedView struct {
+	view    app.OfferingView
+	expires time.Time
+	gen     uint64
+}
+
 func newPageCache(ttl time.Duration) *pageCache {
-	return &pageCache{ttl: ttl, entries: map[string]*cachedPage{}}
+	return &pageCache{ttl: ttl, entries: map[string]*cachedPage{}, views: map[string]*cachedView{}}
 }
 
 // forget empties the cache (lazily: entries of an earlier generation are rendered again when asked for).
@@ -84,6 +96,41 @@ func (p *pageCache) store(key string, e *cachedPage) {
 	if _, ok := p.entries[key]; ok || len(p.entries) < maxCachedPages {
 		p.entries[key] = e
 	}
+}
+
+// offeringView returns an offering with its public groups as it was at most a TTL ago (app.OfferingPage costs
+// four queries; a signup storm would run them for every form sent). Views are shared: never change one.
+func (s *Server) offeringView(c *fiber.Ctx, slug string) (app.OfferingView, error) {
+	p := s.pages
+	if p == nil {
+		return s.App.OfferingPage(c.UserContext(), slug)
+	}
+	gen := p.gen.Load()
+	p.mu.RLock()
+	v := p.views[slug]
+	p.mu.RUnlock()
+	if v != nil && v.gen == gen && time.Now().Before(v.expires) {
+		return v.view, nil
+	}
+	view, err := s.App.OfferingPage(c.UserContext(), slug)
+	if err != nil {
+		return view, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.views[slug]; ok || len(p.views) < maxCachedPages {
+		p.views[slug] = &cachedView{view: view, expires: time.Now().Add(p.ttl), gen: gen}
+	}
+	return view, nil
+}
+
+// signupGroup is app.SignupGroup on the cached view of the offering.
+func (s *Server) signupGroup(c *fiber.Ctx) (app.OfferingView, app.GroupView, error) {
+	view, err := s.offeringView(c, c.Params("slug"))
+	if err != nil {
+		return view, app.GroupView{}, err
+	}
+	return view.SignupGroup(c.Params("group"))
 }
 
 // pageKey names a page by language, route pattern and parameters, never by the raw path: /Privacy and

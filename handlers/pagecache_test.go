@@ -92,3 +92,34 @@ func TestTheCSRFCookieComesWithTheFirstForm(t *testing.T) {
 		t.Error("the token of the form page was refused")
 	}
 }
+
+// The signup form may come from a view of the offering a moment old, but the signup itself decides from the
+// database: a group closed after the form was shown takes no one, and a full group gives a waiting-list place.
+func TestASignupDecidesFromTheDatabaseNotTheKeptView(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true, PageCacheTTL: time.Hour})
+	c := testserver.Client()
+	page := srv.URL + "/aanbod/intervisie/inschrijven/intervisie-mechelen"
+	form := func(email string) url.Values {
+		return merge(formFor(t, c, page), map[string]string{"name": "Sofie Claes", "email": email,
+			"organisation": "PZ Mechelen-Willebroek", "sector": "police", "consent": "ja"})
+	}
+	first := form("one@politie.example") // the view is kept from here on: the group open, 12 seats free
+	if _, err := srv.DB.Exec(`UPDATE groups SET capacity = 0 WHERE slug = 'intervisie-mechelen'`); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := post(t, c, page, first); status != 200 || !strings.Contains(body, "wachtlijst") {
+		t.Errorf("a signup for a group now full: %d, not on the waiting list", status)
+	}
+	second := form("two@politie.example")
+	if _, err := srv.DB.Exec(`UPDATE groups SET status = 'closed' WHERE slug = 'intervisie-mechelen'`); err != nil {
+		t.Fatal(err)
+	}
+	if status, _ := post(t, c, page, second); status != 409 {
+		t.Errorf("a signup for a group closed since the form was shown: status %d, want 409", status)
+	}
+	var seats int
+	srv.DB.Get(&seats, `SELECT count(*) FROM registrations WHERE status = 'admitted'`)
+	if seats != 0 {
+		t.Errorf("%d seats given in a group without capacity", seats)
+	}
+}
