@@ -116,12 +116,18 @@ func (s *Server) offeringView(c *fiber.Ctx, slug string) (app.OfferingView, erro
 	if err != nil {
 		return view, err
 	}
+	p.keepView(slug, &cachedView{view: view, expires: time.Now().Add(p.ttl), gen: gen})
+	return view, nil
+}
+
+func (p *pageCache) keepView(slug string, v *cachedView) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if _, ok := p.views[slug]; ok || len(p.views) < maxCachedPages {
-		p.views[slug] = &cachedView{view: view, expires: time.Now().Add(p.ttl), gen: gen}
+		// Fiber's parameters point into the request's buffer, which the next request on the connection
+		// overwrites: the key must be a copy of its own.
+		p.views[strings.Clone(slug)] = v
 	}
-	return view, nil
 }
 
 // signupGroup is app.SignupGroup on the cached view of the offering.

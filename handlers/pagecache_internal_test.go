@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -77,5 +78,21 @@ func TestPageCacheKeysOnTheRouteNotThePath(t *testing.T) {
 	fetch(t, f, "/plain", "")
 	if *renders != 2 {
 		t.Error("a forgotten page was served again")
+	}
+}
+
+// A view is kept under a copy of its slug: Fiber's parameters live in the request's buffer, which the next
+// request overwrites.
+func TestKeptViewsHaveKeysOfTheirOwn(t *testing.T) {
+	p := newPageCache(time.Hour)
+	buf := []byte("intervisie")
+	slug := unsafe.String(&buf[0], len(buf)) // as c.Params gives it
+	p.keepView(slug, &cachedView{view: app.OfferingView{Offering: app.Offering{Slug: "intervisie"}}})
+	copy(buf, "intervisix") // the next request on the connection
+	if v := p.views["intervisie"]; v == nil || v.view.Slug != "intervisie" {
+		t.Error("the view is not found under its own slug any more")
+	}
+	if v := p.views["intervisix"]; v != nil {
+		t.Error("the view answers for another offering")
 	}
 }

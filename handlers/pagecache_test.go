@@ -123,3 +123,4 @@ func TestASignupDecidesFromTheDatabaseNotTheKeptView(t *testing.T) {
 		t.Errorf("%d seats given in a group without capacity", seats)
 	}
 }
+
