@@ -123,4 +123,3 @@ func TestASignupDecidesFromTheDatabaseNotTheKeptView(t *testing.T) {
 		t.Errorf("%d seats given in a group without capacity", seats)
 	}
 }
-
