@@ -20,7 +20,7 @@ import (
 // its random number with an immutable expression, so indexes are used as they are for the portal.
 // Variables: group_lo and group_n (the groups to spread over; 1 for one hot group), consent (the text).
 //
-// Keep it in step with app/signup.go: a test compares the statement count.
+// Keep it in step with app/signup.go: pgbench_test.go checks that both leave the same rows.
 const signupScript = `\set g :group_lo + random(0, :group_n - 1)
 \set n random(1, 1000000000000000)
 SELECT id, offering_id, slug, name, municipality, place_name, address, place_private, capacity,
@@ -107,8 +107,10 @@ type pgbenchRun struct {
 	DatabaseURL string
 	Clients     int
 	Duration    time.Duration
-	Vars        map[string]string
-	Dir         string // for the script and the per-transaction logs
+	// Transactions, when set, runs that many transactions per client instead of running for Duration.
+	Transactions int
+	Vars         map[string]string
+	Dir          string // for the script and the per-transaction logs
 }
 
 // findPgbench finds pgbench beside the PostgreSQL server programs, else on the PATH.
@@ -142,7 +144,12 @@ func (r pgbenchRun) run(bin string) (Result, error) {
 		return Result{}, err
 	}
 	args := []string{"-n", "-M", "extended", "-c", strconv.Itoa(r.Clients), "-j", strconv.Itoa(min(2, r.Clients)),
-		"-T", strconv.Itoa(int(r.Duration.Seconds())), "-f", script, "-l", "--log-prefix", filepath.Join(logs, "pgb")}
+		"-f", script, "-l", "--log-prefix", filepath.Join(logs, "pgb")}
+	if r.Transactions > 0 {
+		args = append(args, "-t", strconv.Itoa(r.Transactions))
+	} else {
+		args = append(args, "-T", strconv.Itoa(int(r.Duration.Seconds())))
+	}
 	for k, v := range r.Vars {
 		args = append(args, "-D", k+"="+v)
 	}
