@@ -156,7 +156,7 @@ func TestPublicPagesWalksTheSiteAndWeighsIt(t *testing.T) {
 	f.Get("/static/x.js", func(c *fiber.Ctx) error { return c.SendString(strings.Repeat("j", 100)) })
 	addr := serve(t, f)
 
-	pages, err := publicPages(addr, 10)
+	pages, err := publicPages(addr, "nl", 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 // pageWeight is what one public page costs a visitor: its HTML and the style sheets and scripts it links to.
 type pageWeight struct {
 	Path       string
+	Lang       string
 	HTML       int
 	CSS        int
 	JS         int
@@ -31,22 +32,22 @@ var (
 	submit     = regexp.MustCompile(`<button\b[^>]*type="submit"|<button>|<input\b[^>]*type="submit"`)
 )
 
-// weigh fetches a page and what it links to, the way a first visit would.
-func weigh(addr, path string) (w pageWeight, body []byte, err error) {
-	w = pageWeight{Path: path, PlainForms: true}
-	if body, err = get(addr, path); err != nil {
+// weigh fetches a page in a language and what it links to, the way a first visit would.
+func weigh(addr, lang, path string) (w pageWeight, body []byte, err error) {
+	w = pageWeight{Path: path, Lang: lang, PlainForms: true}
+	if body, err = get(addr, lang, path); err != nil {
 		return w, nil, err
 	}
 	w.HTML = len(body)
 	for _, m := range styleLink.FindAllSubmatch(body, -1) {
-		css, err := get(addr, htmlUnescape(string(m[1])))
+		css, err := get(addr, lang, htmlUnescape(string(m[1])))
 		if err != nil {
 			return w, nil, err
 		}
 		w.CSS += len(css)
 	}
 	for _, m := range scriptLink.FindAllSubmatch(body, -1) {
-		js, err := get(addr, htmlUnescape(string(m[1])))
+		js, err := get(addr, lang, htmlUnescape(string(m[1])))
 		if err != nil {
 			return w, nil, err
 		}
@@ -63,12 +64,16 @@ func weigh(addr, path string) (w pageWeight, body []byte, err error) {
 
 func htmlUnescape(s string) string { return strings.ReplaceAll(s, "&amp;", "&") }
 
-// get fetches a path and returns its body; anything but 200 is an error.
-func get(addr, path string) ([]byte, error) {
+// get fetches a path in a language (the portal's language cookie; "" for the default) and returns its body;
+// anything but 200 is an error.
+func get(addr, lang, path string) ([]byte, error) {
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
 	req.SetRequestURI("http://" + addr + path)
+	if lang != "" {
+		req.Header.SetCookie("taal", lang)
+	}
 	if err := fasthttp.DoTimeout(req, resp, 10*time.Second); err != nil {
 		return nil, err
 	}

@@ -68,6 +68,12 @@ func (l Load) Run() (Result, error) {
 	if want == 0 {
 		want = fasthttp.StatusOK
 	}
+	// The connections close when the phase ends, so the next phase meets a server with its own 64 only.
+	defer func() {
+		for _, c := range clients {
+			c.CloseIdleConnections()
+		}
+	}()
 	if l.Warmup > 0 {
 		l.phase(clients, fillers, want, l.Warmup, 0, 1<<40)
 	}

@@ -13,14 +13,14 @@ var pageLink = regexp.MustCompile(`<a\b[^>]*href="(/[^"#?]*)`)
 // publicPages walks the site from its home page, link by link, and returns every public page it reaches:
 // the catalogue, each offering, the forms, the information pages. Staff pages, the language switch and
 // static files are left out.
-func publicPages(addr string, limit int) ([]pageWeight, error) {
+func publicPages(addr, lang string, limit int) ([]pageWeight, error) {
 	seen := map[string]bool{"/": true}
 	queue := []string{"/"}
 	var out []pageWeight
 	for len(queue) > 0 && len(out) < limit {
 		path := queue[0]
 		queue = queue[1:]
-		w, body, err := weigh(addr, path)
+		w, body, err := weigh(addr, lang, path)
 		if err != nil {
 			return nil, err
 		}
@@ -37,41 +37,57 @@ func publicPages(addr string, limit int) ([]pageWeight, error) {
 	return out, nil
 }
 
-// pageWeights weighs every public page, before the bench adds offerings of its own.
+// pageWeights weighs every public page in Dutch and in English, before the bench adds offerings of its own.
 func (b *bench) pageWeights() ([]pageWeight, error) {
-	w, err := publicPages(b.addr, 100)
-	if err != nil {
-		return nil, fmt.Errorf("weighing pages: %w", err)
+	var all []pageWeight
+	for _, lang := range []string{"nl", "en"} {
+		w, err := publicPages(b.addr, lang, 100)
+		if err != nil {
+			return nil, fmt.Errorf("weighing pages: %w", err)
+		}
+		all = append(all, w...)
 	}
-	return w, nil
+	return all, nil
 }
 
-// weightOf returns the weight of path among ws.
+// weightOf returns the weight of path in Dutch among ws.
 func weightOf(ws []pageWeight, path string) pageWeight {
 	for _, w := range ws {
-		if w.Path == path {
+		if w.Path == path && w.Lang != "en" {
 			return w
 		}
 	}
 	return pageWeight{}
 }
 
-// printWeights lists every page, heaviest first.
+// printWeights lists every page in Dutch, heaviest first, and the heaviest in English.
 func (b *bench) printWeights(ws []pageWeight) {
 	sorted := append([]pageWeight(nil), ws...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Total() > sorted[j].Total() })
-	b.say("\nPublic pages (%d), bytes of HTML + CSS (+ scripts, which only enhance):", len(sorted))
+	var en []pageWeight
+	b.say("\nPublic pages, bytes of HTML + CSS (+ scripts, which only enhance):")
 	for _, w := range sorted {
-		path := w.Path
-		if strings.HasPrefix(path, "/mijn/") {
-			path = "/mijn/:token"
+		if w.Lang == "en" {
+			en = append(en, w)
+			continue
 		}
 		forms := ""
 		if !w.PlainForms {
 			forms = "  A FORM NEEDS A SCRIPT"
 		}
-		b.say("  %6d = %6d + %5d (+ %4d)  %s%s", w.Total(), w.HTML, w.CSS, w.JS, path, forms)
+		b.say("  %6d = %6d + %5d (+ %4d)  %s%s", w.Total(), w.HTML, w.CSS, w.JS, pathName(w.Path), forms)
 	}
+	if len(en) > 0 {
+		b.say("  in English: %d pages, the heaviest %d bytes (%s)", len(en), en[0].Total(), pathName(en[0].Path))
+	}
+}
+
+// pathName hides a personal token.
+func pathName(p string) string {
+	if strings.HasPrefix(p, "/mijn/") {
+		return "/mijn/:token"
+	}
+	return p
 }
 
 // sizeRows are the footprint lines of the table: pages, binary, image.
@@ -87,11 +103,7 @@ func (b *bench) sizeRows(ws []pageWeight) []row {
 			scripts[strings.SplitN(s, "?", 2)[0]] = true
 		}
 	}
-	name := heaviest.Path
-	if strings.HasPrefix(name, "/mijn/") {
-		name = "/mijn/:token"
-	}
-	rows := []row{limitRow(fmt.Sprintf("heaviest of %d public pages, HTML+CSS (%s)", len(ws), name),
+	rows := []row{limitRow(fmt.Sprintf("heaviest of %d public pages, nl+en, HTML+CSS (%s %s)", len(ws), heaviest.Lang, pathName(heaviest.Path)),
 		float64(heaviest.Total()), targetPage, kb)}
 	var list []string
 	for s := range scripts {

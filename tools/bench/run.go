@@ -236,11 +236,13 @@ func run(o options, out io.Writer) error {
 		return err
 	}
 	_, peak, _ := b.portal.memory()
-	pw, _, err := weigh(b.addr, "/mijn/"+tokens[0])
-	if err != nil {
-		return err
+	for _, lang := range []string{"nl", "en"} {
+		pw, _, err := weigh(b.addr, lang, "/mijn/"+tokens[0])
+		if err != nil {
+			return err
+		}
+		weights = append(weights, pw)
 	}
-	weights = append(weights, pw)
 	b.printWeights(weights)
 	b.say("Load average after: %s", loadAverage())
 
