@@ -41,7 +41,7 @@ func TestRowsJudgeTheirTargets(t *testing.T) {
 	}{
 		{ratioRow("GET /", 30000, 50000, "req/s", "Fiber", 0.5), "yes", "0.60"},
 		{ratioRow("GET /", 20000, 50000, "req/s", "Fiber", 0.5), "NO", "0.40"},
-		{ratioRow("personal page", 1000, 50000, "req/s", "Fiber", 0), "", "0.02"},
+		{ratioRow("personal page", 1000, 50000, "req/s", "Fiber", 0), "", "0.020"},
 		{limitRow("start", 40, 150, msf), "yes", "0.27"},
 		{limitRow("RSS", 48e6, 40e6, mb), "NO", "1.20"},
 		{limitRow("over capacity", 0, 0, msf), "", ""},

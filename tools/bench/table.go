@@ -26,6 +26,9 @@ func ratioRow(figure string, value, ceiling float64, unit, ceilingName string, a
 	if ceiling > 0 {
 		ratio := value / ceiling
 		r.Ratio = fmt.Sprintf("%.2f", ratio)
+		if ratio < 0.1 {
+			r.Ratio = fmt.Sprintf("%.3f", ratio)
+		}
 		if atLeast > 0 {
 			r.Target = fmt.Sprintf("≥ %.2f", atLeast)
 			r.Met = verdict(ratio >= atLeast)
