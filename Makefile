@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check axe fuzz screenshots bench-figures clean
+.PHONY: build run test vet fmt-check axe fuzz screenshots bench bench-figures clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -46,6 +46,15 @@ fmt-check:
 screenshots: build
 	rm -f docs/screenshots/*.jpg
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots ./$(BIN) devdb -- $(GO) test ./handlers/ -run '^TestScreenshots$$' -count=1
+
+## bench: the performance proof, in about two minutes on loopback: this machine's ceilings (a bare Fiber handler,
+## pgbench running the signup transaction), the portal under the same load, its footprint, and a table of ratios.
+## It measures the binary as it ships. BENCHFLAGS="-duration 10s" for longer phases (see tools/bench).
+BENCHFLAGS ?=
+bench:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/portal-release .
+	$(GO) build -o bin/bench ./tools/bench
+	./bin/portal-release devdb -- ./bin/bench -portal bin/portal-release $(BENCHFLAGS)
 
 clean:
 	rm -rf bin

@@ -118,6 +118,12 @@ func (a *App) SignupGroup(ctx context.Context, offeringSlug, groupSlug string) (
 	if err != nil {
 		return view, GroupView{}, err
 	}
+	return view.SignupGroup(groupSlug)
+}
+
+// SignupGroup picks the group of an offering open to signup: ErrNotFound when there is none by that slug (or
+// the offering takes no signups), ErrClosed when it takes no one new.
+func (view OfferingView) SignupGroup(groupSlug string) (OfferingView, GroupView, error) {
 	if view.Admission != AdmissionOpen {
 		return view, GroupView{}, ErrNotFound
 	}

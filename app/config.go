@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/mail"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the portal's configuration, read once from the environment and validated.
@@ -40,6 +42,13 @@ type Config struct {
 	// MailRatePerSecond caps how many mails one portal process hands to the SMTP server per second
 	// (MAIL_RATE_PER_SECOND, default 10; 0 means no limit).
 	MailRatePerSecond float64
+	// FormRateLimit is how many public forms one client address may post per FormRateWindow
+	// (FORM_RATE_LIMIT="20/10m", the default). A load test raises it; production keeps the default.
+	FormRateLimit  int
+	FormRateWindow time.Duration
+	// LogLevel is the lowest level written to the log (LOG_LEVEL: debug, info, warn or error; default info).
+	// Successful page views are logged at debug, so info keeps the log to what someone may need to look at.
+	LogLevel slog.Level
 }
 
 // Secure reports whether the portal is served over HTTPS, so cookies get the Secure flag and HSTS is sent.
@@ -114,6 +123,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.MailRatePerSecond = n
 	}
+	c.FormRateLimit, c.FormRateWindow = DefaultFormRateLimit, DefaultFormRateWindow
+	if r := getenv("FORM_RATE_LIMIT"); r != "" {
+		n, w, err := parseRate(r)
+		if err != nil {
+			problems = append(problems, "FORM_RATE_LIMIT must look like 20/10m (posts per client address per window)")
+		}
+		c.FormRateLimit, c.FormRateWindow = n, w
+	}
+	if l := getenv("LOG_LEVEL"); l != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(l)); err != nil {
+			problems = append(problems, "LOG_LEVEL must be debug, info, warn or error")
+		}
+	}
 	if c.SMTPURL != "" {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps" && u.Scheme != "smtp+insecure") || u.Host == "" {
@@ -167,6 +189,29 @@ func localSecret(dataDir string) (string, error) {
 		return "", fmt.Errorf("unable to write local secret key: %v", err)
 	}
 	return key, nil
+}
+
+// DefaultFormRateLimit and DefaultFormRateWindow cap how often one client address may post a public form.
+const (
+	DefaultFormRateLimit  = 20
+	DefaultFormRateWindow = 10 * time.Minute
+)
+
+// parseRate reads "n/window" ("20/10m"): a positive count and a positive Go duration.
+func parseRate(s string) (int, time.Duration, error) {
+	count, window, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, errors.New("no slash")
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(count))
+	if err != nil || n < 1 {
+		return 0, 0, errors.New("bad count")
+	}
+	w, err := time.ParseDuration(strings.TrimSpace(window))
+	if err != nil || w <= 0 {
+		return 0, 0, errors.New("bad window")
+	}
+	return n, w, nil
 }
 
 func splitList(s string) []string {

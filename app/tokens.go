@@ -44,8 +44,10 @@ func (k *Keys) Verify(purpose, value string, now time.Time, n int) ([]int64, err
 	if !ok {
 		return nil, ErrNotFound
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m)
+	// Strict: a last letter with stray low bits would decode to the same bytes, so one link would have many
+	// spellings that all verify.
+	payload, err1 := base64.RawURLEncoding.Strict().DecodeString(p)
+	mac, err2 := base64.RawURLEncoding.Strict().DecodeString(m)
 	if err1 != nil || err2 != nil || len(payload) != 8*(n+1) {
 		return nil, ErrNotFound
 	}

@@ -25,12 +25,14 @@ commands:
   devdb -- COMMAND [ARGS]    run COMMAND with DATABASE_URL set to a throwaway private PostgreSQL
 
 environment: DATABASE_URL PORT BASE_URL DATA_DIR SECRET_KEY SECRET_KEY_PREVIOUS SMTP_URL MAIL_FROM MAIL_FROM_DISCREET
-             MAIL_RATE_PER_SECOND CLIENT_IP_HEADER (see README.md)
+             MAIL_RATE_PER_SECOND CLIENT_IP_HEADER FORM_RATE_LIMIT LOG_LEVEL (see README.md)
 `
 
 // Run executes the command in args and returns the process exit code.
 func Run(args []string, schema string) int {
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The level is raised or lowered once the configuration (LOG_LEVEL) is read.
+	level := new(slog.LevelVar)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -51,6 +53,7 @@ func Run(args []string, schema string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	level.Set(cfg.LogLevel)
 	switch cmd {
 	case "serve":
 		err = serve(ctx, cfg, schema, args, log)

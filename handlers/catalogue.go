@@ -17,7 +17,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 
 // offering shows one offering: what it is, for whom, how to join, its groups and upcoming sessions.
 func (s *Server) offering(c *fiber.Ctx) error {
-	view, err := s.App.OfferingPage(c.UserContext(), c.Params("slug"))
+	view, err := s.offeringView(c, c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"log/slog"
 	"strings"
 	"time"
 
@@ -27,7 +28,9 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// logRequests logs each request by its route pattern, never its path: paths may hold personal tokens.
+// logRequests logs each request by its route pattern, never its path: paths may hold personal tokens. Changes
+// (every method but GET and HEAD) and failures (status 400 and up) are logged at Info; a page served as asked
+// is logged at Debug (LOG_LEVEL=debug), so a busy catalogue does not write a line per visitor.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
@@ -36,8 +39,17 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
+	status := c.Response().StatusCode()
+	level := slog.LevelDebug
+	if status >= 400 || (c.Method() != fiber.MethodGet && c.Method() != fiber.MethodHead) {
+		level = slog.LevelInfo
+	}
+	ctx := c.UserContext()
+	if !s.Log.Enabled(ctx, level) {
+		return nil
+	}
 	if !strings.HasPrefix(c.Path(), "/static/") && c.Path() != "/healthz" && c.Path() != "/readyz" {
-		s.Log.Info("request", "method", c.Method(), "route", routeOf(c), "status", c.Response().StatusCode(),
+		s.Log.Log(ctx, level, "request", "method", c.Method(), "route", routeOf(c), "status", status,
 			"ms", time.Since(start).Milliseconds())
 	}
 	return nil

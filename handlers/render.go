@@ -14,7 +14,7 @@ func (s *Server) page(c *fiber.Ctx, titleID string, quickExit bool, data any) vi
 		QuickExit:    quickExit,
 		QuickExitURL: s.QuickExitURL,
 		Title:        s.Cat.T(lang(c), titleID),
-		CSRF:         csrfToken(c),
+		Token:        func() string { return s.csrfToken(c) },
 		D:            data,
 	}
 }

@@ -42,7 +42,7 @@ var waakvlamOrder = []string{"organisation", "service_type", "municipality", "co
 // requestForm shows the request form of an offering with an intake, the family form of Blaffen of Schuilen, or
 // the organisation form of Waakvlam.
 func (s *Server) requestForm(c *fiber.Ctx) error {
-	view, err := s.App.OfferingPage(c.UserContext(), c.Params("slug"))
+	view, err := s.offeringView(c, c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -85,7 +85,7 @@ func (s *Server) requestData(c *fiber.Ctx, view app.OfferingView) (*requestData,
 
 // request handles the three request forms.
 func (s *Server) request(c *fiber.Ctx) error {
-	view, err := s.App.OfferingPage(c.UserContext(), c.Params("slug"))
+	view, err := s.offeringView(c, c.Params("slug"))
 	if err != nil {
 		return err
 	}

@@ -17,12 +17,13 @@ func (s *Server) routes(f *fiber.App) {
 
 	f.Use(s.language)
 	f.Use(s.csrf)
-	f.Get("/", s.home)
+	// The pages that are the same for every visitor are kept rendered for a moment (pagecache.go).
+	f.Get("/", s.cached, s.home)
 	f.Get("/taal/:lang", s.switchLanguage)
-	f.Get("/veilig-surfen", s.safeBrowsing)
-	f.Get("/privacy", s.privacy)
-	f.Get("/toegankelijkheid", s.accessibility)
-	f.Get("/aanbod/:slug", s.offering)
+	f.Get("/veilig-surfen", s.cached, s.safeBrowsing)
+	f.Get("/privacy", s.cached, s.privacy)
+	f.Get("/toegankelijkheid", s.cached, s.accessibility)
+	f.Get("/aanbod/:slug", s.cached, s.offering)
 	s.staffRoutes(f)
 
 	// Joining: open signup, requests with an intake, families, organisations. Only POSTs count for the limit.

@@ -26,6 +26,11 @@ type Server struct {
 	QuickExitURL string
 	// Limits are the rate limits of public forms; zero values get the defaults.
 	Limits Limits
+	// PageCacheTTL is how long the public pages without a form are served as rendered (DefaultPageCacheTTL
+	// when zero; a negative value renders every request).
+	PageCacheTTL time.Duration
+
+	pages *pageCache
 }
 
 // Limits caps how often one client address may post a public form.
@@ -46,7 +51,13 @@ func New(s *Server) *fiber.App {
 		s.QuickExitURL = DefaultQuickExitURL
 	}
 	if s.Limits.Forms == 0 {
-		s.Limits = Limits{Forms: 20, Window: 10 * time.Minute}
+		s.Limits = Limits{Forms: app.DefaultFormRateLimit, Window: app.DefaultFormRateWindow}
+	}
+	switch {
+	case s.PageCacheTTL == 0:
+		s.pages = newPageCache(DefaultPageCacheTTL)
+	case s.PageCacheTTL > 0:
+		s.pages = newPageCache(s.PageCacheTTL)
 	}
 	f := fiber.New(fiber.Config{
 		AppName:               "portal",

@@ -25,7 +25,7 @@ var signupOrder = []string{"name", "email", "contact", "phone", "organisation", 
 
 // signupForm shows the open signup form of a group (intervision, events).
 func (s *Server) signupForm(c *fiber.Ctx) error {
-	view, g, err := s.App.SignupGroup(c.UserContext(), c.Params("slug"), c.Params("group"))
+	view, g, err := s.signupGroup(c)
 	if errors.Is(err, app.ErrClosed) {
 		return s.closedPage(c, view)
 	}
@@ -45,7 +45,7 @@ func (s *Server) signupData(c *fiber.Ctx, view app.OfferingView, g app.GroupView
 
 // signup handles the open signup form: a seat, a waiting-list place, or the form again with its errors.
 func (s *Server) signup(c *fiber.Ctx) error {
-	view, g, err := s.App.SignupGroup(c.UserContext(), c.Params("slug"), c.Params("group"))
+	view, g, err := s.signupGroup(c)
 	if errors.Is(err, app.ErrClosed) {
 		return s.closedPage(c, view)
 	}

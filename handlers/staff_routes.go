@@ -6,7 +6,7 @@ import "github.com/gofiber/fiber/v2"
 // (password and code given), then requireRole for pages not every role may open; pages about one group also
 // check the group (app.RequireGroup) in their handler.
 func (s *Server) staffRoutes(f *fiber.App) {
-	f.Use("/beheer", staffHeaders)
+	f.Use("/beheer", staffHeaders, s.forgetPagesAfterChange)
 
 	// Signing in, and the password link: no session needed.
 	f.Get("/beheer/login", s.staffLoginForm)

@@ -22,7 +22,11 @@ func TestChartPartialIsAnAccessibleImageWithoutInlineStyle(t *testing.T) {
 	}
 	chart := HorizontalBars("x", `Titel <script>`, `Uitleg & "meer"`, []ChartItem{{Label: "<b>Lier</b>", Value: 3}})
 	var buf bytes.Buffer
-	if err := r.sets["nl"]["staff_figures"].ExecuteTemplate(&buf, "chart", chart); err != nil {
+	page, err := r.page("nl", "staff_figures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := page.ExecuteTemplate(&buf, "chart", chart); err != nil {
 		t.Fatal(err)
 	}
 	svg := buf.String()

@@ -6,8 +6,9 @@ type Page struct {
 	Lang string
 	// Path is the current path, for the language switch.
 	Path string
-	// CSRF is the token every form carries in its hidden field "_csrf".
-	CSRF string
+	// Token returns the token every form carries in its hidden field "_csrf" (see CSRF). It is asked for only
+	// by a page that has a form, because the first time it may give the browser its CSRF cookie.
+	Token func() string
 	// QuickExit shows the "Snel weg" button: on every page meant for participants.
 	QuickExit bool
 	// QuickExitURL is the neutral site the quick exit leaves for.
@@ -24,6 +25,14 @@ type Page struct {
 	Form map[string]string
 	// D is the page's own data.
 	D any
+}
+
+// CSRF is the form token of this request, for the hidden field "_csrf" of every form.
+func (p Page) CSRF() string {
+	if p.Token == nil {
+		return ""
+	}
+	return p.Token()
 }
 
 // FieldError is one form field's message.

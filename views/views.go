@@ -26,15 +26,24 @@ var Static fs.FS = files
 
 // Renderer renders pages; it is safe for concurrent use.
 type Renderer struct {
-	sets   map[string]map[string]*template.Template // language → page → template
-	assets map[string]string                        // static file → its address with a content hash
+	base   map[string]*template.Template // language → layouts and partials
+	files  map[string]string             // page → its file
+	assets map[string]string             // static file → its address with a content hash
 	pool   sync.Pool
+
+	mu   sync.RWMutex
+	sets map[string]*template.Template // language + page → the page with its own copy of the layouts
 }
 
-// New parses every template for every language. A template that fails to parse, or a page that does not
-// define "page", stops the boot.
+// New parses the layouts and partials for every language, and checks every page. A template that fails to
+// parse, or a page that does not define "page", stops the boot.
+//
+// A page is joined to its copy of the layouts when it is first shown (html/template escapes each copy on its
+// own, so every page needs one). Making all of them at start cost some 10 MB of memory for the life of the
+// process, mostly for staff pages in the language nobody reads; now only the pages in use take room.
 func New(cat *locale.Catalogue) (*Renderer, error) {
-	r := &Renderer{sets: map[string]map[string]*template.Template{}, assets: map[string]string{}}
+	r := &Renderer{base: map[string]*template.Template{}, files: map[string]string{}, assets: map[string]string{},
+		sets: map[string]*template.Template{}}
 	r.pool.New = func() any { return new(bytes.Buffer) }
 	if err := r.hashAssets(); err != nil {
 		return nil, err
@@ -48,19 +57,49 @@ func New(cat *locale.Catalogue) (*Renderer, error) {
 		if _, err := base.ParseFS(files, "templates/layouts/*.html", "templates/partials/*.html"); err != nil {
 			return nil, fmt.Errorf("views: %w", err)
 		}
-		r.sets[lang] = map[string]*template.Template{}
-		for _, p := range pages {
-			t, err := template.Must(base.Clone()).ParseFS(files, p)
-			if err != nil {
-				return nil, fmt.Errorf("views: %s: %w", p, err)
-			}
-			if t.Lookup("page") == nil {
-				return nil, fmt.Errorf("views: %s does not define \"page\"", p)
-			}
-			r.sets[lang][strings.TrimSuffix(path.Base(p), ".html")] = t
+		r.base[lang] = base
+	}
+	check := funcs(cat, locale.Default, r.assets)
+	for _, p := range pages {
+		t, err := template.New("check").Funcs(check).ParseFS(files, p)
+		if err != nil {
+			return nil, fmt.Errorf("views: %s: %w", p, err)
 		}
+		if t.Lookup("page") == nil {
+			return nil, fmt.Errorf("views: %s does not define \"page\"", p)
+		}
+		r.files[strings.TrimSuffix(path.Base(p), ".html")] = p
 	}
 	return r, nil
+}
+
+// page returns a page in a language, joining it to its layouts on first use.
+func (r *Renderer) page(lang, page string) (*template.Template, error) {
+	key := lang + "/" + page
+	r.mu.RLock()
+	t, ok := r.sets[key]
+	r.mu.RUnlock()
+	if ok {
+		return t, nil
+	}
+	file, ok := r.files[page]
+	if !ok {
+		return nil, fmt.Errorf("views: no page %q", page)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t, ok := r.sets[key]; ok {
+		return t, nil
+	}
+	base, err := r.base[lang].Clone()
+	if err != nil {
+		return nil, fmt.Errorf("views: %s: %w", page, err)
+	}
+	if t, err = base.ParseFS(files, file); err != nil {
+		return nil, fmt.Errorf("views: %s: %w", page, err)
+	}
+	r.sets[key] = t
+	return t, nil
 }
 
 func (r *Renderer) hashAssets() error {
@@ -81,7 +120,7 @@ func (r *Renderer) hashAssets() error {
 
 // Has reports whether a page exists.
 func (r *Renderer) Has(page string) bool {
-	_, ok := r.sets[locale.Default][page]
+	_, ok := r.files[page]
 	return ok
 }
 
@@ -91,9 +130,9 @@ func (r *Renderer) Render(w io.Writer, lang, page string, data any) error {
 	if !locale.Supported(lang) {
 		lang = locale.Default
 	}
-	t, ok := r.sets[lang][page]
-	if !ok {
-		return fmt.Errorf("views: no page %q", page)
+	t, err := r.page(lang, page)
+	if err != nil {
+		return err
 	}
 	buf := r.pool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -101,6 +140,6 @@ func (r *Renderer) Render(w io.Writer, lang, page string, data any) error {
 	if err := t.ExecuteTemplate(buf, "page", data); err != nil {
 		return fmt.Errorf("views: %s: %w", page, err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }

@@ -40,6 +40,8 @@ type Options struct {
 	QuickExitURL string
 	// Limits overrides the rate limits of public forms (the race test posts 200 forms from one address).
 	Limits handlers.Limits
+	// PageCacheTTL overrides how long public pages are kept rendered (tests of the cache make it long).
+	PageCacheTTL time.Duration
 }
 
 // Start runs a portal until the test ends.
@@ -75,7 +77,7 @@ func Start(t testing.TB, opt Options) *Server {
 		t.Fatal(err)
 	}
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log, QuickExitURL: opt.QuickExitURL,
-		Limits: opt.Limits})
+		Limits: opt.Limits, PageCacheTTL: opt.PageCacheTTL})
 	go web.Listener(ln)
 	t.Cleanup(func() { _ = web.ShutdownWithTimeout(5 * time.Second) })
 	return &Server{URL: base, App: a, DB: conn, Web: web}
