@@ -45,20 +45,20 @@ func TestConfigDefaultsAndLocalSecret(t *testing.T) {
 
 func TestConfigRejectsWhatIsWrong(t *testing.T) {
 	cases := map[string]map[string]string{
-		"public site without a secret": {"BASE_URL": "https://inschrijven.example.org", "SMTP_URL": "smtps://u:p@mail.example.org:465"},
+		"public site without a secret":      {"BASE_URL": "https://inschrijven.example.org", "SMTP_URL": "smtps://u:p@mail.example.org:465"},
 		"public site without a mail server": {"BASE_URL": "https://inschrijven.example.org", "SECRET_KEY": strings.Repeat("x", 40)},
-		"short secret":                 {"SECRET_KEY": "short"},
-		"bad port":                     {"PORT": "eighty"},
-		"bad base url":                 {"BASE_URL": "ftp://x"},
-		"bad smtp url":                 {"SMTP_URL": "http://mail.example.org"},
-		"bad sender":                   {"MAIL_FROM": "not an address"},
-		"bad mail rate":                {"MAIL_RATE_PER_SECOND": "fast"},
-		"negative mail rate":           {"MAIL_RATE_PER_SECOND": "-1"},
-		"form rate without window":     {"FORM_RATE_LIMIT": "20"},
-		"form rate of zero":            {"FORM_RATE_LIMIT": "0/10m"},
-		"form rate with a bad window":  {"FORM_RATE_LIMIT": "20/often"},
-		"form rate with no window":     {"FORM_RATE_LIMIT": "20/0s"},
-		"bad log level":                {"LOG_LEVEL": "loud"},
+		"short secret":                      {"SECRET_KEY": "short"},
+		"bad port":                          {"PORT": "eighty"},
+		"bad base url":                      {"BASE_URL": "ftp://x"},
+		"bad smtp url":                      {"SMTP_URL": "http://mail.example.org"},
+		"bad sender":                        {"MAIL_FROM": "not an address"},
+		"bad mail rate":                     {"MAIL_RATE_PER_SECOND": "fast"},
+		"negative mail rate":                {"MAIL_RATE_PER_SECOND": "-1"},
+		"form rate without window":          {"FORM_RATE_LIMIT": "20"},
+		"form rate of zero":                 {"FORM_RATE_LIMIT": "0/10m"},
+		"form rate with a bad window":       {"FORM_RATE_LIMIT": "20/often"},
+		"form rate with no window":          {"FORM_RATE_LIMIT": "20/0s"},
+		"bad log level":                     {"LOG_LEVEL": "loud"},
 	}
 	for name, m := range cases {
 		m["DATA_DIR"] = t.TempDir()
