@@ -66,19 +66,9 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 		if !r.Active() || r.Status == StatusAdmitted {
 			return ErrTransition
 		}
-		groupID := opt.GroupID
-		if groupID == 0 && r.GroupID != nil {
-			groupID = *r.GroupID
-		}
-		if groupID == 0 {
-			return &ValidationError{Fields: map[string]string{"group": "form.group.required"}}
-		}
-		g, err := lockGroup(ctx, tx, groupID)
+		g, err := groupFor(ctx, tx, r, opt.GroupID)
 		if err != nil {
 			return err
-		}
-		if g.OfferingID != r.OfferingID {
-			return &ValidationError{Fields: map[string]string{"group": "form.group.invalid"}}
 		}
 		if err := a.joinable(ctx, tx, g); err != nil {
 			return err
@@ -183,18 +173,9 @@ func (a *App) Waitlist(ctx context.Context, staffID, regID, groupID int64) error
 		if r.Status != StatusRequested && r.Status != StatusIntakePlanned {
 			return ErrTransition
 		}
-		if groupID == 0 && r.GroupID != nil {
-			groupID = *r.GroupID
-		}
-		if groupID == 0 {
-			return &ValidationError{Fields: map[string]string{"group": "form.group.required"}}
-		}
-		g, err := lockGroup(ctx, tx, groupID)
+		g, err := groupFor(ctx, tx, r, groupID)
 		if err != nil {
 			return err
-		}
-		if g.OfferingID != r.OfferingID {
-			return &ValidationError{Fields: map[string]string{"group": "form.group.invalid"}}
 		}
 		members, err := householdOf(ctx, tx, r)
 		if err != nil {
@@ -360,4 +341,23 @@ func (a *App) Separate(ctx context.Context, staffID, personA, personB int64) (sh
 			  AND b.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')`, personA, personB)
 	})
 	return shared, err
+}
+
+// groupFor locks the group a decision places a request in: the one staff chose, else the one it asked for. A
+// group of another offering is refused, so a form cannot move someone into a group they never applied to.
+func groupFor(ctx context.Context, tx *sqlx.Tx, r Registration, groupID int64) (Group, error) {
+	if groupID == 0 && r.GroupID != nil {
+		groupID = *r.GroupID
+	}
+	if groupID == 0 {
+		return Group{}, &ValidationError{Fields: map[string]string{"group": "form.group.required"}}
+	}
+	g, err := lockGroup(ctx, tx, groupID)
+	if err != nil {
+		return Group{}, err
+	}
+	if g.OfferingID != r.OfferingID {
+		return Group{}, &ValidationError{Fields: map[string]string{"group": "form.group.invalid"}}
+	}
+	return g, nil
 }
