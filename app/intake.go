@@ -77,20 +77,9 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			if m.Status == StatusAdmitted || !m.Active() {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3 WHERE id = $1`,
-				m.ID, g.ID, opt.OverCapacity); err != nil {
-				return guardError(err, "store: unable to place registration")
-			}
-			if err := a.setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
-				return err
-			}
-			if err := a.planReminders(ctx, tx, m.ID); err != nil {
-				return err
-			}
+		seatable := func(m Registration) bool { return m.Active() && m.Status != StatusAdmitted }
+		if err := a.seat(ctx, tx, staffID, members, seatable, g.ID, opt.OverCapacity); err != nil {
+			return err
 		}
 		if err := a.auditChange(ctx, tx, staffID, "registration.admit", r, map[string]any{"group": g.ID,
 			"over_capacity": opt.OverCapacity}); err != nil {
@@ -103,6 +92,28 @@ func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions)
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailAdmitted, r.ID), Kind: MailAdmitted,
 			PersonID: &r.PersonID, RegistrationID: &r.ID, Secret: token})
 	})
+}
+
+// seat admits the members that may take a place into group groupID, each with its reminders. Admit and Promote
+// differ only in who may take a place; the seat itself (and the capacity trigger behind it) is one and the same.
+func (a *App) seat(ctx context.Context, tx *sqlx.Tx, staffID int64, members []Registration, may func(Registration) bool,
+	groupID int64, overCapacity bool) error {
+	for _, m := range members {
+		if !may(m) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3 WHERE id = $1`,
+			m.ID, groupID, overCapacity); err != nil {
+			return guardError(err, "store: unable to place registration")
+		}
+		if err := a.setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
+			return err
+		}
+		if err := a.planReminders(ctx, tx, m.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // householdOf returns the registrations decided together with r: its household's, or r alone. They are locked.
@@ -222,21 +233,9 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 		if err != nil {
 			return err
 		}
-		for _, m := range members {
-			if m.Status != StatusWaitlisted && m.Status != StatusOffered {
-				continue
-			}
-			if overCapacity {
-				if _, err := tx.ExecContext(ctx, `UPDATE registrations SET over_capacity = true WHERE id = $1`, m.ID); err != nil {
-					return fmt.Errorf("store: unable to promote: %w", err)
-				}
-			}
-			if err := a.setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
-				return err
-			}
-			if err := a.planReminders(ctx, tx, m.ID); err != nil {
-				return err
-			}
+		waiting := func(m Registration) bool { return m.Status == StatusWaitlisted || m.Status == StatusOffered }
+		if err := a.seat(ctx, tx, staffID, members, waiting, g.ID, overCapacity); err != nil {
+			return err
 		}
 		token, err := a.addToken(ctx, tx, r.ID)
 		if err != nil {
