@@ -50,20 +50,16 @@ func newFields() *fields { return &fields{v: &ValidationError{}} }
 
 // text cleans a one-line value; required adds "form.required" when it is empty.
 func (f *fields) text(name, value string, max int, required bool) string {
-	s, problem := clean(value, max, false)
-	if problem != "" {
-		f.v.Add(name, problem)
-		return ""
-	}
-	if required && s == "" {
-		f.v.Add(name, "form.required")
-	}
-	return s
+	return f.cleaned(name, value, max, required, false)
 }
 
 // long cleans a multi-line value.
 func (f *fields) long(name, value string, max int, required bool) string {
-	s, problem := clean(value, max, true)
+	return f.cleaned(name, value, max, required, true)
+}
+
+func (f *fields) cleaned(name, value string, max int, required, multiline bool) string {
+	s, problem := clean(value, max, multiline)
 	if problem != "" {
 		f.v.Add(name, problem)
 		return ""
