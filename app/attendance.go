@@ -27,12 +27,6 @@ var Marks = []string{MarkPresent, MarkLate, MarkExcused, MarkAbsent}
 // that only an admin can, and the change is logged.
 const EditWindow = 14 * 24 * time.Hour
 
-// Actor is the staff member doing something, as far as the rules of the app need to know.
-type Actor struct {
-	StaffID int64
-	Role    string
-}
-
 // Expected is one person on a session's roll call.
 type Expected struct {
 	PersonID       int64   `db:"person_id"`
@@ -140,7 +134,7 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 			return err
 		}
 		late := a.Now().Sub(s.StartsAt) > EditWindow
-		if late && actor.Role != RoleAdmin {
+		if late && actor.Staff.Role != RoleAdmin {
 			return ErrForbidden
 		}
 		for personID, mark := range marks {
@@ -168,7 +162,7 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 				VALUES ($1, $2, $3, $4, false, $5)
 				ON CONFLICT (session_id, person_id) DO UPDATE SET status = EXCLUDED.status, by_self = false,
 					recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
-				sessionID, personID, regID, mark, actor.StaffID); err != nil {
+				sessionID, personID, regID, mark, actor.ID()); err != nil {
 				return fmt.Errorf("store: unable to record attendance: %w", err)
 			}
 			action := "attendance.update"
@@ -179,7 +173,7 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 			if old != nil {
 				from = *old
 			}
-			if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.StaffID, Action: action, PersonID: &personID,
+			if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: action, PersonID: &personID,
 				RegistrationID: &regID, GroupID: &s.GroupID,
 				Detail: map[string]any{"session_id": s.ID, "from": from, "to": mark}}); err != nil {
 				return err
@@ -249,7 +243,7 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if err != nil {
 			return err
 		}
-		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Role != RoleAdmin {
+		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Staff.Role != RoleAdmin {
 			return ErrForbidden
 		}
 		g, err := lockGroup(ctx, tx, s.GroupID)
@@ -264,16 +258,16 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 			return err
 		}
 		regID, err := a.insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: g.OfferingID, GroupID: &g.ID,
-			Role: role, Status: StatusAdmitted, OverCapacity: true, WalkIn: true, RegisteredBy: &actor.StaffID})
+			Role: role, Status: StatusAdmitted, OverCapacity: true, WalkIn: true, RegisteredBy: &actor.Staff.ID})
 		if err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, recorded_by)
-			VALUES ($1, $2, $3, 'present', $4)`, sessionID, personID, regID, actor.StaffID)
+			VALUES ($1, $2, $3, 'present', $4)`, sessionID, personID, regID, actor.ID())
 		if err != nil {
 			return fmt.Errorf("store: unable to record walk-in: %w", err)
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.StaffID, Action: "attendance.walk_in", PersonID: &personID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: "attendance.walk_in", PersonID: &personID,
 			RegistrationID: &regID, GroupID: &g.ID, Detail: map[string]any{"session_id": sessionID}})
 	})
 	return personID, err
@@ -298,14 +292,14 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
 			referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
-			day, actor.StaffID)
+			day, actor.ID())
 		if pgCode(err) == "23503" {
 			return ErrNotFound
 		}
 		if err != nil {
 			return fmt.Errorf("store: unable to record referral: %w", err)
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.StaffID, Action: "referral.create", PersonID: &personID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: "referral.create", PersonID: &personID,
 			RegistrationID: registrationID, Detail: map[string]any{"destination": destination}})
 	})
 }

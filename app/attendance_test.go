@@ -26,7 +26,7 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
 	staff := staffMember(t, a)
-	actor := app.Actor{StaffID: staff, Role: app.RoleCoordinator}
+	actor := app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleCoordinator, Active: true}}
 	g := addGroup(t, a, "blaffen-of-schuilen", "blaffen-test", 6, 6, 3)
 	family(t, a, staff, g, "Sara")
 	family(t, a, staff, g, "Ilse")
@@ -79,7 +79,7 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
 	staff := staffMember(t, a)
-	coordinator := app.Actor{StaffID: staff, Role: app.RoleCoordinator}
+	coordinator := app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleCoordinator, Active: true}}
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 3)
 	r := request(t, a, "lotgenotengroepen", g, "Mira")
 	if err := a.Admit(ctx, staff, r.RegistrationID, app.AdmitOptions{}); err != nil {
@@ -117,7 +117,7 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 	if err := a.Mark(ctx, coordinator, sessions[0], person, app.MarkExcused); !errors.Is(err, app.ErrForbidden) {
 		t.Fatalf("late edit by a coordinator: %v", err)
 	}
-	if err := a.Mark(ctx, app.Actor{StaffID: staff, Role: app.RoleAdmin}, sessions[0], person, app.MarkExcused); err != nil {
+	if err := a.Mark(ctx, app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleAdmin, Active: true}}, sessions[0], person, app.MarkExcused); err != nil {
 		t.Fatal(err)
 	}
 	var logged int

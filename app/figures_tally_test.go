@@ -46,7 +46,7 @@ func checkTallies(t *testing.T, db *sqlx.DB, when string) {
 func TestAttendanceTalliesFollowEveryChange(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	y := &yearBuilder{t: t, a: a, staff: app.Actor{StaffID: staffMember(t, a), Role: app.RoleAdmin}}
+	y := &yearBuilder{t: t, a: a, staff: app.Actor{Staff: app.Staff{ID: staffMember(t, a), Role: app.RoleAdmin, Active: true}}}
 	d := func(m time.Month, day int) time.Time { return time.Date(2025, m, day, 19, 0, 0, 0, locale.Brussels) }
 	y.at(time.Date(2025, 1, 6, 9, 0, 0, 0, locale.Brussels))
 	group, sessions := y.group("lotgenotengroepen", "tally-peer", "Mechelen", 10, 0, d(12, 2), 4, 2) // 2 Dec .. 13 Jan
@@ -90,7 +90,7 @@ func TestAttendanceTalliesFollowEveryChange(t *testing.T) {
 	checkTallies(t, a.Store.DB, "after a session was deleted")
 
 	// Erasure keeps the person (as a number); deleting a person and their registrations takes their marks along.
-	if err := a.Erase(ctx, y.staff.StaffID, people[0]); err != nil {
+	if err := a.Erase(ctx, y.staff.ID(), people[0]); err != nil {
 		t.Fatal(err)
 	}
 	a.Store.DB.MustExec(`DELETE FROM people WHERE id = $1`, people[2])
@@ -107,7 +107,7 @@ func TestAttendanceTalliesFollowEveryChange(t *testing.T) {
 func TestAttendanceTalliesUnderConcurrentRollCalls(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	staff := app.Actor{StaffID: staffMember(t, a), Role: app.RoleAdmin}
+	staff := app.Actor{Staff: app.Staff{ID: staffMember(t, a), Role: app.RoleAdmin, Active: true}}
 	start := time.Date(2025, 3, 4, 19, 0, 0, 0, locale.Brussels)
 	a.Now = func() time.Time { return start.AddDate(0, 0, -30) }
 	y := &yearBuilder{t: t, a: a, staff: staff}

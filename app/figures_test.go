@@ -63,7 +63,7 @@ func (y *yearBuilder) mark(session int64, marks map[int64]string) {
 
 func (y *yearBuilder) admit(regID int64) {
 	y.t.Helper()
-	if err := y.a.Admit(y.t.Context(), y.staff.StaffID, regID, app.AdmitOptions{}); err != nil {
+	if err := y.a.Admit(y.t.Context(), y.staff.ID(), regID, app.AdmitOptions{}); err != nil {
 		y.t.Fatal(err)
 	}
 }
@@ -71,7 +71,7 @@ func (y *yearBuilder) admit(regID int64) {
 func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	y := &yearBuilder{t: t, a: a, staff: app.Actor{StaffID: staffMember(t, a), Role: app.RoleCoordinator}}
+	y := &yearBuilder{t: t, a: a, staff: app.Actor{Staff: app.Staff{ID: staffMember(t, a), Role: app.RoleCoordinator, Active: true}}}
 	d := func(m time.Month, day int) time.Time { return time.Date(2025, m, day, 19, 0, 0, 0, locale.Brussels) }
 	y.at(time.Date(2025, 1, 6, 9, 0, 0, 0, locale.Brussels))
 
@@ -182,7 +182,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := a.WaakvlamByToken(ctx, wv.Token)
-	if _, err := a.PlanWaakvlam(ctx, y.staff.StaffID, st.Request.ID, d(11, 18), d(11, 18).Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
+	if _, err := a.PlanWaakvlam(ctx, y.staff.ID(), st.Request.ID, d(11, 18), d(11, 18).Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -291,10 +291,10 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	}
 
 	// Close the year, purge everyone's personal data, and the figures stay exactly the same.
-	if err := a.CloseYear(ctx, y.staff.StaffID, 2025); err != nil {
+	if err := a.CloseYear(ctx, y.staff.ID(), 2025); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.CloseYear(ctx, y.staff.StaffID, 2026); err == nil {
+	if err := a.CloseYear(ctx, y.staff.ID(), 2026); err == nil {
 		t.Error("closed a year that is not over")
 	}
 	y.at(time.Date(2028, 1, 10, 9, 0, 0, 0, locale.Brussels)) // past every retention period (intervision: two years)

@@ -38,7 +38,7 @@ func TestOnlyPeopleOnTheRollCallCanBeMarked(t *testing.T) {
 	a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, waiting.RegistrationID)
 	a.Store.DB.Get(&session, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at LIMIT 1`, g)
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 7).Add(10 * time.Hour) }
-	err := a.Mark(t.Context(), app.Actor{StaffID: staff, Role: app.RoleCoordinator}, session, person, app.MarkPresent)
+	err := a.Mark(t.Context(), app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleCoordinator, Active: true}}, session, person, app.MarkPresent)
 	if !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("marking someone who only asked for a place: %v", err)
 	}

@@ -47,7 +47,7 @@ func TestScreenshots(t *testing.T) {
 	for i, p := range rc.Adults {
 		marks[p.PersonID] = []string{"present", "present", "late", "present", "excused"}[i%5]
 	}
-	if err := a.MarkMany(t.Context(), app.Actor{StaffID: w.coord, Role: app.RoleCoordinator}, session, marks); err != nil {
+	if err := a.MarkMany(t.Context(), app.Actor{Staff: app.Staff{ID: w.coord, Role: app.RoleCoordinator, Active: true}}, session, marks); err != nil {
 		t.Fatal(err)
 	}
 

@@ -140,5 +140,5 @@ func (s *Server) staffWalkIn(c *fiber.Ctx) error {
 // actor is the signed-in staff member as the app's rules see them.
 func (s *Server) actor(c *fiber.Ctx) app.Actor {
 	me := currentStaff(c)
-	return app.Actor{StaffID: me.ID, Role: me.Role}
+	return app.Actor{Staff: app.Staff{ID: me.ID, Role: me.Role, Active: true}}
 }

@@ -36,7 +36,7 @@ func at(m time.Month, d, h int) time.Time { return time.Date(2025, m, d, h, 0, 0
 func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 	t.Helper()
 	a, ctx := w.srv.App, t.Context()
-	coord := app.Actor{StaffID: w.coord, Role: app.RoleCoordinator}
+	coord := app.Actor{Staff: app.Staff{ID: w.coord, Role: app.RoleCoordinator, Active: true}}
 	var y figuresYear
 	offering := func(slug string) int64 {
 		o, err := a.Store.OfferingBySlug(ctx, slug)

@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// The authorization contract. Every staff-facing App method takes an Actor as its second argument (after ctx)
+// and checks, before it reads or changes anything, that the actor's role may do this (Allow) and, for anything
+// about one group, its sessions or its people, that the actor may see that group (AllowGroup). Route guards in
+// handlers stay as a second line; the menu is built from the same role sets. A method that forgets its check is
+// caught by the contract test, which calls every exported staff method as an actor without rights.
+
+// Role sets: who may do what. Handlers guard routes and build the menu from these same sets.
+var (
+	// AdminRoles may manage staff accounts, read the audit log, erase people and close years.
+	AdminRoles = []string{RoleAdmin}
+	// OfficeRoles run the offer: offerings, groups, sessions, requests and intake, Waakvlam, figures.
+	OfficeRoles = []string{RoleAdmin, RoleCoordinator}
+	// AllRoles is every active staff member: their own account, their groups, roll calls.
+	AllRoles = []string{RoleAdmin, RoleCoordinator, RoleFacilitator}
+)
+
+// Actor is the staff member on whose behalf an App method runs: who, with which role, leading which groups.
+// Build it with ActorOf at the start of a request; it is a snapshot, so a role changed mid-request counts from the
+// next request on.
+type Actor struct {
+	Staff Staff
+	// Leads holds the ids of the groups this staff member leads (group_facilitators), sorted.
+	Leads []int64
+}
+
+// ID is the staff member's id, for audit rows.
+func (ac Actor) ID() int64 { return ac.Staff.ID }
+
+// SeesAllGroups reports whether the actor's role reaches every group (admins and coordinators).
+func (ac Actor) SeesAllGroups() bool { return slices.Contains(OfficeRoles, ac.Staff.Role) }
+
+// Allow returns nil when the actor is active and has one of roles, else ErrForbidden.
+func (ac Actor) Allow(roles []string) error {
+	if ac.Staff.ID == 0 || !ac.Staff.Active || !slices.Contains(roles, ac.Staff.Role) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// AllowGroup returns nil when the actor has one of roles and may see group groupID (office roles see every
+// group, a facilitator the groups they lead), else ErrForbidden. It does not check that the group exists: the
+// caller's query answers ErrNotFound for that.
+func (ac Actor) AllowGroup(roles []string, groupID int64) error {
+	if err := ac.Allow(roles); err != nil {
+		return err
+	}
+	if ac.SeesAllGroups() {
+		return nil
+	}
+	if _, ok := slices.BinarySearch(ac.Leads, groupID); ok {
+		return nil
+	}
+	return ErrForbidden
+}
+
+// ActorOf loads the actor for staff: the current account row (so a deactivated account or changed role counts at
+// once) and the groups they lead. An unknown or inactive account gives an actor that Allow refuses.
+func (a *App) ActorOf(ctx context.Context, staff Staff) (Actor, error) {
+	var ac Actor
+	err := a.Store.DB.GetContext(ctx, &ac.Staff, `SELECT `+staffColumns+` FROM staff_users WHERE id = $1`, staff.ID)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Actor{}, nil
+		}
+		return Actor{}, fmt.Errorf("store: unable to load staff member: %w", err)
+	}
+	if err := a.Store.DB.SelectContext(ctx, &ac.Leads,
+		`SELECT group_id FROM group_facilitators WHERE staff_id = $1 ORDER BY group_id`, staff.ID); err != nil {
+		return Actor{}, fmt.Errorf("store: unable to load led groups: %w", err)
+	}
+	return ac, nil
+}
