@@ -9,8 +9,10 @@ import (
 )
 
 // The authorization contract. Every staff-facing App method takes an Actor as its second argument (after ctx)
-// and checks, before it reads or changes anything, that the actor's role may do this (Allow) and, for anything
-// about one group, its sessions or its people, that the actor may see that group (AllowGroup). Route guards in
+// and checks, before it validates its input or changes anything, that the actor's role may do this (Allow) and,
+// for anything about one group, its sessions or its people, that the actor may see that group (AllowGroup, after
+// reading which group the thing belongs to). A caller without rights learns nothing, not even that its input was
+// wrong. Route guards in
 // handlers stay as a second line; the menu is built from the same role sets. A method that forgets its check is
 // caught by the contract test, which calls every exported staff method as an actor without rights.
 

@@ -123,15 +123,21 @@ func (a *App) Mark(ctx context.Context, actor Actor, sessionID, personID int64, 
 // MarkMany records several marks at once (the roll call sent as one form). Marks that did not change are left
 // alone, so a form sent twice, or after a lost connection, does no harm.
 func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks map[int64]string) error {
-	for _, m := range marks {
-		if !validMark(m) {
-			return &ValidationError{Fields: map[string]string{"mark": "form.choice.invalid"}}
-		}
+	if err := actor.Allow(AllRoles); err != nil {
+		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		s, err := sessionByID(ctx, tx, sessionID)
 		if err != nil {
 			return err
+		}
+		if err := actor.AllowGroup(AllRoles, s.GroupID); err != nil {
+			return err
+		}
+		for _, m := range marks {
+			if !validMark(m) {
+				return &ValidationError{Fields: map[string]string{"mark": "form.choice.invalid"}}
+			}
 		}
 		late := a.Now().Sub(s.StartsAt) > EditWindow
 		if late && actor.Staff.Role != RoleAdmin {
@@ -229,18 +235,24 @@ func (a *App) alertRepeatedAbsence(ctx context.Context, tx *sqlx.Tx, regID int64
 // AddWalkIn adds someone who came without registering: a person (first name or alias), a place in the group
 // beyond capacity, and a "present" mark for this session.
 func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name, role string) (int64, error) {
-	f := newFields()
-	name = f.text("name", name, MaxName, true)
-	if role != RoleChild && role != RoleParent {
-		role = RoleParticipant
-	}
-	if err := f.err(); err != nil {
+	if err := actor.Allow(AllRoles); err != nil {
 		return 0, err
 	}
 	var personID int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		s, err := sessionByID(ctx, tx, sessionID)
 		if err != nil {
+			return err
+		}
+		if err := actor.AllowGroup(AllRoles, s.GroupID); err != nil {
+			return err
+		}
+		f := newFields()
+		name = f.text("name", name, MaxName, true)
+		if role != RoleChild && role != RoleParent {
+			role = RoleParticipant
+		}
+		if err := f.err(); err != nil {
 			return err
 		}
 		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Staff.Role != RoleAdmin {
@@ -279,17 +291,36 @@ var ReferralDestinations = []string{"caw_individual", "ggz", "justice_welfare", 
 // RecordReferral records that a person was referred onward (e.g. to an individual trajectory at the CAW).
 func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, registrationID *int64, destination string,
 	on time.Time, note string) error {
-	f := newFields()
-	f.choice("destination", destination, ReferralDestinations, true)
-	note = f.long("note", note, MaxMessage, false)
-	if err := f.err(); err != nil {
+	if err := actor.Allow(AllRoles); err != nil {
 		return err
 	}
-	if on.IsZero() {
-		on = a.Now()
-	}
-	day := on.In(locale.Brussels).Format("2006-01-02") // a calendar day in Brussels, whatever the server's zone
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		// A facilitator records referrals of the people of the groups they lead; the office, of anyone.
+		if !actor.SeesAllGroups() {
+			var groupID *int64
+			if registrationID != nil {
+				if err := tx.GetContext(ctx, &groupID, `SELECT group_id FROM registrations WHERE id = $1 AND person_id = $2`,
+					*registrationID, personID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("store: unable to read registration: %w", err)
+				}
+			}
+			if groupID == nil {
+				return ErrForbidden
+			}
+			if err := actor.AllowGroup(AllRoles, *groupID); err != nil {
+				return err
+			}
+		}
+		f := newFields()
+		f.choice("destination", destination, ReferralDestinations, true)
+		note = f.long("note", note, MaxMessage, false)
+		if err := f.err(); err != nil {
+			return err
+		}
+		if on.IsZero() {
+			on = a.Now()
+		}
+		day := on.In(locale.Brussels).Format("2006-01-02") // a calendar day in Brussels, whatever the server's zone
 		_, err := tx.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
 			referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
 			day, actor.ID())

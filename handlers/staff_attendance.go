@@ -85,7 +85,7 @@ func (s *Server) staffRollCallSave(c *fiber.Ctx) error {
 			}
 		}
 	}
-	if err := s.App.MarkMany(c.UserContext(), s.actor(c), rc.Session.ID, marks); err != nil {
+	if err := s.App.MarkMany(c.UserContext(), actor(c), rc.Session.ID, marks); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"/aanwezigheid?opgeslagen=1", fiber.StatusSeeOther)
@@ -101,7 +101,7 @@ func (s *Server) staffRollCallMark(c *fiber.Ctx) error {
 	if err != nil {
 		return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"error": "person"})
 	}
-	if err := s.App.Mark(c.UserContext(), s.actor(c), rc.Session.ID, person, c.FormValue("mark")); err != nil {
+	if err := s.App.Mark(c.UserContext(), actor(c), rc.Session.ID, person, c.FormValue("mark")); err != nil {
 		if _, invalid := app.AsValidation(err); invalid {
 			return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{"error": "mark"})
 		}
@@ -123,7 +123,7 @@ func (s *Server) staffWalkIn(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.App.AddWalkIn(c.UserContext(), s.actor(c), rc.Session.ID, c.FormValue("name"), c.FormValue("role")); err != nil {
+	if _, err := s.App.AddWalkIn(c.UserContext(), actor(c), rc.Session.ID, c.FormValue("name"), c.FormValue("role")); err != nil {
 		if _, invalid := app.AsValidation(err); invalid {
 			d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: true,
 				Roles: s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})}
@@ -135,10 +135,4 @@ func (s *Server) staffWalkIn(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"/aanwezigheid?toegevoegd=1#walkin", fiber.StatusSeeOther)
-}
-
-// actor is the signed-in staff member as the app's rules see them.
-func (s *Server) actor(c *fiber.Ctx) app.Actor {
-	me := currentStaff(c)
-	return app.Actor{Staff: app.Staff{ID: me.ID, Role: me.Role, Active: true}}
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"errors"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,23 +77,35 @@ func (s *Server) requireStaff(c *fiber.Ctx) error {
 	if !sess.MFADone {
 		return c.Redirect(s.secondStep(sess, staffReturn(c.OriginalURL())), fiber.StatusSeeOther)
 	}
+	actor, err := s.App.ActorOf(c.UserContext(), sess.Staff)
+	if err != nil {
+		return err
+	}
+	c.Locals("actor", actor)
 	return c.Next()
+}
+
+// actor is the signed-in staff member as the app's authorization contract sees them (loaded by requireStaff):
+// every staff-facing app method takes it and checks role and group scope itself.
+func actor(c *fiber.Ctx) app.Actor {
+	ac, _ := c.Locals("actor").(app.Actor)
+	return ac
 }
 
 // requireRole lets through only the given roles; anyone else gets the 403 page.
 func (s *Server) requireRole(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if !slices.Contains(roles, currentStaff(c).Role) {
-			return app.ErrForbidden
+		if err := actor(c).Allow(roles); err != nil {
+			return err
 		}
 		return c.Next()
 	}
 }
 
-// staffAdmins and staffOffice are the role sets of the staff pages.
+// staffAdmins and staffOffice are the app's role sets, the same the app methods check.
 var (
-	staffAdmins = []string{app.RoleAdmin}
-	staffOffice = []string{app.RoleAdmin, app.RoleCoordinator}
+	staffAdmins = app.AdminRoles
+	staffOffice = app.OfficeRoles
 )
 
 // secondStep is where a staff member goes after the password: the code, or setting up the authenticator.

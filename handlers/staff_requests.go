@@ -120,7 +120,7 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 		if perr != nil {
 			on = time.Time{} // the app takes today, in Brussels
 		}
-		err = s.App.RecordReferral(ctx, s.actor(c), v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+		err = s.App.RecordReferral(ctx, actor(c), v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
 	case "scheiden":
 		var other int64
 		other, err = strconv.ParseInt(c.FormValue("other"), 10, 64)
