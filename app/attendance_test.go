@@ -17,7 +17,7 @@ func family(t *testing.T, a *app.App, staff, g int64, parent string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Admit(t.Context(), staff, res.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(t.Context(), staffActor(t, a, staff), res.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -82,7 +82,7 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 	coordinator := app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleCoordinator, Active: true}}
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 3)
 	r := request(t, a, "lotgenotengroepen", g, "Mira")
-	if err := a.Admit(ctx, staff, r.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var person int64

@@ -80,13 +80,6 @@ func (a *App) Audit(ctx context.Context, q sqlx.ExecerContext, e AuditEntry) err
 	return nil
 }
 
-// AuditPersonViewed records that staff member staffID saw person personID's data (in the context of a
-// registration or group, when given). Call it from every page that shows a participant.
-func (a *App) AuditPersonViewed(ctx context.Context, staffID, personID int64, registrationID, groupID *int64) error {
-	return a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditPersonView, PersonID: &personID,
-		RegistrationID: registrationID, GroupID: groupID})
-}
-
 // AuditRow is one line of the audit log as the viewer shows it.
 type AuditRow struct {
 	ID             int64     `db:"id"`

@@ -63,7 +63,7 @@ func (y *yearBuilder) mark(session int64, marks map[int64]string) {
 
 func (y *yearBuilder) admit(regID int64) {
 	y.t.Helper()
-	if err := y.a.Admit(y.t.Context(), y.staff.ID(), regID, app.AdmitOptions{}); err != nil {
+	if err := y.a.Admit(y.t.Context(), y.staff, regID, app.AdmitOptions{}); err != nil {
 		y.t.Fatal(err)
 	}
 }

@@ -55,13 +55,13 @@ func TestAClosedGroupOffersAndPromotesNobody(t *testing.T) {
 	if err := a.Cancel(ctx, first.Token); err != nil && !errors.Is(err, app.ErrExpired) {
 		t.Fatal(err)
 	}
-	if err := a.Withdraw(ctx, staff, first.RegistrationID); err != nil && !errors.Is(err, app.ErrTransition) {
+	if err := a.Withdraw(ctx, staffActor(t, a, staff), first.RegistrationID); err != nil && !errors.Is(err, app.ErrTransition) {
 		t.Fatal(err)
 	}
 	if s := status(t, a, second.RegistrationID); s != "waitlisted" {
 		t.Errorf("a closed group offered its freed seat: %s", s)
 	}
-	if err := a.Promote(ctx, staff, second.RegistrationID, true); !errors.Is(err, app.ErrClosed) {
+	if err := a.Promote(ctx, staffActor(t, a, staff), second.RegistrationID, true); !errors.Is(err, app.ErrClosed) {
 		t.Errorf("promoting into a closed group: %v", err)
 	}
 }

@@ -32,9 +32,10 @@ type HouseholdInput struct {
 	Consent        bool
 	ConsentText    Consent
 	Language       string
-	// StaffID is the staff member who registers on the person's behalf (consent read to them), or 0.
-	StaffID       int64
-	SubmissionKey string
+	SubmissionKey  string
+	// staffID is the staff member who registers on the person's behalf (consent read to them), or 0. Only
+	// RequestHouseholdOnBehalf sets it, after checking its actor: a public form cannot claim to come from staff.
+	staffID int64
 }
 
 // HouseholdResult is what the parent sees after sending the request.
@@ -45,6 +46,17 @@ type HouseholdResult struct {
 	Token          string `json:"-"`
 	Mailed         bool   `json:"mailed"`
 	Repeat         bool   `json:"-"`
+}
+
+// RequestHouseholdOnBehalf records the request as RequestHousehold does, made by staff on the person's behalf (the
+// consent read out to them): the registration and consent name the actor. For the office (OfficeRoles):
+// ErrForbidden for anyone else, before the input is read.
+func (a *App) RequestHouseholdOnBehalf(ctx context.Context, actor Actor, in HouseholdInput) (HouseholdResult, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return HouseholdResult{}, err
+	}
+	in.staffID = actor.ID()
+	return a.RequestHousehold(ctx, in)
 }
 
 // RequestHousehold records a family's request: a household, each parent and child as a person of their own, and
@@ -123,7 +135,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			}
 			regID, err := a.insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: o.ID, GroupID: groupID,
 				HouseholdID: &household, Role: role, Status: StatusRequested, Referrer: ref, ReferrerDetail: detail,
-				MessageEnc: a.Keys.Encrypt(message), TokenHash: token, RegisteredBy: staffRef(in.StaffID)})
+				MessageEnc: a.Keys.Encrypt(message), TokenHash: token, RegisteredBy: staffRef(in.staffID)})
 			return personID, regID, err
 		}
 		token, hash := NewToken()
@@ -131,7 +143,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 		if err != nil {
 			return err
 		}
-		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.StaffID), staffRef(in.StaffID)); err != nil {
+		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.staffID), staffRef(in.staffID)); err != nil {
 			return err
 		}
 		res.Parents = 1

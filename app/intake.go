@@ -8,12 +8,17 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// The decisions staff take on requests and places. Each runs in one transaction with the group locked, checks
-// the state machine (the database checks it again), writes the mail the person should get, and keeps
-// reminders in step.
+// The decisions staff take on requests and places. They are for the office (OfficeRoles): each checks its actor
+// first and returns ErrForbidden to anyone else, before it reads or validates anything. Each then runs in one
+// transaction with the group locked, checks the state machine (the database checks it again), writes the audit
+// row and the mail the person should get, and keeps reminders in step.
 
 // PlanIntake records when the introductory talk is, and a short note (stored encrypted).
-func (a *App) PlanIntake(ctx context.Context, staffID, regID int64, at time.Time, note string) error {
+func (a *App) PlanIntake(ctx context.Context, actor Actor, regID int64, at time.Time, note string) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	f := newFields()
 	note = f.long("note", note, MaxMessage, false)
 	if at.IsZero() {
@@ -57,7 +62,11 @@ type AdmitOptions struct {
 
 // Admit gives a place in a group: to one person, or to a whole household (parents on the adult track, children
 // on the children's track). A closed group, a full group (unless overridden) and a separated person refuse.
-func (a *App) Admit(ctx context.Context, staffID, regID int64, opt AdmitOptions) error {
+func (a *App) Admit(ctx context.Context, actor Actor, regID int64, opt AdmitOptions) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		r, err := registrationByID(ctx, tx, regID, false)
 		if err != nil {
@@ -133,7 +142,11 @@ func householdOf(ctx context.Context, tx *sqlx.Tx, r Registration) ([]Registrati
 
 // Decline ends a request (for the whole household) with a reason for the file and, optionally, a message for
 // the person.
-func (a *App) Decline(ctx context.Context, staffID, regID int64, reason, message string) error {
+func (a *App) Decline(ctx context.Context, actor Actor, regID int64, reason, message string) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	f := newFields()
 	reason = f.text("reason", reason, 500, true)
 	message = f.long("message", message, MaxMessage, false)
@@ -175,7 +188,11 @@ func (a *App) Decline(ctx context.Context, staffID, regID int64, reason, message
 }
 
 // Waitlist puts a request (or household) on the waiting list of a group.
-func (a *App) Waitlist(ctx context.Context, staffID, regID, groupID int64) error {
+func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		r, err := registrationByID(ctx, tx, regID, false)
 		if err != nil {
@@ -213,7 +230,11 @@ func (a *App) Waitlist(ctx context.Context, staffID, regID, groupID int64) error
 
 // Promote gives a waiting person a place straight away (staff override of the queue); with overCapacity the
 // group may go above its capacity.
-func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bool) error {
+func (a *App) Promote(ctx context.Context, actor Actor, regID int64, overCapacity bool) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		r, err := registrationByID(ctx, tx, regID, false)
 		if err != nil {
@@ -250,7 +271,11 @@ func (a *App) Promote(ctx context.Context, staffID, regID int64, overCapacity bo
 }
 
 // Withdraw ends a place or request on the person's behalf (they called to stop), and passes a freed seat on.
-func (a *App) Withdraw(ctx context.Context, staffID, regID int64) error {
+func (a *App) Withdraw(ctx context.Context, actor Actor, regID int64) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		r, err := registrationByID(ctx, tx, regID, false)
 		if err != nil {
@@ -290,7 +315,11 @@ func (a *App) Withdraw(ctx context.Context, staffID, regID int64) error {
 }
 
 // CompleteGroup marks every admitted member of a group as having completed it, when the group has ended.
-func (a *App) CompleteGroup(ctx context.Context, staffID, groupID int64) (int, error) {
+func (a *App) CompleteGroup(ctx context.Context, actor Actor, groupID int64) (int, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return 0, err
+	}
+	staffID := actor.ID()
 	n := 0
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := lockGroup(ctx, tx, groupID); err != nil {
@@ -314,7 +343,11 @@ func (a *App) CompleteGroup(ctx context.Context, staffID, groupID int64) (int, e
 
 // Separate marks two people who must never be in the same group. It reports the groups where both are active
 // right now, so staff can act; the portal refuses any new placement that would bring them together.
-func (a *App) Separate(ctx context.Context, staffID, personA, personB int64) (shared []int64, err error) {
+func (a *App) Separate(ctx context.Context, actor Actor, personA, personB int64) (shared []int64, err error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return nil, err
+	}
+	staffID := actor.ID()
 	if personA == personB {
 		return nil, &ValidationError{Fields: map[string]string{"other": "form.separation.self"}}
 	}

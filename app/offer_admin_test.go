@@ -132,7 +132,7 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 			if i%2 == 1 {
 				who, person = bo, &p8
 			}
-			if err := a.AuditPersonViewed(ctx, who, *person, nil, nil); err != nil {
+			if err := a.Audit(ctx, a.Store.DB, app.AuditEntry{StaffID: &who, Action: app.AuditPersonView, PersonID: person}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -79,7 +79,7 @@ func TestPersonalLinkShowsPlaceOnlyWhenAdmittedAndExpires(t *testing.T) {
 	if v.ShowPlace || v.Contact.SafeTimes != "na 18 uur" || v.Registration.Status != "requested" {
 		t.Errorf("before admission: showPlace=%v %+v", v.ShowPlace, v.Contact)
 	}
-	if err := a.Admit(ctx, staff, r.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The link from the request keeps working: a new link is added, never swapped in.

@@ -16,7 +16,7 @@ func TestEraseAnonymisesOnePersonAndKeepsCounts(t *testing.T) {
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2)
 	mira := request(t, a, "lotgenotengroepen", g, "Mira")
 	other := request(t, a, "lotgenotengroepen", g, "Els")
-	if err := a.Admit(ctx, staff, mira.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, staffActor(t, a, staff), mira.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var person int64
@@ -51,7 +51,7 @@ func TestPurgeWaitsForRetentionAndFrozenFigures(t *testing.T) {
 	staff := staffMember(t, a)
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2) // last session 14 days ahead
 	r := request(t, a, "lotgenotengroepen", g, "Mira")
-	if err := a.Admit(ctx, staff, r.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	purged := func() bool {

@@ -38,7 +38,11 @@ type OfferingCount struct {
 
 // Queue lists the open requests (requested, intake planned) and waiting people of the offerings with an intake
 // or a waiting list, oldest first; for a facilitator only those of the groups they lead. offering "" means all.
-func (a *App) Queue(ctx context.Context, staff Staff, offering string) ([]QueueItem, error) {
+// Who was listed is written to the audit log (queue.view). ErrForbidden for an inactive account.
+func (a *App) Queue(ctx context.Context, actor Actor, offering string) ([]QueueItem, error) {
+	if err := actor.Allow(AllRoles); err != nil {
+		return nil, err
+	}
 	var out []QueueItem
 	err := a.Store.DB.SelectContext(ctx, &out, `SELECT r.id AS registration_id, r.person_id, p.display_name AS alias,
 			o.slug AS offering_slug, o.name AS offering_name, r.group_id, g.name AS group_name, r.status, r.role,
@@ -55,15 +59,28 @@ func (a *App) Queue(ctx context.Context, staff Staff, offering string) ([]QueueI
 		  AND (EXISTS (SELECT 1 FROM staff_users u WHERE u.id = $1 AND u.role IN ('admin', 'coordinator'))
 		       OR (r.group_id IS NOT NULL AND `+GroupScopeSQL("r.group_id", "$1")+`))
 		ORDER BY r.status = 'offered' DESC, r.status = 'waitlisted', COALESCE(r.waitlisted_at, r.created_at), r.id`,
-		staff.ID, offering)
+		actor.ID(), offering)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the queue: %w", err)
+	}
+	var people []int64
+	for _, it := range out {
+		people = append(people, it.PersonID)
+	}
+	by := actor.ID()
+	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &by, Action: "queue.view",
+		Detail: map[string]any{"offering": offering, "people": people}}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-// OfferingCounts gives, per active offering: groups running, people waiting, open requests.
-func (a *App) OfferingCounts(ctx context.Context) ([]OfferingCount, error) {
+// OfferingCounts gives, per active offering: groups running, people waiting, open requests. For the office
+// (OfficeRoles): the counts reach beyond any one group, so a facilitator gets ErrForbidden.
+func (a *App) OfferingCounts(ctx context.Context, actor Actor) ([]OfferingCount, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return nil, err
+	}
 	var out []OfferingCount
 	err := a.Store.DB.SelectContext(ctx, &out, `SELECT o.slug, o.name, o.admission,
 			(SELECT count(*) FROM groups g WHERE g.offering_id = o.id AND g.status = 'open'

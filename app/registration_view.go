@@ -77,19 +77,23 @@ type RegistrationView struct {
 	Attended     int
 }
 
-// RegistrationForStaff reads a registration for staff member staff: coordinators and admins see all, a
-// facilitator only registrations in a group they lead. The view is written to the audit log.
-func (a *App) RegistrationForStaff(ctx context.Context, staff Staff, regID int64) (RegistrationView, error) {
+// RegistrationForStaff reads registration regID for actor: coordinators and admins see all, a facilitator only
+// registrations in a group they lead (ErrForbidden otherwise, also for a request without a group). The view is
+// written to the audit log (person.view). ErrNotFound when the registration does not exist.
+func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64) (RegistrationView, error) {
 	var v RegistrationView
+	if err := actor.Allow(AllRoles); err != nil {
+		return v, err
+	}
 	r, err := registrationByID(ctx, a.Store.DB, regID, false)
 	if err != nil {
 		return v, err
 	}
-	if !staff.SeesAllGroups() {
+	if !actor.SeesAllGroups() {
 		if r.GroupID == nil {
 			return v, ErrForbidden
 		}
-		if err := a.RequireGroup(ctx, staff, *r.GroupID); err != nil {
+		if err := actor.AllowGroup(AllRoles, *r.GroupID); err != nil {
 			return v, err
 		}
 	}
@@ -145,7 +149,7 @@ func (a *App) RegistrationForStaff(ctx context.Context, staff Staff, regID int64
 	}
 	// A facilitator sees their participant within their own group only: not who the person is separated from,
 	// not who else in the offering could be, not referrals recorded elsewhere.
-	if !staff.SeesAllGroups() {
+	if !actor.SeesAllGroups() {
 		queries = queries[:2]
 	}
 	for _, q := range queries {
@@ -163,7 +167,9 @@ func (a *App) RegistrationForStaff(ctx context.Context, staff Staff, regID int64
 		r.PersonID); err != nil {
 		return v, fmt.Errorf("store: unable to count attendance: %w", err)
 	}
-	if err := a.AuditPersonViewed(ctx, staff.ID, r.PersonID, &r.ID, r.GroupID); err != nil {
+	by := actor.ID()
+	if err := a.Audit(ctx, db, AuditEntry{StaffID: &by, Action: AuditPersonView, PersonID: &r.PersonID,
+		RegistrationID: &r.ID, GroupID: r.GroupID}); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -171,8 +177,12 @@ func (a *App) RegistrationForStaff(ctx context.Context, staff Staff, regID int64
 
 // MoveGroup moves an admitted (or waiting) person, with their household, to another group of the same
 // offering: capacity and separation are checked for the new group, reminders follow, and a seat freed in the
-// old group goes to whoever waits there.
-func (a *App) MoveGroup(ctx context.Context, staffID, regID, groupID int64) error {
+// old group goes to whoever waits there. For the office (OfficeRoles): ErrForbidden for anyone else.
+func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	if groupID <= 0 {
 		return &ValidationError{Fields: map[string]string{"group": "form.required"}}
 	}

@@ -32,9 +32,10 @@ type RequestInput struct {
 	Consent        bool
 	ConsentText    Consent
 	Language       string
-	// StaffID is the staff member who registers on the person's behalf (consent read to them), or 0.
-	StaffID       int64
-	SubmissionKey string
+	SubmissionKey  string
+	// staffID is the staff member who registers on the person's behalf (consent read to them), or 0. Only
+	// RequestOnBehalf sets it, after checking its actor: a public form cannot claim to come from staff.
+	staffID int64
 }
 
 // RequestResult is what the person sees after sending a request: never whether they were known before.
@@ -82,6 +83,17 @@ func (a *App) preferredGroup(ctx context.Context, f *fields, o Offering, groupID
 	return &g.ID
 }
 
+// RequestOnBehalf records the request as Request does, made by staff on the person's behalf (the
+// consent read out to them): the registration and consent name the actor. For the office (OfficeRoles):
+// ErrForbidden for anyone else, before the input is read.
+func (a *App) RequestOnBehalf(ctx context.Context, actor Actor, in RequestInput) (RequestResult, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return RequestResult{}, err
+	}
+	in.staffID = actor.ID()
+	return a.Request(ctx, in)
+}
+
 // Request records a request to join a group with an intake. It creates a new person every time: a request
 // never attaches to, changes or reveals someone already known (an address may be typed by someone else).
 func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, error) {
@@ -123,7 +135,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		token, hash := NewToken()
 		reg := Registration{PersonID: personID, OfferingID: o.ID, GroupID: groupID, Role: RoleParticipant,
 			Status: StatusRequested, ReferrerDetail: detail, MessageEnc: a.Keys.Encrypt(message), TokenHash: hash,
-			RegisteredBy: staffRef(in.StaffID)}
+			RegisteredBy: staffRef(in.staffID)}
 		if referrer != "" {
 			reg.Referrer = &referrer
 		}
@@ -131,7 +143,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		if err != nil {
 			return err
 		}
-		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.StaffID), staffRef(in.StaffID)); err != nil {
+		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.staffID), staffRef(in.staffID)); err != nil {
 			return err
 		}
 		if contact.ByEmail {

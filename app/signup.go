@@ -17,14 +17,12 @@ type SignupInput struct {
 	Email string
 	Phone string
 	// ByPhone: an event participant asks to be contacted by phone instead of e-mail.
-	ByPhone      bool
-	Organisation string
-	Sector       string
-	Consent      bool
-	ConsentText  Consent
-	Language     string
-	// StaffID is the staff member who registers on the person's behalf (consent read to them), or 0.
-	StaffID       int64
+	ByPhone       bool
+	Organisation  string
+	Sector        string
+	Consent       bool
+	ConsentText   Consent
+	Language      string
 	SubmissionKey string
 }
 
@@ -129,7 +127,7 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		}
 		token, hash := NewToken()
 		reg := Registration{PersonID: personID, OfferingID: o.ID, GroupID: &g.ID, Role: RoleParticipant, Status: status,
-			TokenHash: hash, RegisteredBy: staffRef(in.StaffID)}
+			TokenHash: hash}
 		if status == StatusWaitlisted {
 			now := a.Now()
 			reg.WaitlistedAt = &now
@@ -143,7 +141,7 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		if err != nil {
 			return err
 		}
-		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.StaffID), staffRef(in.StaffID)); err != nil {
+		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, "form", nil); err != nil {
 			return err
 		}
 		kind := MailSignupConfirmed

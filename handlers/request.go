@@ -93,7 +93,7 @@ func (s *Server) request(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	result, _, err := s.submitRequest(c, view, d, page, 0)
+	result, _, err := s.submitRequest(c, view, d, page, nil)
 	if err != nil {
 		return s.requestInvalid(c, view, d, page, err, s.page(c, page+".title", view.ForParticipants(), d))
 	}
@@ -116,9 +116,9 @@ func (s *Server) requestInvalid(c *fiber.Ctx, view app.OfferingView, d *requestD
 }
 
 // submitRequest runs the request form of page (request, household, waakvlam_request), by the person or, with
-// staffID, by a staff member on their behalf. It fills d for the result page and returns the result page's
+// by set, by that staff member on their behalf. It fills d for the result page and returns the result page's
 // name and the new registration (0 for Waakvlam).
-func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestData, page string, staffID int64) (string, int64, error) {
+func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestData, page string, by *app.Actor) (string, int64, error) {
 	ctx := c.UserContext()
 	switch page {
 	case "waakvlam_request":
@@ -138,24 +138,38 @@ func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestDa
 			n := strconv.Itoa(i)
 			children = append(children, app.ChildInput{FirstName: c.FormValue("child_name_" + n), Age: trimmed(c, "child_age_"+n)})
 		}
-		res, err := s.App.RequestHousehold(ctx, app.HouseholdInput{
+		in := app.HouseholdInput{
 			GroupID: formID(c, "group"), Parent: c.FormValue("parent"), SecondParent: c.FormValue("second_parent"),
 			Children: children, Contact: s.contactInput(c), Municipality: c.FormValue("municipality"),
 			Referrer: c.FormValue("referrer"), ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
 			Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "household"), Language: lang(c),
-			StaffID: staffID, SubmissionKey: c.FormValue("_key")})
+			SubmissionKey: c.FormValue("_key")}
+		var res app.HouseholdResult
+		var err error
+		if by == nil {
+			res, err = s.App.RequestHousehold(ctx, in)
+		} else {
+			res, err = s.App.RequestHouseholdOnBehalf(ctx, *by, in)
+		}
 		d.Mailed, d.Parents, d.Children = res.Mailed, res.Parents, res.Children
 		if res.Token != "" && !res.Mailed {
 			d.PersonalLink = s.App.PersonalLink(res.Token)
 		}
 		return "request_result", res.RegistrationID, err
 	}
-	res, err := s.App.Request(ctx, app.RequestInput{
+	in := app.RequestInput{
 		OfferingSlug: view.Slug, GroupID: formID(c, "group"), Alias: c.FormValue("alias"), Contact: s.contactInput(c),
 		Municipality: c.FormValue("municipality"), Referrer: c.FormValue("referrer"),
 		ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
 		Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "request"), Language: lang(c),
-		StaffID: staffID, SubmissionKey: c.FormValue("_key")})
+		SubmissionKey: c.FormValue("_key")}
+	var res app.RequestResult
+	var err error
+	if by == nil {
+		res, err = s.App.Request(ctx, in)
+	} else {
+		res, err = s.App.RequestOnBehalf(ctx, *by, in)
+	}
 	d.Mailed = res.Mailed
 	if res.Token != "" && !res.Mailed {
 		d.PersonalLink = s.App.PersonalLink(res.Token)

@@ -117,7 +117,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 		t.Fatal(err)
 	}
 	y.sara = person(res.RegistrationID)
-	if err := a.Admit(ctx, w.coord, res.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, staffActor(t, a, w.coord), res.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// Admission renews the personal link and sends it.

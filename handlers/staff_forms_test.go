@@ -306,7 +306,9 @@ func TestAuditViewerShowsWhoDidWhat(t *testing.T) {
 	coord, token := w.client(t, w.coord)
 	w.post(t, coord, "/beheer/groepen/"+itoa(w.own)+"/sessies/nieuw", url.Values{"_csrf": {token}, "mode": {"one"},
 		"date": {"2026-07-01"}, "from": {"19:00"}, "to": {"21:00"}, "action": {"save"}})
-	if err := w.srv.App.AuditPersonViewed(t.Context(), w.fac, 4242, nil, &w.own); err != nil {
+	unknown := int64(4242)
+	if err := w.srv.App.Audit(t.Context(), w.srv.DB, app.AuditEntry{StaffID: &w.fac, Action: app.AuditPersonView,
+		PersonID: &unknown, GroupID: &w.own}); err != nil {
 		t.Fatal(err)
 	}
 	admin, _ := w.client(t, w.admin)

@@ -15,22 +15,16 @@ import (
 
 // staffQueue is the intake queue: open requests and waiting people, per offering, with counts on top.
 func (s *Server) staffQueue(c *fiber.Ctx) error {
-	me := currentStaff(c)
+	me := actor(c)
 	items, err := s.App.Queue(c.UserContext(), me, c.Query("aanbod"))
 	if err != nil {
 		return err
 	}
-	counts, err := s.App.OfferingCounts(c.UserContext())
-	if err != nil {
-		return err
-	}
-	var people []int64
-	for _, it := range items {
-		people = append(people, it.PersonID)
-	}
-	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me.ID, Action: "queue.view",
-		Detail: map[string]any{"offering": c.Query("aanbod"), "people": people}}); err != nil {
-		return err
+	var counts []app.OfferingCount
+	if me.SeesAllGroups() { // the counts reach beyond one group: for the office only
+		if counts, err = s.App.OfferingCounts(c.UserContext(), me); err != nil {
+			return err
+		}
 	}
 	d := struct {
 		Items    []app.QueueItem
@@ -61,12 +55,12 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	me := currentStaff(c)
+	me := actor(c)
 	v, err := s.App.RegistrationForStaff(c.UserContext(), me, id)
 	if err != nil {
 		return err
 	}
-	d := staffRegistrationData{RegistrationView: v, Office: me.SeesAllGroups(), Admin: me.Role == app.RoleAdmin,
+	d := staffRegistrationData{RegistrationView: v, Office: me.SeesAllGroups(), Admin: me.Staff.Role == app.RoleAdmin,
 		Destinations: s.staffOptions(c, "staff.referral.", app.ReferralDestinations),
 		Today:        s.App.Now().In(locale.Brussels).Format("2006-01-02")}
 	if done := c.Query("gedaan"); done != "" && s.Cat.Has("staff.reg.done."+done) {
@@ -88,7 +82,7 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	me := currentStaff(c)
+	me := actor(c)
 	// Reading the registration first checks that this staff member may see it at all.
 	v, err := s.App.RegistrationForStaff(ctx, me, id)
 	if err != nil {
@@ -101,26 +95,26 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 		if perr != nil {
 			err = &app.ValidationError{Fields: map[string]string{"intake_date": "staff.form.datetime"}}
 		} else {
-			err = s.App.PlanIntake(ctx, me.ID, id, at, c.FormValue("note"))
+			err = s.App.PlanIntake(ctx, me, id, at, c.FormValue("note"))
 		}
 	case "toelaten":
-		err = s.App.Admit(ctx, me.ID, id, app.AdmitOptions{GroupID: formID(c, "group"), OverCapacity: c.FormValue("over") == "ja"})
+		err = s.App.Admit(ctx, me, id, app.AdmitOptions{GroupID: formID(c, "group"), OverCapacity: c.FormValue("over") == "ja"})
 	case "weigeren":
-		err = s.App.Decline(ctx, me.ID, id, c.FormValue("reason"), c.FormValue("message"))
+		err = s.App.Decline(ctx, me, id, c.FormValue("reason"), c.FormValue("message"))
 	case "wachtlijst":
-		err = s.App.Waitlist(ctx, me.ID, id, formID(c, "group"))
+		err = s.App.Waitlist(ctx, me, id, formID(c, "group"))
 	case "promoveren":
-		err = s.App.Promote(ctx, me.ID, id, c.FormValue("over") == "ja")
+		err = s.App.Promote(ctx, me, id, c.FormValue("over") == "ja")
 	case "intrekken":
-		err = s.App.Withdraw(ctx, me.ID, id)
+		err = s.App.Withdraw(ctx, me, id)
 	case "verplaatsen":
-		err = s.App.MoveGroup(ctx, me.ID, id, formID(c, "group"))
+		err = s.App.MoveGroup(ctx, me, id, formID(c, "group"))
 	case "doorverwijzen":
 		on, perr := time.ParseInLocation("2006-01-02", c.FormValue("referred_on"), locale.Brussels)
 		if perr != nil {
 			on = time.Time{} // the app takes today, in Brussels
 		}
-		err = s.App.RecordReferral(ctx, actor(c), v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+		err = s.App.RecordReferral(ctx, me, v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
 	case "scheiden":
 		var other int64
 		other, err = strconv.ParseInt(c.FormValue("other"), 10, 64)
@@ -129,7 +123,7 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 			break
 		}
 		var shared []int64
-		shared, err = s.App.Separate(ctx, me.ID, v.Person.ID, other)
+		shared, err = s.App.Separate(ctx, me, v.Person.ID, other)
 		if err == nil && len(shared) > 0 {
 			action = "scheiden-gedeeld"
 		}
@@ -172,7 +166,7 @@ func parseLocal(date, clock string) (time.Time, error) {
 func (s *Server) staffRegisterForm(c *fiber.Ctx) error {
 	slug := c.Query("aanbod")
 	if slug == "" {
-		counts, err := s.App.OfferingCounts(c.UserContext())
+		counts, err := s.App.OfferingCounts(c.UserContext(), actor(c))
 		if err != nil {
 			return err
 		}
@@ -208,7 +202,8 @@ func (s *Server) staffRegister(c *fiber.Ctx) error {
 	}
 	d.Action = "/beheer/aanvragen/nieuw?aanbod=" + view.Slug
 	d.ByStaff = true
-	_, regID, err := s.submitRequest(c, view, d, page, currentStaff(c).ID)
+	me := actor(c)
+	_, regID, err := s.submitRequest(c, view, d, page, &me)
 	if err != nil {
 		return s.requestInvalid(c, view, d, page, err, s.staffPage(c, page+".title", d))
 	}

@@ -193,7 +193,7 @@ func TestFacilitatorDoesNotSeeWhoAParticipantIsSeparatedFrom(t *testing.T) {
 	}
 	var otherPerson int64
 	w.srv.DB.Get(&otherPerson, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
-	if _, err := a.Separate(t.Context(), w.coord, w.people[w.own], otherPerson); err != nil {
+	if _, err := a.Separate(t.Context(), staffActor(t, a, w.coord), w.people[w.own], otherPerson); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := w.client(t, w.fac)

@@ -33,7 +33,7 @@ func rollCallWorld(t *testing.T) (*staffWorld, int64, []int64) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Admit(t.Context(), w.coord, res.RegistrationID, app.AdmitOptions{}); err != nil {
+		if err := a.Admit(t.Context(), staffActor(t, a, w.coord), res.RegistrationID, app.AdmitOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		var p int64

@@ -92,7 +92,7 @@ func (s *Server) staffGroupComplete(c *fiber.Ctx) error {
 	if len(upcoming) > 0 {
 		return app.ErrTransition // a group with sessions ahead has not ended
 	}
-	if _, err := s.App.CompleteGroup(c.UserContext(), currentStaff(c).ID, g.ID); err != nil {
+	if _, err := s.App.CompleteGroup(c.UserContext(), actor(c), g.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/groepen/"+strconv.FormatInt(g.ID, 10)+"?afgerond=1", fiber.StatusSeeOther)
