@@ -119,9 +119,9 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			res.Repeat = repeat
 			return a.linkForRepeat(ctx, tx, err, res.Mailed, res.RegistrationID, &res.Token)
 		}
-		var household int64
-		if err := tx.GetContext(ctx, &household, `INSERT INTO households DEFAULT VALUES RETURNING id`); err != nil {
-			return fmt.Errorf("store: unable to create household: %w", err)
+		household, err := insertHousehold(ctx, tx)
+		if err != nil {
+			return err
 		}
 		var ref *string
 		if referrer != "" {

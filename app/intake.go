@@ -35,10 +35,8 @@ func (a *App) PlanIntake(ctx context.Context, actor Actor, regID int64, at time.
 		if r.Status != StatusRequested && r.Status != StatusIntakePlanned {
 			return ErrTransition
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET intake_at = $2,
-				intake_note_enc = COALESCE($3, intake_note_enc), updated_at = $4 WHERE id = $1`,
-			r.ID, at, a.Keys.Encrypt(note), a.Now()); err != nil {
-			return fmt.Errorf("store: unable to plan intake: %w", err)
+		if err := setIntake(ctx, tx, r.ID, at, a.Keys.Encrypt(note), a.Now()); err != nil {
+			return err
 		}
 		if err := a.setStatus(ctx, tx, r, StatusIntakePlanned, &staffID); err != nil {
 			return err
@@ -111,9 +109,8 @@ func (a *App) seat(ctx context.Context, tx *sqlx.Tx, staffID int64, members []Re
 		if !may(m) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3 WHERE id = $1`,
-			m.ID, groupID, overCapacity); err != nil {
-			return guardError(err, "store: unable to place registration")
+		if err := placeRegistration(ctx, tx, m.ID, groupID, overCapacity); err != nil {
+			return err
 		}
 		if err := a.setStatus(ctx, tx, m, StatusAdmitted, &staffID); err != nil {
 			return err
@@ -123,21 +120,6 @@ func (a *App) seat(ctx context.Context, tx *sqlx.Tx, staffID int64, members []Re
 		}
 	}
 	return nil
-}
-
-// householdOf returns the registrations decided together with r: its household's, or r alone. They are locked.
-func householdOf(ctx context.Context, tx *sqlx.Tx, r Registration) ([]Registration, error) {
-	var out []Registration
-	query := `SELECT ` + registrationColumns + ` FROM registrations WHERE id = $1 FOR UPDATE`
-	arg := r.ID
-	if r.HouseholdID != nil {
-		query = `SELECT ` + registrationColumns + ` FROM registrations WHERE household_id = $1 ORDER BY id FOR UPDATE`
-		arg = *r.HouseholdID
-	}
-	if err := tx.SelectContext(ctx, &out, query, arg); err != nil {
-		return nil, fmt.Errorf("store: unable to read registrations: %w", err)
-	}
-	return out, nil
 }
 
 // Decline ends a request (for the whole household) with a reason for the file and, optionally, a message for
@@ -172,8 +154,8 @@ func (a *App) Decline(ctx context.Context, actor Actor, regID int64, reason, mes
 			if !m.Active() {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET decline_reason = $2 WHERE id = $1`, m.ID, reason); err != nil {
-				return fmt.Errorf("store: unable to decline: %w", err)
+			if err := setDeclineReason(ctx, tx, m.ID, reason); err != nil {
+				return err
 			}
 			if err := a.setStatus(ctx, tx, m, StatusDeclined, &staffID); err != nil {
 				return err
@@ -213,8 +195,8 @@ func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) e
 			if m.Status != StatusRequested && m.Status != StatusIntakePlanned {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2 WHERE id = $1`, m.ID, g.ID); err != nil {
-				return guardError(err, "store: unable to place on the waiting list")
+			if err := setWaitingGroup(ctx, tx, m.ID, g.ID); err != nil {
+				return err
 			}
 			if err := a.setStatus(ctx, tx, m, StatusWaitlisted, &staffID); err != nil {
 				return err
@@ -325,10 +307,9 @@ func (a *App) CompleteGroup(ctx context.Context, actor Actor, groupID int64) (in
 		if _, err := lockGroup(ctx, tx, groupID); err != nil {
 			return err
 		}
-		var regs []Registration
-		if err := tx.SelectContext(ctx, &regs, `SELECT `+registrationColumns+` FROM registrations
-			WHERE group_id = $1 AND status = 'admitted' FOR UPDATE`, groupID); err != nil {
-			return fmt.Errorf("store: unable to read members: %w", err)
+		regs, err := admittedOfGroup(ctx, tx, groupID)
+		if err != nil {
+			return err
 		}
 		for _, r := range regs {
 			if err := a.setStatus(ctx, tx, r, StatusCompleted, &staffID); err != nil {
@@ -355,22 +336,15 @@ func (a *App) Separate(ctx context.Context, actor Actor, personA, personB int64)
 		personA, personB = personB, personA
 	}
 	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO separations (person_a, person_b, created_by) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, personA, personB, staffID); err != nil {
-			if pgCode(err) == "23503" {
-				return ErrNotFound
-			}
-			return fmt.Errorf("store: unable to record separation: %w", err)
+		if err := insertSeparation(ctx, tx, personA, personB, staffID); err != nil {
+			return err
 		}
 		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "separation.create", PersonID: &personA,
 			Detail: map[string]any{"other_person": personB}}); err != nil {
 			return err
 		}
-		return tx.SelectContext(ctx, &shared, `SELECT DISTINCT a.group_id FROM registrations a
-			JOIN registrations b ON a.group_id = b.group_id
-			WHERE a.person_id = $1 AND b.person_id = $2
-			  AND a.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
-			  AND b.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')`, personA, personB)
+		shared, err = sharedGroups(ctx, tx, personA, personB)
+		return err
 	})
 	return shared, err
 }

@@ -4,12 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // MailData is everything the mail templates need for one claimed outbox row, resolved when it is sent: the
@@ -147,43 +144,9 @@ func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error)
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []mailRow
-	err := a.Store.DB.SelectContext(ctx, &rows, `SELECT o.id, o.kind, o.attempts, o.max_attempts, o.params,
-			o.secret_enc, l.lang, coalesce(o.person_id, 0) AS person_id, coalesce(o.staff_id, 0) AS staff_id,
-			coalesce(o.registration_id, 0) AS registration_id,
-			coalesce(o.waakvlam_request_id, 0) AS waakvlam_request_id,
-			coalesce(p.kind, '') AS person_kind, coalesce(p.display_name, '') AS display_name, p.email_enc,
-			coalesce(p.contact_email, false) AS contact_email, coalesce(p.ics_opt_in, false) AS ics_opt_in,
-			p.anonymised_at IS NOT NULL AS anonymised,
-			st.id IS NOT NULL AS staff_found, coalesce(st.email, '') AS staff_email,
-			coalesce(st.name, '') AS staff_name, coalesce(st.active, false) AS staff_active,
-			coalesce(w.organisation, '') AS organisation, coalesce(w.reference, '') AS reference,
-			coalesce(w.contact_name, '') AS contact_name, w.contact_email_enc,
-			coalesce(r.status, '') AS registration_status, r.offer_expires_at,
-			coalesce(g.id, 0) AS group_id,
-			coalesce(nullif(g.name ->> l.lang, ''), g.name ->> 'nl', '') AS group_name,
-			coalesce(g.place_name, '') AS group_place, coalesce(g.address, '') AS group_address,
-			coalesce(g.place_private, false) AS place_private, coalesce(g.discreet, f.discreet, false) AS discreet,
-			coalesce(nullif(f.name ->> l.lang, ''), f.name ->> 'nl', '') AS offering_name,
-			coalesce(f.kind, '') AS offering_kind,
-			coalesce(s.id, 0) AS session_id, s.starts_at, s.ends_at, coalesce(s.status, '') AS session_status,
-			coalesce(greatest(extract(epoch FROM s.updated_at - s.created_at), 0)::int, 0) AS sequence,
-			coalesce(nullif(s.topic ->> l.lang, ''), s.topic ->> 'nl', '') AS topic,
-			coalesce(s.place_name, '') AS session_place, coalesce(s.address, '') AS session_address,
-			EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = o.session_id AND at.person_id = o.person_id
-				AND at.status = 'excused') AS excused
-		FROM outbox o
-		LEFT JOIN people p ON p.id = o.person_id
-		LEFT JOIN staff_users st ON st.id = o.staff_id
-		CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(p.language, st.language) = 'en' THEN 'en' ELSE 'nl' END AS lang) l
-		LEFT JOIN waakvlam_requests w ON w.id = o.waakvlam_request_id
-		LEFT JOIN registrations r ON r.id = o.registration_id
-		LEFT JOIN sessions s ON s.id = o.session_id
-		LEFT JOIN groups g ON g.id = coalesce(s.group_id, r.group_id, w.group_id)
-		LEFT JOIN offerings f ON f.id = coalesce(g.offering_id, r.offering_id)
-		WHERE o.id = ANY($1)`, pq.Int64Array(ids))
+	rows, err := mailRows(ctx, a.Store.DB, ids)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to load mail: %w", err)
+		return nil, err
 	}
 	upcoming, err := a.upcomingForMail(ctx, rows)
 	if err != nil {
@@ -214,19 +177,9 @@ func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]
 	if len(groups) == 0 {
 		return out, nil
 	}
-	var list []struct {
-		GroupID int64     `db:"group_id"`
-		ID      int64     `db:"id"`
-		Start   time.Time `db:"starts_at"`
-		End     time.Time `db:"ends_at"`
-		Made    time.Time `db:"created_at"`
-		Edit    time.Time `db:"updated_at"`
-	}
-	err := a.Store.DB.SelectContext(ctx, &list, `SELECT group_id, id, starts_at, ends_at, created_at, updated_at
-		FROM sessions WHERE group_id = ANY($1) AND status = 'planned' AND starts_at > $2
-		ORDER BY starts_at, id`, pq.Int64Array(groups), a.Now())
+	list, err := upcomingOfGroups(ctx, a.Store.DB, groups, a.Now())
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to load sessions for mail: %w", err)
+		return nil, err
 	}
 	for _, s := range list {
 		out[s.GroupID] = append(out[s.GroupID], MailSession{ID: s.ID, Start: s.Start, End: s.End,

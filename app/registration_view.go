@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -115,46 +114,26 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 		}
 		v.Group = &g
 	}
-	queries := []struct {
-		into any
-		sql  string
-		args []any
-	}{
-		{&v.Household, `SELECT p.id AS person_id, r.id AS registration_id, p.display_name, r.role, p.age, r.status
-			FROM registrations r JOIN people p ON p.id = r.person_id
-			WHERE r.household_id = $1 AND r.id <> $2 ORDER BY r.role DESC, r.id`, []any{r.HouseholdID, r.ID}},
-		{&v.History, `SELECT e.from_status, e.to_status, u.name AS staff_name, e.at FROM registration_events e
-			LEFT JOIN staff_users u ON u.id = e.staff_id WHERE e.registration_id = $1 ORDER BY e.at, e.id`, []any{r.ID}},
-		{&v.Separations, `SELECT p.id AS person_id, p.display_name,
-				(SELECT count(DISTINCT a.group_id) FROM registrations a JOIN registrations b ON a.group_id = b.group_id
-				 WHERE a.person_id = $1 AND b.person_id = p.id
-				   AND a.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
-				   AND b.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')) AS shared
-			FROM separations s JOIN people p ON p.id = CASE WHEN s.person_a = $1 THEN s.person_b ELSE s.person_a END
-			WHERE s.person_a = $1 OR s.person_b = $1 ORDER BY p.display_name`, []any{r.PersonID}},
-		{&v.Candidates, `SELECT DISTINCT ON (p.id) p.id AS person_id, p.display_name, g.name AS group_name, o.status
-			FROM registrations o JOIN people p ON p.id = o.person_id LEFT JOIN groups g ON g.id = o.group_id
-			WHERE o.offering_id = $1 AND o.person_id <> $2 AND p.anonymised_at IS NULL
-			  AND o.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
-			  AND NOT EXISTS (SELECT 1 FROM separations s WHERE (s.person_a = $2 AND s.person_b = p.id) OR (s.person_b = $2 AND s.person_a = p.id))
-			ORDER BY p.id, o.id DESC`, []any{r.OfferingID, r.PersonID}},
-		{&v.Referrals, `SELECT destination, referred_on, note_enc FROM onward_referrals WHERE person_id = $1 ORDER BY referred_on`,
-			[]any{r.PersonID}},
-		{&v.Places, `SELECT ` + prefixed("g.", groupColumns) + `,
-				g.capacity - (SELECT count(*) FROM registrations x WHERE x.group_id = g.id AND x.status IN ('admitted', 'offered')
-				              AND NOT x.over_capacity AND x.role <> 'child') AS seats_left,
-				g.child_capacity - (SELECT count(*) FROM registrations x WHERE x.group_id = g.id AND x.status IN ('admitted', 'offered')
-				              AND NOT x.over_capacity AND x.role = 'child') AS child_seats_left
-			FROM groups g WHERE g.offering_id = $1 AND g.status = 'open' ORDER BY g.name->>'nl', g.id`, []any{r.OfferingID}},
+	if v.Household, err = householdMembers(ctx, db, r); err != nil {
+		return v, err
+	}
+	if v.History, err = registrationHistory(ctx, db, r.ID); err != nil {
+		return v, err
 	}
 	// A facilitator sees their participant within their own group only: not who the person is separated from,
-	// not who else in the offering could be, not referrals recorded elsewhere.
-	if !actor.SeesAllGroups() {
-		queries = queries[:2]
-	}
-	for _, q := range queries {
-		if err := sqlx.SelectContext(ctx, db, q.into, q.sql, q.args...); err != nil {
-			return v, fmt.Errorf("store: unable to read registration details: %w", err)
+	// not who else in the offering could be, not referrals recorded elsewhere, not where else they could go.
+	if actor.SeesAllGroups() {
+		if v.Separations, err = separationsOf(ctx, db, r.PersonID); err != nil {
+			return v, err
+		}
+		if v.Candidates, err = separationCandidates(ctx, db, r.OfferingID, r.PersonID); err != nil {
+			return v, err
+		}
+		if v.Referrals, err = referralsOf(ctx, db, r.PersonID); err != nil {
+			return v, err
+		}
+		if v.Places, err = placeOptions(ctx, db, r.OfferingID); err != nil {
+			return v, err
 		}
 	}
 	for i := range v.Referrals {
@@ -163,9 +142,8 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 	for i := range v.Places {
 		v.Places[i].Closed = a.joinable(ctx, db, v.Places[i].Group) != nil
 	}
-	if err := db.GetContext(ctx, &v.Attended, `SELECT count(*) FROM attendance WHERE person_id = $1 AND status IN ('present', 'late')`,
-		r.PersonID); err != nil {
-		return v, fmt.Errorf("store: unable to count attendance: %w", err)
+	if v.Attended, err = attendedCount(ctx, db, r.PersonID); err != nil {
+		return v, err
 	}
 	by := actor.ID()
 	if err := a.Audit(ctx, db, AuditEntry{StaffID: &by, Action: AuditPersonView, PersonID: &r.PersonID,
@@ -231,9 +209,8 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 			if m.HoldsSeat() {
 				freed[m.Role == RoleChild] = true
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = false, updated_at = $3
-				WHERE id = $1`, m.ID, target.ID, a.Now()); err != nil {
-				return guardError(err, "store: unable to move registration")
+			if err := moveRegistration(ctx, tx, m.ID, target.ID, a.Now()); err != nil {
+				return err
 			}
 			if err := a.dropReminders(ctx, tx, m.ID, nil); err != nil {
 				return err

@@ -2,13 +2,9 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"portal/app/locale"
 )
@@ -83,39 +79,25 @@ func (a *App) Seed(ctx context.Context) error {
 }
 
 func seedOne(ctx context.Context, tx *sqlx.Tx, o seedOffering) error {
-	var offeringID int64
-	err := tx.GetContext(ctx, &offeringID, `INSERT INTO offerings (slug, kind, audience, admission, discreet,
-			retention_days, reminder_offsets, position, partner, name, summary, description, for_whom, how_to_join)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-		ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug
-		RETURNING id`,
-		o.slug, o.kind, o.audience, o.admission, o.discreet, o.retentionDays, pq.Int64Array(o.offsets), o.position,
-		o.partner, o.name, o.summary, o.description, o.forWhom, o.howToJoin)
+	offeringID, err := upsertSeedOffering(ctx, tx, o)
 	if err != nil {
-		return fmt.Errorf("store: unable to seed offering %s: %w", o.slug, err)
+		return err
 	}
 	for _, g := range o.groups {
 		var closed *int
 		if g.closedAfter > 0 {
 			closed = &g.closedAfter
 		}
-		var groupID int64
-		err := tx.GetContext(ctx, &groupID, `INSERT INTO groups (offering_id, slug, name, municipality, place_name,
-				address, place_private, capacity, child_capacity, closed_after_session, discreet, description)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (slug) DO NOTHING RETURNING id`,
-			offeringID, g.slug, Text{"nl": g.nl, "en": g.en}, g.municipality, g.placeName, g.address, g.placePrivate,
-			g.capacity, g.children, closed, g.discreet, Text{"nl": g.descriptionNL, "en": g.descEN})
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("store: unable to seed group %s: %w", g.slug, err)
+		groupID, err := insertSeedGroup(ctx, tx, offeringID, g, closed)
+		if err != nil {
+			return err
 		}
 		if groupID == 0 {
 			continue // the group was there already: keep its sessions as staff left them
 		}
 		for _, s := range g.plan.sessions() {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3)`,
-				groupID, s[0], s[1]); err != nil {
-				return fmt.Errorf("store: unable to seed session: %w", err)
+			if err := insertSession(ctx, tx, groupID, s[0], s[1]); err != nil {
+				return err
 			}
 		}
 	}
@@ -124,9 +106,9 @@ func seedOne(ctx context.Context, tx *sqlx.Tx, o seedOffering) error {
 
 // SeedIfEmpty seeds a database that has no offerings yet, so a newcomer's first run shows a full portal.
 func (a *App) SeedIfEmpty(ctx context.Context) (bool, error) {
-	var n int
-	if err := a.Store.DB.GetContext(ctx, &n, `SELECT count(*) FROM offerings`); err != nil {
-		return false, fmt.Errorf("store: unable to count offerings: %w", err)
+	n, err := offeringTotal(ctx, a.Store.DB)
+	if err != nil {
+		return false, err
 	}
 	if n > 0 {
 		return false, nil

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 
@@ -103,12 +102,9 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		if email != "" {
 			// Someone already active in this group with this address: the page looks exactly as for a new
 			// signup (it must not tell who is known), and nothing is added or changed.
-			var existing int64
-			err := tx.GetContext(ctx, &existing, `SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
-				WHERE r.group_id = $1 AND p.email_hash = ANY($2) AND r.status IN ('admitted', 'waitlisted', 'offered')`,
-				g.ID, byteaArray(a.Keys.EmailHashes(email)))
+			existing, err := activeInGroupByEmail(ctx, tx, g.ID, a.Keys.EmailHashes(email))
 			if err != nil {
-				return fmt.Errorf("store: unable to look for a signup: %w", err)
+				return err
 			}
 			if existing > 0 {
 				res.Mailed = true
@@ -169,14 +165,12 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 // upsertProfessional finds a professional by e-mail address, or adds them. A public form never changes what is
 // known about someone: anyone can type anyone's address, and a name or organisation ends up on certificates.
 func (a *App) upsertProfessional(ctx context.Context, tx *sqlx.Tx, name, email, org, sector, lang string) (int64, error) {
-	var id int64
-	err := tx.GetContext(ctx, &id, `SELECT id FROM people WHERE kind = 'professional' AND email_hash = ANY($1)
-		AND anonymised_at IS NULL ORDER BY id LIMIT 1`, byteaArray(a.Keys.EmailHashes(email)))
+	id, err := professionalByEmail(ctx, tx, a.Keys.EmailHashes(email))
 	if err == nil {
 		return id, nil
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("store: unable to find professional: %w", err)
+	if !errors.Is(err, ErrNotFound) {
+		return 0, err
 	}
 	return insertPerson(ctx, tx, Person{Kind: PersonProfessional, DisplayName: name, EmailEnc: a.Keys.Encrypt(email),
 		EmailHash: a.Keys.EmailHash(email), Organisation: org, Sector: &sector, ContactEmail: true, Language: lang})

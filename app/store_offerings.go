@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 const offeringColumns = `id, slug, kind, audience, admission, discreet, retention_days, reminder_offsets,
@@ -137,4 +140,49 @@ func (s *Store) GroupBySlug(ctx context.Context, slug string) (Group, error) {
 		return g, fmt.Errorf("store: unable to fetch group: %w", err)
 	}
 	return g, nil
+}
+
+// offeringCounts gives, per active offering: groups running (open, with a planned session ending after now),
+// people waiting (adults and households once) and open requests (a household counts once).
+func offeringCounts(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]OfferingCount, error) {
+	var out []OfferingCount
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT o.slug, o.name, o.admission,
+			(SELECT count(*) FROM groups g WHERE g.offering_id = o.id AND g.status = 'open'
+			   AND EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.ends_at > $1)) AS active_groups,
+			(SELECT count(*) FROM registrations r WHERE r.offering_id = o.id AND r.status IN ('waitlisted', 'offered')
+			   AND r.role <> 'child') AS waiting,
+			(SELECT count(*) FROM registrations r WHERE r.offering_id = o.id AND r.status IN ('requested', 'intake_planned')
+			   AND r.role <> 'child' AND (r.household_id IS NULL OR r.id = (SELECT min(h.id) FROM registrations h
+			   WHERE h.household_id = r.household_id))) AS open_requests
+		FROM offerings o WHERE o.active ORDER BY o.position, o.id`, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count offerings: %w", err)
+	}
+	return out, nil
+}
+
+// upsertSeedOffering adds a demo offering, or finds it by slug when it is there already (then it stays as staff
+// left it), and returns its id.
+func upsertSeedOffering(ctx context.Context, tx sqlx.QueryerContext, o seedOffering) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, tx, &id, `INSERT INTO offerings (slug, kind, audience, admission, discreet,
+			retention_days, reminder_offsets, position, partner, name, summary, description, for_whom, how_to_join)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+		ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug
+		RETURNING id`,
+		o.slug, o.kind, o.audience, o.admission, o.discreet, o.retentionDays, pq.Int64Array(o.offsets), o.position,
+		o.partner, o.name, o.summary, o.description, o.forWhom, o.howToJoin)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to seed offering %s: %w", o.slug, err)
+	}
+	return id, nil
+}
+
+// offeringTotal counts the offerings, active or not.
+func offeringTotal(ctx context.Context, q sqlx.QueryerContext) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM offerings`); err != nil {
+		return 0, fmt.Errorf("store: unable to count offerings: %w", err)
+	}
+	return n, nil
 }

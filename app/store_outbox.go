@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -174,4 +175,89 @@ func cutBytes(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// mailRows reads claimed outbox rows ids with everything their mail refers to (person or staff member, request,
+// registration, session, group, offering), in no particular order; rows that no longer exist are left out.
+func mailRows(ctx context.Context, q sqlx.QueryerContext, ids []int64) ([]mailRow, error) {
+	var rows []mailRow
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT o.id, o.kind, o.attempts, o.max_attempts, o.params,
+			o.secret_enc, l.lang, coalesce(o.person_id, 0) AS person_id, coalesce(o.staff_id, 0) AS staff_id,
+			coalesce(o.registration_id, 0) AS registration_id,
+			coalesce(o.waakvlam_request_id, 0) AS waakvlam_request_id,
+			coalesce(p.kind, '') AS person_kind, coalesce(p.display_name, '') AS display_name, p.email_enc,
+			coalesce(p.contact_email, false) AS contact_email, coalesce(p.ics_opt_in, false) AS ics_opt_in,
+			p.anonymised_at IS NOT NULL AS anonymised,
+			st.id IS NOT NULL AS staff_found, coalesce(st.email, '') AS staff_email,
+			coalesce(st.name, '') AS staff_name, coalesce(st.active, false) AS staff_active,
+			coalesce(w.organisation, '') AS organisation, coalesce(w.reference, '') AS reference,
+			coalesce(w.contact_name, '') AS contact_name, w.contact_email_enc,
+			coalesce(r.status, '') AS registration_status, r.offer_expires_at,
+			coalesce(g.id, 0) AS group_id,
+			coalesce(nullif(g.name ->> l.lang, ''), g.name ->> 'nl', '') AS group_name,
+			coalesce(g.place_name, '') AS group_place, coalesce(g.address, '') AS group_address,
+			coalesce(g.place_private, false) AS place_private, coalesce(g.discreet, f.discreet, false) AS discreet,
+			coalesce(nullif(f.name ->> l.lang, ''), f.name ->> 'nl', '') AS offering_name,
+			coalesce(f.kind, '') AS offering_kind,
+			coalesce(s.id, 0) AS session_id, s.starts_at, s.ends_at, coalesce(s.status, '') AS session_status,
+			coalesce(greatest(extract(epoch FROM s.updated_at - s.created_at), 0)::int, 0) AS sequence,
+			coalesce(nullif(s.topic ->> l.lang, ''), s.topic ->> 'nl', '') AS topic,
+			coalesce(s.place_name, '') AS session_place, coalesce(s.address, '') AS session_address,
+			EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = o.session_id AND at.person_id = o.person_id
+				AND at.status = 'excused') AS excused
+		FROM outbox o
+		LEFT JOIN people p ON p.id = o.person_id
+		LEFT JOIN staff_users st ON st.id = o.staff_id
+		CROSS JOIN LATERAL (SELECT CASE WHEN coalesce(p.language, st.language) = 'en' THEN 'en' ELSE 'nl' END AS lang) l
+		LEFT JOIN waakvlam_requests w ON w.id = o.waakvlam_request_id
+		LEFT JOIN registrations r ON r.id = o.registration_id
+		LEFT JOIN sessions s ON s.id = o.session_id
+		LEFT JOIN groups g ON g.id = coalesce(s.group_id, r.group_id, w.group_id)
+		LEFT JOIN offerings f ON f.id = coalesce(g.offering_id, r.offering_id)
+		WHERE o.id = ANY($1)`, pq.Int64Array(ids))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to load mail: %w", err)
+	}
+	return rows, nil
+}
+
+// reminderPlan inserts the reminders of admitted registrations for planned sessions of their group, for one
+// registration ($1) or one session ($2), whose time ($3 is now) is still ahead.
+const reminderPlan = `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, registration_id, session_id)
+	SELECT 'reminder:' || r.id || ':' || s.id || ':' || m.off, 'reminder', s.starts_at - m.off * interval '1 minute',
+		m.off, r.person_id, r.id, s.id
+	FROM registrations r
+	JOIN groups g ON g.id = r.group_id
+	JOIN offerings f ON f.id = g.offering_id
+	JOIN sessions s ON s.group_id = g.id
+	CROSS JOIN LATERAL unnest(f.reminder_offsets) AS m(off)
+	WHERE ($1::bigint IS NULL OR r.id = $1) AND ($2::bigint IS NULL OR s.id = $2)
+	  AND r.status = 'admitted' AND r.role <> 'child' AND s.status = 'planned' AND g.status <> 'cancelled'
+	  AND s.starts_at - m.off * interval '1 minute' > $3
+	  AND NOT EXISTS (SELECT 1 FROM attendance at
+	                  WHERE at.session_id = s.id AND at.person_id = r.person_id AND at.status = 'excused')
+	ON CONFLICT (dedupe_key) DO UPDATE
+	SET status = 'queued', due_at = EXCLUDED.due_at, attempts = 0, last_error = ''
+	WHERE outbox.status = 'cancelled'`
+
+// insertReminders queues the reminders of one registration (registrationID) or one session (sessionID) whose
+// time is still ahead of now: see reminderPlan. The other id is nil.
+func insertReminders(ctx context.Context, tx sqlx.ExecerContext, registrationID, sessionID *int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, reminderPlan, registrationID, sessionID, now); err != nil {
+		return fmt.Errorf("store: unable to plan reminders: %w", err)
+	}
+	return nil
+}
+
+// cancelReminders cancels the waiting reminders of registration registrationID: all, or those of session
+// sessionID when it is not nil.
+func cancelReminders(ctx context.Context, tx sqlx.ExecerContext, registrationID int64, sessionID *int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', secret_enc = NULL,
+			last_error = 'no longer needed: the registration ended or the person excused themselves'
+		WHERE kind = 'reminder' AND registration_id = $1 AND ($2::bigint IS NULL OR session_id = $2)
+		  AND status IN ('queued', 'retrying')`, registrationID, sessionID)
+	if err != nil {
+		return fmt.Errorf("store: unable to drop reminders: %w", err)
+	}
+	return nil
 }

@@ -10,20 +10,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// lockGroup reads a group and locks its row for the rest of the transaction: every change to a group's seats
-// goes through this lock, so concurrent signups queue up and none can overbook.
-func lockGroup(ctx context.Context, tx *sqlx.Tx, id int64) (Group, error) {
-	var g Group
-	err := tx.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE id = $1 FOR UPDATE`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("store: unable to lock group: %w", err)
-	}
-	return g, nil
-}
-
 // seatState counts the seats taken on one track (adults or children) of a group and whether anyone waits.
 func seatState(ctx context.Context, q sqlx.QueryerContext, groupID int64, child bool) (taken int, waiting int, err error) {
 	row := q.QueryRowxContext(ctx, `SELECT
@@ -34,32 +20,6 @@ func seatState(ctx context.Context, q sqlx.QueryerContext, groupID int64, child 
 		return 0, 0, fmt.Errorf("store: unable to count seats: %w", err)
 	}
 	return taken, waiting, nil
-}
-
-// sessionCounts returns how many planned sessions of a group have started by now and how many are ahead.
-func sessionCounts(ctx context.Context, q sqlx.QueryerContext, groupID int64, now time.Time) (held, ahead int, err error) {
-	row := q.QueryRowxContext(ctx, `SELECT count(*) FILTER (WHERE starts_at <= $2), count(*) FILTER (WHERE starts_at > $2)
-		FROM sessions WHERE group_id = $1 AND status = 'planned'`, groupID, now)
-	if err := row.Scan(&held, &ahead); err != nil {
-		return 0, 0, fmt.Errorf("store: unable to count sessions: %w", err)
-	}
-	return held, ahead, nil
-}
-
-// insertPerson stores a new person; contact details must already be encrypted.
-func insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, error) {
-	var id int64
-	err := tx.GetContext(ctx, &id, `INSERT INTO people (kind, household_id, display_name, email_enc, email_hash,
-			phone_enc, organisation, sector, municipality, age, contact_email, contact_phone, contact_sms,
-			voicemail_ok, safe_times_enc, ics_opt_in, language)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-		p.Kind, p.HouseholdID, p.DisplayName, p.EmailEnc, p.EmailHash, p.PhoneEnc, p.Organisation, p.Sector,
-		p.Municipality, p.Age, p.ContactEmail, p.ContactPhone, p.ContactSMS, p.VoicemailOK, p.SafeTimesEnc,
-		p.ICSOptIn, p.Language)
-	if err != nil {
-		return 0, fmt.Errorf("store: unable to save person: %w", err)
-	}
-	return id, nil
 }
 
 // insertRegistration stores a new registration. The database's guard refuses a seat beyond capacity or next
@@ -111,16 +71,6 @@ func (a *App) recordTransition(ctx context.Context, tx *sqlx.Tx, regID int64, fr
 	return nil
 }
 
-// insertConsent records the consent a person gave, with the exact text.
-func insertConsent(ctx context.Context, tx *sqlx.Tx, personID, regID int64, c Consent, via string, staffID *int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO consents (person_id, registration_id, text_version, text, via, staff_id)
-		VALUES ($1, $2, $3, $4, $5, $6)`, personID, regID, c.Version, c.Text, via, staffID)
-	if err != nil {
-		return fmt.Errorf("store: unable to record consent: %w", err)
-	}
-	return nil
-}
-
 // registrationByID reads one registration.
 func registrationByID(ctx context.Context, q sqlx.QueryerContext, id int64, lock bool) (Registration, error) {
 	var r Registration
@@ -136,19 +86,6 @@ func registrationByID(ctx context.Context, q sqlx.QueryerContext, id int64, lock
 		return r, fmt.Errorf("store: unable to read registration: %w", err)
 	}
 	return r, nil
-}
-
-// personByID reads one person.
-func personByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Person, error) {
-	var p Person
-	err := sqlx.GetContext(ctx, q, &p, `SELECT `+personColumns+` FROM people WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, ErrNotFound
-	}
-	if err != nil {
-		return p, fmt.Errorf("store: unable to read person: %w", err)
-	}
-	return p, nil
 }
 
 // setStatus moves a registration to a new status (the database checks the transition) and records it.
@@ -172,4 +109,209 @@ func (a *App) addToken(ctx context.Context, tx *sqlx.Tx, regID int64) (string, e
 		return "", fmt.Errorf("store: unable to add a link: %w", err)
 	}
 	return token, nil
+}
+
+// householdMembers lists the others of r's household (none when r has no household), parents first.
+func householdMembers(ctx context.Context, q sqlx.QueryerContext, r Registration) ([]HouseholdMember, error) {
+	var out []HouseholdMember
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id AS person_id, r.id AS registration_id, p.display_name, r.role,
+			p.age, r.status
+		FROM registrations r JOIN people p ON p.id = r.person_id
+		WHERE r.household_id = $1 AND r.id <> $2 ORDER BY r.role DESC, r.id`, r.HouseholdID, r.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the household: %w", err)
+	}
+	return out, nil
+}
+
+// registrationHistory lists the status changes of registration regID, oldest first, with the staff member's
+// name when staff made them.
+func registrationHistory(ctx context.Context, q sqlx.QueryerContext, regID int64) ([]RegistrationEvent, error) {
+	var out []RegistrationEvent
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT e.from_status, e.to_status, u.name AS staff_name, e.at
+		FROM registration_events e LEFT JOIN staff_users u ON u.id = e.staff_id
+		WHERE e.registration_id = $1 ORDER BY e.at, e.id`, regID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the history: %w", err)
+	}
+	return out, nil
+}
+
+// separationCandidates lists the people active in offering offeringID, other than personID and not yet
+// separated from them: whom staff may mark as never to meet personID. One row per person, their latest place.
+func separationCandidates(ctx context.Context, q sqlx.QueryerContext, offeringID, personID int64) ([]CandidatePerson, error) {
+	var out []CandidatePerson
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT DISTINCT ON (p.id) p.id AS person_id, p.display_name,
+			g.name AS group_name, o.status
+		FROM registrations o JOIN people p ON p.id = o.person_id LEFT JOIN groups g ON g.id = o.group_id
+		WHERE o.offering_id = $1 AND o.person_id <> $2 AND p.anonymised_at IS NULL
+		  AND o.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+		  AND NOT EXISTS (SELECT 1 FROM separations s
+		                  WHERE (s.person_a = $2 AND s.person_b = p.id) OR (s.person_b = $2 AND s.person_a = p.id))
+		ORDER BY p.id, o.id DESC`, offeringID, personID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list candidates: %w", err)
+	}
+	return out, nil
+}
+
+// moveRegistration puts registration regID in group groupID with an ordinary seat. The database's guard
+// refuses a full group or a separated person (ErrFull, ErrSeparated).
+func moveRegistration(ctx context.Context, tx sqlx.ExecerContext, regID, groupID int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = false, updated_at = $3
+		WHERE id = $1`, regID, groupID, now); err != nil {
+		return guardError(err, "store: unable to move registration")
+	}
+	return nil
+}
+
+// placeRegistration puts registration regID in group groupID, above capacity when overCapacity; the status
+// changes separately (setStatus). The database's guard answers ErrFull and ErrSeparated.
+func placeRegistration(ctx context.Context, tx sqlx.ExecerContext, regID, groupID int64, overCapacity bool) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2, over_capacity = $3 WHERE id = $1`,
+		regID, groupID, overCapacity); err != nil {
+		return guardError(err, "store: unable to place registration")
+	}
+	return nil
+}
+
+// setWaitingGroup puts registration regID on the waiting list of group groupID (the status changes separately).
+func setWaitingGroup(ctx context.Context, tx sqlx.ExecerContext, regID, groupID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET group_id = $2 WHERE id = $1`, regID, groupID); err != nil {
+		return guardError(err, "store: unable to place on the waiting list")
+	}
+	return nil
+}
+
+// setIntake records the intake's time and, when noteEnc is not nil, its encrypted note.
+func setIntake(ctx context.Context, tx sqlx.ExecerContext, regID int64, at time.Time, noteEnc []byte, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET intake_at = $2,
+			intake_note_enc = COALESCE($3, intake_note_enc), updated_at = $4 WHERE id = $1`,
+		regID, at, noteEnc, now); err != nil {
+		return fmt.Errorf("store: unable to plan intake: %w", err)
+	}
+	return nil
+}
+
+// setDeclineReason keeps why a request was declined, for the file.
+func setDeclineReason(ctx context.Context, tx sqlx.ExecerContext, regID int64, reason string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET decline_reason = $2 WHERE id = $1`, regID, reason); err != nil {
+		return fmt.Errorf("store: unable to decline: %w", err)
+	}
+	return nil
+}
+
+// householdOf returns the registrations decided together with r: its household's, or r alone. They are locked.
+func householdOf(ctx context.Context, tx *sqlx.Tx, r Registration) ([]Registration, error) {
+	var out []Registration
+	query := `SELECT ` + registrationColumns + ` FROM registrations WHERE id = $1 FOR UPDATE`
+	arg := r.ID
+	if r.HouseholdID != nil {
+		query = `SELECT ` + registrationColumns + ` FROM registrations WHERE household_id = $1 ORDER BY id FOR UPDATE`
+		arg = *r.HouseholdID
+	}
+	if err := tx.SelectContext(ctx, &out, query, arg); err != nil {
+		return nil, fmt.Errorf("store: unable to read registrations: %w", err)
+	}
+	return out, nil
+}
+
+// admittedOfGroup returns the admitted registrations of group groupID, locked.
+func admittedOfGroup(ctx context.Context, tx *sqlx.Tx, groupID int64) ([]Registration, error) {
+	var regs []Registration
+	if err := tx.SelectContext(ctx, &regs, `SELECT `+registrationColumns+` FROM registrations
+		WHERE group_id = $1 AND status = 'admitted' FOR UPDATE`, groupID); err != nil {
+		return nil, fmt.Errorf("store: unable to read members: %w", err)
+	}
+	return regs, nil
+}
+
+// nextOnWaitingList returns, locked, who waits longest for a seat on one track (adults or children) of group
+// groupID. The caller has checked that someone waits.
+func nextOnWaitingList(ctx context.Context, tx *sqlx.Tx, groupID int64, child bool) (Registration, error) {
+	var r Registration
+	if err := tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations
+		WHERE group_id = $1 AND status = 'waitlisted' AND (role = 'child') = $2
+		ORDER BY waitlisted_at, id LIMIT 1 FOR UPDATE`, groupID, child); err != nil {
+		return r, fmt.Errorf("store: unable to find the next on the waiting list: %w", err)
+	}
+	return r, nil
+}
+
+// offerSeat makes registration regID an offer of a seat until expires (the transition is recorded separately).
+func offerSeat(ctx context.Context, tx sqlx.ExecerContext, regID int64, expires, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'offered', offer_expires_at = $2,
+		updated_at = $3 WHERE id = $1`, regID, expires, now); err != nil {
+		return guardError(err, "store: unable to offer a place")
+	}
+	return nil
+}
+
+// expiredOffer is an offer whose time has passed, with its group.
+type expiredOffer struct {
+	ID      int64 `db:"id"`
+	GroupID int64 `db:"group_id"`
+}
+
+// expiredOffers lists up to 100 offers whose time passed before now, oldest first.
+func expiredOffers(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]expiredOffer, error) {
+	var out []expiredOffer
+	if err := sqlx.SelectContext(ctx, q, &out, `SELECT id, group_id FROM registrations
+		WHERE status = 'offered' AND offer_expires_at < $1 ORDER BY offer_expires_at LIMIT 100`, now); err != nil {
+		return nil, fmt.Errorf("store: unable to list expired offers: %w", err)
+	}
+	return out, nil
+}
+
+// claimExpiredOffer locks offer regID when it is still offered and expired, skipping it when another process
+// holds it: found is false when it was answered or taken meanwhile.
+func claimExpiredOffer(ctx context.Context, tx *sqlx.Tx, regID int64, now time.Time) (r Registration, found bool, err error) {
+	err = tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations
+		WHERE id = $1 AND status = 'offered' AND offer_expires_at < $2 FOR UPDATE SKIP LOCKED`, regID, now)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	if err != nil {
+		return r, false, fmt.Errorf("store: unable to read offer: %w", err)
+	}
+	return r, true, nil
+}
+
+// activeInGroupByEmail counts the places and waiting-list entries in group groupID of people with one of
+// emailHashes (an address's hashes under every key).
+func activeInGroupByEmail(ctx context.Context, q sqlx.QueryerContext, groupID int64, emailHashes [][]byte) (int, error) {
+	var n int
+	err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
+		WHERE r.group_id = $1 AND p.email_hash = ANY($2) AND r.status IN ('admitted', 'waitlisted', 'offered')`,
+		groupID, byteaArray(emailHashes))
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to look for a signup: %w", err)
+	}
+	return n, nil
+}
+
+// queueRows lists the open requests and waiting people for the intake queue (see Queue): of offering slug
+// offering ("" for all), and only of groups staff member staffID may see unless their role sees all.
+func queueRows(ctx context.Context, q sqlx.QueryerContext, staffID int64, offering string) ([]QueueItem, error) {
+	var out []QueueItem
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.id AS registration_id, r.person_id, p.display_name AS alias,
+			o.slug AS offering_slug, o.name AS offering_name, r.group_id, g.name AS group_name, r.status, r.role,
+			(SELECT count(*) FROM registrations c WHERE c.household_id = r.household_id AND c.role = 'child'
+			   AND r.household_id IS NOT NULL) AS children,
+			r.referrer, p.municipality, r.created_at, r.intake_at, r.offer_expires_at
+		FROM registrations r
+		JOIN people p ON p.id = r.person_id
+		JOIN offerings o ON o.id = r.offering_id
+		LEFT JOIN groups g ON g.id = r.group_id
+		WHERE r.status IN ('requested', 'intake_planned', 'waitlisted', 'offered') AND r.role <> 'child'
+		  AND (r.household_id IS NULL OR r.id = (SELECT min(h.id) FROM registrations h WHERE h.household_id = r.household_id))
+		  AND ($2 = '' OR o.slug = $2)
+		  AND (EXISTS (SELECT 1 FROM staff_users u WHERE u.id = $1 AND u.role IN ('admin', 'coordinator'))
+		       OR (r.group_id IS NOT NULL AND `+GroupScopeSQL("r.group_id", "$1")+`))
+		ORDER BY r.status = 'offered' DESC, r.status = 'waitlisted', COALESCE(r.waitlisted_at, r.created_at), r.id`,
+		staffID, offering)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the queue: %w", err)
+	}
+	return out, nil
 }

@@ -2,10 +2,8 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"regexp"
 
 	"github.com/jmoiron/sqlx"
@@ -22,23 +20,17 @@ func claimSubmission(ctx context.Context, tx *sqlx.Tx, key, kind string, result 
 	if !submissionKeyPattern.MatchString(key) {
 		return false, &ValidationError{Fields: map[string]string{"form": "form.expired"}}
 	}
-	var got string
-	err = tx.GetContext(ctx, &got, `INSERT INTO form_submissions (key, kind) VALUES ($1, $2)
-		ON CONFLICT (key) DO NOTHING RETURNING key`, key, kind)
-	if err == nil {
-		return false, nil
+	claimed, err := insertSubmission(ctx, tx, key, kind)
+	if err != nil || claimed {
+		return false, err
 	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("store: unable to claim submission: %w", err)
-	}
-	var stored []byte
-	err = tx.GetContext(ctx, &stored, `SELECT result FROM form_submissions WHERE key = $1 AND kind = $2`, key, kind)
-	if errors.Is(err, sql.ErrNoRows) {
+	stored, err := submissionResult(ctx, tx, key, kind)
+	if errors.Is(err, ErrNotFound) {
 		// The key belongs to another form: not a repeat of this one, and not to be trusted.
 		return false, &ValidationError{Fields: map[string]string{"form": "form.expired"}}
 	}
 	if err != nil {
-		return false, fmt.Errorf("store: unable to read submission: %w", err)
+		return false, err
 	}
 	return true, json.Unmarshal(stored, result)
 }
@@ -52,10 +44,7 @@ func storeSubmission(ctx context.Context, tx *sqlx.Tx, key string, result any) e
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE form_submissions SET result = $2 WHERE key = $1`, key, b); err != nil {
-		return fmt.Errorf("store: unable to store submission: %w", err)
-	}
-	return nil
+	return setSubmissionResult(ctx, tx, key, b)
 }
 
 // linkForRepeat gives a repeated submission (a double click, a reload) a fresh personal link when the first one

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,16 +34,13 @@ func (a *App) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, g Group, child b
 		if taken >= capacity || waiting == 0 {
 			return nil
 		}
-		var r Registration
-		if err := tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations
-			WHERE group_id = $1 AND status = 'waitlisted' AND (role = 'child') = $2
-			ORDER BY waitlisted_at, id LIMIT 1 FOR UPDATE`, g.ID, child); err != nil {
-			return fmt.Errorf("store: unable to find the next on the waiting list: %w", err)
+		r, err := nextOnWaitingList(ctx, tx, g.ID, child)
+		if err != nil {
+			return err
 		}
 		expires := a.Now().Add(time.Duration(g.OfferHours) * time.Hour)
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'offered', offer_expires_at = $2,
-			updated_at = $3 WHERE id = $1`, r.ID, expires, a.Now()); err != nil {
-			return guardError(err, "store: unable to offer a place")
+		if err := offerSeat(ctx, tx, r.ID, expires, a.Now()); err != nil {
+			return err
 		}
 		if err := a.recordTransition(ctx, tx, r.ID, r.Status, StatusOffered, nil); err != nil {
 			return err
@@ -147,13 +142,9 @@ func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error
 // ExpireOffers ends the offers whose time has passed and passes each seat on. It is safe to run from several
 // processes at once: each offer is claimed with SKIP LOCKED.
 func (a *App) ExpireOffers(ctx context.Context) (int, error) {
-	var ids []struct {
-		ID      int64 `db:"id"`
-		GroupID int64 `db:"group_id"`
-	}
-	if err := a.Store.DB.SelectContext(ctx, &ids, `SELECT id, group_id FROM registrations
-		WHERE status = 'offered' AND offer_expires_at < $1 ORDER BY offer_expires_at LIMIT 100`, a.Now()); err != nil {
-		return 0, fmt.Errorf("store: unable to list expired offers: %w", err)
+	ids, err := expiredOffers(ctx, a.Store.DB, a.Now())
+	if err != nil {
+		return 0, err
 	}
 	n := 0
 	for _, it := range ids {
@@ -162,14 +153,9 @@ func (a *App) ExpireOffers(ctx context.Context) (int, error) {
 			if err != nil {
 				return err
 			}
-			var r Registration
-			err = tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations
-				WHERE id = $1 AND status = 'offered' AND offer_expires_at < $2 FOR UPDATE SKIP LOCKED`, it.ID, a.Now())
-			if errors.Is(err, sql.ErrNoRows) {
-				return nil // answered or taken by another process meanwhile
-			}
-			if err != nil {
-				return fmt.Errorf("store: unable to read offer: %w", err)
+			r, found, err := claimExpiredOffer(ctx, tx, it.ID, a.Now())
+			if err != nil || !found {
+				return err // not found: answered or taken by another process meanwhile
 			}
 			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
 				return err
