@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"time"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // RegistrationEvent is one step in a registration's history.
@@ -151,85 +149,4 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 		return v, err
 	}
 	return v, nil
-}
-
-// MoveGroup moves an admitted (or waiting) person, with their household, to another group of the same
-// offering: capacity and separation are checked for the new group, reminders follow, and a seat freed in the
-// old group goes to whoever waits there. For the office (OfficeRoles): ErrForbidden for anyone else.
-func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) error {
-	if err := actor.Allow(OfficeRoles); err != nil {
-		return err
-	}
-	staffID := actor.ID()
-	if groupID <= 0 {
-		return &ValidationError{Fields: map[string]string{"group": "form.required"}}
-	}
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, false)
-		if err != nil {
-			return err
-		}
-		if r.GroupID == nil || *r.GroupID == groupID || (r.Status != StatusAdmitted && r.Status != StatusWaitlisted) {
-			return ErrTransition
-		}
-		// Lock both groups, lowest id first, so two moves in opposite directions cannot deadlock.
-		first, second := *r.GroupID, groupID
-		if first > second {
-			first, second = second, first
-		}
-		if _, err := lockGroup(ctx, tx, first); err != nil {
-			return err
-		}
-		if _, err := lockGroup(ctx, tx, second); err != nil {
-			return err
-		}
-		old, err := a.Store.GroupByID(ctx, *r.GroupID)
-		if err != nil {
-			return err
-		}
-		target, err := a.Store.GroupByID(ctx, groupID)
-		if err != nil {
-			return err
-		}
-		if target.OfferingID != r.OfferingID {
-			return &ValidationError{Fields: map[string]string{"group": "form.group.invalid"}}
-		}
-		if err := a.joinable(ctx, tx, target); err != nil {
-			return err
-		}
-		members, err := householdOf(ctx, tx, r)
-		if err != nil {
-			return err
-		}
-		freed := map[bool]bool{}
-		for _, m := range members {
-			if m.GroupID == nil || *m.GroupID != old.ID || (m.Status != StatusAdmitted && m.Status != StatusWaitlisted) {
-				continue
-			}
-			if m.HoldsSeat() {
-				freed[m.Role == RoleChild] = true
-			}
-			if err := moveRegistration(ctx, tx, m.ID, target.ID, a.Now()); err != nil {
-				return err
-			}
-			if err := a.dropReminders(ctx, tx, m.ID, nil); err != nil {
-				return err
-			}
-			if m.Status == StatusAdmitted {
-				if err := a.planReminders(ctx, tx, m.ID); err != nil {
-					return err
-				}
-			}
-		}
-		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "registration.move", PersonID: &r.PersonID,
-			RegistrationID: &r.ID, GroupID: &target.ID, Detail: map[string]any{"from_group": old.ID}}); err != nil {
-			return err
-		}
-		for child := range freed {
-			if err := a.offerFreedSeats(ctx, tx, old, child); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
 }

@@ -8,7 +8,7 @@ var registrationActions = []string{"intake", "toelaten", "weigeren", "wachtlijst
 	"verplaatsen", "doorverwijzen", "scheiden"}
 
 // registrationRoutes lists the staff routes for people: the roll call, requests and intake, registrations.
-// Pages about a session or registration check its group in the handler (app.RequireGroup).
+// The guards here are the second line: the app method behind each page checks the actor's role and group.
 func (s *Server) registrationRoutes(f *fiber.App) {
 	staff := s.requireStaff
 	office := s.requireRole(staffOffice...)

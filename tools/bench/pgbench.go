@@ -20,7 +20,7 @@ import (
 // its random number with an immutable expression, so indexes are used as they are for the portal.
 // Variables: group_lo and group_n (the groups to spread over; 1 for one hot group), consent (the text).
 //
-// Keep it in step with app/signup.go: pgbench_test.go checks that both leave the same rows.
+// Keep it in step with app/registration_signup.go: pgbench_test.go checks that both leave the same rows.
 const signupScript = `\set g :group_lo + random(0, :group_n - 1)
 \set n random(1, 1000000000000000)
 SELECT id, offering_id, slug, name, municipality, place_name, address, place_private, capacity,
