@@ -317,7 +317,8 @@ func (a *App) CompleteGroup(ctx context.Context, actor Actor, groupID int64) (in
 			}
 			n++
 		}
-		return nil
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "group.complete", GroupID: &groupID,
+			Detail: map[string]any{"completed": n}})
 	})
 	return n, err
 }

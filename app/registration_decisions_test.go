@@ -27,7 +27,7 @@ func TestRequestStateMachine(t *testing.T) {
 	a := seeded(t)
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 20, 0, 4)
 	ctx := t.Context()
-	staff := staffMember(t, a)
+	office := staffActor(t, a, staffMember(t, a))
 	for name, steps := range paths {
 		t.Run(name, func(t *testing.T) {
 			r := request(t, a, "lotgenotengroepen", g, "Mira")
@@ -35,19 +35,23 @@ func TestRequestStateMachine(t *testing.T) {
 				var err error
 				switch s.do {
 				case "intake":
-					err = a.PlanIntake(ctx, staffActor(t, a, staff), r.RegistrationID, testNow.Add(48*time.Hour), "bellen na 18 uur")
+					err = a.PlanIntake(ctx, office, r.RegistrationID, testNow.Add(48*time.Hour), "bellen na 18 uur")
 				case "admit":
-					err = a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{})
+					err = a.Admit(ctx, office, r.RegistrationID, app.AdmitOptions{})
 				case "decline":
-					err = a.Decline(ctx, staffActor(t, a, staff), r.RegistrationID, "past niet in deze groep", "")
+					err = a.Decline(ctx, office, r.RegistrationID, "past niet in deze groep", "")
 				case "waitlist":
-					err = a.Waitlist(ctx, staffActor(t, a, staff), r.RegistrationID, 0)
+					err = a.Waitlist(ctx, office, r.RegistrationID, 0)
 				case "promote":
-					err = a.Promote(ctx, staffActor(t, a, staff), r.RegistrationID, false)
+					err = a.Promote(ctx, office, r.RegistrationID, false)
 				case "withdraw":
-					err = a.Withdraw(ctx, staffActor(t, a, staff), r.RegistrationID)
+					err = a.Withdraw(ctx, office, r.RegistrationID)
 				case "complete":
-					_, err = a.CompleteGroup(ctx, staffActor(t, a, staff), g)
+					before := auditCount(t, a, "group.complete")
+					_, err = a.CompleteGroup(ctx, office, g)
+					if after := auditCount(t, a, "group.complete"); err == nil && after != before+1 {
+						t.Errorf("completing the group wrote %d audit rows, want 1", after-before)
+					}
 				}
 				if s.want == "error" {
 					if err == nil {
@@ -106,38 +110,38 @@ func TestRotondeKeepsNoAccountOfWhatHappened(t *testing.T) {
 func TestAdmissionRespectsCapacityClosingAndSeparation(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	staff := staffMember(t, a)
+	office := staffActor(t, a, staffMember(t, a))
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 2, 0, 4)
 	r1 := request(t, a, "lotgenotengroepen", g, "Ann")
 	r2 := request(t, a, "lotgenotengroepen", g, "Bea")
 	r3 := request(t, a, "lotgenotengroepen", g, "Cis")
 	r4 := request(t, a, "lotgenotengroepen", g, "Dina")
 	for _, r := range []app.RequestResult{r1, r2} {
-		if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
+		if err := a.Admit(ctx, office, r.RegistrationID, app.AdmitOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := a.Admit(ctx, staffActor(t, a, staff), r3.RegistrationID, app.AdmitOptions{}); !errors.Is(err, app.ErrFull) {
+	if err := a.Admit(ctx, office, r3.RegistrationID, app.AdmitOptions{}); !errors.Is(err, app.ErrFull) {
 		t.Fatalf("admit into a full group: %v", err)
 	}
-	if err := a.Admit(ctx, staffActor(t, a, staff), r3.RegistrationID, app.AdmitOptions{OverCapacity: true}); err != nil {
+	if err := a.Admit(ctx, office, r3.RegistrationID, app.AdmitOptions{OverCapacity: true}); err != nil {
 		t.Fatalf("override: %v", err)
 	}
 	// Dina must never meet Ann.
 	var ann, dina int64
 	a.Store.DB.Get(&ann, `SELECT person_id FROM registrations WHERE id = $1`, r1.RegistrationID)
 	a.Store.DB.Get(&dina, `SELECT person_id FROM registrations WHERE id = $1`, r4.RegistrationID)
-	shared, err := a.Separate(ctx, staffActor(t, a, staff), dina, ann)
+	shared, err := a.Separate(ctx, office, dina, ann)
 	if err != nil || len(shared) != 1 || shared[0] != g {
 		t.Fatalf("separate: shared %v, %v (both are in the group: staff must be told)", shared, err)
 	}
-	if err := a.Admit(ctx, staffActor(t, a, staff), r4.RegistrationID, app.AdmitOptions{OverCapacity: true}); !errors.Is(err, app.ErrSeparated) {
+	if err := a.Admit(ctx, office, r4.RegistrationID, app.AdmitOptions{OverCapacity: true}); !errors.Is(err, app.ErrSeparated) {
 		t.Fatalf("admitting a separated person: %v", err)
 	}
 	// After two sessions the group is closed.
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 15) }
 	r5 := request(t, a, "lotgenotengroepen", 0, "Els")
-	if err := a.Admit(ctx, staffActor(t, a, staff), r5.RegistrationID, app.AdmitOptions{GroupID: g, OverCapacity: true}); !errors.Is(err, app.ErrClosed) {
+	if err := a.Admit(ctx, office, r5.RegistrationID, app.AdmitOptions{GroupID: g, OverCapacity: true}); !errors.Is(err, app.ErrClosed) {
 		t.Fatalf("admitting into a closed group: %v", err)
 	}
 	if kinds := outboxKinds(t, a, r1.RegistrationID); len(kinds) != 2 || kinds[1] != "admitted" {
@@ -148,7 +152,7 @@ func TestAdmissionRespectsCapacityClosingAndSeparation(t *testing.T) {
 func TestHouseholdIsCountedAndAdmittedPerTrack(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	staff := staffMember(t, a)
+	office := staffActor(t, a, staffMember(t, a))
 	g := addGroup(t, a, "blaffen-of-schuilen", "blaffen-test", 3, 2, 4)
 	res, err := a.RequestHousehold(ctx, app.HouseholdInput{GroupID: g, Parent: "Sara", SecondParent: "Karim",
 		Children: []app.ChildInput{{"Lina", "7"}, {"Adam", "10"}, {"", ""}},
@@ -159,7 +163,7 @@ func TestHouseholdIsCountedAndAdmittedPerTrack(t *testing.T) {
 	if res.Parents != 2 || res.Children != 2 {
 		t.Fatalf("household %+v", res)
 	}
-	if err := a.Admit(ctx, staffActor(t, a, staff), res.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, office, res.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var parents, children int
@@ -174,7 +178,7 @@ func TestHouseholdIsCountedAndAdmittedPerTrack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Admit(ctx, staffActor(t, a, staff), other.RegistrationID, app.AdmitOptions{}); !errors.Is(err, app.ErrFull) {
+	if err := a.Admit(ctx, office, other.RegistrationID, app.AdmitOptions{}); !errors.Is(err, app.ErrFull) {
 		t.Errorf("child beyond the children's capacity: %v", err)
 	}
 	// Validation: a child without a name, an impossible age.
