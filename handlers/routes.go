@@ -5,7 +5,8 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 )
 
-// routes lists every route of the portal.
+// routes lists every route of the portal: the public ones here, the staff ones through staffRoutes
+// (staff_routes.go and the feature route files it calls).
 func (s *Server) routes(f *fiber.App) {
 	f.Use(recover.New())
 	f.Use(s.securityHeaders)

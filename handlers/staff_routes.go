@@ -2,9 +2,10 @@ package handlers
 
 import "github.com/gofiber/fiber/v2"
 
-// staffRoutes lists every staff route under /beheer. Each signed-in route names its guard: requireStaff
-// (password and code given), then requireRole for pages not every role may open; pages about one group also
-// check the group (app.RequireGroup) in their handler.
+// staffRoutes lists every staff route under /beheer: here, and through the feature files it calls at the end
+// (registrationRoutes, figuresRoutes). Each signed-in route names its guard: requireStaff (password and code
+// given), then requireRole for pages not every role may open. The guards are the second line: the app method
+// behind each page checks the actor's role and, for one group, the group itself.
 func (s *Server) staffRoutes(f *fiber.App) {
 	f.Use("/beheer", staffHeaders, s.forgetPagesAfterChange)
 
@@ -36,6 +37,18 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/groepen/:id/bewerken", staff, office, s.staffGroupUpdate)
 	f.Get("/beheer/groepen/:id/sessies/nieuw", staff, office, s.staffSessionForm)
 	f.Post("/beheer/groepen/:id/sessies/nieuw", staff, office, s.staffSessionCreate)
+	f.Post("/beheer/groepen/:id/afronden", staff, office, s.staffGroupComplete)
+
+	// Attendance, for everyone who may see the group: the page, the whole form, one tap, a walk-in.
+	f.Get("/beheer/sessies/:id/aanwezigheid", staff, s.staffRollCall)
+	f.Post("/beheer/sessies/:id/aanwezigheid", staff, s.staffRollCallSave)
+	f.Post("/beheer/sessies/:id/aanwezigheid/markeer", staff, s.staffRollCallMark)
+	f.Post("/beheer/sessies/:id/aanwezigheid/nieuw", staff, s.staffWalkIn)
+
+	// A session: its page, moving it, cancelling it (coordinators, admins and the group's facilitators).
+	f.Get("/beheer/sessies/:id", staff, s.staffSessionPage)
+	f.Post("/beheer/sessies/:id/verplaatsen", staff, s.staffSessionMove)
+	f.Post("/beheer/sessies/:id/annuleren", staff, s.staffSessionCancel)
 
 	// Running the offer.
 	f.Get("/beheer/aanbod", staff, office, s.staffOfferings)
@@ -56,6 +69,19 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/medewerkers/:id/tweestaps", staff, admin, s.staffAccountTOTP)
 	f.Post("/beheer/medewerkers/:id/wachtwoordmail", staff, admin, s.staffAccountPasswordMail)
 	f.Get("/beheer/audit", staff, admin, s.staffAudit)
+
+	// Waakvlam: organisations' requests, planned by the office.
+	f.Get("/beheer/waakvlam", staff, office, s.staffWaakvlamList)
+	f.Get("/beheer/waakvlam/:id", staff, office, s.staffWaakvlam)
+	f.Post("/beheer/waakvlam/:id/plannen", staff, office, s.staffWaakvlamPlan)
+	f.Post("/beheer/waakvlam/:id/status", staff, office, s.staffWaakvlamStatus)
+
+	// Mail: the outbox with its statuses and the resend button, and what the built-in catcher received.
+	f.Get("/beheer/mail", staff, office, s.staffOutbox)
+	f.Get("/beheer/mail/opgevangen", staff, office, s.staffCaught)
+	f.Get("/beheer/mail/opgevangen/:id", staff, office, s.staffCaughtMessage)
+	f.Get("/beheer/mail/:id", staff, office, s.staffOutboxItem)
+	f.Post("/beheer/mail/:id/opnieuw", staff, office, s.staffOutboxResend)
 
 	s.registrationRoutes(f)
 	s.figuresRoutes(f)
