@@ -80,13 +80,9 @@ var notStaffFacing = map[string]string{
 // the contract; the tests treat a method here as a failure once it takes an Actor (remove it then).
 // TODO(contract): empty this list.
 var unconverted = map[string]bool{
-	"Agenda": true, "RollCallOf": true, "CountsOfGroup": true, "ExportAttendance": true, "GroupYears": true,
-	"AttestOf": true, "ViewAttest": true, "AttestMembers": true, "CaughtMailList": true, "CaughtMessage": true,
-	"FiguresOf": true, "FigureYears": true, "CloseYear": true, "CreateGroup": true, "UpdateGroup": true,
-	"CreateOffering": true, "UpdateOffering": true, "OutboxList": true, "OutboxItem": true, "ResendMail": true,
+	"CaughtMailList": true, "CaughtMessage": true, "OutboxList": true, "OutboxItem": true, "ResendMail": true,
 	"SendPasswordMail": true, "Erase": true, "ExportPerson": true, "CanSeeGroup": true, "RequireGroup": true,
-	"VisibleGroups": true, "MoveSession": true, "CancelSession": true, "AddSessions": true, "CreateStaff": true,
-	"ChangeStaffRole": true, "SetStaffActive": true, "EndAllStaffSessions": true, "ResetTOTP": true,
+	"CreateStaff": true, "ChangeStaffRole": true, "SetStaffActive": true, "EndAllStaffSessions": true, "ResetTOTP": true,
 	"PlanWaakvlam": true, "WaakvlamRequests": true, "WaakvlamForStaff": true, "SetWaakvlamStatus": true,
 }
 

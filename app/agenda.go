@@ -22,9 +22,12 @@ type AgendaItem struct {
 	Address   string `db:"address"`
 }
 
-// Agenda returns the sessions of the groups staff may see that start from the beginning of today (Brussels)
-// for days days: "today and tomorrow" is 2.
-func (a *App) Agenda(ctx context.Context, staff Staff, days int) ([]AgendaItem, error) {
+// Agenda returns the sessions of the groups the actor may see that start from the beginning of today (Brussels)
+// for days days: "today and tomorrow" is 2. Open to every active staff member: the list is scoped to the actor.
+func (a *App) Agenda(ctx context.Context, actor Actor, days int) ([]AgendaItem, error) {
+	if err := actor.Allow(AllRoles); err != nil {
+		return nil, err
+	}
 	now := a.Now().In(locale.Brussels)
 	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, locale.Brussels)
 	to := from.AddDate(0, 0, days)
@@ -36,7 +39,7 @@ func (a *App) Agenda(ctx context.Context, staff Staff, days int) ([]AgendaItem, 
 		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
 		WHERE s.starts_at >= $2 AND s.starts_at < $3 AND g.status <> 'cancelled'
 		  AND `+GroupScopeSQL("g.id", "$1")+`
-		ORDER BY s.starts_at, g.id`, staff.ID, from, to)
+		ORDER BY s.starts_at, g.id`, actor.ID(), from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read agenda: %w", err)
 	}

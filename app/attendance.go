@@ -65,12 +65,19 @@ type RollCall struct {
 	Locked bool
 }
 
-// RollCallOf reads the roll call of a session: everyone admitted to the group (and walk-ins of this session).
-func (a *App) RollCallOf(ctx context.Context, sessionID int64) (RollCall, error) {
+// RollCallOf reads the roll call of a session: everyone admitted to the group (and walk-ins of this session), for
+// an actor who may see the session's group (ErrForbidden otherwise; ErrNotFound when there is no such session).
+func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (RollCall, error) {
 	var rc RollCall
+	if err := actor.Allow(AllRoles); err != nil {
+		return rc, err
+	}
 	var err error
 	if rc.Session, err = sessionByID(ctx, a.Store.DB, sessionID); err != nil {
 		return rc, err
+	}
+	if err := actor.AllowGroup(AllRoles, rc.Session.GroupID); err != nil {
+		return RollCall{}, err
 	}
 	if rc.Group, err = a.Store.GroupByID(ctx, rc.Session.GroupID); err != nil {
 		return rc, err
@@ -112,6 +119,25 @@ func (a *App) RollCallOf(ctx context.Context, sessionID int64) (RollCall, error)
 	}
 	rc.Locked = a.Now().Sub(rc.Session.StartsAt) > EditWindow
 	return rc, nil
+}
+
+// AuditRollCallView is the audit action of a roll call shown to staff (detail: session_id, people).
+const AuditRollCallView = "attendance.view"
+
+// ViewRollCall is RollCallOf for the roll call page: it records in the audit trail that the actor saw the names
+// on it.
+func (a *App) ViewRollCall(ctx context.Context, actor Actor, sessionID int64) (RollCall, error) {
+	rc, err := a.RollCallOf(ctx, actor, sessionID)
+	if err != nil {
+		return rc, err
+	}
+	var people []int64
+	for _, p := range append(rc.Adults, rc.Children...) {
+		people = append(people, p.PersonID)
+	}
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditRollCallView, GroupID: &rc.Group.ID,
+		Detail: map[string]any{"session_id": rc.Session.ID, "people": people}})
+	return rc, err
 }
 
 // Mark records one person's attendance at a session. Only people on the roll call can be marked; after the
@@ -343,8 +369,11 @@ type GroupCounts struct {
 	Total      Counts
 }
 
-// CountsOfGroup adds up the marks of every session of a group.
-func (a *App) CountsOfGroup(ctx context.Context, groupID int64) (GroupCounts, error) {
+// CountsOfGroup adds up the marks of every session of a group, for an actor who may see the group.
+func (a *App) CountsOfGroup(ctx context.Context, actor Actor, groupID int64) (GroupCounts, error) {
+	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+		return GroupCounts{}, err
+	}
 	gc := GroupCounts{PerSession: map[int64]Counts{}}
 	if err := a.Store.DB.GetContext(ctx, &gc.Registered, `SELECT count(*) FROM registrations
 		WHERE group_id = $1 AND status = 'admitted'`, groupID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"portal/app/locale"
@@ -50,11 +51,14 @@ const (
 // AllYears asks ExportAttendance for every year of the group, a sheet each.
 const AllYears = -1
 
-// ExportAttendance returns a group's attendance sheets and records in the audit trail that staff member staffID
-// took them, in format: for year, for the group's current year when year is 0 (this year when the group meets
-// in it, else the last year it met), or a sheet per year, newest first, for AllYears. The caller checks that
-// staffID may see the group (RequireGroup).
-func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year int, format string) ([]AttendanceSheet, error) {
+// ExportAttendance returns a group's attendance sheets and records in the audit trail that the actor took them,
+// in format: for year, for the group's current year when year is 0 (this year when the group meets in it, else
+// the last year it met), or a sheet per year, newest first, for AllYears. The sheets hold names: ErrForbidden
+// unless the actor may see the group.
+func (a *App) ExportAttendance(ctx context.Context, actor Actor, groupID int64, year int, format string) ([]AttendanceSheet, error) {
+	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+		return nil, err
+	}
 	g, err := a.Store.GroupByID(ctx, groupID)
 	if err != nil {
 		return nil, err
@@ -63,7 +67,7 @@ func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year
 	if err != nil {
 		return nil, err
 	}
-	years, err := a.GroupYears(ctx, groupID)
+	years, err := groupYears(ctx, a.Store.DB, groupID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +93,7 @@ func (a *App) ExportAttendance(ctx context.Context, staffID, groupID int64, year
 	if year == AllYears {
 		detail["year"] = "all"
 	}
-	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditExportAttendance, GroupID: &groupID,
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditExportAttendance, GroupID: &groupID,
 		Detail: detail})
 	return sheets, err
 }
@@ -145,10 +149,19 @@ func (a *App) fillSheet(ctx context.Context, sh *AttendanceSheet) error {
 	return nil
 }
 
-// GroupYears lists the years in which a group has planned sessions, newest first.
-func (a *App) GroupYears(ctx context.Context, groupID int64) ([]int, error) {
+// GroupYears lists the years in which a group has planned sessions, newest first, for an actor who may see the
+// group.
+func (a *App) GroupYears(ctx context.Context, actor Actor, groupID int64) ([]int, error) {
+	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+		return nil, err
+	}
+	return groupYears(ctx, a.Store.DB, groupID)
+}
+
+// groupYears lists the years in which a group has planned sessions, newest first.
+func groupYears(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]int, error) {
 	var years []int
-	if err := a.Store.DB.SelectContext(ctx, &years, `SELECT DISTINCT figures_year(starts_at) AS y FROM sessions
+	if err := sqlx.SelectContext(ctx, q, &years, `SELECT DISTINCT figures_year(starts_at) AS y FROM sessions
 		WHERE group_id = $1 AND status = 'planned' ORDER BY 1 DESC`, groupID); err != nil {
 		return nil, fmt.Errorf("store: unable to list years: %w", err)
 	}

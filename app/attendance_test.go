@@ -37,7 +37,7 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	if err := a.Excuse(ctx, ilse, sessions[0], true); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := a.RollCallOf(ctx, sessions[0])
+	rc, err := a.RollCallOf(ctx, actor, sessions[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	if _, err := a.AddWalkIn(ctx, actor, sessions[0], "Noor", app.RoleChild); err != nil {
 		t.Fatal(err)
 	}
-	rc, _ = a.RollCallOf(ctx, sessions[0])
+	rc, _ = a.RollCallOf(ctx, actor, sessions[0])
 	c := rc.Counts
 	if c.Present != 4 || c.Excused != 3 || c.Unmarked != 0 || len(rc.Children) != 5 {
 		t.Fatalf("after the roll call: %+v, %d children", c, len(rc.Children))
@@ -69,7 +69,7 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 		t.Errorf("rate %.3f, want 4/7", r)
 	}
 	// The walk-in is not expected at the next session.
-	next, _ := a.RollCallOf(ctx, sessions[1])
+	next, _ := a.RollCallOf(ctx, actor, sessions[1])
 	if len(next.Children) != 4 {
 		t.Errorf("next session expects %d children", len(next.Children))
 	}

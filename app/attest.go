@@ -51,10 +51,10 @@ func HoursText(lang string, d time.Duration) string {
 // attestKinds are the offerings a certificate of attendance exists for.
 func attestKind(kind string) bool { return kind == KindIntervision || kind == KindWaakvlam }
 
-// AttestOf returns the certificate of person personID in group groupID for year (0: the last year they
+// attestOf returns the certificate of person personID in group groupID for year (0: the last year they
 // attended). ErrNotFound when the person never registered for the group; an attest that is not Eligible, or
-// has no sessions, says so on its page. The caller checks that staff may see the group.
-func (a *App) AttestOf(ctx context.Context, groupID, personID int64, year int) (Attest, error) {
+// has no sessions, says so on its page. The caller checks that its reader may see the group.
+func (a *App) attestOf(ctx context.Context, groupID, personID int64, year int) (Attest, error) {
 	var t Attest
 	var member bool
 	if err := a.Store.DB.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM registrations WHERE group_id = $1 AND person_id = $2)`,
@@ -107,13 +107,17 @@ func (a *App) AttestOf(ctx context.Context, groupID, personID int64, year int) (
 	return t, nil
 }
 
-// ViewAttest is AttestOf for a staff member, recorded in the audit trail (the page shows a person's name).
-func (a *App) ViewAttest(ctx context.Context, staffID, groupID, personID int64, year int) (Attest, error) {
-	t, err := a.AttestOf(ctx, groupID, personID, year)
+// ViewAttest is a person's certificate (see attestOf) for an actor who may see the group (ErrForbidden
+// otherwise), recorded in the audit trail (the page shows a person's name).
+func (a *App) ViewAttest(ctx context.Context, actor Actor, groupID, personID int64, year int) (Attest, error) {
+	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+		return Attest{}, err
+	}
+	t, err := a.attestOf(ctx, groupID, personID, year)
 	if err != nil {
 		return t, err
 	}
-	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditAttestView, PersonID: &personID,
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttestView, PersonID: &personID,
 		GroupID: &groupID, Detail: map[string]any{"year": t.Year}})
 	return t, err
 }
@@ -128,7 +132,7 @@ func (a *App) AttestByToken(ctx context.Context, token string, year int) (Attest
 	if r.GroupID == nil {
 		return Attest{}, ErrNotFound
 	}
-	t, err := a.AttestOf(ctx, *r.GroupID, r.PersonID, year)
+	t, err := a.attestOf(ctx, *r.GroupID, r.PersonID, year)
 	if err != nil {
 		return t, err
 	}
@@ -166,9 +170,12 @@ type AttestMember struct {
 }
 
 // AttestMembers lists the professionals of an intervision group or Waakvlam training who attended in year (for
-// Waakvlam: ever), for the staff page that links to their certificates. The list holds names: the caller checks
-// the group's scope, and the view is audited.
-func (a *App) AttestMembers(ctx context.Context, staffID, groupID int64, year int) ([]AttestMember, error) {
+// Waakvlam: ever), for the staff page that links to their certificates. The list holds names: ErrForbidden
+// unless the actor may see the group; the view is audited.
+func (a *App) AttestMembers(ctx context.Context, actor Actor, groupID int64, year int) ([]AttestMember, error) {
+	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+		return nil, err
+	}
 	from, to := yearRange(year)
 	var out []AttestMember
 	err := a.Store.DB.SelectContext(ctx, &out, `SELECT p.id, p.display_name, p.organisation, count(*) AS attended
@@ -181,7 +188,7 @@ func (a *App) AttestMembers(ctx context.Context, staffID, groupID int64, year in
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attendees: %w", err)
 	}
-	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditAttestList, GroupID: &groupID,
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttestList, GroupID: &groupID,
 		Detail: map[string]any{"year": year}})
 	return out, err
 }

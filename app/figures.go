@@ -97,8 +97,11 @@ func yearRange(year int) (time.Time, time.Time) {
 }
 
 // FiguresOf returns a year's figures: the frozen ones when the year is closed, else computed from what was
-// recorded.
-func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
+// recorded. The figures are for the office (ErrForbidden for anyone else).
+func (a *App) FiguresOf(ctx context.Context, actor Actor, year int) (Figures, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return Figures{}, err
+	}
 	var closedAt []time.Time
 	if err := a.Store.DB.SelectContext(ctx, &closedAt, `SELECT closed_at FROM years_closed WHERE year = $1`, year); err != nil {
 		return Figures{}, fmt.Errorf("store: unable to read closed years: %w", err)
@@ -124,7 +127,11 @@ func (a *App) FiguresOf(ctx context.Context, year int) (Figures, error) {
 
 // FigureYears lists the years that have figures, newest first: every year up to this one with a planned
 // session, and every closed year. The sessions are probed a year at a time through their index on starts_at.
-func (a *App) FigureYears(ctx context.Context) ([]int, error) {
+// For the office (ErrForbidden for anyone else).
+func (a *App) FigureYears(ctx context.Context, actor Actor) ([]int, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return nil, err
+	}
 	var years []int
 	err := a.Store.DB.SelectContext(ctx, &years, `
 		SELECT y FROM generate_series((SELECT figures_year(min(starts_at)) FROM sessions),
@@ -154,8 +161,12 @@ const (
 )
 
 // CloseYear freezes a year's figures in their own table, so that the retention purge may then remove the
-// personal data behind them. Closing a closed year changes nothing. The closing is audited.
-func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
+// personal data behind them. Closing a closed year changes nothing. The closing is audited. For the office
+// (ErrForbidden for anyone else).
+func (a *App) CloseYear(ctx context.Context, actor Actor, year int) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
 	if year >= a.Now().In(locale.Brussels).Year() {
 		return &ValidationError{Fields: map[string]string{"bevestig": "form.year.notover"}}
 	}
@@ -175,14 +186,14 @@ func (a *App) CloseYear(ctx context.Context, staffID int64, year int) error {
 			return &ValidationError{Fields: map[string]string{"bevestig": "form.year.earlier"}}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by, closed_at) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, year, staffID, a.Now())
+			ON CONFLICT DO NOTHING`, year, actor.ID(), a.Now())
 		if err != nil {
 			return fmt.Errorf("store: unable to close year: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditYearClose,
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditYearClose,
 			Detail: map[string]any{"year": year}}); err != nil {
 			return err
 		}

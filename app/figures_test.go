@@ -116,7 +116,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	}
 	y.admit(sara.RegistrationID)
 	y.admit(ilse.RegistrationID)
-	rc, _ := a.RollCallOf(ctx, fs[0])
+	rc, _ := a.RollCallOf(ctx, y.staff, fs[0])
 	all := map[int64]string{}
 	for _, p := range append(rc.Adults, rc.Children...) {
 		all[p.PersonID] = "present"
@@ -188,7 +188,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 
 	// January: the figures of 2025.
 	y.at(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
-	f, err := a.FiguresOf(ctx, 2025)
+	f, err := a.FiguresOf(ctx, y.staff, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,10 +291,10 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	}
 
 	// Close the year, purge everyone's personal data, and the figures stay exactly the same.
-	if err := a.CloseYear(ctx, y.staff.ID(), 2025); err != nil {
+	if err := a.CloseYear(ctx, y.staff, 2025); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.CloseYear(ctx, y.staff.ID(), 2026); err == nil {
+	if err := a.CloseYear(ctx, y.staff, 2026); err == nil {
 		t.Error("closed a year that is not over")
 	}
 	y.at(time.Date(2028, 1, 10, 9, 0, 0, 0, locale.Brussels)) // past every retention period (intervision: two years)
@@ -303,7 +303,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		t.Fatalf("purge anonymised %d people: %v", n, err)
 	}
 	y.at(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
-	frozen, err := a.FiguresOf(ctx, 2025)
+	frozen, err := a.FiguresOf(ctx, y.staff, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +330,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	// Renaming a group's slug or switching an offering off later does not change a closed year either.
 	a.Store.DB.MustExec(`UPDATE groups SET slug = 'int-bornem-oud' WHERE slug = 'int-bornem'`)
 	a.Store.DB.MustExec(`UPDATE offerings SET active = false WHERE slug = 'rotonde'`)
-	again, err := a.FiguresOf(ctx, 2025)
+	again, err := a.FiguresOf(ctx, y.staff, 2025)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,8 +88,11 @@ func (f *GroupForm) check() error {
 	return v.OrNil()
 }
 
-// CreateGroup adds a group to an offering.
-func (a *App) CreateGroup(ctx context.Context, staffID, offeringID int64, f GroupForm) (int64, error) {
+// CreateGroup adds a group to an offering, for the office (ErrForbidden for anyone else).
+func (a *App) CreateGroup(ctx context.Context, actor Actor, offeringID int64, f GroupForm) (int64, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return 0, err
+	}
 	if err := f.check(); err != nil {
 		return 0, err
 	}
@@ -109,14 +112,17 @@ func (a *App) CreateGroup(ctx context.Context, staffID, offeringID int64, f Grou
 		if err := a.setFacilitators(ctx, tx, id, f.Facilitators); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupCreate, GroupID: &id,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditGroupCreate, GroupID: &id,
 			Detail: map[string]any{"offering": offeringID, "facilitators": f.Facilitators}})
 	})
 	return id, err
 }
 
-// UpdateGroup saves an edited group and its facilitators.
-func (a *App) UpdateGroup(ctx context.Context, staffID, groupID int64, f GroupForm) error {
+// UpdateGroup saves an edited group and its facilitators, for the office (ErrForbidden for anyone else).
+func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f GroupForm) error {
+	if err := actor.AllowGroup(OfficeRoles, groupID); err != nil {
+		return err
+	}
 	if err := f.check(); err != nil {
 		return err
 	}
@@ -160,7 +166,7 @@ func (a *App) UpdateGroup(ctx context.Context, staffID, groupID int64, f GroupFo
 			"visibility":           old.Visibility != f.Visibility,
 			"facilitators":         !slices.Equal(oldFac, f.Facilitators),
 		})
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupUpdate, GroupID: &groupID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditGroupUpdate, GroupID: &groupID,
 			Detail: map[string]any{"fields": changed, "facilitators": f.Facilitators}})
 	})
 }

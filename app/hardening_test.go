@@ -89,14 +89,14 @@ func TestYearsCloseInOrder(t *testing.T) {
 		SELECT id, '2024-03-05 19:00+01', '2024-03-05 21:00+01' FROM groups WHERE slug = 'intervisie-bornem'`)
 	a.Store.DB.MustExec(`INSERT INTO sessions (group_id, starts_at, ends_at)
 		SELECT id, '2025-03-05 19:00+01', '2025-03-05 21:00+01' FROM groups WHERE slug = 'intervisie-bornem'`)
-	err := a.CloseYear(t.Context(), staff, 2025)
+	err := a.CloseYear(t.Context(), actorFor(t, a, staff), 2025)
 	if v, ok := app.AsValidation(err); !ok || !strings.Contains(v.Error(), "bevestig") {
 		t.Fatalf("closing 2025 with 2024 open: %v", err)
 	}
-	if err := a.CloseYear(t.Context(), staff, 2024); err != nil {
+	if err := a.CloseYear(t.Context(), actorFor(t, a, staff), 2024); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.CloseYear(t.Context(), staff, 2025); err != nil {
+	if err := a.CloseYear(t.Context(), actorFor(t, a, staff), 2025); err != nil {
 		t.Fatalf("closing 2025 after 2024: %v", err)
 	}
 }

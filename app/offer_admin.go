@@ -98,8 +98,11 @@ func (f *OfferingForm) check(creating bool) error {
 	return v.OrNil()
 }
 
-// CreateOffering makes an offering.
-func (a *App) CreateOffering(ctx context.Context, staffID int64, f OfferingForm) (int64, error) {
+// CreateOffering makes an offering, for the office (ErrForbidden for anyone else).
+func (a *App) CreateOffering(ctx context.Context, actor Actor, f OfferingForm) (int64, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return 0, err
+	}
 	if err := f.check(true); err != nil {
 		return 0, err
 	}
@@ -117,13 +120,17 @@ func (a *App) CreateOffering(ctx context.Context, staffID int64, f OfferingForm)
 		if err != nil {
 			return fmt.Errorf("store: unable to create offering: %w", err)
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditOfferingCreate, Detail: map[string]any{"offering": id}})
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditOfferingCreate, Detail: map[string]any{"offering": id}})
 	})
 	return id, err
 }
 
-// UpdateOffering saves the edited texts and settings of an offering.
-func (a *App) UpdateOffering(ctx context.Context, staffID, offeringID int64, f OfferingForm) error {
+// UpdateOffering saves the edited texts and settings of an offering, for the office (ErrForbidden for anyone
+// else).
+func (a *App) UpdateOffering(ctx context.Context, actor Actor, offeringID int64, f OfferingForm) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
 	if err := f.check(false); err != nil {
 		return err
 	}
@@ -154,9 +161,41 @@ func (a *App) UpdateOffering(ctx context.Context, staffID, offeringID int64, f O
 			"partner":          old.Partner != f.Partner,
 			"active":           old.Active != f.Active,
 		})
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditOfferingUpdate,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditOfferingUpdate,
 			Detail: map[string]any{"offering": offeringID, "fields": changed}})
 	})
+}
+
+// OfferingsForStaff lists every offering, active or not, in catalogue order, for the office (ErrForbidden for
+// anyone else).
+func (a *App) OfferingsForStaff(ctx context.Context, actor Actor) ([]OfferingSummary, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return nil, err
+	}
+	return a.Store.AllOfferings(ctx)
+}
+
+// OfferingDetail is one offering as the office sees it, with its groups.
+type OfferingDetail struct {
+	Offering Offering
+	Groups   []Group
+}
+
+// OfferingForStaff reads offering offeringID and its groups for the office (ErrForbidden for anyone else;
+// ErrNotFound when there is none).
+func (a *App) OfferingForStaff(ctx context.Context, actor Actor, offeringID int64) (OfferingDetail, error) {
+	var d OfferingDetail
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return d, err
+	}
+	var err error
+	if d.Offering, err = a.Store.OfferingByID(ctx, offeringID); err != nil {
+		return d, err
+	}
+	if d.Groups, err = a.Store.GroupsOfOffering(ctx, offeringID); err != nil {
+		return d, err
+	}
+	return d, nil
 }
 
 // OfferingSummary is an offering in the staff list, with its number of groups.

@@ -29,7 +29,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	f.Name = app.Text{"nl": "Rotonde ", "en": ""}
 	f.ReminderHours = "24, 168, 24"
 	f.RetentionDays = "400"
-	if err := a.UpdateOffering(ctx, coord, o.ID, f); err != nil {
+	if err := a.UpdateOffering(ctx, actorFor(t, a, coord), o.ID, f); err != nil {
 		t.Fatal(err)
 	}
 	o2, _ := a.Store.OfferingByID(ctx, o.ID)
@@ -47,7 +47,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	bad.Name = app.Text{}
 	bad.RetentionDays = "0"
 	bad.ReminderHours = "soon"
-	err = a.UpdateOffering(ctx, coord, o.ID, bad)
+	err = a.UpdateOffering(ctx, actorFor(t, a, coord), o.ID, bad)
 	v, ok := app.AsValidation(err)
 	if !ok || v.Fields["name_nl"] == "" || v.Fields["retention_days"] == "" || v.Fields["reminder_hours"] == "" {
 		t.Errorf("invalid offering: %v", err)
@@ -55,17 +55,17 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 
 	nf := app.OfferingForm{Slug: "zomerkamp", Kind: app.KindEvent, Audience: app.AudiencePublic, Admission: app.AdmissionOpen,
 		Name: app.Text{"nl": "Zomerkamp"}, RetentionDays: "365", Active: true}
-	newID, err := a.CreateOffering(ctx, coord, nf)
+	newID, err := a.CreateOffering(ctx, actorFor(t, a, coord), nf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.CreateOffering(ctx, coord, nf); err == nil {
+	if _, err := a.CreateOffering(ctx, actorFor(t, a, coord), nf); err == nil {
 		t.Error("a second offering with the same address was made")
 	}
 
 	gf := app.GroupForm{Name: app.Text{"nl": "Zomerkamp 2026"}, Slug: "zomerkamp-2026", Municipality: "Mechelen",
 		Capacity: "20", ClosedAfter: "", Status: app.GroupOpen, Visibility: app.VisibilityPublic, Facilitators: []int64{fac, fac}}
-	gid, err := a.CreateGroup(ctx, coord, newID, gf)
+	gid, err := a.CreateGroup(ctx, actorFor(t, a, coord), newID, gf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	edit.ClosedAfter = "3"
 	edit.Discreet = "yes"
 	edit.Capacity = "18"
-	if err := a.UpdateGroup(ctx, coord, gid, edit); err != nil {
+	if err := a.UpdateGroup(ctx, actorFor(t, a, coord), gid, edit); err != nil {
 		t.Fatal(err)
 	}
 	g, _ = a.Store.GroupByID(ctx, gid)
@@ -97,18 +97,18 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 
 	taken := edit
 	taken.Slug = "intervisie-bornem"
-	if v, ok := app.AsValidation(a.UpdateGroup(ctx, coord, gid, taken)); !ok || v.Fields["slug"] != "staff.offer.slug.taken" {
+	if v, ok := app.AsValidation(a.UpdateGroup(ctx, actorFor(t, a, coord), gid, taken)); !ok || v.Fields["slug"] != "staff.offer.slug.taken" {
 		t.Errorf("a taken slug: %v", v)
 	}
 	wrong := edit
 	wrong.Slug, wrong.Capacity, wrong.Status, wrong.Facilitators = "Not A Slug", "-1", "open-ish", []int64{424242}
-	err = a.UpdateGroup(ctx, coord, gid, wrong)
+	err = a.UpdateGroup(ctx, actorFor(t, a, coord), gid, wrong)
 	if v, ok := app.AsValidation(err); !ok || v.Fields["slug"] == "" || v.Fields["capacity"] == "" || v.Fields["status"] == "" {
 		t.Errorf("invalid group: %v", err)
 	}
 	ghost := edit
 	ghost.Facilitators = []int64{424242}
-	if v, ok := app.AsValidation(a.UpdateGroup(ctx, coord, gid, ghost)); !ok || v.Fields["facilitators"] == "" {
+	if v, ok := app.AsValidation(a.UpdateGroup(ctx, actorFor(t, a, coord), gid, ghost)); !ok || v.Fields["facilitators"] == "" {
 		t.Errorf("unknown facilitator: %v", v)
 	}
 	// The detail of the audit trail never holds the texts typed in.

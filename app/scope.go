@@ -60,9 +60,13 @@ type StaffGroup struct {
 	Upcoming     int        `db:"upcoming"`
 }
 
-// VisibleGroups lists the groups staff may see, by offering and name; with active=true only the running ones:
-// not cancelled, of an active offering, and with no sessions yet or a session in the last two weeks or ahead.
-func (a *App) VisibleGroups(ctx context.Context, staff Staff, active bool) ([]StaffGroup, error) {
+// VisibleGroups lists the groups the actor may see, by offering and name; with active=true only the running
+// ones: not cancelled, of an active offering, and with no sessions yet or a session in the last two weeks or
+// ahead. Open to every active staff member: the list is scoped to the actor.
+func (a *App) VisibleGroups(ctx context.Context, actor Actor, active bool) ([]StaffGroup, error) {
+	if err := actor.Allow(AllRoles); err != nil {
+		return nil, err
+	}
 	var out []StaffGroup
 	err := a.Store.DB.SelectContext(ctx, &out, `SELECT g.id, g.offering_id, g.slug, g.name, g.municipality,
 			g.place_name, g.address, g.place_private, g.capacity, g.child_capacity, g.closed_after_session,
@@ -75,7 +79,7 @@ func (a *App) VisibleGroups(ctx context.Context, staff Staff, active bool) ([]St
 		  AND (NOT $2 OR (g.status <> 'cancelled' AND o.active
 		       AND (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id)
 		            OR EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.ends_at > $3 - interval '14 days'))))
-		ORDER BY o.position, o.id, g.name->>'nl', g.id`, staff.ID, active, a.Now())
+		ORDER BY o.position, o.id, g.name->>'nl', g.id`, actor.ID(), active, a.Now())
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list groups: %w", err)
 	}

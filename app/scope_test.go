@@ -68,8 +68,8 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		t.Errorf("no such group: %v", err)
 	}
 
-	all, _ := a.VisibleGroups(ctx, staff(coord), false)
-	mine, _ := a.VisibleGroups(ctx, staff(fac), false)
+	all, _ := a.VisibleGroups(ctx, actorFor(t, a, coord), false)
+	mine, _ := a.VisibleGroups(ctx, actorFor(t, a, fac), false)
 	if len(all) != 15 || len(mine) != 1 || mine[0].ID != own {
 		t.Errorf("coordinator sees %d groups, facilitator %d", len(all), len(mine))
 	}
@@ -83,7 +83,7 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Store.DB.Exec(`UPDATE groups SET status = 'cancelled' WHERE slug = 'intervisie-lier'`)
-	running, _ := a.VisibleGroups(ctx, staff(coord), true)
+	running, _ := a.VisibleGroups(ctx, actorFor(t, a, coord), true)
 	if len(running) != 13 {
 		t.Errorf("%d running groups, want 13", len(running))
 	}
@@ -121,15 +121,19 @@ func TestAgendaShowsTodayAndTomorrowOfOwnGroups(t *testing.T) {
 		s := time.Date(2026, 3, d, h, 0, 0, 0, locale.Brussels)
 		return app.SessionTime{Start: s, End: s.Add(2 * time.Hour)}
 	}
-	mine, err := a.AddSessions(ctx, fac, own, []app.SessionTime{at(27, 19), at(28, 7), at(28, 19), at(29, 23), at(30, 0)})
+	mine, err := a.AddSessions(ctx, actorFor(t, a, fac), own, []app.SessionTime{at(27, 19), at(28, 7), at(28, 19), at(29, 23), at(30, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddSessions(ctx, fac, foreign, []app.SessionTime{at(28, 14)}); err != nil {
+	// A facilitator plans sessions of the groups they lead only; the office plans the other group's session.
+	if _, err := a.AddSessions(ctx, actorFor(t, a, fac), foreign, []app.SessionTime{at(28, 14)}); !errors.Is(err, app.ErrForbidden) {
+		t.Fatalf("a facilitator added a session to a group they do not lead: %v", err)
+	}
+	coord := addStaff(t, a, "coord@example.org", app.RoleCoordinator)
+	if _, err := a.AddSessions(ctx, actorFor(t, a, coord), foreign, []app.SessionTime{at(28, 14)}); err != nil {
 		t.Fatal(err)
 	}
-	st, _ := a.Store.StaffByID(ctx, fac)
-	items, err := a.Agenda(ctx, st, 2)
+	items, err := a.Agenda(ctx, actorFor(t, a, fac), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,9 +19,8 @@ type lockedSession struct {
 	Status   string    `db:"status"`
 }
 
-// lockSessionFor locks a session for a change by staffID, who must be an admin or coordinator, or a facilitator
-// of the session's group.
-func lockSessionFor(ctx context.Context, tx *sqlx.Tx, staffID, sessionID int64) (lockedSession, error) {
+// lockSession locks a session for a change; ErrNotFound when there is none.
+func lockSession(ctx context.Context, tx *sqlx.Tx, sessionID int64) (lockedSession, error) {
 	var s lockedSession
 	err := tx.GetContext(ctx, &s, `SELECT group_id, starts_at, ends_at, status FROM sessions WHERE id = $1 FOR UPDATE`,
 		sessionID)
@@ -31,32 +30,29 @@ func lockSessionFor(ctx context.Context, tx *sqlx.Tx, staffID, sessionID int64) 
 	if err != nil {
 		return s, fmt.Errorf("store: unable to lock session: %w", err)
 	}
-	var allowed bool
-	err = tx.GetContext(ctx, &allowed, `SELECT st.active AND (st.role IN ('admin', 'coordinator')
-			OR EXISTS (SELECT 1 FROM group_facilitators WHERE group_id = $2 AND staff_id = st.id))
-		FROM staff_users st WHERE st.id = $1`, staffID, s.GroupID)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !allowed) {
-		return s, ErrForbidden
-	}
-	if err != nil {
-		return s, fmt.Errorf("store: unable to check staff rights: %w", err)
-	}
 	return s, nil
 }
 
 // MoveSession gives a session a new start and end. Its waiting reminders move with it (start minus their
 // offset); those whose new time has passed are dropped, those that already went out but whose new time is
 // still ahead go out again for the new time, and offsets that are now ahead are added. Every admitted member
-// gets a session_changed mail.
-func (a *App) MoveSession(ctx context.Context, staffID, sessionID int64, start, end time.Time) error {
-	if !end.After(start) {
-		return &ValidationError{Fields: map[string]string{"ends_at": "session.ends.before.start"}}
+// gets a session_changed mail. Whoever may see the group may move its sessions: the office and the group's
+// facilitators (ErrForbidden for anyone else).
+func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, start, end time.Time) error {
+	if err := actor.Allow(AllRoles); err != nil {
+		return err
 	}
 	now := a.Now()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		old, err := lockSessionFor(ctx, tx, staffID, sessionID)
+		old, err := lockSession(ctx, tx, sessionID)
 		if err != nil {
 			return err
+		}
+		if err := actor.AllowGroup(AllRoles, old.GroupID); err != nil {
+			return err
+		}
+		if !end.After(start) {
+			return &ValidationError{Fields: map[string]string{"ends_at": "session.ends.before.start"}}
 		}
 		if old.Status != SessionPlanned {
 			return ErrTransition
@@ -85,7 +81,7 @@ func (a *App) MoveSession(ctx context.Context, staffID, sessionID int64, start, 
 				return err
 			}
 		}
-		return a.sessionAudit(ctx, tx, staffID, "session_moved", old.GroupID, map[string]any{"session_id": sessionID,
+		return a.sessionAudit(ctx, tx, actor.ID(), "session_moved", old.GroupID, map[string]any{"session_id": sessionID,
 			"old_starts_at": old.StartsAt, "starts_at": start, "ends_at": end})
 	})
 }
@@ -116,13 +112,30 @@ func (a *App) moveReminders(ctx context.Context, tx *sqlx.Tx, sessionID int64, s
 
 // CancelSession calls a session off: its waiting reminders and change mails are dropped and every admitted
 // member gets a session_cancelled mail. Cancelling a cancelled session again does nothing; a session that has
-// started cannot be cancelled.
-func (a *App) CancelSession(ctx context.Context, staffID, sessionID int64) error {
+// started cannot be cancelled. Whoever may see the group may cancel its sessions: the office and the group's
+// facilitators (ErrForbidden for anyone else).
+func (a *App) CancelSession(ctx context.Context, actor Actor, sessionID int64) error {
+	if err := actor.Allow(AllRoles); err != nil {
+		return err
+	}
+	return a.cancelSession(ctx, actor.ID(), sessionID, func(groupID int64) error {
+		return actor.AllowGroup(AllRoles, groupID)
+	})
+}
+
+// cancelSession is CancelSession on behalf of staff member staffID, once allow (when not nil) lets them change
+// the session's group. A caller that passes nil has authorized the change itself.
+func (a *App) cancelSession(ctx context.Context, staffID, sessionID int64, allow func(groupID int64) error) error {
 	now := a.Now()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		s, err := lockSessionFor(ctx, tx, staffID, sessionID)
+		s, err := lockSession(ctx, tx, sessionID)
 		if err != nil {
 			return err
+		}
+		if allow != nil {
+			if err := allow(s.GroupID); err != nil {
+				return err
+			}
 		}
 		if s.Status == SessionCancelled {
 			return nil

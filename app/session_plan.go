@@ -152,8 +152,12 @@ func parseClock(s string) (h, m int, ok bool) {
 
 // AddSessions adds sessions to a group and returns their ids. Every session the portal creates goes through
 // here, so what must happen for a new session (reminders, notices) happens in one place, in the same
-// transaction.
-func (a *App) AddSessions(ctx context.Context, staffID, groupID int64, times []SessionTime) ([]int64, error) {
+// transaction. Whoever may see the group may plan its sessions: the office and the group's facilitators
+// (ErrForbidden for anyone else).
+func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times []SessionTime) ([]int64, error) {
+	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+		return nil, err
+	}
 	if len(times) == 0 || len(times) > MaxSeriesLength {
 		return nil, &ValidationError{Fields: map[string]string{"date": "staff.sessions.series.long"}}
 	}
@@ -180,7 +184,7 @@ func (a *App) AddSessions(ctx context.Context, staffID, groupID int64, times []S
 				return err
 			}
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditSessionCreate, GroupID: &groupID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditSessionCreate, GroupID: &groupID,
 			Detail: map[string]any{"sessions": ids}})
 	})
 	if err != nil {

@@ -119,7 +119,7 @@ func TestAddSessionsWritesSessionsAndTheAuditTrail(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := a.Store.GroupSessions(ctx, g)
-	ids, err := a.AddSessions(ctx, coord, g, times)
+	ids, err := a.AddSessions(ctx, actorFor(t, a, coord), g, times)
 	if err != nil || len(ids) != 3 {
 		t.Fatalf("%v %v", ids, err)
 	}
@@ -132,10 +132,10 @@ func TestAddSessionsWritesSessionsAndTheAuditTrail(t *testing.T) {
 		g, coord); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddSessions(ctx, coord, 999999, times); err == nil {
+	if _, err := a.AddSessions(ctx, actorFor(t, a, coord), 999999, times); err == nil {
 		t.Error("sessions added to a group that does not exist")
 	}
-	if _, err := a.AddSessions(ctx, coord, g, []app.SessionTime{{Start: times[0].End, End: times[0].Start}}); err == nil {
+	if _, err := a.AddSessions(ctx, actorFor(t, a, coord), g, []app.SessionTime{{Start: times[0].End, End: times[0].Start}}); err == nil {
 		t.Error("a session that ends before it starts was added")
 	}
 }

@@ -304,7 +304,7 @@ func (a *App) SetWaakvlamStatus(ctx context.Context, staffID, id int64, status s
 				return fmt.Errorf("store: unable to read sessions: %w", err)
 			}
 			for _, s := range sessions {
-				if err := a.CancelSession(ctx, staffID, s); err != nil {
+				if err := a.cancelSession(ctx, staffID, s, nil); err != nil {
 					return err
 				}
 			}

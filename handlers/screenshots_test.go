@@ -42,7 +42,7 @@ func TestScreenshots(t *testing.T) {
 		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 09", SafeTimes: "na 20 uur"}, Consent: true, ConsentText: consent}); err != nil {
 		t.Fatal(err)
 	}
-	rc, _ := a.RollCallOf(t.Context(), session)
+	rc, _ := a.RollCallOf(t.Context(), actorFor(t, a, w.coord), session)
 	marks := map[int64]string{}
 	for i, p := range rc.Adults {
 		marks[p.PersonID] = []string{"present", "present", "late", "present", "excused"}[i%5]

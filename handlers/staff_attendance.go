@@ -20,45 +20,32 @@ type rollCallData struct {
 	Roles    []views.Option
 }
 
-// sessionForStaff loads the session of the route and checks that this staff member may see its group.
+// sessionForStaff loads the roll call of the route's session, when this staff member may see its group (the app
+// checks).
 func (s *Server) sessionForStaff(c *fiber.Ctx) (app.RollCall, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return app.RollCall{}, err
 	}
-	rc, err := s.App.RollCallOf(c.UserContext(), id)
-	if err != nil {
-		return rc, err
-	}
-	if err := s.App.RequireGroup(c.UserContext(), currentStaff(c), rc.Group.ID); err != nil {
-		return rc, err
-	}
-	return rc, nil
+	return s.App.RollCallOf(c.UserContext(), actor(c), id)
 }
 
-func (s *Server) rollCallPage(c *fiber.Ctx, rc app.RollCall) error {
-	me := currentStaff(c)
-	d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks),
-		Editable: !rc.Locked || me.Role == app.RoleAdmin, Saved: c.Query("opgeslagen") != "", Added: c.Query("toegevoegd") != ""}
-	d.Roles = s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})
-	var people []int64
-	for _, p := range append(rc.Adults, rc.Children...) {
-		people = append(people, p.PersonID)
-	}
-	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me.ID, Action: "attendance.view",
-		GroupID: &rc.Group.ID, Detail: map[string]any{"session_id": rc.Session.ID, "people": people}}); err != nil {
-		return err
-	}
-	return s.render(c, "staff_rollcall", s.staffPage(c, "staff.rollcall.title", d))
-}
-
-// staffRollCall shows a session's roll call: one tap per person, adults and children apart, counts on top.
+// staffRollCall shows a session's roll call: one tap per person, adults and children apart, counts on top. The
+// view is audited.
 func (s *Server) staffRollCall(c *fiber.Ctx) error {
-	rc, err := s.sessionForStaff(c)
+	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	return s.rollCallPage(c, rc)
+	rc, err := s.App.ViewRollCall(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks),
+		Editable: !rc.Locked || actor(c).Staff.Role == app.RoleAdmin, Saved: c.Query("opgeslagen") != "",
+		Added: c.Query("toegevoegd") != ""}
+	d.Roles = s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})
+	return s.render(c, "staff_rollcall", s.staffPage(c, "staff.rollcall.title", d))
 }
 
 // staffRollCallSave records the roll call sent as one plain form: every "mark-PERSON" field, or with
@@ -107,7 +94,7 @@ func (s *Server) staffRollCallMark(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	after, err := s.App.RollCallOf(c.UserContext(), rc.Session.ID)
+	after, err := s.App.RollCallOf(c.UserContext(), actor(c), rc.Session.ID)
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,7 @@ import (
 // staffDashboard is "Vandaag": a greeting and the sessions of today and tomorrow in the groups this person may
 // see, each with the way to its roll call.
 func (s *Server) staffDashboard(c *fiber.Ctx) error {
-	st := currentStaff(c)
-	items, err := s.App.Agenda(c.UserContext(), st, 2)
+	items, err := s.App.Agenda(c.UserContext(), actor(c), 2)
 	if err != nil {
 		return err
 	}

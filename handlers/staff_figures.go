@@ -61,7 +61,7 @@ func (s *Server) staffFigures(c *fiber.Ctx) error {
 // figuresPage builds the figures page for the year asked (this year, or the newest with figures, by default).
 func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 	ctx := c.UserContext()
-	years, err := s.App.FigureYears(ctx)
+	years, err := s.App.FigureYears(ctx, actor(c))
 	if err != nil {
 		return views.Page{}, err
 	}
@@ -77,7 +77,7 @@ func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 		years = append(years, year)
 		slices.SortFunc(years, func(a, b int) int { return b - a })
 	}
-	f, err := s.App.FiguresOf(ctx, year)
+	f, err := s.App.FiguresOf(ctx, actor(c), year)
 	if err != nil {
 		return views.Page{}, err
 	}
@@ -148,7 +148,7 @@ func (s *Server) staffFiguresClose(c *fiber.Ctx) error {
 	if c.FormValue("bevestig") == "" {
 		err = &app.ValidationError{Fields: map[string]string{"bevestig": "figures.close.confirm.missing"}}
 	} else {
-		err = s.App.CloseYear(c.UserContext(), currentStaff(c).ID, year)
+		err = s.App.CloseYear(c.UserContext(), actor(c), year)
 	}
 	if err == nil {
 		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&afgesloten=1", year), fiber.StatusSeeOther)
@@ -169,7 +169,7 @@ func (s *Server) figuresTables(c *fiber.Ctx) (int, []app.Table, error) {
 	if !ok {
 		return 0, nil, app.ErrNotFound
 	}
-	f, err := s.App.FiguresOf(c.UserContext(), year)
+	f, err := s.App.FiguresOf(c.UserContext(), actor(c), year)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -4,8 +4,8 @@ import "github.com/gofiber/fiber/v2"
 
 // figuresRoutes lists the routes of the yearly figures, the attendance exports and the certificates of
 // attendance on the staff side. The figures hold no names and are for the office; the attendance lists and
-// certificates hold names and follow the group's scope (app.RequireGroup in the handler), so a facilitator
-// gets them for their own groups only.
+// certificates hold names and follow the group's scope (the app methods check it), so a facilitator gets them
+// for their own groups only.
 func (s *Server) figuresRoutes(f *fiber.App) {
 	staff := s.requireStaff
 	office := s.requireRole(staffOffice...)

@@ -47,7 +47,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 	}
 	group := func(offeringSlug, slug, name, town string, children string, starts ...time.Time) (int64, []int64) {
 		t.Helper()
-		id, err := a.CreateGroup(ctx, w.coord, offering(offeringSlug), app.GroupForm{Name: app.Text{"nl": name, "en": name},
+		id, err := a.CreateGroup(ctx, actorFor(t, a, w.coord), offering(offeringSlug), app.GroupForm{Name: app.Text{"nl": name, "en": name},
 			Slug: slug, Municipality: town, Capacity: "12", ChildCapacity: children, Status: app.GroupOpen,
 			Visibility: app.VisibilityPublic})
 		if err != nil {
@@ -57,7 +57,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 		for _, s := range starts {
 			times = append(times, app.SessionTime{Start: s, End: s.Add(2 * time.Hour)})
 		}
-		sessions, err := a.AddSessions(ctx, w.coord, id, times)
+		sessions, err := a.AddSessions(ctx, actorFor(t, a, w.coord), id, times)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,7 +129,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 	if y.saraToken, err = a.Keys.Decrypt(secret); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := a.RollCallOf(ctx, fs[0])
+	rc, err := a.RollCallOf(ctx, actorFor(t, a, w.coord), fs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestFiguresPageAndExportsShowWhatWasRecorded(t *testing.T) {
 		t.Error("the figures page has a style attribute (the CSP forbids inline style)")
 	}
 
-	f, err := a.FiguresOf(t.Context(), 2025)
+	f, err := a.FiguresOf(t.Context(), actorFor(t, a, w.coord), 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,7 +510,7 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 	}
 
 	// After the year is closed and the people purged, the list keeps its marks, without names.
-	if err := w.srv.App.CloseYear(t.Context(), w.coord, 2025); err != nil {
+	if err := w.srv.App.CloseYear(t.Context(), actorFor(t, w.srv.App, w.coord), 2025); err != nil {
 		t.Fatal(err)
 	}
 	w.clock.set(time.Date(2028, 6, 1, 9, 0, 0, 0, locale.Brussels))

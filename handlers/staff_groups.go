@@ -12,7 +12,7 @@ import (
 // staffGroups lists the groups this person may see: every group for coordinators and admins, the groups they
 // lead for facilitators.
 func (s *Server) staffGroups(c *fiber.Ctx) error {
-	groups, err := s.App.VisibleGroups(c.UserContext(), currentStaff(c), c.Query("alle") == "")
+	groups, err := s.App.VisibleGroups(c.UserContext(), actor(c), c.Query("alle") == "")
 	if err != nil {
 		return err
 	}
@@ -20,7 +20,7 @@ func (s *Server) staffGroups(c *fiber.Ctx) error {
 		Groups []app.StaffGroup
 		All    bool
 		Office bool
-	}{groups, c.Query("alle") != "", currentStaff(c).SeesAllGroups()}
+	}{groups, c.Query("alle") != "", actor(c).SeesAllGroups()}
 	return s.render(c, "staff_groups", s.staffPage(c, "staff.groups.title", d))
 }
 
@@ -49,38 +49,19 @@ func paramID(c *fiber.Ctx, name string) (int64, error) {
 
 // staffGroup shows one group, to whoever may see it (a facilitator only their own).
 func (s *Server) staffGroup(c *fiber.Ctx) error {
-	id, err := paramID(c, "id")
+	gd, err := s.groupParam(c)
 	if err != nil {
 		return err
 	}
-	if err := s.App.RequireGroup(c.UserContext(), currentStaff(c), id); err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	g, err := s.App.Store.GroupByID(ctx, id)
+	counts, err := s.App.CountsOfGroup(c.UserContext(), actor(c), gd.Group.ID)
 	if err != nil {
 		return err
 	}
-	o, err := s.App.Store.OfferingByID(ctx, g.OfferingID)
-	if err != nil {
-		return err
-	}
-	fac, err := s.App.Store.GroupFacilitators(ctx, id)
-	if err != nil {
-		return err
-	}
-	sessions, err := s.App.Store.GroupSessions(ctx, id)
-	if err != nil {
-		return err
-	}
-	counts, err := s.App.CountsOfGroup(ctx, id)
-	if err != nil {
-		return err
-	}
-	d := staffGroupData{Group: g, Offering: o, Facilitators: fac, CanEdit: currentStaff(c).SeesAllGroups(),
+	g := gd.Group
+	d := staffGroupData{Group: g, Offering: gd.Offering, Facilitators: gd.Facilitators, CanEdit: actor(c).SeesAllGroups(),
 		Saved: c.Query("opgeslagen") != "", Added: c.QueryInt("toegevoegd"), Counts: counts, Completed: c.Query("afgerond") != ""}
 	now := s.App.Now()
-	for _, sess := range sessions {
+	for _, sess := range gd.Sessions {
 		if sess.EndsAt.After(now) {
 			d.Upcoming = append(d.Upcoming, sess)
 		} else {
@@ -103,7 +84,7 @@ type staffGroupFormData struct {
 }
 
 func (s *Server) groupFormData(c *fiber.Ctx, o app.Offering, g *app.Group) (staffGroupFormData, error) {
-	staff, err := s.App.Store.ActiveStaff(c.UserContext())
+	staff, err := s.App.FacilitatorChoices(c.UserContext(), actor(c))
 	if err != nil {
 		return staffGroupFormData{}, err
 	}
@@ -162,10 +143,11 @@ func groupFormValues(f app.GroupForm) map[string]string {
 
 // staffGroupNewForm shows an empty group form for an offering.
 func (s *Server) staffGroupNewForm(c *fiber.Ctx) error {
-	o, err := s.offeringParam(c)
+	od, err := s.offeringParam(c)
 	if err != nil {
 		return err
 	}
+	o := od.Offering
 	d, err := s.groupFormData(c, o, nil)
 	if err != nil {
 		return err
@@ -178,11 +160,12 @@ func (s *Server) staffGroupNewForm(c *fiber.Ctx) error {
 
 // staffGroupCreate makes the group.
 func (s *Server) staffGroupCreate(c *fiber.Ctx) error {
-	o, err := s.offeringParam(c)
+	od, err := s.offeringParam(c)
 	if err != nil {
 		return err
 	}
-	id, err := s.App.CreateGroup(c.UserContext(), currentStaff(c).ID, o.ID, groupFormOf(c))
+	o := od.Offering
+	id, err := s.App.CreateGroup(c.UserContext(), actor(c), o.ID, groupFormOf(c))
 	if err == nil {
 		return c.Redirect("/beheer/groepen/"+strconv.FormatInt(id, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
 	}
@@ -200,16 +183,13 @@ func (s *Server) staffGroupCreate(c *fiber.Ctx) error {
 
 // staffGroupEditForm shows the group form filled in.
 func (s *Server) staffGroupEditForm(c *fiber.Ctx) error {
-	g, o, err := s.groupParam(c)
+	gd, err := s.groupParam(c)
 	if err != nil {
 		return err
 	}
-	fac, err := s.App.Store.GroupFacilitators(c.UserContext(), g.ID)
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, len(fac))
-	for i, f := range fac {
+	g, o := gd.Group, gd.Offering
+	ids := make([]int64, len(gd.Facilitators))
+	for i, f := range gd.Facilitators {
 		ids[i] = f.ID
 	}
 	d, err := s.groupFormData(c, o, &g)
@@ -223,11 +203,12 @@ func (s *Server) staffGroupEditForm(c *fiber.Ctx) error {
 
 // staffGroupUpdate saves the group.
 func (s *Server) staffGroupUpdate(c *fiber.Ctx) error {
-	g, o, err := s.groupParam(c)
+	gd, err := s.groupParam(c)
 	if err != nil {
 		return err
 	}
-	err = s.App.UpdateGroup(c.UserContext(), currentStaff(c).ID, g.ID, groupFormOf(c))
+	g, o := gd.Group, gd.Offering
+	err = s.App.UpdateGroup(c.UserContext(), actor(c), g.ID, groupFormOf(c))
 	if err == nil {
 		return c.Redirect("/beheer/groepen/"+strconv.FormatInt(g.ID, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
 	}
@@ -243,19 +224,12 @@ func (s *Server) staffGroupUpdate(c *fiber.Ctx) error {
 	return err
 }
 
-// groupParam loads the group of the route, when this staff member may see it (app.RequireGroup), and its offering.
-func (s *Server) groupParam(c *fiber.Ctx) (app.Group, app.Offering, error) {
+// groupParam loads the group of the route, with its offering, facilitators and sessions, when this staff member
+// may see it (the app checks).
+func (s *Server) groupParam(c *fiber.Ctx) (app.GroupDetail, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return app.Group{}, app.Offering{}, err
+		return app.GroupDetail{}, err
 	}
-	if err := s.App.RequireGroup(c.UserContext(), currentStaff(c), id); err != nil {
-		return app.Group{}, app.Offering{}, err
-	}
-	g, err := s.App.Store.GroupByID(c.UserContext(), id)
-	if err != nil {
-		return g, app.Offering{}, err
-	}
-	o, err := s.App.Store.OfferingByID(c.UserContext(), g.OfferingID)
-	return g, o, err
+	return s.App.GroupForStaff(c.UserContext(), actor(c), id)
 }

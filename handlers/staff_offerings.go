@@ -11,20 +11,20 @@ import (
 
 // staffOfferings lists every offering, active or not.
 func (s *Server) staffOfferings(c *fiber.Ctx) error {
-	list, err := s.App.Store.AllOfferings(c.UserContext())
+	list, err := s.App.OfferingsForStaff(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
 	return s.render(c, "staff_offerings", s.staffPage(c, "staff.offer.title", struct{ Offerings []app.OfferingSummary }{list}))
 }
 
-// offeringParam loads the offering of the route.
-func (s *Server) offeringParam(c *fiber.Ctx) (app.Offering, error) {
+// offeringParam loads the offering of the route, with its groups.
+func (s *Server) offeringParam(c *fiber.Ctx) (app.OfferingDetail, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return app.Offering{}, err
+		return app.OfferingDetail{}, err
 	}
-	return s.App.Store.OfferingByID(c.UserContext(), id)
+	return s.App.OfferingForStaff(c.UserContext(), actor(c), id)
 }
 
 // staffOfferingFormData is the offering form's frame.
@@ -37,21 +37,18 @@ type staffOfferingFormData struct {
 	Saved      bool
 }
 
-func (s *Server) offeringFormData(c *fiber.Ctx, o *app.Offering) (staffOfferingFormData, error) {
-	d := staffOfferingFormData{Offering: o,
+// offeringFormData fills the form's frame; od is nil for a new offering.
+func (s *Server) offeringFormData(c *fiber.Ctx, od *app.OfferingDetail) staffOfferingFormData {
+	d := staffOfferingFormData{
 		Kinds:      s.staffOptions(c, "staff.offer.kind.", app.Kinds),
 		Audiences:  s.staffOptions(c, "audience.", app.Audiences),
 		Admissions: s.staffOptions(c, "staff.offer.admission.", app.Admissions),
 		Saved:      c.Query("opgeslagen") != "",
 	}
-	if o != nil {
-		groups, err := s.App.Store.GroupsOfOffering(c.UserContext(), o.ID)
-		if err != nil {
-			return d, err
-		}
-		d.Groups = groups
+	if od != nil {
+		d.Offering, d.Groups = &od.Offering, od.Groups
 	}
-	return d, nil
+	return d
 }
 
 // offeringTexts are the offering's texts in both languages: the form fields are NAME_nl and NAME_en.
@@ -88,10 +85,7 @@ func offeringFormValues(f app.OfferingForm) map[string]string {
 
 // staffOfferingNewForm shows an empty offering form.
 func (s *Server) staffOfferingNewForm(c *fiber.Ctx) error {
-	d, err := s.offeringFormData(c, nil)
-	if err != nil {
-		return err
-	}
+	d := s.offeringFormData(c, nil)
 	p := s.staffPage(c, "staff.offer.new", d)
 	p.Form = offeringFormValues(app.OfferingForm{RetentionDays: "365", ReminderHours: "168, 24", CancelHours: "24",
 		Position: "100", Active: false})
@@ -100,14 +94,11 @@ func (s *Server) staffOfferingNewForm(c *fiber.Ctx) error {
 
 // staffOfferingCreate makes an offering.
 func (s *Server) staffOfferingCreate(c *fiber.Ctx) error {
-	id, err := s.App.CreateOffering(c.UserContext(), currentStaff(c).ID, offeringFormOf(c))
+	id, err := s.App.CreateOffering(c.UserContext(), actor(c), offeringFormOf(c))
 	if err == nil {
 		return c.Redirect("/beheer/aanbod/"+strconv.FormatInt(id, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
 	}
-	d, derr := s.offeringFormData(c, nil)
-	if derr != nil {
-		return derr
-	}
+	d := s.offeringFormData(c, nil)
 	p := s.staffPage(c, "staff.offer.new", d)
 	p.Form = formValues(c)
 	if s.staffInvalid(c, &p, err, offeringFormFields...) {
@@ -118,14 +109,12 @@ func (s *Server) staffOfferingCreate(c *fiber.Ctx) error {
 
 // staffOfferingEditForm shows an offering's form with its groups.
 func (s *Server) staffOfferingEditForm(c *fiber.Ctx) error {
-	o, err := s.offeringParam(c)
+	od, err := s.offeringParam(c)
 	if err != nil {
 		return err
 	}
-	d, err := s.offeringFormData(c, &o)
-	if err != nil {
-		return err
-	}
+	o := od.Offering
+	d := s.offeringFormData(c, &od)
 	p := s.staffPage(c, "", d)
 	p.Title = o.Name.In(p.Lang)
 	p.Form = offeringFormValues(app.OfferingFormOf(o))
@@ -134,18 +123,16 @@ func (s *Server) staffOfferingEditForm(c *fiber.Ctx) error {
 
 // staffOfferingUpdate saves an offering.
 func (s *Server) staffOfferingUpdate(c *fiber.Ctx) error {
-	o, err := s.offeringParam(c)
+	od, err := s.offeringParam(c)
 	if err != nil {
 		return err
 	}
-	err = s.App.UpdateOffering(c.UserContext(), currentStaff(c).ID, o.ID, offeringFormOf(c))
+	o := od.Offering
+	err = s.App.UpdateOffering(c.UserContext(), actor(c), o.ID, offeringFormOf(c))
 	if err == nil {
 		return c.Redirect("/beheer/aanbod/"+strconv.FormatInt(o.ID, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
 	}
-	d, derr := s.offeringFormData(c, &o)
-	if derr != nil {
-		return derr
-	}
+	d := s.offeringFormData(c, &od)
 	d.Saved = false
 	p := s.staffPage(c, "", d)
 	p.Title = o.Name.In(p.Lang)

@@ -55,7 +55,7 @@ func (s *Server) staffSessionMove(c *fiber.Ctx) error {
 	if err1 != nil || err2 != nil {
 		return s.sessionPage(c, &app.ValidationError{Fields: map[string]string{"date": "staff.form.datetime"}})
 	}
-	if err := s.App.MoveSession(c.UserContext(), currentStaff(c).ID, rc.Session.ID, from, to); err != nil {
+	if err := s.App.MoveSession(c.UserContext(), actor(c), rc.Session.ID, from, to); err != nil {
 		if _, invalid := app.AsValidation(err); invalid {
 			return s.sessionPage(c, err)
 		}
@@ -73,7 +73,7 @@ func (s *Server) staffSessionCancel(c *fiber.Ctx) error {
 	if c.FormValue("confirm") != "ja" {
 		return s.sessionPage(c, &app.ValidationError{Fields: map[string]string{"confirm": "staff.session.cancel.confirm.required"}})
 	}
-	if err := s.App.CancelSession(c.UserContext(), currentStaff(c).ID, rc.Session.ID); err != nil {
+	if err := s.App.CancelSession(c.UserContext(), actor(c), rc.Session.ID); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"?gedaan=geannuleerd", fiber.StatusSeeOther)
@@ -81,15 +81,12 @@ func (s *Server) staffSessionCancel(c *fiber.Ctx) error {
 
 // staffGroupComplete marks everyone with a place in a group that has ended as having completed it.
 func (s *Server) staffGroupComplete(c *fiber.Ctx) error {
-	g, _, err := s.groupParam(c)
+	gd, err := s.groupParam(c)
 	if err != nil {
 		return err
 	}
-	upcoming, err := s.App.Store.UpcomingSessions(c.UserContext(), g.ID, s.App.Now())
-	if err != nil {
-		return err
-	}
-	if len(upcoming) > 0 {
+	g := gd.Group
+	if gd.SessionsAhead(s.App.Now()) > 0 {
 		return app.ErrTransition // a group with sessions ahead has not ended
 	}
 	if _, err := s.App.CompleteGroup(c.UserContext(), actor(c), g.ID); err != nil {

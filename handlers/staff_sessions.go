@@ -31,10 +31,11 @@ func (s *Server) sessionFormData(c *fiber.Ctx, g app.Group) staffSessionFormData
 
 // staffSessionForm shows the form to add one session or a series to a group.
 func (s *Server) staffSessionForm(c *fiber.Ctx) error {
-	g, _, err := s.groupParam(c)
+	gd, err := s.groupParam(c)
 	if err != nil {
 		return err
 	}
+	g := gd.Group
 	p := s.staffPage(c, "staff.sessions.new", s.sessionFormData(c, g))
 	p.Form = map[string]string{"mode": "one", "from": "19:00", "to": "21:00", "every": "1", "unit": app.UnitWeeks,
 		"end": "count", "count": "10",
@@ -45,16 +46,17 @@ func (s *Server) staffSessionForm(c *fiber.Ctx) error {
 // staffSessionCreate shows the dates of the form ("Bekijk de data") or adds the sessions ("Opslaan"). Both go
 // through the same planning, so what is previewed is what is saved.
 func (s *Server) staffSessionCreate(c *fiber.Ctx) error {
-	g, _, err := s.groupParam(c)
+	gd, err := s.groupParam(c)
 	if err != nil {
 		return err
 	}
+	g := gd.Group
 	plan := app.SessionPlan{Mode: c.FormValue("mode"), Date: c.FormValue("date"), From: c.FormValue("from"),
 		To: c.FormValue("to"), Every: c.FormValue("every"), Unit: c.FormValue("unit"), End: c.FormValue("end"),
 		Count: c.FormValue("count"), Until: c.FormValue("until")}
 	times, err := app.PlanSessions(plan)
 	if err == nil && c.FormValue("action") != "preview" {
-		if _, err = s.App.AddSessions(c.UserContext(), currentStaff(c).ID, g.ID, times); err == nil {
+		if _, err = s.App.AddSessions(c.UserContext(), actor(c), g.ID, times); err == nil {
 			return c.Redirect("/beheer/groepen/"+strconv.FormatInt(g.ID, 10)+"?toegevoegd="+strconv.Itoa(len(times)),
 				fiber.StatusSeeOther)
 		}

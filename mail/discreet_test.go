@@ -184,7 +184,7 @@ func TestProfessionalCalendarHasTitleAndPlace(t *testing.T) {
 		sessions[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.MoveSession(t.Context(), coordinator, sessions[0].ID, moved, moved.Add(2*time.Hour)); err != nil {
+	if err := a.MoveSession(t.Context(), app.Actor{Staff: app.Staff{ID: coordinator, Role: app.RoleCoordinator, Active: true}}, sessions[0].ID, moved, moved.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	e.drain(t)
