@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"portal/app/db"
 )
 
 // App holds what every workflow needs.
@@ -34,9 +36,9 @@ func New(conn *sqlx.DB, cfg Config, log *slog.Logger) (*App, error) {
 	return &App{Store: &Store{DB: conn}, Config: cfg, Keys: keys, Log: log, Now: time.Now}, nil
 }
 
-// Ready reports whether PostgreSQL answers within a second.
+// Ready reports whether PostgreSQL answers within a second and takes writes (db.ErrReadOnly when it does not).
 func (a *App) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	return a.Store.DB.PingContext(ctx)
+	return db.Ready(ctx, a.Store.DB)
 }

@@ -2,29 +2,18 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"portal/app/locale"
 )
 
-// claimDay lets exactly one of several portal processes run a daily job: the first to record (job, day) runs it.
+// claimDay lets exactly one of several portal processes run a daily job: the first to record (job, day) runs
+// it, and another runs it again the same day when that run did not finish (see claimJobRun).
 func (a *App) claimDay(ctx context.Context, job string) (bool, error) {
-	day := a.Now().In(locale.Brussels).Format("2006-01-02")
-	res, err := a.Store.DB.ExecContext(ctx, `INSERT INTO job_runs (job, day) VALUES ($1, $2) ON CONFLICT DO NOTHING`, job, day)
-	if err != nil {
-		return false, fmt.Errorf("store: unable to claim job: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return n == 1, nil
+	return a.Store.claimJobRun(ctx, job, a.today(), a.Now())
 }
 
-// finishDay records that a claimed daily job is done.
-func (a *App) finishDay(ctx context.Context, job string) error {
-	day := a.Now().In(locale.Brussels).Format("2006-01-02")
-	_, err := a.Store.DB.ExecContext(ctx, `UPDATE job_runs SET done_at = now() WHERE job = $1 AND day = $2`, job, day)
-	return err
-}
+func (a *App) today() string { return a.Now().In(locale.Brussels).Format("2006-01-02") }
 
 // RunJobs runs the portal's background jobs until ctx ends: every minute the offers that expired; once a day
 // (in one process only) the retention purge and the clean-up of rate-limit counters and old submissions.
@@ -49,18 +38,30 @@ func (a *App) runJobsOnce(ctx context.Context) {
 	if err != nil || !claimed {
 		return
 	}
+	day, failed := a.today(), false
+	fail := func(step string, err error) {
+		failed = true
+		a.Log.Error("job: "+step, "err", err.Error())
+	}
 	if n, err := a.Purge(ctx); err != nil {
-		a.Log.Error("job: retention purge", "err", err.Error())
+		fail("retention purge", err)
 	} else if n > 0 {
 		a.Log.Info("job: retention purge", "people", n)
 	}
 	if err := a.Store.ForgetRateLimits(ctx, a.Now()); err != nil {
-		a.Log.Error("job: rate limits", "err", err.Error())
+		fail("rate limits", err)
 	}
-	if _, err := a.Store.DB.ExecContext(ctx, `DELETE FROM form_submissions WHERE created_at < $1`, a.Now().AddDate(0, 0, -2)); err != nil {
-		a.Log.Error("job: submissions", "err", err.Error())
+	if err := a.Store.forgetSubmissions(ctx, a.Now().AddDate(0, 0, -2)); err != nil {
+		fail("submissions", err)
 	}
-	if err := a.finishDay(ctx, "daily"); err != nil {
+	// A run that did not finish is run again (every step is safe to repeat); a finished one not before tomorrow.
+	done := a.Store.finishJobRun
+	if failed {
+		done = func(ctx context.Context, job, day string, _ time.Time) error {
+			return a.Store.releaseJobRun(ctx, job, day)
+		}
+	}
+	if err := done(context.WithoutCancel(ctx), "daily", day, a.Now()); err != nil {
 		a.Log.Error("job: finish", "err", err.Error())
 	}
 }

@@ -38,8 +38,14 @@ type LoginResult struct {
 
 // Login checks an address and password. It takes as long for an unknown address as for a wrong password (the
 // password is checked against a dummy hash), answers both with ErrBadCredentials, and refuses with
-// ErrRateLimited once the account or the client address has tried too often.
+// ErrRateLimited once the account or the client address has tried too often. An address that is not text at all
+// gets a *ValidationError (field "email") and changes nothing.
 func (a *App) Login(ctx context.Context, email, password, clientAddr string) (LoginResult, error) {
+	f := newFields()
+	if email = f.text("email", email, MaxEmail, false); f.err() != nil {
+		// Text no address can have (invalid UTF-8, a NUL): refused before it reaches the database.
+		return LoginResult{}, f.err()
+	}
 	accountKey := "login:account:" + hex.EncodeToString(a.Keys.EmailHash(email)[:16])
 	okAccount, err := a.Allow(ctx, accountKey, loginAccountLimit, loginWindow)
 	if err != nil {

@@ -23,8 +23,12 @@ const (
 
 // RequestPasswordReset mails a reset link to the staff member with this address, if there is an active one.
 // The answer is the same either way (nil), so the form tells nobody which addresses have accounts; only too
-// many requests get ErrRateLimited.
+// many requests get ErrRateLimited, and an address that is not text at all a *ValidationError (nothing changes).
 func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string) error {
+	f := newFields()
+	if email = f.text("email", email, MaxEmail, false); f.err() != nil {
+		return f.err()
+	}
 	okAccount, err := a.Allow(ctx, "reset:account:"+hex.EncodeToString(a.Keys.EmailHash(email)[:16]), resetAccountLimit, resetWindow)
 	if err != nil {
 		return err

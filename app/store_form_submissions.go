@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -42,6 +43,14 @@ func submissionResult(ctx context.Context, q sqlx.QueryerContext, key, kind stri
 func setSubmissionResult(ctx context.Context, tx sqlx.ExecerContext, key string, result []byte) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE form_submissions SET result = $2 WHERE key = $1`, key, result); err != nil {
 		return fmt.Errorf("store: unable to store submission: %w", err)
+	}
+	return nil
+}
+
+// forgetSubmissions deletes the submission keys of forms sent before before: a reload that late is a new form.
+func (s *Store) forgetSubmissions(ctx context.Context, before time.Time) error {
+	if _, err := s.DB.ExecContext(ctx, `DELETE FROM form_submissions WHERE created_at < $1`, before); err != nil {
+		return fmt.Errorf("store: unable to forget submissions: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"portal/app"
@@ -61,10 +62,11 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	if err != nil {
 		return err
 	}
-	// Deferred after closeDB, so it runs before it, and after the HTTP shutdown below: requests stop, then the
-	// worker finishes the mail in hand, then the database closes.
+	// Deferred after closeDB, so they run before it: the worker and the jobs stop, then the database closes.
+	// Each runs once (the shutdown below starts them early, beside the HTTP shutdown).
+	stopMail = sync.OnceFunc(stopMail)
 	defer stopMail()
-	stopJobs := startJobs(ctx, a)
+	stopJobs := sync.OnceFunc(startJobs(ctx, a))
 	defer stopJobs()
 
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log,
@@ -79,11 +81,28 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	if err := web.ShutdownWithTimeout(15 * time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	stopping := time.Now()
+	// Requests, the mail worker and the jobs stop side by side, each within the budget: a request's database
+	// work ends at its deadline (handlers.DefaultRequestTimeout), the mail in hand gets mail.DefaultStopGrace
+	// and its outcome as long again to be recorded.
+	workers := make(chan struct{})
+	go func() {
+		stopMail()
+		stopJobs()
+		close(workers)
+	}()
+	if err := web.ShutdownWithTimeout(ShutdownBudget - 2*time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Error("shutdown", "err", err.Error())
 	}
+	<-workers
+	log.Info("stopped", "shutdown_ms", time.Since(stopping).Milliseconds())
 	return nil
 }
+
+// ShutdownBudget is the most a stop (SIGTERM, Ctrl-C) takes before the database closes: requests in flight end
+// (their deadline is shorter), the mail in hand is handed over or cut, outcomes are recorded. fly.toml's
+// kill_timeout leaves a margin above it.
+const ShutdownBudget = 15 * time.Second
 
 // DefaultMemoryLimit is the Go runtime's soft memory limit for serve when GOMEMLIMIT is not set. The portal
 // keeps about 10 MB live under load; with Go's default (collect when the heap has doubled) and idle memory handed

@@ -7,14 +7,26 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
+	"portal/app/db"
 )
 
 // handleError is the one place where errors become pages: domain errors and HTTP errors get a Dutch (or
-// English) page with the right status; anything else is logged, without personal data, and answered with 500.
+// English) page with the right status; a database that is down, frozen or too slow gets 503 and a page that
+// says nothing was saved (the transaction did not commit) and to try again; anything else is logged, without
+// personal data, and answered with 500.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, key := fiber.StatusInternalServerError, "generic"
 	var fe *fiber.Error
+	_, invalid := app.AsValidation(err)
 	switch {
+	case db.Unavailable(err):
+		// Logged once per outage (health.go), not once per request.
+		s.noteDatabaseError(err)
+		c.Set(fiber.HeaderRetryAfter, "60")
+		return s.errorPage(c, fiber.StatusServiceUnavailable, "unavailable")
+	case invalid, db.BadInput(err):
+		// A value no form should have let through: refused, and nothing changed (the statement failed).
+		status, key = fiber.StatusUnprocessableEntity, "badrequest"
 	case errors.Is(err, app.ErrNotFound):
 		status, key = fiber.StatusNotFound, "notfound"
 	case errors.Is(err, app.ErrForbidden):
@@ -66,4 +78,10 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, key string) error {
 // notFound answers every path without a route.
 func (s *Server) notFound(c *fiber.Ctx) error {
 	return s.errorPage(c, fiber.StatusNotFound, "notfound")
+}
+
+// isValidation reports whether err is a refused form (a *app.ValidationError).
+func isValidation(err error) bool {
+	_, ok := app.AsValidation(err)
+	return ok
 }

@@ -11,6 +11,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Use(recover.New())
 	f.Use(s.securityHeaders)
 	f.Use(s.logRequests)
+	f.Use(s.deadline)
 
 	f.Get("/healthz", s.healthz)
 	f.Get("/readyz", s.readyz)

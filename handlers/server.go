@@ -29,8 +29,11 @@ type Server struct {
 	// PageCacheTTL is how long the public pages without a form are served as rendered (DefaultPageCacheTTL
 	// when zero; a negative value renders every request).
 	PageCacheTTL time.Duration
+	// RequestTimeout bounds the database work of each request (DefaultRequestTimeout when zero).
+	RequestTimeout time.Duration
 
-	pages *pageCache
+	pages  *pageCache
+	health health
 }
 
 // Limits caps how often one client address may post a public form.

@@ -63,6 +63,9 @@ func (s *Server) staffLogin(c *fiber.Ctx) error {
 			c.Status(fiber.StatusTooManyRequests)
 			c.Set(fiber.HeaderRetryAfter, "900")
 			d.Problem = "staff.login.limited"
+		case isValidation(err):
+			c.Status(fiber.StatusUnprocessableEntity)
+			d.Problem = "form.invalidtext"
 		default:
 			return err
 		}

@@ -23,6 +23,9 @@ func (s *Server) staffForgot(c *fiber.Ctx) error {
 		c.Status(fiber.StatusTooManyRequests)
 		c.Set(fiber.HeaderRetryAfter, "3600")
 		d = staffLoginData{Problem: "staff.forgot.limited"}
+	case isValidation(err):
+		c.Status(fiber.StatusUnprocessableEntity)
+		d = staffLoginData{Problem: "form.invalidtext"}
 	case err != nil:
 		return err
 	}

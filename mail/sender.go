@@ -38,6 +38,8 @@ type Sender struct {
 	interval time.Duration // between two mails; 0 means no limit
 	next     time.Time
 
+	stopGrace time.Duration
+
 	// Addr is the server's host:port, for logs.
 	Addr string
 }
@@ -58,7 +60,14 @@ type SenderOptions struct {
 	Timeout time.Duration
 	// Connections is how many connections may be open at once (default 2).
 	Connections int
+	// StopGrace is how long a mail already being handed over may take once the worker is told to stop
+	// (default DefaultStopGrace); then its connection is cut, so a server that hangs cannot hold up a shutdown.
+	StopGrace time.Duration
 }
+
+// DefaultStopGrace is the send deadline of the mail in hand at a stop. It is well inside the portal's
+// shutdown budget (cli.ShutdownBudget), which also covers recording the outcome.
+const DefaultStopGrace = 5 * time.Second
 
 // NewSender prepares a sender for rawURL; it connects when the first mail is sent.
 func NewSender(rawURL string, opt SenderOptions) (*Sender, error) {
@@ -113,7 +122,11 @@ func NewSender(rawURL string, opt SenderOptions) (*Sender, error) {
 	if opt.Connections <= 0 {
 		opt.Connections = 2
 	}
-	s := &Sender{client: client, Addr: host + ":" + strconv.Itoa(port), slots: make(chan struct{}, opt.Connections)}
+	if opt.StopGrace <= 0 {
+		opt.StopGrace = DefaultStopGrace
+	}
+	s := &Sender{client: client, Addr: host + ":" + strconv.Itoa(port), slots: make(chan struct{}, opt.Connections),
+		stopGrace: opt.StopGrace}
 	if opt.RatePerSecond > 0 {
 		s.interval = time.Duration(float64(time.Second) / opt.RatePerSecond)
 	}
@@ -179,7 +192,7 @@ func (s *Sender) Send(ctx context.Context, msg *gomail.Msg) error {
 			}
 			c = &conn{c: client}
 		}
-		err := s.client.SendWithSMTPClient(c.c, msg)
+		err := s.sendOn(ctx, c, msg)
 		if err == nil {
 			c.lastUse = time.Now()
 			s.put(c)
@@ -193,6 +206,30 @@ func (s *Sender) Send(ctx context.Context, msg *gomail.Msg) error {
 		}
 		return err
 	}
+}
+
+// sendOn hands msg over on c. Once ctx ends the transaction gets stopGrace to finish; then the connection is
+// cut and the send fails (the server may or may not have taken the mail: it counts as a failed attempt).
+func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) error {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+		}
+		t := time.NewTimer(s.stopGrace)
+		defer t.Stop()
+		select {
+		case <-done:
+		case <-t.C:
+			// Not c.c.Close: it waits for the lock the hanging command holds. Closing the connection itself
+			// makes that command fail at once.
+			_ = c.c.Text.Close()
+		}
+	}()
+	return s.client.SendWithSMTPClient(c.c, msg)
 }
 
 // take returns the most recently used idle connection, or nil.

@@ -14,12 +14,22 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"portal/app"
+	"portal/app/db"
 )
 
 // Worker sends the outbox: it claims due mails in batches, composes and sends each one, and records the outcome.
 // Any number of workers, in any number of processes, may share one database: a claim takes rows with FOR UPDATE
 // SKIP LOCKED, so each mail is sent by one worker. A worker that dies leaves its rows in sending; after Stall
 // another worker takes them again.
+//
+// Exactly once through a database outage: a worker renews its claims every Heartbeat, so only the rows of a
+// worker that stopped renewing stall. When it cannot record an outcome or renew its claims, it stops sending and
+// keeps what it sent in memory, trying again until the database answers; then it records it. It sends a mail
+// only while its claims were renewed less than Stall/2 ago, and it takes over stalled rows only after it has
+// reached the database without a failure for two heartbeats, so that after an outage the workers that lived
+// through it renew their claims before anyone judges them dead. The one duplicate left is a worker that dies
+// (or is cut off from the database for longer than Stall) after the SMTP server took a mail and before the
+// outcome was recorded.
 type Worker struct {
 	App      *app.App
 	Sender   *Sender
@@ -36,6 +46,17 @@ type Worker struct {
 	Stall time.Duration
 	// JobEvery is how often the worker queues the "take attendance" mails (default 1 min).
 	JobEvery time.Duration
+	// Heartbeat is how often the worker renews its claims while it holds mail (default Stall/10).
+	Heartbeat time.Duration
+	// RecordGrace is how long, after a stop, the worker keeps trying to record what it sent while the database
+	// does not answer (default 5 s). Outcomes still unrecorded then are lost: those mails go out again after Stall.
+	RecordGrace time.Duration
+
+	initOnce     sync.Once
+	dbOutage     *app.Outage
+	smtpOutage   *app.Outage
+	healthyMu    sync.Mutex
+	healthySince time.Time // since when every database call succeeded (App.Now); zero after a failure
 }
 
 // NewWorker returns a worker with the default settings and a unique ID.
@@ -50,9 +71,60 @@ func NewWorker(a *app.App, s *Sender, c *Composer, log *slog.Logger) *Worker {
 	if r := s.Rate(); r > 0 {
 		batch = min(max(int(10*r), 20), 500)
 	}
-	return &Worker{App: a, Sender: s, Composer: c, Log: log,
+	w := &Worker{App: a, Sender: s, Composer: c, Log: log,
 		ID:    fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b)),
-		Batch: batch, Poll: time.Second, Stall: 10 * time.Minute, JobEvery: time.Minute}
+		Batch: batch, Poll: time.Second, Stall: 10 * time.Minute, JobEvery: time.Minute, RecordGrace: 5 * time.Second}
+	if a != nil {
+		w.healthySince = a.Now()
+	}
+	return w
+}
+
+func (w *Worker) init() {
+	w.initOnce.Do(func() {
+		w.dbOutage = &app.Outage{What: "mail worker: database", Log: w.Log}
+		w.smtpOutage = &app.Outage{What: "mail worker: SMTP server", Log: w.Log}
+		if w.Heartbeat <= 0 {
+			w.Heartbeat = max(w.Stall/10, 10*time.Millisecond)
+		}
+		if w.RecordGrace <= 0 {
+			w.RecordGrace = 5 * time.Second
+		}
+	})
+}
+
+// dbFailed notes a failed database call: logged once per outage, and no stalled rows are taken until the
+// database has answered for two heartbeats again.
+func (w *Worker) dbFailed(err error) {
+	if db.Unavailable(err) {
+		w.dbOutage.Fail(err)
+	} else {
+		w.Log.Error("mail worker", "err", err.Error())
+	}
+	w.healthyMu.Lock()
+	w.healthySince = time.Time{}
+	w.healthyMu.Unlock()
+}
+
+// dbAnswered notes a successful database call.
+func (w *Worker) dbAnswered() {
+	w.dbOutage.OK()
+	w.healthyMu.Lock()
+	if w.healthySince.IsZero() {
+		w.healthySince = w.App.Now()
+	}
+	w.healthyMu.Unlock()
+}
+
+// stallFor is the stall timeout for the next claim: Stall once the database has answered for two heartbeats,
+// else so long that no stalled row is taken (their worker may be alive and about to renew its claims).
+func (w *Worker) stallFor() time.Duration {
+	w.healthyMu.Lock()
+	defer w.healthyMu.Unlock()
+	if !w.healthySince.IsZero() && w.App.Now().Sub(w.healthySince) >= 2*w.Heartbeat {
+		return w.Stall
+	}
+	return 100 * 365 * 24 * time.Hour
 }
 
 // Stats counts what a drain did.
@@ -66,6 +138,7 @@ func (s Stats) Total() int { return s.Sent + s.Retrying + s.Failed + s.Cancelled
 // Run sends mail until ctx is cancelled, then finishes the mail in hand, hands the rest of its batch back to
 // the queue, closes the SMTP connection and returns.
 func (w *Worker) Run(ctx context.Context) {
+	w.init()
 	w.Log.Info("mail worker started", "worker", w.ID, "smtp", w.Sender.Addr)
 	defer w.Log.Info("mail worker stopped", "worker", w.ID)
 	defer w.Sender.Close()
@@ -74,12 +147,11 @@ func (w *Worker) Run(ctx context.Context) {
 		if time.Since(lastJob) >= w.JobEvery {
 			lastJob = time.Now()
 			if err := w.App.QueueAttendanceMails(context.WithoutCancel(ctx)); err != nil {
-				w.Log.Error("queueing attendance mails", "err", err.Error())
+				w.dbFailed(fmt.Errorf("queueing attendance mails: %w", err))
 			}
 		}
-		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
-			w.Log.Error("mail worker", "err", err.Error())
-		}
+		// Drain logs what failed (once per outage).
+		_, _ = w.Drain(ctx)
 		// The outbox is empty: let the server have its connection back until there is mail again.
 		_ = w.Sender.Close()
 		t := time.NewTimer(w.Poll)
@@ -99,28 +171,49 @@ func (w *Worker) Run(ctx context.Context) {
 // claims batches, loads them and composes each mail; one per SMTP connection sends them; another records the
 // outcomes. On a stop, mails that were claimed but not tried go back to the queue at once.
 func (w *Worker) Drain(ctx context.Context) (Stats, error) {
+	w.init()
 	// Bookkeeping must finish even when ctx is cancelled: the mail in hand was sent.
 	db := context.WithoutCancel(ctx)
 	size := w.Batch
 	if size <= 0 {
 		size = 50
 	}
-	rec := w.startRecorder(db, size)
+	l := newLease()
+	rec := w.startRecorder(ctx, size, l)
+	stopRenewing := w.renew(l)
 	// Composing a few dozen mails ahead keeps the connections busy; more would only hold memory.
 	ready := make(chan prepared, min(size, 64))
 	stop := make(chan struct{})   // closed on a stop: hand the rest back at once
 	noMore := make(chan struct{}) // closed when the server is down: finish this batch, claim no more
 	claimErr := make(chan error, 1)
-	go func() { claimErr <- w.prepare(ctx, db, size, ready, stop, noMore) }()
+	go func() { claimErr <- w.prepare(ctx, db, size, ready, stop, noMore, l) }()
 
 	d := &dispatch{stop: stop, noMore: noMore}
 	var wg sync.WaitGroup
 	for range w.Sender.Connections() {
-		wg.Go(func() { w.send(ctx, ready, rec, d) })
+		wg.Go(func() { w.send(ctx, ready, rec, d, l) })
 	}
 	wg.Wait()
-	err := errors.Join(<-claimErr, rec.finish(), w.App.Store.ReleaseMail(db, d.unsent, w.ID))
+	err := errors.Join(<-claimErr, rec.finish())
+	stopRenewing()
+	if rerr := w.release(db, d.unsent); rerr != nil {
+		err = errors.Join(err, rerr)
+	}
+	if err != nil {
+		w.dbFailed(err)
+	}
 	return d.stats, err
+}
+
+// release hands claimed mails that were not tried back to the queue. When the database does not answer they
+// stay claimed, and stall: they were not sent, so taking them again sends them once.
+func (w *Worker) release(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.RecordGrace)
+	defer cancel()
+	return w.App.Store.ReleaseMail(ctx, ids, w.ID)
 }
 
 // dispatch is what the sending goroutines of one drain share.
@@ -135,8 +228,22 @@ type dispatch struct {
 }
 
 // send takes prepared mails and sends them, one at a time, until ready is closed.
-func (w *Worker) send(ctx context.Context, ready <-chan prepared, rec *recorder, d *dispatch) {
+func (w *Worker) send(ctx context.Context, ready <-chan prepared, rec *recorder, d *dispatch, l *lease) {
 	for p := range ready {
+		// Only while this worker's claims are current and its outcomes are being recorded.
+		switch l.wait(ctx, p.data.ID, w.Stall/2) {
+		case leaseGone:
+			continue // another worker took it over while this one could not reach the database
+		case leaseStopped:
+			d.mu.Lock()
+			if !d.stopped {
+				d.stopped = true
+				close(d.stop)
+			}
+			d.unsent = append(d.unsent, p.data.ID)
+			d.mu.Unlock()
+			continue
+		}
 		d.mu.Lock()
 		if !d.stopped && ctx.Err() != nil {
 			d.stopped = true
@@ -156,6 +263,12 @@ func (w *Worker) send(ctx context.Context, ready <-chan prepared, rec *recorder,
 			o = w.failed(p.data, w.App.Now(), down, false)
 		} else {
 			o, sendErr = w.deliver(ctx, p)
+		}
+		switch {
+		case o.Status == app.OutboxSent:
+			w.smtpOutage.OK()
+		case sendErr != nil && p.composeErr == nil && !Permanent(sendErr):
+			w.smtpOutage.Fail(errors.New(describe(sendErr)))
 		}
 		if o.Status != "" {
 			rec.add(o)
@@ -205,7 +318,7 @@ type prepared struct {
 // prepare claims batches, loads and composes them, and hands them over in order until nothing is due, stop or
 // noMore is closed, or ctx is cancelled; then it closes ready. What it claimed but could not hand over because
 // of a stop goes back to the queue.
-func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepared, stop, noMore <-chan struct{}) error {
+func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepared, stop, noMore <-chan struct{}, l *lease) error {
 	defer close(ready)
 	for ctx.Err() == nil {
 		select {
@@ -215,10 +328,12 @@ func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepare
 			return nil
 		default:
 		}
-		ids, err := w.App.Store.ClaimMail(db, w.ID, size, w.App.Now(), w.Stall)
+		claimedAt := time.Now()
+		ids, err := w.claim(db, size)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
+		l.claimed(ids, claimedAt)
 		mails, err := w.App.LoadMailData(db, ids)
 		if err != nil {
 			return errors.Join(err, w.App.Store.ReleaseMail(db, ids, w.ID))
@@ -240,6 +355,17 @@ func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepare
 		}
 	}
 	return nil
+}
+
+// claim takes the next batch, within RecordGrace.
+func (w *Worker) claim(ctx context.Context, size int) ([]int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, max(w.RecordGrace, 5*time.Second))
+	defer cancel()
+	ids, err := w.App.Store.ClaimMail(ctx, w.ID, size, w.App.Now(), w.stallFor())
+	if err == nil {
+		w.dbAnswered()
+	}
+	return ids, err
 }
 
 // deliver sends one prepared mail and says what became of it (an empty status: it was not tried because the
@@ -275,17 +401,20 @@ func (w *Worker) failed(d app.MailData, now time.Time, cause error, permanent bo
 }
 
 // recorder writes outcomes to the outbox in the background while the worker sends the next mails: whatever
-// piled up during one write goes in the next, so the database never holds up the SMTP connection, and a
-// crash loses the record of at most the mails of one write (they are sent again after the stall timeout).
+// piled up during one write goes in the next, so the database never holds up the SMTP connection. When a write
+// fails the worker stops sending (see lease) and the recorder tries again until the database answers, so a
+// database outage of any length loses no outcome; only a stop (after RecordGrace) or a crash does, and those
+// mails are sent again after the stall timeout.
 type recorder struct {
-	w    *Worker
-	ctx  context.Context
-	ch   chan app.MailOutcome
-	done chan error
+	w     *Worker
+	ctx   context.Context // the worker's: once it ends, the recorder tries for RecordGrace more
+	lease *lease
+	ch    chan app.MailOutcome
+	done  chan error
 }
 
-func (w *Worker) startRecorder(ctx context.Context, size int) *recorder {
-	r := &recorder{w: w, ctx: ctx, ch: make(chan app.MailOutcome, size), done: make(chan error, 1)}
+func (w *Worker) startRecorder(ctx context.Context, size int, l *lease) *recorder {
+	r := &recorder{w: w, ctx: ctx, lease: l, ch: make(chan app.MailOutcome, size), done: make(chan error, 1)}
 	go r.run()
 	return r
 }
@@ -319,24 +448,50 @@ func (r *recorder) run() {
 			firstErr = err
 		}
 		for _, id := range lost {
-			// This worker was so slow that another took the mail over: it may go out twice. Stall is too short.
+			// Another worker took the mail over while this one was cut off from the database for longer than
+			// Stall: it may have gone out twice.
 			r.w.Log.Warn("mail handled after another worker took it over", "outbox_id", id, "worker", r.w.ID)
 		}
 	}
 	r.done <- firstErr
 }
 
-// record writes outcomes, trying again for about half a minute when the database does not answer: an outcome
-// that is lost leaves its mail in sending, to be sent a second time after the stall timeout.
+// record writes outcomes, trying again with growing pauses (at most 5 s) for as long as the database does not
+// answer; while it fails, the worker sends nothing. After a stop it tries for RecordGrace more, then gives up.
 func (r *recorder) record(batch []app.MailOutcome) ([]int64, error) {
-	wait := time.Second
-	for try := 1; ; try++ {
-		lost, err := r.w.App.Store.RecordMail(r.ctx, r.w.ID, r.w.App.Now(), batch)
-		if err == nil || try == 5 {
-			return lost, err
+	wait := 200 * time.Millisecond
+	var stoppedAt time.Time
+	for {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), max(r.w.RecordGrace, 5*time.Second))
+		lost, err := r.w.App.Store.RecordMail(ctx, r.w.ID, r.w.App.Now(), batch)
+		cancel()
+		if err == nil {
+			r.w.dbAnswered()
+			r.lease.recordingOK(true)
+			return lost, nil
 		}
-		r.w.Log.Warn("recording sent mail, trying again", "err", err.Error())
-		time.Sleep(wait)
-		wait *= 2
+		r.w.dbFailed(fmt.Errorf("recording sent mail: %w", err))
+		r.lease.recordingOK(false)
+		if r.ctx.Err() != nil {
+			if stoppedAt.IsZero() {
+				stoppedAt = time.Now()
+			}
+			if time.Since(stoppedAt) >= r.w.RecordGrace {
+				r.w.Log.Error("mail worker stopped before it could record what it sent; these mails go out again after the stall timeout",
+					"mails", len(batch), "err", err.Error())
+				return nil, err
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-r.ctx.Done():
+			t.Stop()
+			if stoppedAt.IsZero() {
+				stoppedAt = time.Now()
+			}
+			time.Sleep(min(wait, 500*time.Millisecond))
+		}
+		wait = min(2*wait, 5*time.Second)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -23,6 +24,9 @@ func SchemaVersion(schema string) (int, error) {
 	return strconv.Atoi(m[1])
 }
 
+// migrationTimeout bounds applying the schema, waiting for another process's migration included.
+const migrationTimeout = 10 * time.Minute
+
 // Migrate applies schema (the idempotent schema.sql) when the database is older than the version it declares.
 // It runs in one transaction under an advisory lock, so two processes starting together apply it once; a
 // database that is already current costs one query, which keeps start-up fast.
@@ -34,11 +38,17 @@ func Migrate(ctx context.Context, conn *sqlx.DB, schema string) (applied bool, e
 	if have, err := currentVersion(ctx, conn); err == nil && have >= want {
 		return false, nil
 	}
+	// A schema change may rewrite a big table: it gets minutes, not the statement timeout of ordinary work.
+	ctx, cancel := context.WithTimeout(ctx, migrationTimeout)
+	defer cancel()
 	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("db: unable to begin migration: %w", err)
 	}
 	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return false, fmt.Errorf("db: unable to lift the statement timeout: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLock); err != nil {
 		return false, fmt.Errorf("db: unable to take migration lock: %w", err)
 	}

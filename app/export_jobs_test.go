@@ -1,0 +1,13 @@
+package app
+
+import (
+	"context"
+)
+
+// FinishDayForTest records the daily job of today as done.
+func (a *App) FinishDayForTest(ctx context.Context, job string) error {
+	return a.Store.finishJobRun(ctx, job, a.today(), a.Now())
+}
+
+// StaleJobRun is how long an unfinished daily run waits before it is run again.
+const StaleJobRun = staleJobRun

@@ -1,0 +1,157 @@
+package mail
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// lease is what one drain knows of its claims: which mails are still this worker's, when the database last
+// confirmed that, and whether outcomes are being recorded. A mail is sent only while all three hold.
+type lease struct {
+	mu        sync.Mutex
+	held      map[int64]time.Time // claimed mail → when it was claimed (local clock)
+	renewed   time.Time           // when the database last confirmed the claims (local clock)
+	recording bool                // false while writing outcomes fails
+	changed   chan struct{}       // closed and replaced on every change, to wake waiting senders
+}
+
+func newLease() *lease {
+	return &lease{held: map[int64]time.Time{}, recording: true, changed: make(chan struct{})}
+}
+
+// wake tells waiting senders that something changed; call with mu held.
+func (l *lease) wake() {
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// claimed adds mails that a claim made at claimedAt took.
+func (l *lease) claimed(ids []int64, claimedAt time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		l.held[id] = claimedAt
+	}
+	if claimedAt.After(l.renewed) {
+		l.renewed = claimedAt
+	}
+	l.wake()
+}
+
+// ids lists the mails held.
+func (l *lease) ids() []int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make([]int64, 0, len(l.held))
+	for id := range l.held {
+		out = append(out, id)
+	}
+	return out
+}
+
+// renewedAt records a renewal that started at start and found mine still claimed by this worker: a mail
+// claimed before start that is not among them was taken over by another worker.
+func (l *lease) renewedAt(start time.Time, mine []int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	still := make(map[int64]bool, len(mine))
+	for _, id := range mine {
+		still[id] = true
+	}
+	for id, at := range l.held {
+		if !still[id] && at.Before(start) {
+			delete(l.held, id)
+		}
+	}
+	if start.After(l.renewed) {
+		l.renewed = start
+	}
+	l.wake()
+}
+
+// recordingOK says whether the last write of outcomes succeeded.
+func (l *lease) recordingOK(ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.recording != ok {
+		l.recording = ok
+		l.wake()
+	}
+}
+
+type leaseAnswer int
+
+const (
+	leaseOK      leaseAnswer = iota
+	leaseGone                // another worker has the mail now: do not send it
+	leaseStopped             // the worker is stopping
+)
+
+// wait blocks until mail id may be sent: outcomes are being recorded and the claims were confirmed less than
+// maxAge ago. It returns leaseGone when the mail is no longer this worker's, leaseStopped when ctx ends first.
+func (l *lease) wait(ctx context.Context, id int64, maxAge time.Duration) leaseAnswer {
+	for {
+		l.mu.Lock()
+		_, mine := l.held[id]
+		ok := l.recording && time.Since(l.renewed) < maxAge
+		changed := l.changed
+		l.mu.Unlock()
+		switch {
+		case !mine:
+			return leaseGone
+		case ok:
+			return leaseOK
+		}
+		t := time.NewTimer(100 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return leaseStopped
+		case <-changed:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// renew confirms the drain's claims every Heartbeat (every second or so while the database does not answer)
+// until the returned stop is called.
+func (w *Worker) renew(l *lease) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		every := w.Heartbeat
+		for {
+			t := time.NewTimer(every)
+			select {
+			case <-done:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			ids := l.ids()
+			if len(ids) == 0 {
+				every = w.Heartbeat
+				continue
+			}
+			start := time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), max(w.RecordGrace, 5*time.Second))
+			mine, err := w.App.Store.RenewMail(ctx, w.ID, w.App.Now(), ids)
+			cancel()
+			if err != nil {
+				w.dbFailed(err)
+				every = min(w.Heartbeat, time.Second)
+				continue
+			}
+			w.dbAnswered()
+			l.renewedAt(start, mine)
+			every = w.Heartbeat
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
+}
