@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check axe fuzz screenshots bench bench-figures clean
+.PHONY: build run test vet fmt-check axe fuzz soak screenshots bench bench-figures clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -27,6 +27,12 @@ fuzz: build
 			echo "fuzz $$pkg $$f"; $(GO) test $$pkg -run "^$$" -fuzz "^$$f$$" -fuzztime $(FUZZTIME) >/tmp/portal-fuzz.log 2>&1 \
 				|| { cat /tmp/portal-fuzz.log; exit 1; }; \
 		done; done'
+
+## soak: the fault suite (internal/faultproxy, about a minute in make test) three times over with faults three
+## times as long: PostgreSQL and the SMTP server cut, frozen, slowed and reset under two portals while signups and
+## mail flow; every signup saved once, every mail delivered once.
+soak: build
+	FAULT_SOAK=1 ./$(BIN) devdb -- $(GO) test -count=1 -timeout 60m -v -run 'TestSignupsAndMailSurviveEveryFault' ./internal/faultproxy/
 
 ## bench-figures: the yearly figures and their page on 1,000,000 attendance rows (a minute of setup each)
 bench-figures: build

@@ -1,0 +1,516 @@
+package faultproxy_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"portal/app"
+	"portal/app/db"
+	"portal/app/locale"
+	"portal/handlers"
+	"portal/internal/faultproxy"
+	"portal/internal/testenv"
+	"portal/mail"
+	"portal/views"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// The fault suite: two portals (each with its own connection pool, HTTP server and mail worker, as two
+// processes would have) reach one real PostgreSQL and one real SMTP server through fault proxies. While
+// visitors sign up over HTTP and mail flows, the proxies cut, freeze, delay and reset each connection, and the
+// SMTP server refuses (451) and hangs. Afterwards every signup must be saved exactly once and answered 2xx or
+// 3xx (a visitor who got a 5xx sends the same form again, as the page asks), no request may have waited much
+// longer than its deadline, and every signup's mail must have arrived exactly once.
+//
+// make test runs the short schedule (about a minute); make soak (FAULT_SOAK=1) runs it three times with
+// longer faults.
+
+const (
+	requestTimeout = 2 * time.Second
+	stall          = 5 * time.Second // shorter than the longest database cut: a worker that lives through it must not be judged dead
+	offering       = "intervisie"
+	group          = "intervisie-bornem"
+)
+
+type fault struct {
+	name  string
+	for_  time.Duration
+	start func(*world)
+	end   func(*world)
+}
+
+func schedule(scale time.Duration) []fault {
+	d := func(n int) time.Duration { return time.Duration(n) * scale }
+	dbProxy := func(w *world) *faultproxy.Proxy { return w.dbProxy }
+	smtpProxy := func(w *world) *faultproxy.Proxy { return w.smtpProxy }
+	restore := func(p func(*world) *faultproxy.Proxy) func(*world) {
+		return func(w *world) {
+			if err := p(w).Restore(); err != nil {
+				w.t.Error(err)
+			}
+		}
+	}
+	return []fault{
+		{"database cut, longer than the stall timeout", d(10), func(w *world) { w.burst(); w.dbProxy.Cut() }, restore(dbProxy)},
+		{"database frozen", d(5), func(w *world) { w.burst(); w.dbProxy.Freeze() }, restore(dbProxy)},
+		{"database slow (300 ms a packet)", d(4), func(w *world) { w.dbProxy.Delay(300 * time.Millisecond) }, restore(dbProxy)},
+		{"database connections reset, three times", d(3), func(w *world) {
+			w.burst()
+			for range 3 {
+				w.dbProxy.Reset()
+				time.Sleep(scale / 2)
+			}
+		}, restore(dbProxy)},
+		{"SMTP server down", d(4), func(w *world) { w.burst(); w.smtpProxy.Cut() }, restore(smtpProxy)},
+		{"SMTP server answers 451", d(4), func(w *world) { w.burst(); w.sink.setRefuse(true) }, func(w *world) { w.sink.setRefuse(false) }},
+		{"SMTP server hangs", d(4), func(w *world) { w.burst(); w.sink.setHang(true) }, func(w *world) { w.sink.setHang(false) }},
+		{"SMTP connection frozen", d(4), func(w *world) { w.burst(); w.smtpProxy.Freeze() }, restore(smtpProxy)},
+		{"SMTP connections reset", d(1), func(w *world) { w.burst(); w.smtpProxy.Reset() }, restore(smtpProxy)},
+		{"database and SMTP down together", d(6), func(w *world) { w.burst(); w.dbProxy.Cut(); w.smtpProxy.Cut() },
+			func(w *world) { restore(dbProxy)(w); restore(smtpProxy)(w) }},
+	}
+}
+
+func TestSignupsAndMailSurviveEveryFault(t *testing.T) {
+	rounds, scale := 1, time.Second
+	if os.Getenv("FAULT_SOAK") != "" {
+		rounds, scale = 3, 3*time.Second
+	}
+	w := newWorld(t)
+	stopLoad := w.load(4)
+	for round := range rounds {
+		for _, f := range schedule(scale) {
+			t.Logf("round %d: %s for %v", round+1, f.name, f.for_)
+			probe := w.probeReady()
+			f.start(w)
+			time.Sleep(f.for_)
+			f.end(w)
+			back := time.Now()
+			w.waitReady(t, 30*time.Second)
+			p := probe()
+			t.Logf("  /readyz: slowest answer %v during the fault; 200 again %v after it ended", p.slowest.Round(time.Millisecond),
+				time.Since(back).Round(time.Millisecond))
+			if p.slowest > 1500*time.Millisecond {
+				t.Errorf("%s: /readyz took %v to answer", f.name, p.slowest)
+			}
+			time.Sleep(scale)
+		}
+	}
+	t0 := time.Now()
+	stopLoad()
+	t.Logf("visitors stopped in %v", time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	w.settle(t, 90*time.Second)
+	t.Logf("mail settled in %v", time.Since(t0).Round(time.Millisecond))
+	w.check(t)
+}
+
+// world is the two portals, the database and the SMTP server, the proxies between them, and the tallies.
+type world struct {
+	t         *testing.T
+	direct    *sqlx.DB // around the proxy: for setting up and checking
+	app       *app.App // on direct
+	dbProxy   *faultproxy.Proxy
+	smtpProxy *faultproxy.Proxy
+	sink      *sink
+	portals   []*portal
+	groupID   int64
+	logs      *logCounter
+
+	mu        sync.Mutex
+	emails    map[string]bool // every signup's address: each must get exactly one mail
+	answers   map[int]int     // HTTP status → count
+	slowest   time.Duration
+	ambiguous int // answered 5xx, yet saved: the commit went through and its answer was lost
+	bursts    int
+	before    int // registrations in the group before the test
+	seq       atomic.Int64
+}
+
+type portal struct {
+	url  string
+	app  *app.App
+	stop func()
+}
+
+func newWorld(t *testing.T) *world {
+	ctx := t.Context()
+	directURL := testenv.URL(t)
+	direct, err := db.Open(ctx, directURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { direct.Close() })
+	w := &world{t: t, direct: direct, emails: map[string]bool{}, answers: map[int]int{}, logs: &logCounter{}}
+	cfg := app.Config{BaseURL: "http://localhost", SecretKey: strings.Repeat("k", 32),
+		MailFrom: "Veilig Huis <noreply@localhost>", MailFromDiscreet: "Afspraken <noreply@localhost>"}
+	if w.app, err = app.New(direct, cfg, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.app.Seed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.GetContext(ctx, &w.groupID, `SELECT id FROM groups WHERE slug = $1`, group); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.GetContext(ctx, &w.before, `SELECT count(*) FROM registrations WHERE group_id = $1`, w.groupID); err != nil {
+		t.Fatal(err)
+	}
+	// Only the signups of this test send mail now: the seeded offer's own (none today) are left out.
+	if _, err := direct.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled' WHERE status IN ('queued', 'retrying')`); err != nil {
+		t.Fatal(err)
+	}
+
+	pqc, err := pq.NewConfig(directURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	network, upstream := "tcp", fmt.Sprintf("%s:%d", pqc.Host, pqc.Port)
+	if strings.HasPrefix(pqc.Host, "/") {
+		network, upstream = "unix", fmt.Sprintf("%s/.s.PGSQL.%d", pqc.Host, pqc.Port)
+	}
+	if w.dbProxy, err = faultproxy.Start(network, upstream); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.dbProxy.Close)
+	w.sink = startSink(t)
+	if w.smtpProxy, err = faultproxy.Start("tcp", w.sink.addr()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.smtpProxy.Close)
+
+	proxied := (&url.URL{Scheme: "postgres", User: url.UserPassword(pqc.User, pqc.Password), Host: w.dbProxy.Addr(),
+		Path: "/" + pqc.Database, RawQuery: "sslmode=disable"}).String()
+	for i := range 2 {
+		w.portals = append(w.portals, w.startPortal(proxied, cfg, i))
+	}
+	return w
+}
+
+func (w *world) startPortal(dbURL string, cfg app.Config, i int) *portal {
+	t := w.t
+	conn, err := db.Open(t.Context(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(w.logs)
+	a, err := app.New(conn, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderer, err := views.New(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log, RequestTimeout: requestTimeout,
+		Limits: handlers.Limits{Forms: 1 << 30, Window: time.Minute}})
+	ln, err := listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go web.Listener(ln)
+
+	composer, err := mail.NewComposer(cat, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sender, err := mail.NewSender("smtp+insecure://"+w.smtpProxy.Addr(), mail.SenderOptions{Timeout: 3 * time.Second,
+		StopGrace: time.Second, RatePerSecond: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worker := mail.NewWorker(a, sender, composer, log)
+	worker.ID = fmt.Sprintf("portal-%d", i+1)
+	worker.Stall, worker.Heartbeat, worker.Poll, worker.Batch = stall, 250*time.Millisecond, 100*time.Millisecond, 20
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		worker.Run(ctx)
+	}()
+	p := &portal{url: "http://" + ln.Addr().String(), app: a, stop: func() {
+		cancel()
+		<-done
+		_ = web.ShutdownWithTimeout(5 * time.Second)
+		conn.Close()
+	}}
+	t.Cleanup(p.stop)
+	return p
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// load runs n visitors who sign up over and over, to both portals in turn; stop waits for them.
+func (w *world) load(n int) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for v := range n {
+		wg.Go(func() { w.visitor(v, done) })
+	}
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+func (w *world) visitor(v int, done <-chan struct{}) {
+	client := &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	path := "/aanbod/" + offering + "/inschrijven/" + group
+	for i := 0; ; i++ {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		base := w.portals[(v+i)%len(w.portals)].url
+		cookie, token, ok := w.form(client, base+path)
+		if !ok {
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
+		n := w.seq.Add(1)
+		email := fmt.Sprintf("visitor-%d@faults.example", n)
+		key := fmt.Sprintf("fault-signup-key-%08d", n)
+		body := url.Values{"_csrf": {token}, "_key": {key}, "name": {"Fout Bestendig"}, "email": {email},
+			"organisation": {"CAW Proef"}, "sector": {"caw"}, "consent": {"ja"}}.Encode()
+		w.mu.Lock()
+		w.emails[email] = true
+		w.mu.Unlock()
+		// Sent again with the same key after every 5xx, as the 503 page asks: once saved, it stays saved once.
+		for try := 0; ; try++ {
+			req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(&http.Cookie{Name: "vh_csrf", Value: cookie})
+			start := time.Now()
+			resp, err := client.Do(req)
+			took := time.Since(start)
+			status := 0
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				status = resp.StatusCode
+			}
+			w.answered(status, took)
+			if status > 0 && status < 500 {
+				if status >= 400 {
+					w.t.Errorf("signup %s answered %d", key, status)
+				}
+				break
+			}
+			if status >= 500 && w.saved(key) {
+				w.mu.Lock()
+				w.ambiguous++
+				w.mu.Unlock()
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+	}
+}
+
+// form opens the signup form for its CSRF pair.
+func (w *world) form(c *http.Client, u string) (cookie, token string, ok bool) {
+	start := time.Now()
+	resp, err := c.Get(u)
+	if err != nil {
+		return "", "", false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	w.answered(resp.StatusCode, time.Since(start))
+	m := csrfField.FindSubmatch(b)
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "vh_csrf" {
+			cookie = ck.Value
+		}
+	}
+	return cookie, string(m1(m)), resp.StatusCode == 200 && cookie != "" && m != nil
+}
+
+func m1(m [][]byte) []byte {
+	if len(m) < 2 {
+		return nil
+	}
+	return m[1]
+}
+
+func (w *world) answered(status int, took time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.answers[status]++
+	w.slowest = max(w.slowest, took)
+}
+
+// saved reports whether the signup with this submission key was committed (asked around the proxy).
+func (w *world) saved(key string) bool {
+	var n int
+	if err := w.direct.Get(&n, `SELECT count(*) FROM form_submissions WHERE key = $1`, key); err != nil {
+		w.t.Error(err)
+	}
+	return n > 0
+}
+
+// burst queues signups straight into the database, so that plenty of mail is in flight when a fault starts.
+func (w *world) burst() {
+	ctx := context.Background()
+	for range 60 {
+		n := w.seq.Add(1)
+		email := fmt.Sprintf("burst-%d@faults.example", n)
+		if _, err := w.app.SignUp(ctx, app.SignupInput{GroupID: w.groupID, Name: "Vooraf Ingeschreven", Email: email,
+			Organisation: "CAW Proef", Sector: "caw", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ja"},
+			Language: "nl", SubmissionKey: fmt.Sprintf("fault-burst-key-%08d", n)}); err != nil {
+			w.t.Fatal(err)
+		}
+		w.mu.Lock()
+		w.emails[email] = true
+		w.mu.Unlock()
+	}
+	w.bursts++
+}
+
+type readyProbe struct{ slowest time.Duration }
+
+// probeReady asks the first portal's /readyz every 100 ms until the returned func is called, and keeps its
+// slowest answer.
+func (w *world) probeReady() func() readyProbe {
+	done := make(chan struct{})
+	res := make(chan readyProbe, 1)
+	go func() {
+		var p readyProbe
+		c := &http.Client{Timeout: 10 * time.Second}
+		for {
+			select {
+			case <-done:
+				res <- p
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			start := time.Now()
+			if resp, err := c.Get(w.portals[0].url + "/readyz"); err == nil {
+				resp.Body.Close()
+			}
+			p.slowest = max(p.slowest, time.Since(start))
+		}
+	}()
+	return func() readyProbe {
+		close(done)
+		return <-res
+	}
+}
+
+func (w *world) waitReady(t *testing.T, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for _, p := range w.portals {
+		for {
+			resp, err := http.Get(p.url + "/readyz")
+			if err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: /readyz not 200 within %v after the fault ended", p.url, limit)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// settle waits until every mail of the test was sent; mails waiting for a retry are made due at once (the
+// retry pauses are minutes long).
+func (w *world) settle(t *testing.T, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for {
+		var open int
+		if _, err := w.direct.Exec(`UPDATE outbox SET due_at = now() WHERE status = 'retrying' AND kind <> 'reminder'`); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.direct.Get(&open, `SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending', 'retrying')
+			AND kind <> 'reminder' AND due_at <= now() + interval '1 hour'`); err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			var rows []struct {
+				Status string `db:"status"`
+				N      int    `db:"n"`
+			}
+			_ = w.direct.Select(&rows, `SELECT status, count(*) AS n FROM outbox GROUP BY status`)
+			t.Fatalf("%d mails still open after %v: %+v", open, limit, rows)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (w *world) check(t *testing.T) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var saved int
+	if err := w.direct.Get(&saved, `SELECT count(*) FROM registrations WHERE group_id = $1`, w.groupID); err != nil {
+		t.Fatal(err)
+	}
+	saved -= w.before
+	if saved != len(w.emails) {
+		t.Errorf("%d registrations for %d signups", saved, len(w.emails))
+	}
+	got := w.sink.counts()
+	var missing, twice int
+	for e := range w.emails {
+		switch n := got[e]; {
+		case n == 0:
+			missing++
+		case n > 1:
+			twice++
+			t.Errorf("%s got %d mails", e, n)
+		}
+	}
+	var failed int
+	if err := w.direct.Get(&failed, `SELECT count(*) FROM outbox WHERE status = 'failed'`); err != nil {
+		t.Fatal(err)
+	}
+	if missing > 0 || failed > 0 {
+		t.Errorf("%d signups got no mail; %d mails failed", missing, failed)
+	}
+	var http5xx, http2xx int
+	for s, n := range w.answers {
+		switch {
+		case s >= 500 || s == 0:
+			http5xx += n
+		case s < 400:
+			http2xx += n
+		}
+	}
+	if w.slowest > requestTimeout+2*time.Second {
+		t.Errorf("the slowest request took %v; its deadline is %v", w.slowest, requestTimeout)
+	}
+	t.Logf("signups %d (over HTTP and queued directly), registrations %d; HTTP answers %v (2xx/3xx %d, 5xx or none %d), "+
+		"slowest %v; 5xx although saved: %d; mails: %d recipients, %d missing, %d twice, %d failed, SMTP refusals %d; "+
+		"log: %d warnings about outages, %d recoveries, %d other warnings or errors",
+		len(w.emails), saved, w.answers, http2xx, http5xx, w.slowest.Round(time.Millisecond), w.ambiguous, len(got),
+		missing, twice, failed, w.sink.refused, w.logs.outages.Load(), w.logs.recoveries.Load(), w.logs.other.Load())
+	if last := w.logs.last.Load(); last != nil {
+		t.Logf("last other warning: %v", last)
+	}
+}
