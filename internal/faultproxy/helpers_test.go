@@ -17,7 +17,9 @@ type logCounter struct {
 	last                       atomic.Value // the last other warning, for the report
 }
 
-func (l *logCounter) Enabled(_ context.Context, level slog.Level) bool { return level >= slog.LevelInfo }
+func (l *logCounter) Enabled(_ context.Context, level slog.Level) bool {
+	return level >= slog.LevelInfo
+}
 func (l *logCounter) Handle(_ context.Context, r slog.Record) error {
 	switch {
 	case strings.HasSuffix(r.Message, " unavailable") && r.Level == slog.LevelWarn:
