@@ -91,7 +91,7 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 		stopJobs()
 		close(workers)
 	}()
-	if err := web.ShutdownWithTimeout(ShutdownBudget - 2*time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err := web.ShutdownWithTimeout(ShutdownBudget - time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Error("shutdown", "err", err.Error())
 	}
 	<-workers

@@ -84,7 +84,7 @@ func (h *health) refusedSince(window time.Duration) bool {
 
 // DefaultRequestTimeout bounds the database work of one request: a database that is down or frozen gives a 503
 // page after at most this long. It is shorter than the shutdown budget, so requests in flight end within it.
-const DefaultRequestTimeout = 8 * time.Second
+const DefaultRequestTimeout = 12 * time.Second
 
 // deadline gives every request a context with its deadline, which every call to the database is bounded by;
 // a change that went through after an outage ends the outage's log.

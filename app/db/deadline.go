@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"database/sql/driver"
 	"net"
@@ -34,14 +35,24 @@ func sqlOpenDB(c *connector) *sql.DB { return sql.OpenDB(c) }
 
 // Connect opens one connection and remembers its socket.
 func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
-	d := &dialer{}
+	d := &dialer{outer: ctx}
 	pc, err := pq.NewConnectorConfig(c.cfg)
 	if err != nil {
 		return nil, err
 	}
 	pc.Dialer(d)
+	// connect_timeout bounds the handshake; a caller that gives up sooner ends it sooner.
+	stop := context.AfterFunc(ctx, func() {
+		if s := d.first(); s != nil {
+			_ = s.SetDeadline(time.Now())
+		}
+	})
 	dc, err := pc.Connect(ctx)
+	stop()
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, errors.Join(ctx.Err(), err)
+		}
 		return nil, err
 	}
 	sock := d.first()
@@ -58,8 +69,9 @@ func (c *connector) Driver() driver.Driver { return &pq.Driver{} }
 // dialer dials with TCP keepalive and remembers the first socket it opened: the connection's own (later
 // dials through it are lib/pq's cancel requests).
 type dialer struct {
-	mu   sync.Mutex
-	sock net.Conn
+	outer context.Context // the caller's: when it has ended, the handshake ends at once
+	mu    sync.Mutex
+	sock  net.Conn
 }
 
 func (d *dialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
@@ -71,6 +83,9 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 	d.mu.Lock()
 	if d.sock == nil {
 		d.sock = s
+		if d.outer != nil && d.outer.Err() != nil {
+			_ = s.SetDeadline(time.Now())
+		}
 	} else {
 		// A cancel request: bound it too, a frozen server would hold it open.
 		_ = s.SetDeadline(time.Now().Add(ConnectTimeout))
