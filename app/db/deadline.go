@@ -2,9 +2,9 @@ package db
 
 import (
 	"context"
-	"errors"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"net"
 	"sync"
 	"time"
