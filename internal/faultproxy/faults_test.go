@@ -45,6 +45,7 @@ const (
 	stall          = 5 * time.Second // shorter than the longest database cut: a worker that lives through it must not be judged dead
 	offering       = "intervisie"
 	group          = "intervisie-bornem"
+	burstGroup     = "intervisie-sint-katelijne-waver"
 )
 
 type fault struct {
@@ -91,11 +92,13 @@ func TestSignupsAndMailSurviveEveryFault(t *testing.T) {
 	if os.Getenv("FAULT_SOAK") != "" {
 		rounds, scale = 3, 3*time.Second
 	}
+	began := time.Now()
 	w := newWorld(t)
-	stopLoad := w.load(4)
+	t.Logf("set up in %v", time.Since(began).Round(time.Millisecond))
+	stopLoad := w.load(3)
 	for round := range rounds {
 		for _, f := range schedule(scale) {
-			t.Logf("round %d: %s for %v", round+1, f.name, f.for_)
+			t.Logf("round %d: %s for %v (at %v)", round+1, f.name, f.for_, time.Since(began).Round(time.Second))
 			probe := w.probeReady()
 			f.start(w)
 			time.Sleep(f.for_)
@@ -111,6 +114,7 @@ func TestSignupsAndMailSurviveEveryFault(t *testing.T) {
 			time.Sleep(scale)
 		}
 	}
+	t.Logf("faults done at %v", time.Since(began).Round(time.Second))
 	t0 := time.Now()
 	stopLoad()
 	t.Logf("visitors stopped in %v", time.Since(t0).Round(time.Millisecond))
@@ -130,7 +134,9 @@ type world struct {
 	sink      *sink
 	portals   []*portal
 	groupID   int64
-	logs      *logCounter
+	// burstGroupID is where burst signs people up
+	burstGroupID int64
+	logs         *logCounter
 
 	mu        sync.Mutex
 	emails    map[string]bool // every signup's address: each must get exactly one mail
@@ -168,7 +174,11 @@ func newWorld(t *testing.T) *world {
 	if err := direct.GetContext(ctx, &w.groupID, `SELECT id FROM groups WHERE slug = $1`, group); err != nil {
 		t.Fatal(err)
 	}
-	if err := direct.GetContext(ctx, &w.before, `SELECT count(*) FROM registrations WHERE group_id = $1`, w.groupID); err != nil {
+	if err := direct.GetContext(ctx, &w.burstGroupID, `SELECT id FROM groups WHERE slug = $1`, burstGroup); err != nil {
+		t.Fatal(err)
+	}
+	if err := direct.GetContext(ctx, &w.before, `SELECT count(*) FROM registrations WHERE group_id IN ($1, $2)`,
+		w.groupID, w.burstGroupID); err != nil {
 		t.Fatal(err)
 	}
 	// Only the signups of this test send mail now: the seeded offer's own (none today) are left out.
@@ -369,22 +379,39 @@ func (w *world) saved(key string) bool {
 	return n > 0
 }
 
-// burst queues signups straight into the database, so that plenty of mail is in flight when a fault starts.
+// burst queues signups straight into the database (on a group of their own, beside the visitors'), and waits
+// until the workers have claimed some of their mails, so that mail is in flight when a fault starts.
 func (w *world) burst() {
 	ctx := context.Background()
-	for range 60 {
-		n := w.seq.Add(1)
-		email := fmt.Sprintf("burst-%d@faults.example", n)
-		if _, err := w.app.SignUp(ctx, app.SignupInput{GroupID: w.groupID, Name: "Vooraf Ingeschreven", Email: email,
-			Organisation: "CAW Proef", Sector: "caw", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ja"},
-			Language: "nl", SubmissionKey: fmt.Sprintf("fault-burst-key-%08d", n)}); err != nil {
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			for range 10 {
+				n := w.seq.Add(1)
+				email := fmt.Sprintf("burst-%d@faults.example", n)
+				w.mu.Lock()
+				w.emails[email] = true
+				w.mu.Unlock()
+				if _, err := w.app.SignUp(ctx, app.SignupInput{GroupID: w.burstGroupID, Name: "Vooraf Ingeschreven",
+					Email: email, Organisation: "CAW Proef", Sector: "caw", Consent: true,
+					ConsentText: app.Consent{Version: "t", Text: "ja"}, Language: "nl",
+					SubmissionKey: fmt.Sprintf("fault-burst-key-%08d", n)}); err != nil {
+					w.t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	w.bursts++
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var sending int
+		if err := w.direct.Get(&sending, `SELECT count(*) FROM outbox WHERE status = 'sending'`); err != nil {
 			w.t.Fatal(err)
 		}
-		w.mu.Lock()
-		w.emails[email] = true
-		w.mu.Unlock()
+		if sending > 0 {
+			return
+		}
 	}
-	w.bursts++
 }
 
 type readyProbe struct{ slowest time.Duration }
@@ -468,7 +495,8 @@ func (w *world) check(t *testing.T) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var saved int
-	if err := w.direct.Get(&saved, `SELECT count(*) FROM registrations WHERE group_id = $1`, w.groupID); err != nil {
+	if err := w.direct.Get(&saved, `SELECT count(*) FROM registrations WHERE group_id IN ($1, $2)`, w.groupID,
+		w.burstGroupID); err != nil {
 		t.Fatal(err)
 	}
 	saved -= w.before
