@@ -3,6 +3,7 @@
 package testserver
 
 import (
+	"cmp"
 	"log/slog"
 	"net"
 	"net/http"
@@ -42,6 +43,10 @@ type Options struct {
 	Limits handlers.Limits
 	// PageCacheTTL overrides how long public pages are kept rendered (tests of the cache make it long).
 	PageCacheTTL time.Duration
+	// RequestTimeout bounds each request's database work; zero means a minute, because tests share a loaded
+	// machine (200 signups queued on one group's lock can take longer than the production deadline there). The
+	// fault suite (internal/faultproxy) tests the deadline itself.
+	RequestTimeout time.Duration
 }
 
 // Start runs a portal until the test ends.
@@ -77,7 +82,7 @@ func Start(t testing.TB, opt Options) *Server {
 		t.Fatal(err)
 	}
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log, QuickExitURL: opt.QuickExitURL,
-		Limits: opt.Limits, PageCacheTTL: opt.PageCacheTTL})
+		Limits: opt.Limits, PageCacheTTL: opt.PageCacheTTL, RequestTimeout: cmp.Or(opt.RequestTimeout, time.Minute)})
 	go web.Listener(ln)
 	t.Cleanup(func() { _ = web.ShutdownWithTimeout(5 * time.Second) })
 	return &Server{URL: base, App: a, DB: conn, Web: web}
