@@ -17,7 +17,7 @@ const (
 	ConnectTimeout = 5 * time.Second
 	// StatementTimeout is PostgreSQL's statement_timeout on every connection: the server ends a statement
 	// that runs longer. Requests have a shorter deadline of their own.
-	StatementTimeout = 15 * time.Second
+	StatementTimeout = 30 * time.Second
 	// idleInTransaction is idle_in_transaction_session_timeout: a transaction left open by a process that
 	// hangs gives its locks back.
 	idleInTransaction = 30 * time.Second
