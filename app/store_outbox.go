@@ -97,6 +97,8 @@ type MailOutcome struct {
 // failed or cancelled mail loses its secret) and each attempt is recorded. The worker sends while the previous
 // outcomes are written, so the database and the SMTP server work at the same time. It returns the ids that were
 // no longer this worker's (they stalled and another worker took them): their attempt is recorded all the same.
+// Calling it again with the same worker, now and outcomes after an error is safe: when the first call committed
+// and only its answer was lost, the second finds its own attempts and changes nothing.
 func (s *Store) RecordMail(ctx context.Context, worker string, now time.Time, outcomes []MailOutcome) ([]int64, error) {
 	if len(outcomes) == 0 {
 		return nil, nil
@@ -126,11 +128,15 @@ func (s *Store) RecordMail(ctx context.Context, worker string, now time.Time, ou
 				claimed_at = NULL, claimed_by = NULL
 			FROM o WHERE outbox.id = o.id AND outbox.status = 'sending' AND outbox.claimed_by = $1
 			RETURNING outbox.id),
+		again AS (
+			SELECT a.outbox_id AS id FROM outbox_attempts a JOIN o ON o.id = a.outbox_id
+			WHERE a.worker = $1 AND a.at = $2 AND a.ok = (o.status = 'sent')
+			  AND a.error = CASE WHEN o.status = 'cancelled' THEN 'not sent: ' || o.error ELSE o.error END),
 		attempts AS (
 			INSERT INTO outbox_attempts (outbox_id, worker, ok, error, at)
 			SELECT id, $1, status = 'sent', CASE WHEN status = 'cancelled' THEN 'not sent: ' || error ELSE error END, $2
-			FROM o)
-		SELECT id FROM done`,
+			FROM o WHERE id NOT IN (SELECT id FROM again))
+		SELECT id FROM done UNION SELECT id FROM again`,
 		worker, now, pq.Int64Array(ids), pq.StringArray(statuses), pq.StringArray(retry), pq.StringArray(errs),
 		pq.StringArray(subjects), pq.StringArray(messageIDs))
 	if err != nil {

@@ -461,9 +461,11 @@ func (r *recorder) run() {
 func (r *recorder) record(batch []app.MailOutcome) ([]int64, error) {
 	wait := 200 * time.Millisecond
 	var stoppedAt time.Time
+	// One time for every try: a try whose commit went through but whose answer was lost is recognised by it.
+	now := r.w.App.Now()
 	for {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), max(r.w.RecordGrace, 5*time.Second))
-		lost, err := r.w.App.Store.RecordMail(ctx, r.w.ID, r.w.App.Now(), batch)
+		lost, err := r.w.App.Store.RecordMail(ctx, r.w.ID, now, batch)
 		cancel()
 		if err == nil {
 			r.w.dbAnswered()

@@ -1,0 +1,55 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/lib/pq"
+
+	"portal/app"
+)
+
+// A worker that records its outcomes again because the answer to the first try was lost (the commit went
+// through) changes nothing and loses nothing; a mail another worker took over is reported as lost.
+func TestRecordMailTwiceAndRenewMail(t *testing.T) {
+	a, now := mailWorld(t)
+	ctx := context.Background()
+	queueMany(t, a, 3)
+	ids, err := a.Store.ClaimMail(ctx, "w", 10, *now, time.Minute)
+	if err != nil || len(ids) != 3 {
+		t.Fatal(ids, err)
+	}
+	// Renewing moves the claims on; a mail that is not this worker's is not renewed.
+	later := now.Add(30 * time.Second)
+	mine, err := a.Store.RenewMail(ctx, "w", later, ids)
+	if err != nil || len(mine) != 3 {
+		t.Fatalf("renew: %v %v", mine, err)
+	}
+	if mine, err := a.Store.RenewMail(ctx, "other", later, ids); err != nil || len(mine) != 0 {
+		t.Fatalf("another worker renewed %v %v", mine, err)
+	}
+	// 40 s after the claim but 10 s after the renewal: nothing has stalled for a minute.
+	if got, err := a.Store.ClaimMail(ctx, "other", 10, now.Add(40*time.Second), 30*time.Second); err != nil || len(got) != 0 {
+		t.Fatalf("renewed mail taken over: %v %v", got, err)
+	}
+	outcomes := []app.MailOutcome{{ID: ids[0], Status: app.OutboxSent}, {ID: ids[1], Status: app.OutboxSent}}
+	for try := range 2 {
+		lost, err := a.Store.RecordMail(ctx, "w", later, outcomes)
+		if err != nil || len(lost) != 0 {
+			t.Fatalf("try %d: lost %v, %v", try+1, lost, err)
+		}
+	}
+	var attempts int
+	if err := a.Store.DB.Get(&attempts, `SELECT count(*) FROM outbox_attempts WHERE outbox_id = ANY($1)`,
+		pq.Int64Array(ids[:2])); err != nil || attempts != 2 {
+		t.Fatalf("%d attempts recorded for two mails (%v)", attempts, err)
+	}
+	// The third stalls (no renewal for over a minute) and another worker takes it: that one is lost.
+	if got, err := a.Store.ClaimMail(ctx, "other", 10, later.Add(2*time.Minute), time.Minute); err != nil || len(got) != 1 {
+		t.Fatalf("stalled mail not taken over: %v %v", got, err)
+	}
+	if lost, err := a.Store.RecordMail(ctx, "w", later.Add(2*time.Minute), []app.MailOutcome{{ID: ids[2], Status: app.OutboxSent}}); err != nil || len(lost) != 1 {
+		t.Fatalf("taken-over mail not reported lost: %v %v", lost, err)
+	}
+}
