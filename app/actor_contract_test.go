@@ -36,6 +36,8 @@ var notStaffFacing = map[string]string{
 	"LinkRequestURL":       "link builder",
 	"ExcuseLink":           "link builder",
 	"OfferLink":            "link builder",
+	"LinkBase":             "link builder",
+	"DiscreetPersonalLink": "link builder",
 	"WaakvlamStatusLink":   "link builder",
 	"StaffSignupLink":      "link builder",
 	"PasswordResetLink":    "link builder",

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/net/publicsuffix"
 )
 
 // Config is the portal's configuration, read once from the environment and validated.
@@ -24,6 +26,12 @@ type Config struct {
 	Port int
 	// BaseURL is the public address, used to build links in mail (default http://localhost:PORT).
 	BaseURL string
+	// DiscreetBaseURL is the neutral address of every link in discreet mail: a domain that names neither the
+	// organisation nor the topic, pointing at this same portal. On that host only the pages that mail links lead
+	// to exist. Required with a public BaseURL; locally it defaults to BaseURL with localhost and 127.0.0.1
+	// swapped, so the neutral host can be tried on one machine. Empty (in tests that build a Config by hand)
+	// means BaseURL.
+	DiscreetBaseURL string
 	// DataDir holds local data: the private PostgreSQL server and the local secret key (default ./.data).
 	DataDir string
 	// SecretKey signs and encrypts; required unless BaseURL is local.
@@ -75,6 +83,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:        getenv("DATABASE_URL"),
 		BaseURL:            strings.TrimRight(getenv("BASE_URL"), "/"),
+		DiscreetBaseURL:    strings.TrimRight(getenv("DISCREET_BASE_URL"), "/"),
 		DataDir:            getenv("DATA_DIR"),
 		SecretKey:          getenv("SECRET_KEY"),
 		PreviousSecretKeys: splitList(getenv("SECRET_KEY_PREVIOUS")),
@@ -108,12 +117,26 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if err != nil {
 		problems = append(problems, "MAIL_FROM must be an address such as 'Veilig Huis <info@example.org>'")
 	}
-	if c.MailFromDiscreet == "" && from != nil {
-		// The neutral sender keeps the address but drops the organisation's name.
-		c.MailFromDiscreet = (&mail.Address{Name: "Afspraken", Address: from.Address}).String()
+	if c.MailFromDiscreet == "" && c.LocalBase() {
+		// Never the address of MAIL_FROM: its domain would name the organisation in From, the envelope sender,
+		// the Message-ID and the calendar UID. A public site must set its own (checked below).
+		c.MailFromDiscreet = "Afspraken <afspraken@localhost>"
 	}
-	if _, err := mail.ParseAddress(c.MailFromDiscreet); err != nil {
-		problems = append(problems, "MAIL_FROM_DISCREET must be an address such as 'Afspraken <afspraken@example.org>'")
+	if c.MailFromDiscreet != "" {
+		if _, err := mail.ParseAddress(c.MailFromDiscreet); err != nil {
+			problems = append(problems, "MAIL_FROM_DISCREET must be an address such as 'Afspraken <afspraken@example.org>'")
+		}
+	}
+	if c.DiscreetBaseURL == "" && c.LocalBase() {
+		c.DiscreetBaseURL = localTwin(c.BaseURL)
+	}
+	if c.DiscreetBaseURL != "" {
+		if u, err := url.Parse(c.DiscreetBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" {
+			problems = append(problems, "DISCREET_BASE_URL must be an http:// or https:// address without a path")
+		}
+	}
+	if !c.LocalBase() {
+		problems = append(problems, c.discreetProblems(from)...)
 	}
 	c.MailRatePerSecond = 10
 	if r := getenv("MAIL_RATE_PER_SECOND"); r != "" {
@@ -169,6 +192,86 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		return c, errors.New("configuration: " + strings.Join(problems, "; "))
 	}
 	return c, nil
+}
+
+// discreetProblems checks, for a public site, that discreet mail and its links cannot name the organisation:
+// both neutral settings are given and neither shares a registrable domain (example.org of www.example.org)
+// with BASE_URL or MAIL_FROM. Someone else may read the participant's mailbox.
+func (c Config) discreetProblems(from *mail.Address) []string {
+	var problems []string
+	named := map[string]string{registrable(hostOf(c.BaseURL)): "BASE_URL"}
+	if from != nil {
+		if d := registrable(domainOf(from.Address)); d != "" {
+			if _, ok := named[d]; !ok {
+				named[d] = "MAIL_FROM"
+			}
+		}
+	}
+	check := func(setting, domain, example string) {
+		if domain == "" {
+			problems = append(problems, setting+" is required when BASE_URL is not a local address: "+example)
+			return
+		}
+		if other, ok := named[registrable(domain)]; ok {
+			problems = append(problems, setting+" must not share its domain with "+other+
+				": whoever reads the participant's mail would learn she contacted the organisation")
+		}
+	}
+	check("DISCREET_BASE_URL", hostOf(c.DiscreetBaseURL),
+		"a neutral address for the links in discreet mail, such as https://mijn-afspraak.be")
+	discreet := ""
+	if a, err := mail.ParseAddress(c.MailFromDiscreet); err == nil {
+		discreet = domainOf(a.Address)
+	}
+	if c.MailFromDiscreet == "" || discreet != "" {
+		check("MAIL_FROM_DISCREET", discreet, "a neutral sender such as 'Afspraken <afspraken@mijn-afspraak.be>'")
+	}
+	return problems
+}
+
+// hostOf is the host name of an address, lower case, without port; empty when there is none.
+func hostOf(address string) string {
+	u, err := url.Parse(address)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// domainOf is the part of a mail address after its last @, lower case.
+func domainOf(address string) string {
+	if i := strings.LastIndexByte(address, '@'); i >= 0 {
+		return strings.ToLower(address[i+1:])
+	}
+	return ""
+}
+
+// registrable is the domain someone registers (example.org for inschrijven.example.org, example.co.uk for
+// a.example.co.uk), from the public suffix list; a host without one (an address, "localhost") stands for itself.
+func registrable(host string) string {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if d, err := publicsuffix.EffectiveTLDPlusOne(host); err == nil {
+		return d
+	}
+	return host
+}
+
+// localTwin is a local BaseURL with localhost and 127.0.0.1 swapped: another host name on the same machine, so
+// the neutral host of discreet links works on a laptop without any setting.
+func localTwin(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	twin := "localhost"
+	if u.Hostname() == "localhost" {
+		twin = "127.0.0.1"
+	}
+	if p := u.Port(); p != "" {
+		twin = net.JoinHostPort(twin, p)
+	}
+	u.Host = twin
+	return u.String()
 }
 
 // localSecret reads the development key from dataDir, creating it on first use.

@@ -67,10 +67,71 @@ func TestConfigRejectsWhatIsWrong(t *testing.T) {
 		}
 	}
 	ok := map[string]string{"BASE_URL": "https://inschrijven.example.org", "SECRET_KEY": strings.Repeat("x", 40),
-		"SMTP_URL": "smtps://u:p@mail.example.org:465", "DATA_DIR": t.TempDir()}
+		"SMTP_URL": "smtps://u:p@mail.example.org:465", "DATA_DIR": t.TempDir(),
+		"DISCREET_BASE_URL": "https://mijn-afspraak.be", "MAIL_FROM_DISCREET": "Afspraken <afspraken@mijn-afspraak.be>"}
 	cfg, err := app.LoadConfig(env(ok))
 	if err != nil || !cfg.Secure() || cfg.LocalBase() {
 		t.Fatalf("production config: %+v %v", cfg, err)
+	}
+}
+
+// TestConfigRefusesAnUnsafePublicSetup: with a public BASE_URL, discreet mail and its links must live on a
+// domain of their own, or whoever reads her mailbox learns she contacted the organisation. Each refusal names
+// the setting; a local run needs no setting at all.
+func TestConfigRefusesAnUnsafePublicSetup(t *testing.T) {
+	public := map[string]string{"BASE_URL": "https://inschrijven.veilighuis.example.be", "SECRET_KEY": strings.Repeat("x", 40),
+		"SMTP_URL": "smtps://u:p@mail.example.org:465", "MAIL_FROM": "Veilig Huis <noreply@veilighuis.example.be>",
+		"DISCREET_BASE_URL": "https://mijn-afspraak.be", "MAIL_FROM_DISCREET": "Afspraken <afspraken@mijn-afspraak.be>"}
+	cases := []struct {
+		name   string
+		change map[string]string
+		refuse string // the setting the refusal names; empty: accepted
+	}{
+		{"both neutral settings on their own domain", nil, ""},
+		{"no neutral link address", map[string]string{"DISCREET_BASE_URL": ""}, "DISCREET_BASE_URL is required"},
+		{"no neutral sender", map[string]string{"MAIL_FROM_DISCREET": ""}, "MAIL_FROM_DISCREET is required"},
+		{"links under the site's domain", map[string]string{"DISCREET_BASE_URL": "https://afspraak.veilighuis.example.be"},
+			"DISCREET_BASE_URL must not share its domain with BASE_URL"},
+		{"links on the site's own host", map[string]string{"DISCREET_BASE_URL": "https://inschrijven.veilighuis.example.be"},
+			"DISCREET_BASE_URL must not share its domain with BASE_URL"},
+		{"links under the sender's domain", map[string]string{"MAIL_FROM": "VHR <info@vhr.example>",
+			"DISCREET_BASE_URL": "https://x.VHR.example"}, "DISCREET_BASE_URL must not share its domain with MAIL_FROM"},
+		{"neutral sender on the site's domain", map[string]string{"MAIL_FROM_DISCREET": "Afspraken <afspraken@veilighuis.example.be>"},
+			"MAIL_FROM_DISCREET must not share its domain with BASE_URL"},
+		{"neutral sender on a subdomain of the sender", map[string]string{"MAIL_FROM": "VHR <info@vhr.example>",
+			"MAIL_FROM_DISCREET": "Afspraken <a@mail.vhr.example>"}, "MAIL_FROM_DISCREET must not share its domain with MAIL_FROM"},
+		{"neutral link with a path", map[string]string{"DISCREET_BASE_URL": "https://mijn-afspraak.be/x"}, "DISCREET_BASE_URL must be"},
+		{"a public suffix of two labels", map[string]string{"BASE_URL": "https://vhr.co.uk", "DISCREET_BASE_URL": "https://other.co.uk"}, ""},
+	}
+	for _, tc := range cases {
+		m := map[string]string{"DATA_DIR": t.TempDir()}
+		for k, v := range public {
+			m[k] = v
+		}
+		for k, v := range tc.change {
+			m[k] = v
+		}
+		_, err := app.LoadConfig(env(m))
+		switch {
+		case tc.refuse == "" && err != nil:
+			t.Errorf("%s: refused: %v", tc.name, err)
+		case tc.refuse != "" && (err == nil || !strings.Contains(err.Error(), tc.refuse)):
+			t.Errorf("%s: got %v, want a refusal naming %q", tc.name, err, tc.refuse)
+		}
+	}
+
+	// A local run needs nothing: its neutral host is the same machine under its other name, and its neutral
+	// sender never takes MAIL_FROM's address.
+	cfg, err := app.LoadConfig(env(map[string]string{"DATA_DIR": t.TempDir(), "MAIL_FROM": "VHR <info@vhr.example>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DiscreetBaseURL != "http://127.0.0.1:8080" || strings.Contains(cfg.MailFromDiscreet, "vhr.example") {
+		t.Errorf("local defaults: discreet links %q, sender %q", cfg.DiscreetBaseURL, cfg.MailFromDiscreet)
+	}
+	cfg, err = app.LoadConfig(env(map[string]string{"DATA_DIR": t.TempDir(), "BASE_URL": "http://127.0.0.1:9000"}))
+	if err != nil || cfg.DiscreetBaseURL != "http://localhost:9000" {
+		t.Errorf("local twin of 127.0.0.1: %q %v", cfg.DiscreetBaseURL, err)
 	}
 }
 

@@ -239,10 +239,11 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	}
 	d.Organisation, d.Reference = r.Organisation, r.Reference
 
-	d.Links.LinkRequest = a.LinkRequestURL()
+	base := a.LinkBase(d.Discreet)
+	d.Links.LinkRequest = a.linkRequestURL(base)
 	switch {
 	case mailPersonalToken[r.Kind] && secret != "":
-		d.Links.Personal = a.PersonalLink(secret)
+		d.Links.Personal = a.personalLink(base, secret)
 	case r.Kind == MailWaakvlamReceived && secret != "":
 		d.Links.WaakvlamStatus = a.WaakvlamStatusLink(secret)
 	case r.Kind == MailWaakvlamPlanned && secret != "":
@@ -251,10 +252,10 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 		d.Links.PasswordReset = a.PasswordResetLink(secret)
 	}
 	if r.RegID != 0 && d.Session != nil && (r.Kind == MailReminder || r.Kind == MailSessionChanged) {
-		d.Links.Excuse = a.ExcuseLink(r.RegID, d.Session.ID, d.Session.Start)
+		d.Links.Excuse = a.excuseLink(base, r.RegID, d.Session.ID, d.Session.Start)
 	}
 	if r.Kind == MailOffer && r.RegID != 0 && !d.OfferExpires.IsZero() {
-		d.Links.Offer = a.OfferLink(r.RegID, d.OfferExpires)
+		d.Links.Offer = a.offerLink(base, r.RegID, d.OfferExpires)
 	}
 	if d.Session != nil && (r.Kind == MailTakeAttendance || r.Kind == MailAbsenceAlert) {
 		d.Links.Attendance = a.AttendanceLink(d.Session.ID)

@@ -64,7 +64,7 @@ func (s *Server) errorPage(c *fiber.Ctx, status int, key string) error {
 	c.Status(status)
 	l := lang(c)
 	p := s.page(c, "error."+key+".title", true, struct{ Message string }{s.Cat.T(l, "error."+key+".text")})
-	if strings.HasPrefix(c.Path(), "/beheer") {
+	if strings.HasPrefix(c.Path(), "/beheer") && !p.Neutral {
 		// Staff pages: the staff layout, without the quick exit.
 		p.QuickExit = false
 		p.Staff = s.staffFrameOf(c)

@@ -153,7 +153,7 @@ func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestDa
 		}
 		d.Mailed, d.Parents, d.Children = res.Mailed, res.Parents, res.Children
 		if res.Token != "" && !res.Mailed {
-			d.PersonalLink = s.App.PersonalLink(res.Token)
+			d.PersonalLink = s.personalLinkOf(view.Offering, res.Token)
 		}
 		return "request_result", res.RegistrationID, err
 	}
@@ -172,7 +172,7 @@ func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestDa
 	}
 	d.Mailed = res.Mailed
 	if res.Token != "" && !res.Mailed {
-		d.PersonalLink = s.App.PersonalLink(res.Token)
+		d.PersonalLink = s.personalLinkOf(view.Offering, res.Token)
 	}
 	return "request_result", res.RegistrationID, err
 }

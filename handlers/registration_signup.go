@@ -83,7 +83,7 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 	noStore(c)
 	d.Result = &res
 	if res.Token != "" && !res.Mailed {
-		d.PersonalLink = s.App.PersonalLink(res.Token)
+		d.PersonalLink = s.personalLinkOf(view.Offering, res.Token)
 	}
 	titleID := "signup.done.admitted"
 	if res.Status == app.StatusWaitlisted {

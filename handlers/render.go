@@ -13,6 +13,7 @@ func (s *Server) page(c *fiber.Ctx, titleID string, quickExit bool, data any) vi
 		Path:         c.Path(),
 		QuickExit:    quickExit,
 		QuickExitURL: s.QuickExitURL,
+		Neutral:      s.neutral(c),
 		Title:        s.Cat.T(lang(c), titleID),
 		Token:        func() string { return s.csrfToken(c) },
 		D:            data,

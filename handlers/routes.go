@@ -12,6 +12,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Use(s.securityHeaders)
 	f.Use(s.logRequests)
 	f.Use(s.deadline)
+	f.Use(s.onNeutralHost)
 
 	f.Get("/healthz", s.healthz)
 	f.Get("/readyz", s.readyz)

@@ -34,6 +34,8 @@ type Server struct {
 
 	pages  *pageCache
 	health health
+	// neutralHost is the host of DISCREET_BASE_URL when it is not BASE_URL's (neutral.go).
+	neutralHost string
 }
 
 // Limits caps how often one client address may post a public form.
@@ -56,6 +58,7 @@ func New(s *Server) *fiber.App {
 	if s.Limits.Forms == 0 {
 		s.Limits = Limits{Forms: app.DefaultFormRateLimit, Window: app.DefaultFormRateWindow}
 	}
+	s.neutralHost = neutralHostOf(s.App.Config.BaseURL, s.App.Config.DiscreetBaseURL)
 	switch {
 	case s.PageCacheTTL == 0:
 		s.pages = newPageCache(DefaultPageCacheTTL)

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,6 +25,21 @@ var forbiddenWords = []string{
 	// What would name a group or a place.
 	"groep", "group", "Mechelen", "Lier", "Heist", "Schipstraat", "Kerkstraat", "Sociaal Huis", "Kempen",
 	"015 45 33 28",
+}
+
+// anyURL finds web addresses in text, HTML attributes and headers.
+var anyURL = regexp.MustCompile(`(?i)\b(?:https?|ftp)://[^\s"'<>)]+|\bwww\.[^\s"'<>)]+`)
+
+// hostOfURL is the host of an address found by anyURL ("" when it has none).
+func hostOfURL(s string) string {
+	if strings.HasPrefix(strings.ToLower(s), "www.") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }
 
 // randomPart matches the random left part of a Message-ID and the tokens of links.
@@ -64,6 +80,13 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 	for _, g := range groups {
 		extra = append(extra, g.NL, g.EN, g.Place, g.Address, g.Town)
 	}
+	// The site's own address and the ordinary sender's domain name the organisation too.
+	cfg := testConfig()
+	extra = append(extra, "inschrijven", "vhr.test", "veilighuisrivierenland")
+	if !strings.Contains(cfg.BaseURL, "veilighuisrivierenland") || cfg.DiscreetBaseURL == "" {
+		t.Fatalf("the test needs a public BASE_URL that names the organisation and a neutral one: %+v", cfg)
+	}
+	neutralHost := strings.TrimPrefix(cfg.DiscreetBaseURL, "https://")
 	forbidden := forbiddenPattern(extra)
 	if _, err := a.Store.DB.Exec(`UPDATE groups SET capacity = 1000`); err != nil {
 		t.Fatal(err)
@@ -132,6 +155,12 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 			scan["attachment "+att.Name] = att.Name + "\n" + string(att.Content)
 		}
 		for where, s := range scan {
+			// Every link, in every part and header, leads to the neutral host.
+			for _, u := range anyURL.FindAllString(s, -1) {
+				if host := hostOfURL(u); host != neutralHost {
+					t.Errorf("%s mail (%s): %s links to %q (host %q), want the neutral host %q", want.kind, want.lang, where, u, host, neutralHost)
+				}
+			}
 			// Random values (the Message-ID, signed links) could spell anything; they are checked elsewhere.
 			s = randomPart.ReplaceAllString(s, "${1}${2}")
 			if m := forbidden.FindStringSubmatch(s); m != nil {
@@ -144,11 +173,11 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 			if p.Header("Subject") != subject {
 				t.Errorf("reminder subject %q, want %q", p.Header("Subject"), subject)
 			}
-			if !strings.Contains(p.Text, "/afmelden/") || !strings.Contains(p.Text, a.LinkRequestURL()) {
+			if !strings.Contains(p.Text, cfg.DiscreetBaseURL+"/afmelden/") || !strings.Contains(p.Text, cfg.DiscreetBaseURL+"/mijn-link") {
 				t.Errorf("reminder lacks the excuse link or the link request page:\n%s", p.Text)
 			}
 		}
-		if (want.kind == app.MailAdmitted || want.kind == app.MailLinkAgain) && !strings.Contains(p.Text, a.PersonalLink("tok"+addr)) {
+		if (want.kind == app.MailAdmitted || want.kind == app.MailLinkAgain) && !strings.Contains(p.Text, a.DiscreetPersonalLink("tok"+addr)) {
 			t.Errorf("%s lacks the personal link", want.kind)
 		}
 		wantCalendar := want.optIn && calendarKinds[want.kind]

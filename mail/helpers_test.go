@@ -29,10 +29,12 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// testConfig is the portal's mail configuration in these tests: the ordinary sender names the organisation, the
-// discreet one lives on a neutral domain.
+// testConfig is the portal's mail configuration in these tests, as on the public site: the ordinary sender and
+// the site's address name the organisation, the discreet sender and the links in discreet mail live on a
+// neutral domain.
 func testConfig() app.Config {
-	return app.Config{BaseURL: "https://portal.test", SecretKey: strings.Repeat("m", 32),
+	return app.Config{BaseURL: "https://inschrijven.veilighuisrivierenland.test", DiscreetBaseURL: "https://mijn-afspraak.test",
+		SecretKey:        strings.Repeat("m", 32),
 		MailFrom:         "Veilig Huis Rivierenland <noreply@vhr.test>",
 		MailFromDiscreet: "Afspraken <afspraken@neutraal.test>"}
 }

@@ -13,6 +13,9 @@ type Page struct {
 	QuickExit bool
 	// QuickExitURL is the neutral site the quick exit leaves for.
 	QuickExitURL string
+	// Neutral is true on the neutral host of discreet links: the frame names neither the organisation nor the
+	// topic, its only brand is "Afspraken", and it links nowhere but to pages that exist on that host.
+	Neutral bool
 	// Title is the page title, already translated.
 	Title string
 	// Staff is the signed-in staff member on /beheer pages, else nil.

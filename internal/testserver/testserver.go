@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,8 +26,10 @@ import (
 // Server is a running portal.
 type Server struct {
 	URL string
-	App *app.App
-	DB  *sqlx.DB
+	// NeutralURL is the address of discreet links (DISCREET_BASE_URL); URL unless Options.Neutral.
+	NeutralURL string
+	App        *app.App
+	DB         *sqlx.DB
 	// Web is the Fiber application, for tests that walk every route.
 	Web *fiber.App
 }
@@ -47,6 +50,9 @@ type Options struct {
 	// machine (200 signups queued on one group's lock can take longer than the production deadline there). The
 	// fault suite (internal/faultproxy) tests the deadline itself.
 	RequestTimeout time.Duration
+	// Neutral gives discreet links their own host, as on the public site: the same portal under the name
+	// "localhost" (NeutralURL), while URL uses 127.0.0.1.
+	Neutral bool
 }
 
 // Start runs a portal until the test ends.
@@ -63,6 +69,9 @@ func Start(t testing.TB, opt Options) *Server {
 	base := "http://" + ln.Addr().String()
 	cfg := app.Config{BaseURL: base, SecretKey: strings.Repeat("k", 32), MailFrom: "Veilig Huis <noreply@localhost>",
 		MailFromDiscreet: "Afspraken <noreply@localhost>"}
+	if opt.Neutral {
+		cfg.DiscreetBaseURL = "http://localhost:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	}
 	log := slog.New(slog.DiscardHandler)
 	a, err := app.New(conn, cfg, log)
 	if err != nil {
@@ -85,7 +94,7 @@ func Start(t testing.TB, opt Options) *Server {
 		Limits: opt.Limits, PageCacheTTL: opt.PageCacheTTL, RequestTimeout: cmp.Or(opt.RequestTimeout, time.Minute)})
 	go web.Listener(ln)
 	t.Cleanup(func() { _ = web.ShutdownWithTimeout(5 * time.Second) })
-	return &Server{URL: base, App: a, DB: conn, Web: web}
+	return &Server{URL: base, NeutralURL: a.LinkBase(true), App: a, DB: conn, Web: web}
 }
 
 // Client returns an HTTP client with a cookie jar that does not follow redirects.

@@ -1,0 +1,74 @@
+package handlers_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"portal/app"
+	"portal/internal/testserver"
+)
+
+// orgWords name the organisation, its place or its topic: none may appear on the neutral host of discreet links.
+var orgWords = regexp.MustCompile(`(?i)veilig ?huis|rivierenland|1712|015 45 33 28|schipstraat|mechelen|geweld|violence|lotgenot|intervisie|waakvlam|beheer`)
+
+// TestNeutralHostShowsOnlyMailPages opens the neutral host as someone who read her mailbox would: the pages her
+// mail links to answer under the neutral name "Afspraken" with a neutral icon; every other address is "not
+// found"; no page there names the organisation.
+func TestNeutralHostShowsOnlyMailPages(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true, Neutral: true})
+	if srv.NeutralURL == srv.URL {
+		t.Fatal("the neutral host is the site's own host")
+	}
+	res, err := srv.App.Request(t.Context(), app.RequestInput{OfferingSlug: "rotonde", Alias: "Kim",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 11 22 33"}, Consent: true,
+		ConsentText: app.Consent{Version: "t", Text: "ok"}, Language: "nl"})
+	if err != nil || res.Token == "" {
+		t.Fatalf("request: %+v %v", res, err)
+	}
+	c := testserver.Client()
+	for _, p := range []string{"/", "/aanbod/rotonde", "/aanbod/lotgenotengroepen", "/aanbod/rotonde/aanvragen",
+		"/veilig-surfen", "/privacy", "/toegankelijkheid", "/beheer", "/beheer/login", "/waakvlam/x",
+		"/inschrijven/" + res.Token, "/static/staff.css", "/static/rollcall.js", "/favicon.ico", "/bestaat-niet"} {
+		status, body := get(t, c, srv.NeutralURL+p)
+		if status != http.StatusNotFound {
+			t.Errorf("neutral host %s: status %d, want 404", p, status)
+		}
+		checkNeutral(t, p, body)
+	}
+	for _, p := range []string{"/mijn/" + res.Token, "/mijn-link", "/mijn/onbekend-onbekend-onbekend-onbekend"} {
+		status, body := get(t, c, srv.NeutralURL+p)
+		if status != http.StatusOK && !(strings.Contains(p, "onbekend") && status == http.StatusNotFound) {
+			t.Errorf("neutral host %s: status %d", p, status)
+		}
+		checkNeutral(t, p, body)
+	}
+	for _, p := range []string{"/static/app.css", "/static/afspraken.svg", "/static/snelweg.js"} {
+		status, body := get(t, c, srv.NeutralURL+p)
+		if status != http.StatusOK || orgWords.MatchString(body) {
+			t.Errorf("neutral host %s: status %d, or it names the organisation", p, status)
+		}
+	}
+	// The site's own host keeps its name and all its pages.
+	if status, body := get(t, c, srv.URL+"/"); status != http.StatusOK || !strings.Contains(body, "Veilig Huis") {
+		t.Errorf("own host home: %d", status)
+	}
+}
+
+// checkNeutral fails when a page on the neutral host names the organisation or lacks the neutral frame.
+func checkNeutral(t *testing.T, path, body string) {
+	t.Helper()
+	// The language switch carries the path the visitor typed; that says nothing she did not already know.
+	body = regexp.MustCompile(`terug=[^"]*`).ReplaceAllString(body, "")
+	if m := orgWords.FindString(body); m != "" {
+		t.Errorf("neutral host %s says %q", path, m)
+	}
+	if !strings.Contains(body, "– Afspraken</title>") || !strings.Contains(body, `<span class="brand">Afspraken</span>`) ||
+		!strings.Contains(body, `rel="icon" href="/static/afspraken.svg`) {
+		t.Errorf("neutral host %s lacks the neutral title, header or icon:\n%s", path, body)
+	}
+	if !strings.Contains(body, `id="snelweg"`) {
+		t.Errorf("neutral host %s lacks the quick exit", path)
+	}
+}
