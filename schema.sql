@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 4
+-- schema-version: 5
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -643,3 +643,34 @@ CREATE TABLE IF NOT EXISTS registration_tokens (
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS registration_tokens_registration ON registration_tokens (registration_id);
+
+-- version 5: the personal code, its lock, changes made online, and work items for staff
+-- A discreet registration's page shows only dates and times until the person gives the code she chose; the code
+-- is kept only as an argon2id hash. Every try is counted before it is checked; five wrong ones in a row lock it.
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS code_hash text;
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS code_attempts int NOT NULL DEFAULT 0;
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS code_locked_at timestamptz;
+-- A contact change made online shows to staff, with the previous details (encrypted), until staff confirm it
+-- through the person's safe channel.
+ALTER TABLE people ADD COLUMN IF NOT EXISTS contact_changed_at timestamptz;
+ALTER TABLE people ADD COLUMN IF NOT EXISTS contact_previous_enc bytea;
+-- Something a staff member must do, made in the same transaction as its cause: a page locked by wrong codes,
+-- "this moment does not suit me", "please contact me", a change waiting for confirmation. detail_enc holds the
+-- person's own words or wishes, encrypted; detail holds nothing personal.
+CREATE TABLE IF NOT EXISTS work_items (
+    id              bigserial PRIMARY KEY,
+    kind            text NOT NULL CHECK (kind IN ('code_locked', 'moment_unsuitable', 'contact_me', 'contact_changed',
+                                                  'request_contact', 'request_new_link', 'request_cancel')),
+    registration_id bigint REFERENCES registrations ON DELETE CASCADE,
+    person_id       bigint REFERENCES people ON DELETE CASCADE,
+    group_id        bigint REFERENCES groups ON DELETE SET NULL,
+    session_id      bigint REFERENCES sessions ON DELETE SET NULL,
+    detail_enc      bytea,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    done_at         timestamptz,
+    done_by         bigint REFERENCES staff_users ON DELETE SET NULL
+);
+-- One open item per kind, registration and session: pressing the button twice does not make two.
+CREATE UNIQUE INDEX IF NOT EXISTS work_items_one_open ON work_items (kind, registration_id, (COALESCE(session_id, 0)))
+    WHERE done_at IS NULL;
+CREATE INDEX IF NOT EXISTS work_items_open ON work_items (created_at) WHERE done_at IS NULL;

@@ -52,7 +52,7 @@ func TestAClosedGroupOffersAndPromotesNobody(t *testing.T) {
 	first := signup(t, a, g, 1)
 	second := signup(t, a, g, 2)
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 15) } // two sessions held
-	if err := a.Cancel(ctx, first.Token); err != nil && !errors.Is(err, app.ErrExpired) {
+	if err := a.Cancel(ctx, first.Token, ""); err != nil && !errors.Is(err, app.ErrExpired) {
 		t.Fatal(err)
 	}
 	if err := a.Withdraw(ctx, staffActor(t, a, staff), first.RegistrationID); err != nil && !errors.Is(err, app.ErrTransition) {

@@ -205,6 +205,9 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	}
 
 	d.Skip = a.mailRecipient(&d, r)
+	if r.Kind == MailContactChanged {
+		d.Skip = oldAddress(&d, r, secret)
+	}
 	d.Discreet = r.Discreet && !d.ToStaff
 	d.OfferingKind = r.OfferingKind
 	if !d.Discreet {
@@ -265,6 +268,21 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 		d.Skip = mailStale(r, d, now)
 	}
 	return d
+}
+
+// oldAddress sends the notice of an online contact change to the address she had before (kept encrypted in the
+// mail's secret), whatever the new wishes say: if she did not make the change, that is how she learns of it.
+func oldAddress(d *MailData, r mailRow, old string) string {
+	switch {
+	case r.PersonKind == "":
+		return "the person no longer exists"
+	case r.Anonymised:
+		return "the person's data has been anonymised"
+	case old == "":
+		return "no e-mail address"
+	}
+	d.To, d.ToName = old, ""
+	return ""
 }
 
 // mailRecipient fills in who gets the mail, or says why nobody may get it.

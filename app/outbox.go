@@ -31,6 +31,8 @@ const (
 	MailAbsenceAlert      = "absence_alert"          // to coordinators: two unexcused absences in a row
 	MailPasswordReset     = "password_reset"         // to staff
 	MailHouseholdReceived = "household_received"     // Blaffen of Schuilen: we received your family's request
+	MailContactChanged    = "contact_changed"        // to the old address: your contact details were changed online
+	MailEnded             = "registration_ended"     // staff ended a registration (never "we noted your cancellation")
 )
 
 // Mail is one mail to be sent: written to the outbox in the same transaction as the change that causes it.

@@ -3,8 +3,11 @@ package app
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -43,6 +46,49 @@ type PersonalView struct {
 	// CancelUntil is the last moment to cancel online; zero when cancelling is not (or no longer) possible.
 	CancelUntil time.Time
 	OfferLink   string
+	// Limited is true when the page may show only what the person's mails already show: the dates and times of
+	// her appointments, nothing else (a discreet registration without the code given).
+	Limited bool
+	// CodeSet and Locked tell whether the person chose a personal code, and whether wrong codes locked the page.
+	CodeSet, Locked bool
+	// StatusOnly is true for a registration that ended (withdrawn, declined, completed): the page shows the
+	// status and nothing of the group.
+	StatusOnly bool
+}
+
+// PersonalPage reads what the personal page behind token shows to a visitor holding unlock (the proof of the
+// code, or ""). For a discreet registration without the code given, it holds only the dates and times her mails
+// already show (Limited): no offering, group, place, household, contact details or name.
+func (a *App) PersonalPage(ctx context.Context, token, unlock string) (PersonalView, error) {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return PersonalView{}, err
+	}
+	st, err := a.codeStateOf(ctx, a.Store.DB, r.ID)
+	if err != nil {
+		return PersonalView{}, err
+	}
+	if a.fullAccess(st, r.ID, unlock) {
+		v, err := a.Personal(ctx, token)
+		v.CodeSet = st.HasCode()
+		return v, err
+	}
+	v := PersonalView{Limited: true, CodeSet: st.HasCode(), Locked: st.Locked(), StatusOnly: !r.Active()}
+	v.Registration = Registration{ID: r.ID, Status: r.Status}
+	if r.Status == StatusIntakePlanned {
+		v.Registration.IntakeAt = r.IntakeAt
+	}
+	if r.Status != StatusAdmitted || r.GroupID == nil {
+		return v, nil
+	}
+	upcoming, err := a.Store.UpcomingSessions(ctx, *r.GroupID, a.Now())
+	if err != nil {
+		return v, err
+	}
+	for _, s := range upcoming {
+		v.Sessions = append(v.Sessions, SessionView{Session: Session{ID: s.ID, StartsAt: s.StartsAt, EndsAt: s.EndsAt}})
+	}
+	return v, nil
 }
 
 // registrationByToken finds the registration of a personal link that still works.
@@ -84,6 +130,11 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 	v.Contact = a.ContactOf(v.Person)
 	if v.Offering, err = a.Store.OfferingByID(ctx, r.OfferingID); err != nil {
 		return v, err
+	}
+	if !r.Active() {
+		// Withdrawn, declined or completed: the status only, no place, no sessions, no household.
+		v.StatusOnly = true
+		return v, nil
 	}
 	if r.HouseholdID != nil {
 		if err := a.Store.DB.SelectContext(ctx, &v.Household, `SELECT p.display_name, r.role, p.age, r.status
@@ -137,10 +188,14 @@ func (a *App) cancelDeadline(o Offering, next Session) time.Time {
 }
 
 // Cancel withdraws the registration behind a personal link (and the rest of its household), frees its seat for
-// the next person waiting, drops its reminders and confirms by mail.
-func (a *App) Cancel(ctx context.Context, token string) error {
+// the next person waiting, drops its reminders and confirms by mail. For a discreet registration it needs the
+// code (unlock): without it, ErrCodeNeeded, or ErrRequested when she has no code (staff get the request).
+func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 	view, err := a.Personal(ctx, token)
 	if err != nil {
+		return err
+	}
+	if err := a.gate(ctx, view.Registration, unlock, WorkRequestCancel, ""); err != nil {
 		return err
 	}
 	if view.CancelUntil.IsZero() {
@@ -306,8 +361,11 @@ func (a *App) ExcuseByLink(ctx context.Context, signed string) error {
 	return a.excuse(ctx, r, ids[1], true)
 }
 
-// UpdateContact changes how the person behind a personal link may be contacted.
-func (a *App) UpdateContact(ctx context.Context, token string, in ContactInput, lang string) error {
+// UpdateContact changes how the person behind a personal link may be contacted. For a discreet registration it
+// needs the code (unlock); without a code the wish goes to staff as a request (ErrRequested), to be confirmed
+// through her safe channel. A change made online shows to staff with the previous details until they confirm
+// it, and a changed e-mail address is told to the old address too, discreetly.
+func (a *App) UpdateContact(ctx context.Context, token, unlock string, in ContactInput, lang string) error {
 	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
 	if err != nil {
 		return err
@@ -330,17 +388,98 @@ func (a *App) UpdateContact(ctx context.Context, token string, in ContactInput, 
 	if p.Kind == PersonProfessional {
 		_, err = a.Store.DB.ExecContext(ctx, `UPDATE people SET ics_opt_in = $2, language = $3 WHERE id = $1`,
 			p.ID, c.CalendarInvites, normLang(lang))
-	} else {
-		_, err = a.Store.DB.ExecContext(ctx, `UPDATE people SET email_enc = $2, email_hash = $3, phone_enc = $4,
-				contact_email = $5, contact_phone = $6, contact_sms = $7, voicemail_ok = $8, safe_times_enc = $9,
-				ics_opt_in = $10, language = $11
-			WHERE id = $1`, p.ID, a.Keys.Encrypt(c.Email), hashOrNil(a, c.Email), a.Keys.Encrypt(c.Phone), c.ByEmail,
-			c.ByPhone, c.BySMS, c.VoicemailOK, a.Keys.Encrypt(c.SafeTimes), c.CalendarInvites, normLang(lang))
+		if err != nil {
+			return fmt.Errorf("store: unable to update contact: %w", err)
+		}
+		return a.auditChange(ctx, a.Store.DB, 0, "person.contact", r, nil)
 	}
+	wish, err := json.Marshal(c)
 	if err != nil {
-		return fmt.Errorf("store: unable to update contact: %w", err)
+		return err
 	}
-	return a.auditChange(ctx, a.Store.DB, 0, "person.contact", r, nil)
+	if err := a.gate(ctx, r, unlock, WorkRequestContact, string(wish)); err != nil {
+		return err
+	}
+	old := a.ContactOf(p)
+	previous, err := json.Marshal(old)
+	if err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE people SET email_enc = $2, email_hash = $3, phone_enc = $4,
+				contact_email = $5, contact_phone = $6, contact_sms = $7, voicemail_ok = $8, safe_times_enc = $9,
+				ics_opt_in = $10, language = $11,
+				contact_changed_at = $12, contact_previous_enc = COALESCE(contact_previous_enc, $13)
+			WHERE id = $1`, p.ID, a.Keys.Encrypt(c.Email), hashOrNil(a, c.Email), a.Keys.Encrypt(c.Phone), c.ByEmail,
+			c.ByPhone, c.BySMS, c.VoicemailOK, a.Keys.Encrypt(c.SafeTimes), c.CalendarInvites, normLang(lang),
+			a.Now(), a.Keys.Encrypt(string(previous))); err != nil {
+			return fmt.Errorf("store: unable to update contact: %w", err)
+		}
+		if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkContactChanged, RegistrationID: &r.ID, PersonID: &p.ID,
+			GroupID: r.GroupID}, ""); err != nil {
+			return err
+		}
+		if old.Email != "" && !strings.EqualFold(old.Email, c.Email) {
+			// The old address learns of the change: if she did not make it, she knows now.
+			if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d", MailContactChanged, p.ID, a.Now().UnixNano()),
+				Kind: MailContactChanged, PersonID: &p.ID, RegistrationID: &r.ID, Secret: old.Email,
+				Params: map[string]any{"changed_at": a.Now().Format(time.RFC3339)}}); err != nil {
+				return err
+			}
+		}
+		return a.auditChange(ctx, tx, 0, "person.contact", r, map[string]any{"email_changed": !strings.EqualFold(old.Email, c.Email)})
+	})
+}
+
+// AskContact records "ik wil dat jullie me contacteren" from the personal page as a work item for staff, who
+// contact her through her safe channel. It needs no code: it changes nothing and tells nothing.
+func (a *App) AskContact(ctx context.Context, token string) error {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return err
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkContactMe, RegistrationID: &r.ID, PersonID: &r.PersonID,
+			GroupID: r.GroupID}, ""); err != nil {
+			return err
+		}
+		return a.auditChange(ctx, tx, 0, "personal.contact_me", r, nil)
+	})
+}
+
+// MomentUnsuitable records "dit moment past niet" for her intake (sessionID 0) or one of her group's coming
+// sessions, as a work item for staff. It needs the code for a discreet registration (ErrCodeNeeded).
+func (a *App) MomentUnsuitable(ctx context.Context, token, unlock string, sessionID int64) error {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return err
+	}
+	if err := a.gate(ctx, r, unlock, "", ""); err != nil {
+		return err
+	}
+	w := WorkItem{Kind: WorkMomentUnsuitable, RegistrationID: &r.ID, PersonID: &r.PersonID, GroupID: r.GroupID}
+	switch {
+	case sessionID == 0 && (r.Status != StatusIntakePlanned || r.IntakeAt == nil):
+		return ErrExpired
+	case sessionID != 0:
+		if r.GroupID == nil || r.Status != StatusAdmitted {
+			return ErrForbidden
+		}
+		upcoming, err := a.Store.UpcomingSessions(ctx, *r.GroupID, a.Now())
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(upcoming, func(s Session) bool { return s.ID == sessionID }) {
+			return ErrNotFound
+		}
+		w.SessionID = &sessionID
+	}
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		if err := a.addWorkItem(ctx, tx, w, ""); err != nil {
+			return err
+		}
+		return a.auditChange(ctx, tx, 0, "personal.moment_unsuitable", r, map[string]any{"session_id": sessionID})
+	})
 }
 
 // AnswerOfferByToken accepts or refuses an offered place from the personal page.
@@ -387,10 +526,18 @@ func (a *App) SendLinksAgain(ctx context.Context, email string) error {
 }
 
 // RotateLinks retires every personal link of the registration behind token (for instance when someone else
-// found it) and returns the one new link that works from now on.
-func (a *App) RotateLinks(ctx context.Context, token string) (string, error) {
+// found it) and returns the one new link that works from now on. For a discreet registration it needs the code
+// (unlock): without it, ErrCodeNeeded, or ErrRequested when she has no code (staff get the request).
+func (a *App) RotateLinks(ctx context.Context, token, unlock string) (string, error) {
+	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
+	if err != nil {
+		return "", err
+	}
+	if err := a.gate(ctx, r, unlock, WorkRequestNewLink, ""); err != nil {
+		return "", err
+	}
 	var fresh string
-	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		r, err := a.registrationByToken(ctx, tx, token, true)
 		if err != nil {
 			return err

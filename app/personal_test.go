@@ -19,7 +19,7 @@ func TestCancellationOffersTheSeatAndOffersExpire(t *testing.T) {
 	if first.Status != "admitted" || second.Status != "waitlisted" || third.Status != "waitlisted" {
 		t.Fatal("setup")
 	}
-	if err := a.Cancel(ctx, first.Token); err != nil {
+	if err := a.Cancel(ctx, first.Token, ""); err != nil {
 		t.Fatal(err)
 	}
 	if s := status(t, a, second.RegistrationID); s != "offered" {
@@ -157,7 +157,7 @@ func TestSendLinksAgainAnswersTheSameAndRenewsLinks(t *testing.T) {
 		t.Errorf("the new link: %v", err)
 	}
 	// Only the person can retire them, from their own page: then just the one new link works.
-	newest, err := a.RotateLinks(ctx, fresh)
+	newest, err := a.RotateLinks(ctx, fresh, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -285,7 +285,8 @@ func (a *App) Withdraw(ctx context.Context, actor Actor, regID int64) error {
 		if err := a.dropReminders(ctx, tx, r.ID, nil); err != nil {
 			return err
 		}
-		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailCancelled, r.ID), Kind: MailCancelled,
+		// Staff ended it: the mail must not say "we noted your cancellation", which she never gave.
+		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailEnded, r.ID), Kind: MailEnded,
 			PersonID: &r.PersonID, RegistrationID: &r.ID}); err != nil {
 			return err
 		}

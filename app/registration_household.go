@@ -32,7 +32,9 @@ type HouseholdInput struct {
 	Consent        bool
 	ConsentText    Consent
 	Language       string
-	SubmissionKey  string
+	// Code is the personal code the contacting parent chose (optional, strongly recommended); see RequestInput.
+	Code          string
+	SubmissionKey string
 	// staffID is the staff member who registers on the person's behalf (consent read to them), or 0. Only
 	// RequestHouseholdOnBehalf sets it, after checking its actor: a public form cannot claim to come from staff.
 	staffID int64
@@ -106,11 +108,16 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 	if len(children) == 0 && f.v.OrNil() == nil {
 		f.v.Add("child_name_1", "form.children.required")
 	}
+	code := checkCodeInput(f, "code", in.Code, false)
 	f.consent("consent", in.Consent)
 	if err := f.err(); err != nil {
 		return HouseholdResult{}, err
 	}
 	lang := normLang(in.Language)
+	codeHash, err := hashCodeIfSet(ctx, code)
+	if err != nil {
+		return HouseholdResult{}, err
+	}
 
 	var res HouseholdResult
 	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
@@ -141,6 +148,9 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 		token, hash := NewToken()
 		personID, regID, err := register(a.participant(PersonParticipant, parent, municipality, lang, contact), RoleParent, hash, message)
 		if err != nil {
+			return err
+		}
+		if err := a.setCode(ctx, tx, regID, codeHash); err != nil {
 			return err
 		}
 		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.staffID), staffRef(in.staffID)); err != nil {

@@ -32,7 +32,10 @@ type RequestInput struct {
 	Consent        bool
 	ConsentText    Consent
 	Language       string
-	SubmissionKey  string
+	// Code is the personal code she chose (optional, strongly recommended): without it, her page shows only the
+	// dates of her appointments, and changes become requests to staff.
+	Code          string
+	SubmissionKey string
 	// staffID is the staff member who registers on the person's behalf (consent read to them), or 0. Only
 	// RequestOnBehalf sets it, after checking its actor: a public form cannot claim to come from staff.
 	staffID int64
@@ -115,11 +118,16 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		message = f.long("message", in.Message, MaxMessage, false)
 	}
 	groupID := a.preferredGroup(ctx, f, o, in.GroupID)
+	code := checkCodeInput(f, "code", in.Code, false)
 	f.consent("consent", in.Consent)
 	if err := f.err(); err != nil {
 		return RequestResult{}, err
 	}
 	lang := normLang(in.Language)
+	codeHash, err := hashCodeIfSet(ctx, code)
+	if err != nil {
+		return RequestResult{}, err
+	}
 
 	var res RequestResult
 	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
@@ -141,6 +149,9 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 		}
 		regID, err := a.insertRegistration(ctx, tx, reg)
 		if err != nil {
+			return err
+		}
+		if err := a.setCode(ctx, tx, regID, codeHash); err != nil {
 			return err
 		}
 		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, consentVia(in.staffID), staffRef(in.staffID)); err != nil {

@@ -315,3 +315,99 @@ func queueRows(ctx context.Context, q sqlx.QueryerContext, staffID int64, offeri
 	}
 	return out, nil
 }
+
+// codeState is what decides who may see a personal page: whether the offering is discreet (and joined by
+// request and intake), and the code.
+type codeState struct {
+	Discreet bool       `db:"discreet"`
+	Hash     *string    `db:"code_hash"`
+	Attempts int        `db:"code_attempts"`
+	LockedAt *time.Time `db:"code_locked_at"`
+}
+
+// HasCode reports whether the person chose a personal code.
+func (st codeState) HasCode() bool { return st.Hash != nil && *st.Hash != "" }
+
+// Locked reports whether too many wrong codes locked the page.
+func (st codeState) Locked() bool { return st.LockedAt != nil }
+
+// codeStateOf reads the code state of registration regID.
+func (a *App) codeStateOf(ctx context.Context, q sqlx.QueryerContext, regID int64) (codeState, error) {
+	var st codeState
+	// The code guards the discreet offerings that people join by request and intake, where the request form
+	// and the intake call let her choose one.
+	err := sqlx.GetContext(ctx, q, &st, `SELECT COALESCE(g.discreet, o.discreet) AND o.admission = 'intake' AS discreet,
+			r.code_hash,
+			r.code_attempts, r.code_locked_at
+		FROM registrations r JOIN offerings o ON o.id = r.offering_id LEFT JOIN groups g ON g.id = r.group_id
+		WHERE r.id = $1`, regID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, ErrNotFound
+	}
+	if err != nil {
+		return st, fmt.Errorf("store: unable to read code state: %w", err)
+	}
+	return st, nil
+}
+
+// countCodeAttempt counts one more try of the code of registration regID and returns the count with the hash
+// to check against. ErrNotFound when no code is set; when the page is locked, a count above CodeAttempts.
+func (a *App) countCodeAttempt(ctx context.Context, regID int64) (int, string, error) {
+	var row struct {
+		Attempts int    `db:"code_attempts"`
+		Hash     string `db:"code_hash"`
+		Locked   bool   `db:"locked"`
+	}
+	err := a.Store.DB.GetContext(ctx, &row, `UPDATE registrations
+		SET code_attempts = code_attempts + 1
+		WHERE id = $1 AND code_hash IS NOT NULL
+		RETURNING code_attempts, code_hash, code_locked_at IS NOT NULL AS locked`, regID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", ErrNotFound
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("store: unable to count a code attempt: %w", err)
+	}
+	if row.Locked {
+		return CodeAttempts + 1, "", nil
+	}
+	return row.Attempts, row.Hash, nil
+}
+
+// resetCodeAttempts starts the count of wrong codes again after a right one.
+func (a *App) resetCodeAttempts(ctx context.Context, regID int64) error {
+	if _, err := a.Store.DB.ExecContext(ctx, `UPDATE registrations SET code_attempts = 0
+		WHERE id = $1 AND code_locked_at IS NULL`, regID); err != nil {
+		return fmt.Errorf("store: unable to reset code attempts: %w", err)
+	}
+	return nil
+}
+
+// lockCode locks the personal page of r after too many wrong codes, once: the same transaction gives staff
+// the work item and writes the audit row.
+func (a *App) lockCode(ctx context.Context, r Registration) error {
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE registrations SET code_locked_at = $2
+			WHERE id = $1 AND code_locked_at IS NULL`, r.ID, a.Now())
+		if err != nil {
+			return fmt.Errorf("store: unable to lock the personal page: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // locked already, by a try at the same moment
+		}
+		if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkCodeLocked, RegistrationID: &r.ID, PersonID: &r.PersonID,
+			GroupID: r.GroupID}, ""); err != nil {
+			return err
+		}
+		return a.auditChange(ctx, tx, 0, "personal.code_locked", r, nil)
+	})
+}
+
+// setCode stores a new code hash (nil-able as ""), with no tries counted and no lock.
+func (a *App) setCode(ctx context.Context, q sqlx.ExecerContext, regID int64, hash string) error {
+	if _, err := q.ExecContext(ctx, `UPDATE registrations SET code_hash = NULLIF($2, ''), code_attempts = 0,
+			code_locked_at = NULL WHERE id = $1`, regID, hash); err != nil {
+		return fmt.Errorf("store: unable to set the personal code: %w", err)
+	}
+	return nil
+}

@@ -72,7 +72,7 @@ func TestAccessibilityOfPersonalPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	excuse := a.ExcuseLink(first.RegistrationID, session, view.Sessions[0].StartsAt)
-	if err := a.Cancel(t.Context(), first.Token); err != nil { // Els now gets an offer
+	if err := a.Cancel(t.Context(), first.Token, ""); err != nil { // Els now gets an offer
 		t.Fatal(err)
 	}
 	offered, err := a.Personal(t.Context(), second.Token)

@@ -30,8 +30,8 @@ func formValues(c *fiber.Ctx) map[string]string {
 	m := map[string]string{}
 	c.Request().PostArgs().VisitAll(func(k, v []byte) {
 		key := string(k)
-		if key == "_csrf" {
-			return
+		if key == "_csrf" || key == "code" {
+			return // a personal code is never written back into a page, like a password
 		}
 		if _, seen := m[key]; !seen {
 			m[key] = string(v)

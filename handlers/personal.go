@@ -20,24 +20,59 @@ type personalData struct {
 	Notice   string
 	// Attest is true for a professional who attended: the page links to their certificate of attendance.
 	Attest bool
+	// Confirm names the action the confirmation page asks about ("annuleren", "nieuwe-link").
+	Confirm string
 }
 
-// personal shows the private page behind a personal link: status, sessions, and what the person can do.
+// unlockCookie holds the proof that the personal code was given, for one personal page (its path) and a short
+// time. Its name says nothing about the portal.
+const unlockCookie = "ontgrendeld"
+
+// unlockOf is the proof of the code this browser holds for the page, or "".
+func unlockOf(c *fiber.Ctx) string { return c.Cookies(unlockCookie) }
+
+// setUnlock keeps the proof of the code for the page at /mijn/token.
+func (s *Server) setUnlock(c *fiber.Ctx, token, unlock string) {
+	c.Cookie(&fiber.Cookie{Name: unlockCookie, Value: unlock, Path: "/mijn/" + token, HTTPOnly: true,
+		SameSite: "Strict", Secure: s.App.Config.Secure(), Expires: s.App.Now().Add(30 * time.Minute)})
+}
+
+// personal shows the private page behind a personal link: status, sessions, and what the person can do. For a
+// discreet registration without the code given, only "Afspraken" with dates and times, and the code form.
 func (s *Server) personal(c *fiber.Ctx) error {
 	noStore(c)
-	v, err := s.App.Personal(c.UserContext(), c.Params("token"))
+	v, err := s.App.PersonalPage(c.UserContext(), c.Params("token"), unlockOf(c))
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
+	return s.personalPage(c, v, nil)
+}
+
+// personalPage renders the personal page, with the problems of a form shown again (status 422) when problem
+// is a validation error.
+func (s *Server) personalPage(c *fiber.Ctx, v app.PersonalView, problem error) error {
 	d := &personalData{PersonalView: v, Token: c.Params("token"), Channels: s.options(c, "channel.", []string{"email", "phone", "sms"})}
-	if d.Attest, err = s.App.HasAttest(c.UserContext(), v.Registration); err != nil {
-		return err
+	var err error
+	if !v.Limited {
+		if d.Attest, err = s.App.HasAttest(c.UserContext(), v.Registration); err != nil {
+			return err
+		}
 	}
 	if n := c.Query("gedaan"); n != "" && s.Cat.Has("personal.done."+n) {
 		d.Notice = s.Cat.T(lang(c), "personal.done."+n)
 	}
-	p := s.page(c, "personal.title", v.Offering.ForParticipants(), d)
-	p.Form = contactForm(v.Contact)
+	title := "personal.title"
+	if v.Limited {
+		title = "neutral.name"
+	}
+	p := s.page(c, title, v.Limited || v.Offering.ForParticipants(), d)
+	if !v.Limited {
+		p.Form = contactForm(v.Contact)
+	}
+	if problem != nil {
+		s.withErrors(c, &p, problem, []string{"code", "channels", "email", "phone", "safe_times"})
+		c.Status(fiber.StatusUnprocessableEntity)
+	}
 	return s.render(c, "personal", p)
 }
 
@@ -57,51 +92,94 @@ func contactForm(ct app.Contact) map[string]string {
 	return m
 }
 
+// confirmFirst are the actions that cannot be undone: the page asks to confirm them first (WCAG 3.3.4).
+var confirmFirst = map[string]bool{"annuleren": true, "nieuwe-link": true}
+
 // personalAction runs one action from the personal page and comes back to it with a short confirmation.
 func (s *Server) personalAction(c *fiber.Ctx) error {
 	noStore(c)
 	token := c.Params("token")
 	ctx := c.UserContext()
+	unlock := unlockOf(c)
 	var err error
 	done := c.Params("action")
+	if confirmFirst[done] && c.FormValue("bevestigd") != "ja" {
+		v, err := s.App.PersonalPage(ctx, token, unlock)
+		if err != nil {
+			return s.linkProblem(c, err)
+		}
+		d := &personalData{PersonalView: v, Token: token, Confirm: done}
+		return s.render(c, "personal_confirm", s.page(c, "personal.confirm.title", true, d))
+	}
 	switch done {
+	case "code":
+		fresh, err := s.App.UnlockPersonal(ctx, token, c.FormValue("code"))
+		if _, invalid := app.AsValidation(err); invalid {
+			v, verr := s.App.PersonalPage(ctx, token, "")
+			if verr != nil {
+				return s.linkProblem(c, verr)
+			}
+			return s.personalPage(c, v, err)
+		}
+		if err != nil {
+			return s.personalProblem(c, token, err)
+		}
+		s.setUnlock(c, token, fresh)
 	case "annuleren":
-		err = s.App.Cancel(ctx, token)
+		err = s.App.Cancel(ctx, token, unlock)
 	case "afmelden":
 		sessionID, _ := strconv.ParseInt(c.FormValue("session"), 10, 64)
 		err = s.App.Excuse(ctx, token, sessionID, c.FormValue("undo") == "")
 		if c.FormValue("undo") != "" {
 			done = "terug"
 		}
+	case "past-niet":
+		sessionID, _ := strconv.ParseInt(c.FormValue("session"), 10, 64)
+		err = s.App.MomentUnsuitable(ctx, token, unlock, sessionID)
+	case "contacteer-me":
+		err = s.App.AskContact(ctx, token)
 	case "plaats":
 		err = s.App.AnswerOfferByToken(ctx, token, c.FormValue("answer") == "accept")
 		done = "plaats-" + c.FormValue("answer")
 	case "nieuwe-link":
-		fresh, err := s.App.RotateLinks(ctx, token)
+		fresh, err := s.App.RotateLinks(ctx, token, unlock)
 		if err != nil {
-			return s.linkProblem(c, err)
+			return s.personalProblem(c, token, err)
+		}
+		if unlock != "" {
+			s.setUnlock(c, fresh, unlock)
 		}
 		return c.Redirect("/mijn/"+fresh+"?gedaan=nieuwe-link", fiber.StatusSeeOther)
 	case "contact":
-		err = s.App.UpdateContact(ctx, token, s.contactInput(c), lang(c))
+		err = s.App.UpdateContact(ctx, token, unlock, s.contactInput(c), lang(c))
 		if _, ok := app.AsValidation(err); ok {
-			v, verr := s.App.Personal(ctx, token)
+			v, verr := s.App.PersonalPage(ctx, token, unlock)
 			if verr != nil {
 				return s.linkProblem(c, verr)
 			}
-			d := &personalData{PersonalView: v, Token: token, Channels: s.options(c, "channel.", []string{"email", "phone", "sms"})}
-			p := s.page(c, "personal.title", v.Offering.ForParticipants(), d)
-			s.withErrors(c, &p, err, []string{"channels", "email", "phone", "safe_times"})
-			c.Status(fiber.StatusUnprocessableEntity)
-			return s.render(c, "personal", p)
+			return s.personalPage(c, v, err)
 		}
 	default:
 		return fiber.ErrNotFound
 	}
 	if err != nil {
-		return s.linkProblem(c, err)
+		return s.personalProblem(c, token, err)
 	}
 	return c.Redirect("/mijn/"+token+"?gedaan="+done, fiber.StatusSeeOther)
+}
+
+// personalProblem answers an action that was refused for want of the code, passed to staff, or locked, with the
+// page and a short word; anything else as a link problem.
+func (s *Server) personalProblem(c *fiber.Ctx, token string, err error) error {
+	switch {
+	case errors.Is(err, app.ErrCodeNeeded):
+		return c.Redirect("/mijn/"+token+"?gedaan=code-nodig", fiber.StatusSeeOther)
+	case errors.Is(err, app.ErrRequested):
+		return c.Redirect("/mijn/"+token+"?gedaan=gevraagd", fiber.StatusSeeOther)
+	case errors.Is(err, app.ErrLocked):
+		return c.Redirect("/mijn/"+token+"?gedaan=vergrendeld", fiber.StatusSeeOther)
+	}
+	return s.linkProblem(c, err)
 }
 
 // linkProblem explains an unknown or expired link, or an action that is no longer possible.

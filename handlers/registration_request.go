@@ -34,7 +34,7 @@ type requestData struct {
 
 var requestOrder = []string{"group", "alias", "parent", "second_parent", "child_name_1", "child_age_1", "child_name_2",
 	"child_age_2", "child_name_3", "child_age_3", "child_name_4", "child_age_4", "children", "channels", "email", "phone",
-	"safe_times", "municipality", "referrer", "referrer_detail", "message", "consent", "form"}
+	"safe_times", "code", "municipality", "referrer", "referrer_detail", "message", "consent", "form"}
 
 var waakvlamOrder = []string{"organisation", "service_type", "municipality", "contact_name", "contact_email",
 	"contact_phone", "expected_staff", "preferred_periods", "place", "topics", "consent", "form"}
@@ -142,7 +142,7 @@ func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestDa
 			GroupID: formID(c, "group"), Parent: c.FormValue("parent"), SecondParent: c.FormValue("second_parent"),
 			Children: children, Contact: s.contactInput(c), Municipality: c.FormValue("municipality"),
 			Referrer: c.FormValue("referrer"), ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
-			Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "household"), Language: lang(c),
+			Code: c.FormValue("code"), Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "household"), Language: lang(c),
 			SubmissionKey: c.FormValue("_key")}
 		var res app.HouseholdResult
 		var err error
@@ -160,7 +160,7 @@ func (s *Server) submitRequest(c *fiber.Ctx, view app.OfferingView, d *requestDa
 	in := app.RequestInput{
 		OfferingSlug: view.Slug, GroupID: formID(c, "group"), Alias: c.FormValue("alias"), Contact: s.contactInput(c),
 		Municipality: c.FormValue("municipality"), Referrer: c.FormValue("referrer"),
-		ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"),
+		ReferrerDetail: c.FormValue("referrer_detail"), Message: c.FormValue("message"), Code: c.FormValue("code"),
 		Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, "request"), Language: lang(c),
 		SubmissionKey: c.FormValue("_key")}
 	var res app.RequestResult

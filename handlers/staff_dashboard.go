@@ -19,6 +19,13 @@ func (s *Server) staffDashboard(c *fiber.Ctx) error {
 	var d struct {
 		Greeting        string
 		Today, Tomorrow []app.AgendaItem
+		// Work is what office staff must still do (work items), nil for facilitators.
+		Work []app.WorkItem
+	}
+	if actor(c).SeesAllGroups() {
+		if d.Work, err = s.App.OpenWorkItems(c.UserContext(), actor(c)); err != nil {
+			return err
+		}
 	}
 	switch h := now.Hour(); {
 	case h < 12:

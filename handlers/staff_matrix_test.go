@@ -68,6 +68,8 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/inschrijvingen/:id/doorverwijzen", office},
 	{"POST", "/beheer/inschrijvingen/:id/scheiden", office},
 	{"POST", "/beheer/inschrijvingen/:id/intrekken", office},
+	{"POST", "/beheer/inschrijvingen/:id/code", office},
+	{"POST", "/beheer/inschrijvingen/:id/werk-klaar", office},
 	{"GET", "/beheer/sessies/:id", groupStaff},
 	{"POST", "/beheer/sessies/:id/verplaatsen", groupStaff},
 	{"POST", "/beheer/sessies/:id/annuleren", groupStaff},

@@ -43,6 +43,8 @@ type staffRegistrationData struct {
 	Done         string
 	Destinations []views.Option
 	Today        string
+	// Code is the personal code's status, an unconfirmed online contact change and the open work items (office).
+	Code *app.CodeStatus
 }
 
 // staffRegistration shows one registration: contact wishes first, then details, history and decisions.
@@ -63,6 +65,13 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	d := staffRegistrationData{RegistrationView: v, Office: me.SeesAllGroups(), Admin: me.Staff.Role == app.RoleAdmin,
 		Destinations: s.staffOptions(c, "staff.referral.", app.ReferralDestinations),
 		Today:        s.App.Now().In(locale.Brussels).Format("2006-01-02")}
+	if d.Office {
+		code, err := s.App.CodeStatusForStaff(c.UserContext(), actor(c), id)
+		if err != nil {
+			return err
+		}
+		d.Code = &code
+	}
 	if done := c.Query("gedaan"); done != "" && s.Cat.Has("staff.reg.done."+done) {
 		d.Done = s.Cat.T(lang(c), "staff.reg.done."+done)
 	}
@@ -70,7 +79,7 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	p.Title = v.Person.DisplayName + " – " + p.Title
 	if formErr != nil {
 		p.Form = formValues(c)
-		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination", "other")
+		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination", "other", "code")
 	}
 	return s.render(c, "staff_registration", p)
 }
@@ -115,6 +124,10 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 			on = time.Time{} // the app takes today, in Brussels
 		}
 		err = s.App.RecordReferral(ctx, me, v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+	case "code":
+		err = s.App.ResetCode(ctx, me, id, c.FormValue("code"))
+	case "werk-klaar":
+		err = s.App.CloseWorkItem(ctx, me, formID(c, "item"))
 	case "scheiden":
 		var other int64
 		other, err = strconv.ParseInt(c.FormValue("other"), 10, 64)

@@ -95,7 +95,7 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 	kinds := []string{app.MailSignupConfirmed, app.MailWaitlisted, app.MailRequestReceived, app.MailHouseholdReceived,
 		app.MailIntakePlanned, app.MailAdmitted, app.MailDeclined, app.MailOffer, app.MailOfferExpired,
 		app.MailPromoted, app.MailCancelled, app.MailSessionChanged, app.MailSessionCancelled, app.MailReminder,
-		app.MailLinkAgain}
+		app.MailLinkAgain, app.MailEnded, app.MailContactChanged}
 	calendarKinds := map[string]bool{app.MailSignupConfirmed: true, app.MailAdmitted: true, app.MailPromoted: true,
 		app.MailReminder: true, app.MailSessionChanged: true, app.MailSessionCancelled: true}
 
@@ -122,6 +122,9 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 					}
 					reg := fixtures.Register(t, a, p, g.Slug, status, "")
 					m := app.Mail{DedupeKey: addr, Kind: kind, PersonID: &p, RegistrationID: &reg, Secret: "tok" + addr}
+					if kind == app.MailContactChanged {
+						m.Secret = addr // the notice goes to the address she had before the change
+					}
 					switch kind {
 					case app.MailReminder, app.MailSessionChanged, app.MailSessionCancelled:
 						m.SessionID = &s.ID
