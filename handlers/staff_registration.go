@@ -128,6 +128,9 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 		err = s.App.ResetCode(ctx, me, id, c.FormValue("code"))
 	case "werk-klaar":
 		err = s.App.CloseWorkItem(ctx, me, formID(c, "item"))
+		if errors.Is(err, app.ErrNotFound) {
+			err = nil // done already (by a colleague at the same moment): back to the page
+		}
 	case "scheiden":
 		var other int64
 		other, err = strconv.ParseInt(c.FormValue("other"), 10, 64)
