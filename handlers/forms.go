@@ -59,6 +59,7 @@ func (s *Server) consent(c *fiber.Ctx, kind string) app.Consent {
 // withErrors fills a page with the form's values and, for a validation error, a message next to each field and a
 // summary in the order of fields. It reports false when err is not a validation error.
 func (s *Server) withErrors(c *fiber.Ctx, p *views.Page, err error, order []string) bool {
+	noStore(c) // a form shown again holds what the person typed: never kept by a browser or a proxy
 	p.Form = formValues(c)
 	v, ok := app.AsValidation(err)
 	if !ok {
