@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"portal/app/locale"
@@ -31,17 +30,5 @@ func (a *App) Agenda(ctx context.Context, actor Actor, days int) ([]AgendaItem, 
 	now := a.Now().In(locale.Brussels)
 	from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, locale.Brussels)
 	to := from.AddDate(0, 0, days)
-	var out []AgendaItem
-	err := a.Store.DB.SelectContext(ctx, &out, `SELECT s.id AS session_id, g.id AS group_id, g.name AS group_name,
-			o.name AS offering_name, s.starts_at, s.ends_at, s.status,
-			COALESCE(NULLIF(s.place_name, ''), g.place_name) AS place_name,
-			COALESCE(NULLIF(s.address, ''), g.address) AS address
-		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
-		WHERE s.starts_at >= $2 AND s.starts_at < $3 AND g.status <> 'cancelled'
-		  AND `+GroupScopeSQL("g.id", "$1")+`
-		ORDER BY s.starts_at, g.id`, actor.ID(), from, to)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read agenda: %w", err)
-	}
-	return out, nil
+	return agendaSessions(ctx, a.Store.DB, actor.ID(), from, to)
 }

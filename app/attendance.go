@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -85,17 +83,9 @@ func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (Rol
 	if rc.Offering, err = a.Store.OfferingByID(ctx, rc.Group.OfferingID); err != nil {
 		return rc, err
 	}
-	var people []Expected
-	err = a.Store.DB.SelectContext(ctx, &people, `SELECT r.person_id, r.id AS registration_id, p.display_name, r.role, p.age,
-			r.walk_in, att.status AS mark, COALESCE(att.by_self, false) AS by_self
-		FROM registrations r
-		JOIN people p ON p.id = r.person_id
-		LEFT JOIN attendance att ON att.session_id = $1 AND att.person_id = r.person_id
-		WHERE r.group_id = $2 AND (r.status IN ('admitted', 'completed') OR att.status IS NOT NULL)
-		  AND (NOT r.walk_in OR att.status IS NOT NULL)
-		ORDER BY r.role = 'child', lower(p.display_name), p.id`, sessionID, rc.Group.ID)
+	people, err := rollCallPeople(ctx, a.Store.DB, sessionID, rc.Group.ID)
 	if err != nil {
-		return rc, fmt.Errorf("store: unable to read roll call: %w", err)
+		return rc, err
 	}
 	for _, p := range people {
 		if p.Role == RoleChild {
@@ -170,32 +160,20 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 			return ErrForbidden
 		}
 		for personID, mark := range marks {
-			var regID int64
 			// Only people on the roll call: a place in the group (or a walk-in), or a mark here already.
-			err := tx.GetContext(ctx, &regID, `SELECT id FROM registrations WHERE group_id = $1 AND person_id = $2
-				AND (status IN ('admitted', 'completed') OR walk_in
-				     OR EXISTS (SELECT 1 FROM attendance WHERE session_id = $3 AND person_id = $2))
-				ORDER BY status = 'admitted' DESC, id DESC LIMIT 1`, s.GroupID, personID, s.ID)
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
+			regID, err := rollCallRegistration(ctx, tx, s.GroupID, personID, s.ID)
 			if err != nil {
-				return fmt.Errorf("store: unable to find registration: %w", err)
+				return err
 			}
-			var old *string
-			if err := tx.GetContext(ctx, &old, `SELECT status FROM attendance WHERE session_id = $1 AND person_id = $2`,
-				sessionID, personID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("store: unable to read attendance: %w", err)
+			old, err := markOf(ctx, tx, sessionID, personID)
+			if err != nil {
+				return err
 			}
 			if old != nil && *old == mark {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, by_self, recorded_by)
-				VALUES ($1, $2, $3, $4, false, $5)
-				ON CONFLICT (session_id, person_id) DO UPDATE SET status = EXCLUDED.status, by_self = false,
-					recorded_by = EXCLUDED.recorded_by, recorded_at = now()`,
-				sessionID, personID, regID, mark, actor.ID()); err != nil {
-				return fmt.Errorf("store: unable to record attendance: %w", err)
+			if err := setMark(ctx, tx, sessionID, personID, regID, mark, actor.ID()); err != nil {
+				return err
 			}
 			action := "attendance.update"
 			if late {
@@ -232,22 +210,16 @@ func validMark(m string) bool {
 // alertRepeatedAbsence mails the coordinators when a registration's last two sessions so far were both
 // unexcused absences. The participant is never told.
 func (a *App) alertRepeatedAbsence(ctx context.Context, tx *sqlx.Tx, regID int64, s Session) error {
-	var lastTwo []string
-	if err := tx.SelectContext(ctx, &lastTwo, `SELECT COALESCE(att.status, '') FROM sessions x
-		JOIN registrations r ON r.id = $1
-		LEFT JOIN attendance att ON att.session_id = x.id AND att.person_id = r.person_id
-		WHERE x.group_id = $2 AND x.status = 'planned' AND x.starts_at <= $3
-		ORDER BY x.starts_at DESC LIMIT 2`, regID, s.GroupID, s.StartsAt); err != nil {
-		return fmt.Errorf("store: unable to read absences: %w", err)
+	lastTwo, err := lastTwoMarks(ctx, tx, regID, s.GroupID, s.StartsAt)
+	if err != nil {
+		return err
 	}
 	if len(lastTwo) < 2 || lastTwo[0] != MarkAbsent || lastTwo[1] != MarkAbsent {
 		return nil
 	}
-	var coordinators []int64
-	if err := tx.SelectContext(ctx, &coordinators, `SELECT id FROM staff_users WHERE active AND role = 'coordinator'
-		UNION SELECT id FROM staff_users WHERE active AND role = 'admin'
-		      AND NOT EXISTS (SELECT 1 FROM staff_users WHERE active AND role = 'coordinator')`); err != nil {
-		return fmt.Errorf("store: unable to find coordinators: %w", err)
+	coordinators, err := coordinatorIDs(ctx, tx)
+	if err != nil {
+		return err
 	}
 	for _, staffID := range coordinators {
 		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d:%d", MailAbsenceAlert, regID, s.ID, staffID),
@@ -300,10 +272,8 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, recorded_by)
-			VALUES ($1, $2, $3, 'present', $4)`, sessionID, personID, regID, actor.ID())
-		if err != nil {
-			return fmt.Errorf("store: unable to record walk-in: %w", err)
+		if err := insertWalkInMark(ctx, tx, sessionID, personID, regID, actor.ID()); err != nil {
+			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: "attendance.walk_in", PersonID: &personID,
 			RegistrationID: &regID, GroupID: &g.ID, Detail: map[string]any{"session_id": sessionID}})
@@ -325,9 +295,9 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 		if !actor.SeesAllGroups() {
 			var groupID *int64
 			if registrationID != nil {
-				if err := tx.GetContext(ctx, &groupID, `SELECT group_id FROM registrations WHERE id = $1 AND person_id = $2`,
-					*registrationID, personID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("store: unable to read registration: %w", err)
+				var err error
+				if groupID, err = groupOfRegistration(ctx, tx, *registrationID, personID); err != nil {
+					return err
 				}
 			}
 			if groupID == nil {
@@ -347,14 +317,8 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 			on = a.Now()
 		}
 		day := on.In(locale.Brussels).Format("2006-01-02") // a calendar day in Brussels, whatever the server's zone
-		_, err := tx.ExecContext(ctx, `INSERT INTO onward_referrals (person_id, registration_id, destination, note_enc,
-			referred_on, staff_id) VALUES ($1, $2, $3, $4, $5, $6)`, personID, registrationID, destination, a.Keys.Encrypt(note),
-			day, actor.ID())
-		if pgCode(err) == "23503" {
-			return ErrNotFound
-		}
-		if err != nil {
-			return fmt.Errorf("store: unable to record referral: %w", err)
+		if err := insertReferral(ctx, tx, personID, registrationID, destination, a.Keys.Encrypt(note), day, actor.ID()); err != nil {
+			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: "referral.create", PersonID: &personID,
 			RegistrationID: registrationID, Detail: map[string]any{"destination": destination}})
@@ -375,19 +339,13 @@ func (a *App) CountsOfGroup(ctx context.Context, actor Actor, groupID int64) (Gr
 		return GroupCounts{}, err
 	}
 	gc := GroupCounts{PerSession: map[int64]Counts{}}
-	if err := a.Store.DB.GetContext(ctx, &gc.Registered, `SELECT count(*) FROM registrations
-		WHERE group_id = $1 AND status = 'admitted'`, groupID); err != nil {
-		return gc, fmt.Errorf("store: unable to count members: %w", err)
+	var err error
+	if gc.Registered, err = countAdmitted(ctx, a.Store.DB, groupID); err != nil {
+		return gc, err
 	}
-	var rows []struct {
-		SessionID int64  `db:"session_id"`
-		Status    string `db:"status"`
-		N         int    `db:"n"`
-	}
-	if err := a.Store.DB.SelectContext(ctx, &rows, `SELECT att.session_id, att.status, count(*) AS n
-		FROM attendance att JOIN sessions s ON s.id = att.session_id
-		WHERE s.group_id = $1 GROUP BY 1, 2`, groupID); err != nil {
-		return gc, fmt.Errorf("store: unable to count attendance: %w", err)
+	rows, err := markCountsOfGroup(ctx, a.Store.DB, groupID)
+	if err != nil {
+		return gc, err
 	}
 	for _, r := range rows {
 		c := gc.PerSession[r.SessionID]
@@ -408,18 +366,4 @@ func (a *App) CountsOfGroup(ctx context.Context, actor Actor, groupID int64) (Gr
 		gc.PerSession[r.SessionID] = c
 	}
 	return gc, nil
-}
-
-// sessionByID reads one session, or ErrNotFound.
-func sessionByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Session, error) {
-	var s Session
-	err := sqlx.GetContext(ctx, q, &s, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-		FROM sessions WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
-	}
-	if err != nil {
-		return s, fmt.Errorf("store: unable to read session: %w", err)
-	}
-	return s, nil
 }

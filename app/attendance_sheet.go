@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
-
 	"portal/app/locale"
 )
 
@@ -102,11 +99,9 @@ func (a *App) ExportAttendance(ctx context.Context, actor Actor, groupID int64, 
 func (a *App) fillSheet(ctx context.Context, sh *AttendanceSheet) error {
 	groupID := sh.Group.ID
 	from, to := yearRange(sh.Year)
-	if err := a.Store.DB.SelectContext(ctx, &sh.Sessions, `SELECT id, group_id, starts_at, ends_at, status, topic,
-			place_name, address
-		FROM sessions WHERE group_id = $1 AND status = 'planned' AND starts_at >= $2 AND starts_at < $3
-		ORDER BY starts_at, id`, groupID, from, to); err != nil {
-		return fmt.Errorf("store: unable to list sessions: %w", err)
+	var err error
+	if sh.Sessions, err = plannedSessionsBetween(ctx, a.Store.DB, groupID, from, to); err != nil {
+		return err
 	}
 	ids := make([]int64, len(sh.Sessions))
 	column := map[int64]int{}
@@ -114,30 +109,17 @@ func (a *App) fillSheet(ctx context.Context, sh *AttendanceSheet) error {
 		ids[i] = s.ID
 		column[s.ID] = i
 	}
-	if err := a.Store.DB.SelectContext(ctx, &sh.Rows, `
-		WITH people_on AS (
-			SELECT person_id FROM registrations WHERE group_id = $1 AND status IN ('admitted', 'completed') AND NOT walk_in
-			UNION SELECT person_id FROM attendance WHERE session_id = ANY($2))
-		SELECT p.id, p.display_name, p.anonymised_at IS NOT NULL AS anonymised, COALESCE(r.role, 'participant') AS role
-		FROM people_on o JOIN people p ON p.id = o.person_id
-		LEFT JOIN LATERAL (SELECT r.role FROM registrations r WHERE r.group_id = $1 AND r.person_id = p.id
-		                   ORDER BY r.status = 'admitted' DESC, r.id DESC LIMIT 1) r ON true
-		ORDER BY r.role = 'child', p.anonymised_at IS NOT NULL, lower(p.display_name), p.id`, groupID, pq.Array(ids)); err != nil {
-		return fmt.Errorf("store: unable to list people: %w", err)
+	if sh.Rows, err = sheetPeople(ctx, a.Store.DB, groupID, ids); err != nil {
+		return err
 	}
 	row := map[int64]int{}
 	for i := range sh.Rows {
 		sh.Rows[i].Marks = make([]string, len(sh.Sessions))
 		row[sh.Rows[i].PersonID] = i
 	}
-	var marks []struct {
-		Session int64  `db:"session_id"`
-		Person  int64  `db:"person_id"`
-		Status  string `db:"status"`
-	}
-	if err := a.Store.DB.SelectContext(ctx, &marks, `SELECT session_id, person_id, status FROM attendance
-		WHERE session_id = ANY($1)`, pq.Array(ids)); err != nil {
-		return fmt.Errorf("store: unable to read attendance: %w", err)
+	marks, err := marksOfSessions(ctx, a.Store.DB, ids)
+	if err != nil {
+		return err
 	}
 	for _, m := range marks {
 		r := &sh.Rows[row[m.Person]]
@@ -156,16 +138,6 @@ func (a *App) GroupYears(ctx context.Context, actor Actor, groupID int64) ([]int
 		return nil, err
 	}
 	return groupYears(ctx, a.Store.DB, groupID)
-}
-
-// groupYears lists the years in which a group has planned sessions, newest first.
-func groupYears(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]int, error) {
-	var years []int
-	if err := sqlx.SelectContext(ctx, q, &years, `SELECT DISTINCT figures_year(starts_at) AS y FROM sessions
-		WHERE group_id = $1 AND status = 'planned' ORDER BY 1 DESC`, groupID); err != nil {
-		return nil, fmt.Errorf("store: unable to list years: %w", err)
-	}
-	return years, nil
 }
 
 // DefaultYear picks the year to show of a group, from its years (newest first): this year when it meets in it,

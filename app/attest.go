@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -56,15 +55,13 @@ func attestKind(kind string) bool { return kind == KindIntervision || kind == Ki
 // has no sessions, says so on its page. The caller checks that its reader may see the group.
 func (a *App) attestOf(ctx context.Context, groupID, personID int64, year int) (Attest, error) {
 	var t Attest
-	var member bool
-	if err := a.Store.DB.GetContext(ctx, &member, `SELECT EXISTS (SELECT 1 FROM registrations WHERE group_id = $1 AND person_id = $2)`,
-		groupID, personID); err != nil {
-		return t, fmt.Errorf("store: unable to find registration: %w", err)
+	member, err := everRegistered(ctx, a.Store.DB, groupID, personID)
+	if err != nil {
+		return t, err
 	}
 	if !member {
 		return t, ErrNotFound
 	}
-	var err error
 	if t.Person, err = personByID(ctx, a.Store.DB, personID); err != nil {
 		return t, err
 	}
@@ -76,14 +73,9 @@ func (a *App) attestOf(ctx context.Context, groupID, personID int64, year int) (
 	}
 	t.IssuedOn = a.Now()
 	t.Eligible = t.Person.Kind == PersonProfessional && attestKind(t.Offering.Kind)
-	var attended []Session
-	if err := a.Store.DB.SelectContext(ctx, &attended, `SELECT s.id, s.group_id, s.starts_at, s.ends_at, s.status, s.topic,
-			s.place_name, s.address
-		FROM sessions s JOIN attendance att ON att.session_id = s.id
-		WHERE s.group_id = $1 AND att.person_id = $2 AND s.status = 'planned' AND att.status IN ('present', 'late')
-		  AND s.starts_at <= $3
-		ORDER BY s.starts_at, s.id`, groupID, personID, t.IssuedOn); err != nil {
-		return t, fmt.Errorf("store: unable to read attendance: %w", err)
+	attended, err := attendedSessions(ctx, a.Store.DB, groupID, personID, t.IssuedOn)
+	if err != nil {
+		return t, err
 	}
 	for i := len(attended) - 1; i >= 0; i-- {
 		y := attended[i].StartsAt.In(locale.Brussels).Year()
@@ -148,17 +140,7 @@ func (a *App) HasAttest(ctx context.Context, r Registration) (bool, error) {
 	if r.GroupID == nil {
 		return false, nil
 	}
-	var ok bool
-	err := a.Store.DB.GetContext(ctx, &ok, `SELECT EXISTS (
-		SELECT 1 FROM people p JOIN groups g ON g.id = $2 JOIN offerings o ON o.id = g.offering_id
-		WHERE p.id = $1 AND p.kind = 'professional' AND o.kind IN ('intervision', 'waakvlam')
-		  AND EXISTS (SELECT 1 FROM attendance att JOIN sessions s ON s.id = att.session_id
-		              WHERE att.person_id = p.id AND s.group_id = g.id AND s.status = 'planned'
-		                AND att.status IN ('present', 'late') AND s.starts_at <= $3))`, r.PersonID, *r.GroupID, a.Now())
-	if err != nil {
-		return false, fmt.Errorf("store: unable to check attendance: %w", err)
-	}
-	return ok, nil
+	return attestable(ctx, a.Store.DB, r.PersonID, *r.GroupID, a.Now())
 }
 
 // AttestMember is a professional of a group, with how many sessions they attended in a year.
@@ -177,16 +159,9 @@ func (a *App) AttestMembers(ctx context.Context, actor Actor, groupID int64, yea
 		return nil, err
 	}
 	from, to := yearRange(year)
-	var out []AttestMember
-	err := a.Store.DB.SelectContext(ctx, &out, `SELECT p.id, p.display_name, p.organisation, count(*) AS attended
-		FROM attendance att JOIN sessions s ON s.id = att.session_id JOIN people p ON p.id = att.person_id
-		JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
-		WHERE s.group_id = $1 AND s.status = 'planned' AND att.status IN ('present', 'late') AND s.starts_at <= $4
-		  AND p.kind = 'professional' AND o.kind IN ('intervision', 'waakvlam')
-		  AND (o.kind = 'waakvlam' OR (s.starts_at >= $2 AND s.starts_at < $3))
-		GROUP BY p.id ORDER BY lower(p.display_name), p.id`, groupID, from, to, a.Now())
+	out, err := attestMembers(ctx, a.Store.DB, groupID, from, to, a.Now())
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to list attendees: %w", err)
+		return nil, err
 	}
 	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttestList, GroupID: &groupID,
 		Detail: map[string]any{"year": year}})

@@ -102,26 +102,23 @@ func (a *App) FiguresOf(ctx context.Context, actor Actor, year int) (Figures, er
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return Figures{}, err
 	}
-	var closedAt []time.Time
-	if err := a.Store.DB.SelectContext(ctx, &closedAt, `SELECT closed_at FROM years_closed WHERE year = $1`, year); err != nil {
-		return Figures{}, fmt.Errorf("store: unable to read closed years: %w", err)
+	closedAt, err := yearClosedAt(ctx, a.Store.DB, year)
+	if err != nil {
+		return Figures{}, err
 	}
-	closed := len(closedAt) > 0
+	closed := closedAt != nil
 	var rows []FigureRow
-	var err error
 	if closed {
-		err = a.Store.DB.SelectContext(ctx, &rows, `SELECT metric, scope, dimension, value FROM figures_frozen WHERE year = $1`, year)
+		rows, err = frozenFigures(ctx, a.Store.DB, year)
 	} else {
 		rows, err = a.liveFigures(ctx, a.Store.DB, year)
 	}
 	if err != nil {
-		return Figures{}, fmt.Errorf("store: unable to read figures: %w", err)
+		return Figures{}, err
 	}
 	f, err := a.assemble(ctx, year, rows)
 	f.Frozen = closed
-	if closed {
-		f.ClosedAt = &closedAt[0]
-	}
+	f.ClosedAt = closedAt
 	return f, err
 }
 
@@ -132,19 +129,7 @@ func (a *App) FigureYears(ctx context.Context, actor Actor) ([]int, error) {
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return nil, err
 	}
-	var years []int
-	err := a.Store.DB.SelectContext(ctx, &years, `
-		SELECT y FROM generate_series((SELECT figures_year(min(starts_at)) FROM sessions),
-		                              LEAST((SELECT figures_year(max(starts_at)) FROM sessions), $1)) AS y
-		WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.status = 'planned'
-		              AND s.starts_at >= make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Brussels')
-		              AND s.starts_at < make_timestamptz(y + 1, 1, 1, 0, 0, 0, 'Europe/Brussels'))
-		UNION SELECT year FROM years_closed
-		ORDER BY 1 DESC`, a.Now().In(locale.Brussels).Year())
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list years: %w", err)
-	}
-	return years, nil
+	return figureYears(ctx, a.Store.DB, a.Now().In(locale.Brussels).Year())
 }
 
 // CanClose reports whether a year may be closed now: it is over and not closed yet.
@@ -174,23 +159,18 @@ func (a *App) CloseYear(ctx context.Context, actor Actor, year int) error {
 		// Years close in order: the purge waits for the year a group ended, so an earlier year still open could
 		// otherwise lose the personal data its figures are computed from.
 		from, _ := yearRange(year)
-		var open []int
-		if err := tx.SelectContext(ctx, &open, `SELECT DISTINCT extract(year FROM s.starts_at AT TIME ZONE 'Europe/Brussels')::int AS y
-			FROM sessions s WHERE s.starts_at < $1 AND s.status = 'planned'
-			  AND NOT EXISTS (SELECT 1 FROM years_closed c
-			                  WHERE c.year = extract(year FROM s.starts_at AT TIME ZONE 'Europe/Brussels')::int)
-			ORDER BY 1`, from); err != nil {
-			return fmt.Errorf("store: unable to check earlier years: %w", err)
+		open, err := openYearsBefore(ctx, tx, from)
+		if err != nil {
+			return err
 		}
 		if len(open) > 0 {
 			return &ValidationError{Fields: map[string]string{"bevestig": "form.year.earlier"}}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO years_closed (year, closed_by, closed_at) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, year, actor.ID(), a.Now())
+		closed, err := insertYearClosed(ctx, tx, year, actor.ID(), a.Now())
 		if err != nil {
-			return fmt.Errorf("store: unable to close year: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !closed {
 			return nil
 		}
 		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditYearClose,
@@ -201,13 +181,7 @@ func (a *App) CloseYear(ctx context.Context, actor Actor, year int) error {
 		if err != nil {
 			return err
 		}
-		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO figures_frozen (year, metric, scope, dimension, value)
-				VALUES ($1, $2, $3, $4, $5)`, year, r.Metric, r.Scope, r.Dimension, r.Value); err != nil {
-				return fmt.Errorf("store: unable to freeze figures: %w", err)
-			}
-		}
-		return nil
+		return freezeFigures(ctx, tx, year, rows)
 	})
 }
 
@@ -227,24 +201,9 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 	}
 
 	// Per group and month: sessions held (planned, begun), attendances (present or late) and marks.
-	var months []struct {
-		Offering string `db:"offering"`
-		Group    string `db:"grp"`
-		Month    string `db:"month"`
-		Sessions int64  `db:"sessions"`
-		Attended int64  `db:"attended"`
-		Marked   int64  `db:"marked"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &months, `SELECT o.id::text AS offering, g.id::text AS grp, x.month, x.sessions,
-			x.attended, x.marked
-		FROM (SELECT s.group_id, to_char(s.starts_at AT TIME ZONE 'Europe/Brussels', 'MM') AS month, count(*) AS sessions,
-		             COALESCE(sum(t.attended), 0) AS attended, COALESCE(sum(t.marked), 0) AS marked
-		      FROM sessions s LEFT JOIN attendance_session_tally t ON t.session_id = s.id
-		      WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3
-		      GROUP BY 1, 2) x
-		JOIN groups g ON g.id = x.group_id JOIN offerings o ON o.id = g.offering_id
-		ORDER BY 1, 2, 3`, from, to, now); err != nil {
-		return nil, fmt.Errorf("store: unable to compute figures: %w", err)
+	months, err := figureMonths(ctx, q, from, to, now)
+	if err != nil {
+		return nil, err
 	}
 	type totals struct{ sessions, attended, marked int64 }
 	perGroup := map[string]*totals{}
@@ -279,69 +238,11 @@ func (a *App) liveFigures(ctx context.Context, q sqlx.QueryerContext, year int) 
 		add("groups_run", "offering:"+o, "", groupsRun[o])
 	}
 
-	queries := []struct {
-		sql  string
-		args []any
-	}{
-		// Distinct participants (attended at least once) per group and per offering; parents and children apart,
-		// by the role of the registration their marks were recorded with.
-		{`SELECT m.metric, m.scope, '' AS dimension, m.value FROM (
-			SELECT o.id AS offering, g.id AS grp, GROUPING(g.id) = 1 AS whole,
-			       count(DISTINCT t.person_id) AS participants,
-			       count(DISTINCT t.person_id) FILTER (WHERE r.role = 'parent') AS parents,
-			       count(DISTINCT t.person_id) FILTER (WHERE r.role = 'child') AS children
-			FROM attendance_person_tally t JOIN groups g ON g.id = t.group_id JOIN offerings o ON o.id = g.offering_id
-			LEFT JOIN registrations r ON r.id = t.registration_id
-			WHERE t.year = $1 AND t.attended > 0
-			GROUP BY GROUPING SETS ((o.id), (o.id, g.id))) x
-		CROSS JOIN LATERAL (VALUES
-			(true, 'participants', 'offering:' || x.offering, x.participants),
-			(true, 'parents', 'offering:' || x.offering, x.parents),
-			(true, 'children', 'offering:' || x.offering, x.children),
-			(false, 'participants', 'group:' || x.grp, x.participants)) AS m(whole, metric, scope, value)
-		WHERE m.whole = x.whole`, []any{year}},
-		// Who referred the participants who asked or signed up this year (adults only: a family counts once per parent).
-		{`SELECT 'referrer' AS metric, 'offering:' || o.id AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
-		        count(*) AS value
-		FROM registrations r JOIN offerings o ON o.id = r.offering_id
-		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.role <> 'child' AND o.audience <> 'professionals'
-		  AND NOT r.walk_in
-		GROUP BY 2, 3`, []any{from, to}},
-		// Distinct participants (not professionals) by municipality.
-		{`SELECT 'municipality' AS metric, '' AS scope, COALESCE(NULLIF(p.municipality, ''), 'onbekend') AS dimension,
-		        count(DISTINCT p.id) AS value
-		FROM attendance_person_tally t JOIN groups g ON g.id = t.group_id JOIN offerings o ON o.id = g.offering_id
-		JOIN people p ON p.id = t.person_id
-		WHERE t.year = $1 AND t.attended > 0 AND o.audience <> 'professionals'
-		GROUP BY 3`, []any{year}},
-		// Intervision members by sector: admitted to a group that met this year.
-		{`SELECT 'sector' AS metric, '' AS scope, COALESCE(p.sector, 'other') AS dimension, count(DISTINCT p.id) AS value
-		FROM registrations r JOIN people p ON p.id = r.person_id JOIN groups g ON g.id = r.group_id
-		JOIN offerings o ON o.id = g.offering_id
-		WHERE o.kind = 'intervision' AND r.status IN ('admitted', 'completed')
-		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
-		              AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3)
-		GROUP BY 3`, []any{from, to, now}},
-		// Organisations that received Waakvlam this year.
-		{`SELECT DISTINCT 'waakvlam_org' AS metric, '' AS scope, w.organisation AS dimension, 1::bigint AS value
-		FROM waakvlam_requests w JOIN sessions s ON s.group_id = w.group_id
-		WHERE s.status = 'planned' AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3`, []any{from, to, now}},
-		// Onward referrals by destination and offering.
-		{`SELECT 'referral' AS metric, COALESCE('offering:' || o.id, '') AS scope, f.destination AS dimension,
-		        count(DISTINCT f.person_id) AS value
-		FROM onward_referrals f LEFT JOIN registrations r ON r.id = f.registration_id
-		LEFT JOIN offerings o ON o.id = r.offering_id
-		WHERE f.referred_on >= $1::date AND f.referred_on < $2::date
-		GROUP BY 2, 3`, []any{fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-01-01", year+1)}}, // dates, not instants
+	more, err := figureCounts(ctx, q, year, from, to, now)
+	if err != nil {
+		return nil, err
 	}
-	for _, query := range queries {
-		var part []FigureRow
-		if err := sqlx.SelectContext(ctx, q, &part, query.sql, query.args...); err != nil {
-			return nil, fmt.Errorf("store: unable to compute figures: %w", err)
-		}
-		rows = append(rows, part...)
-	}
-	return rows, nil
+	return append(rows, more...), nil
 }
 
 // assemble turns rows into Figures, naming offerings and groups from the catalogue.
@@ -349,21 +250,13 @@ func (a *App) assemble(ctx context.Context, year int, rows []FigureRow) (Figures
 	f := Figures{Year: year}
 	// Every offering, active or not, and groups by id: a closed year reads the same after an offering is switched
 	// off or a group gets another slug.
-	var offerings []Offering
-	if err := a.Store.DB.SelectContext(ctx, &offerings, `SELECT `+offeringColumns+` FROM offerings ORDER BY position, id`); err != nil {
-		return f, fmt.Errorf("store: unable to list offerings: %w", err)
+	offerings, err := everyOffering(ctx, a.Store.DB)
+	if err != nil {
+		return f, err
 	}
-	var groups []struct {
-		Group
-		OfferingID int64      `db:"offering_id_of"`
-		First      *time.Time `db:"first_session"`
-	}
-	from, to := yearRange(year)
-	if err := a.Store.DB.SelectContext(ctx, &groups, `SELECT `+prefixed("g.", groupColumns)+`, o.id AS offering_id_of,
-			(SELECT min(starts_at) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
-			 AND s.starts_at >= $1 AND s.starts_at < $2) AS first_session
-		FROM groups g JOIN offerings o ON o.id = g.offering_id ORDER BY first_session NULLS LAST, g.id`, from, to); err != nil {
-		return f, fmt.Errorf("store: unable to read groups: %w", err)
+	groups, err := groupsWithFirstSession(ctx, a.Store.DB, year)
+	if err != nil {
+		return f, err
 	}
 	byScope := map[string]map[string]int64{}
 	counts := map[string]map[string]int{}

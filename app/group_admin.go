@@ -2,13 +2,11 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 )
 
 // Group visibilities.
@@ -98,16 +96,9 @@ func (a *App) CreateGroup(ctx context.Context, actor Actor, offeringID int64, f 
 	}
 	var id int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &id, `INSERT INTO groups (offering_id, slug, name, municipality, place_name, address,
-				place_private, capacity, child_capacity, closed_after_session, discreet, status, visibility, description)
-			SELECT o.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM offerings o WHERE o.id = $1
-			RETURNING id`, offeringID, f.Slug, cleanText(f.Name), f.Municipality, f.PlaceName, f.Address, f.PlacePrivate,
-			f.capacity, f.childCapacity, f.closedAfter, f.discreet, f.Status, f.Visibility, cleanText(f.Description))
-		if pgCode(err) == "23505" {
-			return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
-		}
-		if err != nil {
-			return notFoundOr(err, "store: unable to create group")
+		var err error
+		if id, err = insertGroup(ctx, tx, offeringID, f); err != nil {
+			return err
 		}
 		if err := a.setFacilitators(ctx, tx, id, f.Facilitators); err != nil {
 			return err
@@ -127,25 +118,16 @@ func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f Gro
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var old Group
-		if err := tx.GetContext(ctx, &old, `SELECT `+groupColumns+` FROM groups WHERE id = $1 FOR UPDATE`, groupID); err != nil {
-			return notFoundOr(err, "store: unable to fetch group")
-		}
-		var oldFac []int64
-		if err := tx.SelectContext(ctx, &oldFac, `SELECT staff_id FROM group_facilitators WHERE group_id = $1 ORDER BY staff_id`,
-			groupID); err != nil {
-			return fmt.Errorf("store: unable to list facilitators: %w", err)
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE groups SET slug = $2, name = $3, municipality = $4, place_name = $5,
-				address = $6, place_private = $7, capacity = $8, child_capacity = $9, closed_after_session = $10,
-				discreet = $11, status = $12, visibility = $13, description = $14
-			WHERE id = $1`, groupID, f.Slug, cleanText(f.Name), f.Municipality, f.PlaceName, f.Address, f.PlacePrivate,
-			f.capacity, f.childCapacity, f.closedAfter, f.discreet, f.Status, f.Visibility, cleanText(f.Description))
-		if pgCode(err) == "23505" {
-			return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
-		}
+		old, err := lockGroup(ctx, tx, groupID)
 		if err != nil {
-			return fmt.Errorf("store: unable to save group: %w", err)
+			return err
+		}
+		oldFac, err := facilitatorIDs(ctx, tx, groupID)
+		if err != nil {
+			return err
+		}
+		if err := updateGroup(ctx, tx, groupID, f); err != nil {
+			return err
 		}
 		if err := a.setFacilitators(ctx, tx, groupID, f.Facilitators); err != nil {
 			return err
@@ -176,41 +158,14 @@ func (a *App) setFacilitators(ctx context.Context, tx *sqlx.Tx, groupID int64, i
 	if ids == nil {
 		ids = []int64{}
 	}
-	var known int
-	if err := tx.GetContext(ctx, &known, `SELECT count(*) FROM staff_users WHERE id = ANY($1) AND active`,
-		pq.Int64Array(ids)); err != nil {
-		return fmt.Errorf("store: unable to check facilitators: %w", err)
+	known, err := countActiveStaff(ctx, tx, ids)
+	if err != nil {
+		return err
 	}
 	if known != len(ids) {
 		return &ValidationError{Fields: map[string]string{"facilitators": "staff.groups.facilitators.invalid"}}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM group_facilitators WHERE group_id = $1 AND NOT staff_id = ANY($2)`,
-		groupID, pq.Int64Array(ids)); err != nil {
-		return fmt.Errorf("store: unable to change facilitators: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO group_facilitators (group_id, staff_id)
-		SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`, groupID, pq.Int64Array(ids)); err != nil {
-		return fmt.Errorf("store: unable to change facilitators: %w", err)
-	}
-	return nil
-}
-
-// Facilitator is a staff member who leads a group.
-type Facilitator struct {
-	ID    int64  `db:"id"`
-	Name  string `db:"name"`
-	Email string `db:"email"`
-}
-
-// GroupFacilitators lists who leads a group.
-func (s *Store) GroupFacilitators(ctx context.Context, groupID int64) ([]Facilitator, error) {
-	var out []Facilitator
-	err := s.DB.SelectContext(ctx, &out, `SELECT u.id, u.name, u.email FROM group_facilitators gf
-		JOIN staff_users u ON u.id = gf.staff_id WHERE gf.group_id = $1 ORDER BY lower(u.name), u.id`, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list facilitators: %w", err)
-	}
-	return out, nil
+	return replaceFacilitators(ctx, tx, groupID, ids)
 }
 
 func equalPtr[T comparable](a, b *T) bool {

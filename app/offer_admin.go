@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"sort"
@@ -108,17 +107,9 @@ func (a *App) CreateOffering(ctx context.Context, actor Actor, f OfferingForm) (
 	}
 	var id int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &id, `INSERT INTO offerings (slug, kind, audience, admission, discreet, retention_days,
-				reminder_offsets, cancel_hours, position, name, summary, description, for_whom, how_to_join, partner, active)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-			f.Slug, f.Kind, f.Audience, f.Admission, f.Discreet, f.retention, f.offsets, f.cancel, f.position,
-			cleanText(f.Name), cleanText(f.Summary), cleanText(f.Description), cleanText(f.ForWhom), cleanText(f.HowToJoin),
-			f.Partner, f.Active)
-		if pgCode(err) == "23505" {
-			return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
-		}
-		if err != nil {
-			return fmt.Errorf("store: unable to create offering: %w", err)
+		var err error
+		if id, err = insertOffering(ctx, tx, f); err != nil {
+			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditOfferingCreate, Detail: map[string]any{"offering": id}})
 	})
@@ -135,17 +126,12 @@ func (a *App) UpdateOffering(ctx context.Context, actor Actor, offeringID int64,
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var old Offering
-		if err := tx.GetContext(ctx, &old, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1 FOR UPDATE`, offeringID); err != nil {
-			return notFoundOr(err, "store: unable to fetch offering")
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE offerings SET discreet = $2, retention_days = $3, reminder_offsets = $4,
-				cancel_hours = $5, position = $6, name = $7, summary = $8, description = $9, for_whom = $10,
-				how_to_join = $11, partner = $12, active = $13
-			WHERE id = $1`, offeringID, f.Discreet, f.retention, f.offsets, f.cancel, f.position, cleanText(f.Name),
-			cleanText(f.Summary), cleanText(f.Description), cleanText(f.ForWhom), cleanText(f.HowToJoin), f.Partner, f.Active)
+		old, err := lockOffering(ctx, tx, offeringID)
 		if err != nil {
-			return fmt.Errorf("store: unable to save offering: %w", err)
+			return err
+		}
+		if err := updateOffering(ctx, tx, offeringID, f); err != nil {
+			return err
 		}
 		changed := changedFields(map[string]bool{
 			"discreet":         old.Discreet != f.Discreet,
@@ -202,29 +188,6 @@ func (a *App) OfferingForStaff(ctx context.Context, actor Actor, offeringID int6
 type OfferingSummary struct {
 	Offering
 	Groups int `db:"groups"`
-}
-
-// AllOfferings lists every offering, active or not, in catalogue order.
-func (s *Store) AllOfferings(ctx context.Context) ([]OfferingSummary, error) {
-	var out []OfferingSummary
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+prefixColumns("o", offeringColumns)+`,
-			(SELECT count(*) FROM groups g WHERE g.offering_id = o.id) AS groups
-		FROM offerings o ORDER BY o.position, o.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list offerings: %w", err)
-	}
-	return out, nil
-}
-
-// GroupsOfOffering lists every group of an offering, drafts and cancelled ones too.
-func (s *Store) GroupsOfOffering(ctx context.Context, offeringID int64) ([]Group, error) {
-	var out []Group
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups WHERE offering_id = $1
-		ORDER BY name->>'nl', id`, offeringID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list groups: %w", err)
-	}
-	return out, nil
 }
 
 // checkSlug validates an address part: lower-case letters, digits and single hyphens.

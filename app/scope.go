@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -23,19 +22,7 @@ func GroupScopeSQL(col, param string) string {
 
 // CanSeeGroup reports whether staff may see group groupID; ErrNotFound when the group does not exist.
 func (a *App) CanSeeGroup(ctx context.Context, staff Staff, groupID int64) (bool, error) {
-	var r struct {
-		Exists  bool `db:"group_exists"`
-		Visible bool `db:"visible"`
-	}
-	err := a.Store.DB.GetContext(ctx, &r, `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1) AS group_exists,
-		EXISTS (SELECT 1 FROM groups g WHERE g.id = $1 AND `+GroupScopeSQL("g.id", "$2")+`) AS visible`, groupID, staff.ID)
-	if err != nil {
-		return false, fmt.Errorf("store: unable to check group access: %w", err)
-	}
-	if !r.Exists {
-		return false, ErrNotFound
-	}
-	return r.Visible, nil
+	return groupVisible(ctx, a.Store.DB, staff.ID, groupID)
 }
 
 // RequireGroup returns nil when staff may see group groupID, ErrForbidden when not, ErrNotFound when it does
@@ -67,21 +54,5 @@ func (a *App) VisibleGroups(ctx context.Context, actor Actor, active bool) ([]St
 	if err := actor.Allow(AllRoles); err != nil {
 		return nil, err
 	}
-	var out []StaffGroup
-	err := a.Store.DB.SelectContext(ctx, &out, `SELECT g.id, g.offering_id, g.slug, g.name, g.municipality,
-			g.place_name, g.address, g.place_private, g.capacity, g.child_capacity, g.closed_after_session,
-			g.discreet, g.status, g.visibility, g.offer_hours, g.description, g.created_at,
-			o.name AS offering_name, o.slug AS offering_slug,
-			(SELECT min(starts_at) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS next_session,
-			(SELECT count(*) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS upcoming
-		FROM groups g JOIN offerings o ON o.id = g.offering_id
-		WHERE `+GroupScopeSQL("g.id", "$1")+`
-		  AND (NOT $2 OR (g.status <> 'cancelled' AND o.active
-		       AND (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id)
-		            OR EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.ends_at > $3 - interval '14 days'))))
-		ORDER BY o.position, o.id, g.name->>'nl', g.id`, actor.ID(), active, a.Now())
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list groups: %w", err)
-	}
-	return out, nil
+	return visibleGroups(ctx, a.Store.DB, actor.ID(), active, a.Now())
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -168,15 +167,13 @@ func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times
 	}
 	var ids []int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var locked int64
-		if err := tx.GetContext(ctx, &locked, `SELECT id FROM groups WHERE id = $1 FOR UPDATE`, groupID); err != nil {
-			return notFoundOr(err, "store: unable to fetch group")
+		if _, err := lockGroup(ctx, tx, groupID); err != nil {
+			return err
 		}
 		for _, t := range times {
-			var id int64
-			if err := tx.GetContext(ctx, &id, `INSERT INTO sessions (group_id, starts_at, ends_at, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $4) RETURNING id`, groupID, t.Start, t.End, a.Now()); err != nil {
-				return fmt.Errorf("store: unable to add session: %w", err)
+			id, err := addSession(ctx, tx, groupID, t.Start, t.End, a.Now())
+			if err != nil {
+				return err
 			}
 			ids = append(ids, id)
 			// Everyone already admitted gets this session's reminders, like the sessions they signed up for.
@@ -191,15 +188,4 @@ func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times
 		return nil, err
 	}
 	return ids, nil
-}
-
-// GroupSessions lists a group's sessions in time order.
-func (s *Store) GroupSessions(ctx context.Context, groupID int64) ([]Session, error) {
-	var out []Session
-	err := s.DB.SelectContext(ctx, &out, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-		FROM sessions WHERE group_id = $1 ORDER BY starts_at, id`, groupID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
-	}
-	return out, nil
 }

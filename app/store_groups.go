@@ -5,9 +5,140 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
+
+// Queries about groups: one running group of an offering.
+
+const groupColumns = `id, offering_id, slug, name, municipality, place_name, address, place_private, capacity,
+	child_capacity, closed_after_session, discreet, status, visibility, offer_hours, description, created_at`
+
+// GroupByID returns one group, or ErrNotFound.
+func (s *Store) GroupByID(ctx context.Context, id int64) (Group, error) {
+	var g Group
+	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("store: unable to fetch group: %w", err)
+	}
+	return g, nil
+}
+
+// GroupBySlug returns one group, or ErrNotFound.
+func (s *Store) GroupBySlug(ctx context.Context, slug string) (Group, error) {
+	var g Group
+	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE slug = $1`, slug)
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, ErrNotFound
+	}
+	if err != nil {
+		return g, fmt.Errorf("store: unable to fetch group: %w", err)
+	}
+	return g, nil
+}
+
+// PublicGroups lists the groups of an offering that the public may see (not drafts, not private links).
+func (s *Store) PublicGroups(ctx context.Context, offeringID int64) ([]Group, error) {
+	var out []Group
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups
+		WHERE offering_id = $1 AND visibility = 'public' AND status IN ('open', 'closed')
+		ORDER BY (SELECT min(starts_at) FROM sessions WHERE group_id = groups.id AND starts_at > now()) NULLS LAST, id`,
+		offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list groups: %w", err)
+	}
+	return out, nil
+}
+
+// GroupsOfOffering lists every group of an offering, drafts and cancelled ones too.
+func (s *Store) GroupsOfOffering(ctx context.Context, offeringID int64) ([]Group, error) {
+	var out []Group
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups WHERE offering_id = $1
+		ORDER BY name->>'nl', id`, offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list groups: %w", err)
+	}
+	return out, nil
+}
+
+// visibleGroups lists the groups staff member staffID may see (GroupScopeSQL), by offering and name; with
+// active, only the running ones: not cancelled, of an active offering, and with no sessions yet or a session
+// ending after two weeks before now.
+func visibleGroups(ctx context.Context, q sqlx.QueryerContext, staffID int64, active bool, now time.Time) ([]StaffGroup, error) {
+	var out []StaffGroup
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT g.id, g.offering_id, g.slug, g.name, g.municipality,
+			g.place_name, g.address, g.place_private, g.capacity, g.child_capacity, g.closed_after_session,
+			g.discreet, g.status, g.visibility, g.offer_hours, g.description, g.created_at,
+			o.name AS offering_name, o.slug AS offering_slug,
+			(SELECT min(starts_at) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS next_session,
+			(SELECT count(*) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS upcoming
+		FROM groups g JOIN offerings o ON o.id = g.offering_id
+		WHERE `+GroupScopeSQL("g.id", "$1")+`
+		  AND (NOT $2 OR (g.status <> 'cancelled' AND o.active
+		       AND (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id)
+		            OR EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.ends_at > $3 - interval '14 days'))))
+		ORDER BY o.position, o.id, g.name->>'nl', g.id`, staffID, active, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list groups: %w", err)
+	}
+	return out, nil
+}
+
+// groupVisible reports whether staff member staffID may see group groupID (GroupScopeSQL); ErrNotFound when the
+// group does not exist.
+func groupVisible(ctx context.Context, q sqlx.QueryerContext, staffID, groupID int64) (bool, error) {
+	var r struct {
+		Exists  bool `db:"group_exists"`
+		Visible bool `db:"visible"`
+	}
+	err := sqlx.GetContext(ctx, q, &r, `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1) AS group_exists,
+		EXISTS (SELECT 1 FROM groups g WHERE g.id = $1 AND `+GroupScopeSQL("g.id", "$2")+`) AS visible`, groupID, staffID)
+	if err != nil {
+		return false, fmt.Errorf("store: unable to check group access: %w", err)
+	}
+	if !r.Exists {
+		return false, ErrNotFound
+	}
+	return r.Visible, nil
+}
+
+// insertGroup stores a new group of offering offeringID from a checked form and returns its id; ErrNotFound
+// when the offering does not exist, a validation error on the slug when it is taken.
+func insertGroup(ctx context.Context, tx *sqlx.Tx, offeringID int64, f GroupForm) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `INSERT INTO groups (offering_id, slug, name, municipality, place_name, address,
+			place_private, capacity, child_capacity, closed_after_session, discreet, status, visibility, description)
+		SELECT o.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM offerings o WHERE o.id = $1
+		RETURNING id`, offeringID, f.Slug, cleanText(f.Name), f.Municipality, f.PlaceName, f.Address, f.PlacePrivate,
+		f.capacity, f.childCapacity, f.closedAfter, f.discreet, f.Status, f.Visibility, cleanText(f.Description))
+	if pgCode(err) == "23505" {
+		return 0, &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
+	}
+	if err != nil {
+		return 0, notFoundOr(err, "store: unable to create group")
+	}
+	return id, nil
+}
+
+// updateGroup saves a group from a checked form; a taken slug is a validation error on the slug field.
+func updateGroup(ctx context.Context, tx *sqlx.Tx, groupID int64, f GroupForm) error {
+	_, err := tx.ExecContext(ctx, `UPDATE groups SET slug = $2, name = $3, municipality = $4, place_name = $5,
+			address = $6, place_private = $7, capacity = $8, child_capacity = $9, closed_after_session = $10,
+			discreet = $11, status = $12, visibility = $13, description = $14
+		WHERE id = $1`, groupID, f.Slug, cleanText(f.Name), f.Municipality, f.PlaceName, f.Address, f.PlacePrivate,
+		f.capacity, f.childCapacity, f.closedAfter, f.discreet, f.Status, f.Visibility, cleanText(f.Description))
+	if pgCode(err) == "23505" {
+		return &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to save group: %w", err)
+	}
+	return nil
+}
 
 // lockGroup reads a group and locks its row for the rest of the transaction: every change to a group's seats
 // goes through this lock, so concurrent signups queue up and none can overbook.

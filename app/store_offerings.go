@@ -14,9 +14,6 @@ import (
 const offeringColumns = `id, slug, kind, audience, admission, discreet, retention_days, reminder_offsets,
 	cancel_hours, position, name, summary, description, for_whom, how_to_join, partner, active, created_at`
 
-const groupColumns = `id, offering_id, slug, name, municipality, place_name, address, place_private, capacity,
-	child_capacity, closed_after_session, discreet, status, visibility, offer_hours, description, created_at`
-
 // ActiveOfferings lists the active offerings in catalogue order.
 func (s *Store) ActiveOfferings(ctx context.Context) ([]Offering, error) {
 	var out []Offering
@@ -53,49 +50,6 @@ func (s *Store) OfferingByID(ctx context.Context, id int64) (Offering, error) {
 	return o, nil
 }
 
-// PublicGroups lists the groups of an offering that the public may see (not drafts, not private links).
-func (s *Store) PublicGroups(ctx context.Context, offeringID int64) ([]Group, error) {
-	var out []Group
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups
-		WHERE offering_id = $1 AND visibility = 'public' AND status IN ('open', 'closed')
-		ORDER BY (SELECT min(starts_at) FROM sessions WHERE group_id = groups.id AND starts_at > now()) NULLS LAST, id`,
-		offeringID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list groups: %w", err)
-	}
-	return out, nil
-}
-
-// GroupByID returns one group, or ErrNotFound.
-func (s *Store) GroupByID(ctx context.Context, id int64) (Group, error) {
-	var g Group
-	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("store: unable to fetch group: %w", err)
-	}
-	return g, nil
-}
-
-// SessionsOfOffering returns the sessions of every group of an offering, by group, in time order.
-func (s *Store) SessionsOfOffering(ctx context.Context, offeringID int64) (map[int64][]Session, error) {
-	var rows []Session
-	err := s.DB.SelectContext(ctx, &rows, `SELECT s.id, s.group_id, s.starts_at, s.ends_at, s.status, s.topic,
-			s.place_name, s.address
-		FROM sessions s JOIN groups g ON g.id = s.group_id
-		WHERE g.offering_id = $1 ORDER BY s.starts_at`, offeringID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
-	}
-	out := map[int64][]Session{}
-	for _, r := range rows {
-		out[r.GroupID] = append(out[r.GroupID], r)
-	}
-	return out, nil
-}
-
 // SeatsTaken counts the seats held (admitted or offered) per group of an offering.
 func (s *Store) SeatsTaken(ctx context.Context, offeringID int64) (map[int64]SeatCount, error) {
 	var rows []struct {
@@ -116,30 +70,6 @@ func (s *Store) SeatsTaken(ctx context.Context, offeringID int64) (map[int64]Sea
 		out[r.GroupID] = r.SeatCount
 	}
 	return out, nil
-}
-
-// UpcomingSessions lists a group's planned sessions that start after now.
-func (s *Store) UpcomingSessions(ctx context.Context, groupID int64, now time.Time) ([]Session, error) {
-	var out []Session
-	err := s.DB.SelectContext(ctx, &out, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-		FROM sessions WHERE group_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at`, groupID, now)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
-	}
-	return out, nil
-}
-
-// GroupBySlug returns one group, or ErrNotFound.
-func (s *Store) GroupBySlug(ctx context.Context, slug string) (Group, error) {
-	var g Group
-	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE slug = $1`, slug)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("store: unable to fetch group: %w", err)
-	}
-	return g, nil
 }
 
 // offeringCounts gives, per active offering: groups running (open, with a planned session ending after now),
@@ -185,4 +115,58 @@ func offeringTotal(ctx context.Context, q sqlx.QueryerContext) (int, error) {
 		return 0, fmt.Errorf("store: unable to count offerings: %w", err)
 	}
 	return n, nil
+}
+
+// AllOfferings lists every offering, active or not, in catalogue order.
+func (s *Store) AllOfferings(ctx context.Context) ([]OfferingSummary, error) {
+	var out []OfferingSummary
+	err := s.DB.SelectContext(ctx, &out, `SELECT `+prefixColumns("o", offeringColumns)+`,
+			(SELECT count(*) FROM groups g WHERE g.offering_id = o.id) AS groups
+		FROM offerings o ORDER BY o.position, o.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list offerings: %w", err)
+	}
+	return out, nil
+}
+
+// insertOffering stores a new offering from a checked form and returns its id; a taken slug is a validation
+// error on the slug field.
+func insertOffering(ctx context.Context, tx *sqlx.Tx, f OfferingForm) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `INSERT INTO offerings (slug, kind, audience, admission, discreet, retention_days,
+			reminder_offsets, cancel_hours, position, name, summary, description, for_whom, how_to_join, partner, active)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+		f.Slug, f.Kind, f.Audience, f.Admission, f.Discreet, f.retention, f.offsets, f.cancel, f.position,
+		cleanText(f.Name), cleanText(f.Summary), cleanText(f.Description), cleanText(f.ForWhom), cleanText(f.HowToJoin),
+		f.Partner, f.Active)
+	if pgCode(err) == "23505" {
+		return 0, &ValidationError{Fields: map[string]string{"slug": "staff.offer.slug.taken"}}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to create offering: %w", err)
+	}
+	return id, nil
+}
+
+// lockOffering reads an offering and locks its row for the rest of the transaction; ErrNotFound when there is
+// none.
+func lockOffering(ctx context.Context, tx *sqlx.Tx, id int64) (Offering, error) {
+	var o Offering
+	if err := tx.GetContext(ctx, &o, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return o, notFoundOr(err, "store: unable to fetch offering")
+	}
+	return o, nil
+}
+
+// updateOffering saves the texts and settings of a checked form; slug, kind, audience and admission stay.
+func updateOffering(ctx context.Context, tx *sqlx.Tx, id int64, f OfferingForm) error {
+	_, err := tx.ExecContext(ctx, `UPDATE offerings SET discreet = $2, retention_days = $3, reminder_offsets = $4,
+			cancel_hours = $5, position = $6, name = $7, summary = $8, description = $9, for_whom = $10,
+			how_to_join = $11, partner = $12, active = $13
+		WHERE id = $1`, id, f.Discreet, f.retention, f.offsets, f.cancel, f.position, cleanText(f.Name),
+		cleanText(f.Summary), cleanText(f.Description), cleanText(f.ForWhom), cleanText(f.HowToJoin), f.Partner, f.Active)
+	if err != nil {
+		return fmt.Errorf("store: unable to save offering: %w", err)
+	}
+	return nil
 }

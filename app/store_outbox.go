@@ -267,3 +267,39 @@ func cancelReminders(ctx context.Context, tx sqlx.ExecerContext, registrationID 
 	}
 	return nil
 }
+
+// moveSessionReminders re-plans the reminders of a session that now starts at start.
+func moveSessionReminders(ctx context.Context, tx *sqlx.Tx, sessionID int64, start, now time.Time) error {
+	// Waiting reminders follow the session.
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET due_at = $2::timestamptz - offset_minutes * interval '1 minute'
+		WHERE session_id = $1 AND kind = 'reminder' AND status IN ('queued', 'retrying')`, sessionID, start); err != nil {
+		return fmt.Errorf("store: unable to move reminders: %w", err)
+	}
+	// A reminder that went out for the old time goes out again when its new time is still ahead.
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox
+		SET status = 'queued', due_at = $2::timestamptz - offset_minutes * interval '1 minute', attempts = 0, last_error = ''
+		WHERE session_id = $1 AND kind = 'reminder' AND status = 'sent'
+		  AND $2::timestamptz - offset_minutes * interval '1 minute' > $3`, sessionID, start, now); err != nil {
+		return fmt.Errorf("store: unable to move reminders: %w", err)
+	}
+	// A reminder whose new time has passed is not sent late.
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled',
+			last_error = 'the session moved and this reminder''s time has passed'
+		WHERE session_id = $1 AND kind = 'reminder' AND status IN ('queued', 'retrying') AND due_at <= $2`,
+		sessionID, now); err != nil {
+		return fmt.Errorf("store: unable to move reminders: %w", err)
+	}
+	return nil
+}
+
+// dropSessionMail cancels the reminders and change mails of a session that are still waiting, and forgets their
+// secrets.
+func dropSessionMail(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', secret_enc = NULL,
+			last_error = 'the session was cancelled'
+		WHERE session_id = $1 AND kind IN ('reminder', 'session_changed') AND status IN ('queued', 'retrying')`,
+		sessionID); err != nil {
+		return fmt.Errorf("store: unable to drop the session's mail: %w", err)
+	}
+	return nil
+}

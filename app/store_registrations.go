@@ -411,3 +411,68 @@ func (a *App) setCode(ctx context.Context, q sqlx.ExecerContext, regID int64, ha
 	}
 	return nil
 }
+
+// member is a registration with a place in a group: its id and its person.
+type member struct {
+	ID       int64 `db:"id"`
+	PersonID int64 `db:"person_id"`
+}
+
+// admittedAdults lists the admitted registrations of a group but the children's, by id.
+func admittedAdults(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]member, error) {
+	var out []member
+	if err := sqlx.SelectContext(ctx, q, &out, `SELECT id, person_id FROM registrations
+		WHERE group_id = $1 AND status = 'admitted' AND role <> 'child' ORDER BY id`, groupID); err != nil {
+		return nil, fmt.Errorf("store: unable to list group members: %w", err)
+	}
+	return out, nil
+}
+
+// countAdmitted counts the registrations with a place in a group now.
+func countAdmitted(ctx context.Context, q sqlx.QueryerContext, groupID int64) (int, error) {
+	var n int
+	if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM registrations
+		WHERE group_id = $1 AND status = 'admitted'`, groupID); err != nil {
+		return 0, fmt.Errorf("store: unable to count members: %w", err)
+	}
+	return n, nil
+}
+
+// rollCallRegistration finds the registration a mark of person personID at session sessionID of group groupID is
+// recorded with: a place in the group (or a walk-in), or a mark at this session already; ErrNotFound when the
+// person is not on the roll call.
+func rollCallRegistration(ctx context.Context, q sqlx.QueryerContext, groupID, personID, sessionID int64) (int64, error) {
+	var regID int64
+	err := sqlx.GetContext(ctx, q, &regID, `SELECT id FROM registrations WHERE group_id = $1 AND person_id = $2
+		AND (status IN ('admitted', 'completed') OR walk_in
+		     OR EXISTS (SELECT 1 FROM attendance WHERE session_id = $3 AND person_id = $2))
+		ORDER BY status = 'admitted' DESC, id DESC LIMIT 1`, groupID, personID, sessionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to find registration: %w", err)
+	}
+	return regID, nil
+}
+
+// groupOfRegistration reads the group of registration regID of person personID: nil when it has none, or there
+// is no such registration of that person.
+func groupOfRegistration(ctx context.Context, q sqlx.QueryerContext, regID, personID int64) (*int64, error) {
+	var groupID *int64
+	if err := sqlx.GetContext(ctx, q, &groupID, `SELECT group_id FROM registrations WHERE id = $1 AND person_id = $2`,
+		regID, personID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: unable to read registration: %w", err)
+	}
+	return groupID, nil
+}
+
+// everRegistered reports whether person personID ever registered for group groupID.
+func everRegistered(ctx context.Context, q sqlx.QueryerContext, groupID, personID int64) (bool, error) {
+	var ok bool
+	if err := sqlx.GetContext(ctx, q, &ok, `SELECT EXISTS (SELECT 1 FROM registrations WHERE group_id = $1 AND person_id = $2)`,
+		groupID, personID); err != nil {
+		return false, fmt.Errorf("store: unable to find registration: %w", err)
+	}
+	return ok, nil
+}
