@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"portal/app/export"
 	"portal/app/locale"
 )
 
@@ -157,8 +158,8 @@ func DefaultYear(years []int, now time.Time) int {
 
 // AttendanceTable lays out a sheet for the workbook, named after its year: name, role, a column per session with
 // the marks in words, and the number of sessions attended. Names of people whose data was purged read anonymous.
-func AttendanceTable(cat *locale.Catalogue, lang string, sh AttendanceSheet) Table {
-	t := Table{Name: fmt.Sprint(sh.Year), Keys: 2,
+func AttendanceTable(cat *locale.Catalogue, lang string, sh AttendanceSheet) export.Table {
+	t := export.Table{Name: fmt.Sprint(sh.Year), Keys: 2,
 		Columns: []string{cat.T(lang, "figures.sheet.name"), cat.T(lang, "figures.sheet.role")}}
 	for _, s := range sh.Sessions {
 		t.Columns = append(t.Columns, locale.ShortDate(lang, s.StartsAt))

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"portal/app/export"
 	"portal/app/locale"
 )
 
@@ -33,7 +34,7 @@ func MonthNames(cat *locale.Catalogue, lang string) [12]string {
 // FigureTables lays out a year's figures as the tables of the exports, one per topic, with headers in lang.
 // They hold no names of people: only offerings, groups, municipalities, codes and the organisations that
 // received Waakvlam.
-func FigureTables(cat *locale.Catalogue, lang string, f Figures) []Table {
+func FigureTables(cat *locale.Catalogue, lang string, f Figures) []export.Table {
 	col := func(ids ...string) []string {
 		out := make([]string, len(ids))
 		for i, id := range ids {
@@ -43,9 +44,9 @@ func FigureTables(cat *locale.Catalogue, lang string, f Figures) []Table {
 	}
 	sheet := func(id string) string { return cat.T(lang, "figures.sheet."+id) }
 
-	offerings := Table{Name: sheet("offerings"), Keys: 1, Columns: col("offering", "groups", "sessions", "participants",
+	offerings := export.Table{Name: sheet("offerings"), Keys: 1, Columns: col("offering", "groups", "sessions", "participants",
 		"attendances", "marked", "rate", "parents", "children", "caw")}
-	groups := Table{Name: sheet("groups"), Keys: 3, Columns: col("offering", "group", "municipality", "sessions",
+	groups := export.Table{Name: sheet("groups"), Keys: 3, Columns: col("offering", "group", "municipality", "sessions",
 		"participants", "attendances", "marked", "rate")}
 	for _, m := range MonthNames(cat, lang) {
 		groups.Columns = append(groups.Columns, m)
@@ -53,32 +54,32 @@ func FigureTables(cat *locale.Catalogue, lang string, f Figures) []Table {
 	for _, o := range f.Offerings {
 		name := o.Name.In(lang)
 		offerings.Rows = append(offerings.Rows, []any{name, o.GroupsRun, o.SessionsHeld, o.Participants, o.Attendances,
-			o.Marked, Percent(o.Rate()), o.Parents, o.Children, o.ReferredToCAW})
+			o.Marked, export.Percent(o.Rate()), o.Parents, o.Children, o.ReferredToCAW})
 		for _, g := range o.Groups {
 			row := []any{name, g.Name.In(lang), g.Municipality, g.SessionsHeld, g.Participants, g.Attendances, g.Marked,
-				Percent(g.Rate())}
+				export.Percent(g.Rate())}
 			for _, n := range g.Monthly {
 				row = append(row, n)
 			}
 			groups.Rows = append(groups.Rows, row)
 		}
 	}
-	counts := func(name string, cols []string, prefix string, cs []Count) Table {
-		t := Table{Name: name, Keys: 1, Columns: cols}
+	counts := func(name string, cols []string, prefix string, cs []Count) export.Table {
+		t := export.Table{Name: name, Keys: 1, Columns: cols}
 		for _, c := range cs {
 			t.Rows = append(t.Rows, []any{Label(cat, lang, prefix, c.Key), c.Value})
 		}
 		return t
 	}
-	waakvlam := Table{Name: sheet("waakvlam"), Keys: 1, Columns: col("organisation")}
+	waakvlam := export.Table{Name: sheet("waakvlam"), Keys: 1, Columns: col("organisation")}
 	for _, o := range f.WaakvlamOrganisations {
 		waakvlam.Rows = append(waakvlam.Rows, []any{o})
 	}
-	report := Table{Name: sheet("report"), Keys: 1, Columns: col("text")}
+	report := export.Table{Name: sheet("report"), Keys: 1, Columns: col("text")}
 	for _, s := range Sentences(cat, lang, f) {
 		report.Rows = append(report.Rows, []any{s.Text})
 	}
-	return []Table{
+	return []export.Table{
 		offerings,
 		groups,
 		counts(sheet("referrers"), col("referrer", "count"), LabelReferrer, f.Referrers),

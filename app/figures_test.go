@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"portal/app"
+	"portal/app/export"
 	"portal/app/locale"
 )
 
@@ -279,7 +280,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		t.Errorf("report sheet %v", liveBook["Verslag"])
 	}
 	var liveCSV bytes.Buffer
-	if err := app.WriteCSV(&liveCSV, app.CSVHeader(cat, "nl"), app.FigureTables(cat, "nl", f)); err != nil {
+	if err := export.WriteCSV(&liveCSV, app.CSVHeader(cat, "nl"), app.FigureTables(cat, "nl", f)); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Aanbod;Begeleide intervisie;Deelnemers;4\n", "Aanbod;Blaffen of Schuilen;Ouders;3\n",
@@ -321,7 +322,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		t.Errorf("the workbook changed after the purge:\nbefore %v\nafter  %v", liveBook, after)
 	}
 	var frozenCSV bytes.Buffer
-	if err := app.WriteCSV(&frozenCSV, app.CSVHeader(cat, "nl"), app.FigureTables(cat, "nl", frozen)); err != nil {
+	if err := export.WriteCSV(&frozenCSV, app.CSVHeader(cat, "nl"), app.FigureTables(cat, "nl", frozen)); err != nil {
 		t.Fatal(err)
 	}
 	if frozenCSV.String() != liveCSV.String() {
@@ -349,7 +350,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 func workbook(t *testing.T, cat *locale.Catalogue, f app.Figures) map[string]map[string][]string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := app.WriteXLSX(&buf, app.FigureTables(cat, "nl", f)); err != nil {
+	if err := export.WriteXLSX(&buf, app.FigureTables(cat, "nl", f)); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&buf)

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
+	"portal/app/export"
 	"portal/app/locale"
 )
 
@@ -32,12 +33,12 @@ func (s *Server) staffAttendanceXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var tables []app.Table
+	var tables []export.Table
 	for _, sh := range sheets {
 		tables = append(tables, app.AttendanceTable(s.Cat, lang(c), sh))
 	}
 	var buf bytes.Buffer
-	if err := app.WriteXLSX(&buf, tables); err != nil {
+	if err := export.WriteXLSX(&buf, tables); err != nil {
 		return err
 	}
 	name := "aanwezigheid-" + sheets[0].Group.Slug + ".xlsx"

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
+	"portal/app/export"
 	"portal/app/locale"
 	"portal/views"
 )
@@ -164,7 +165,7 @@ func (s *Server) staffFiguresClose(c *fiber.Ctx) error {
 }
 
 // figuresTables reads the year of an export route and lays out its figures.
-func (s *Server) figuresTables(c *fiber.Ctx) (int, []app.Table, error) {
+func (s *Server) figuresTables(c *fiber.Ctx) (int, []export.Table, error) {
 	year, ok := yearParam(c.Params("jaar"))
 	if !ok {
 		return 0, nil, app.ErrNotFound
@@ -183,7 +184,7 @@ func (s *Server) staffFiguresCSV(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := app.WriteCSV(&buf, app.CSVHeader(s.Cat, lang(c)), tables); err != nil {
+	if err := export.WriteCSV(&buf, app.CSVHeader(s.Cat, lang(c)), tables); err != nil {
 		return err
 	}
 	return download(c, "text/csv; charset=utf-8", fmt.Sprintf("cijfers-%d.csv", year), buf.Bytes())
@@ -196,7 +197,7 @@ func (s *Server) staffFiguresXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := app.WriteXLSX(&buf, tables); err != nil {
+	if err := export.WriteXLSX(&buf, tables); err != nil {
 		return err
 	}
 	return download(c, xlsxType, fmt.Sprintf("cijfers-%d.xlsx", year), buf.Bytes())

@@ -233,3 +233,19 @@ func (s *Server) groupParam(c *fiber.Ctx) (app.GroupDetail, error) {
 	}
 	return s.App.GroupForStaff(c.UserContext(), actor(c), id)
 }
+
+// staffGroupComplete marks everyone with a place in a group that has ended as having completed it.
+func (s *Server) staffGroupComplete(c *fiber.Ctx) error {
+	gd, err := s.groupParam(c)
+	if err != nil {
+		return err
+	}
+	g := gd.Group
+	if gd.SessionsAhead(s.App.Now()) > 0 {
+		return app.ErrTransition // a group with sessions ahead has not ended
+	}
+	if _, err := s.App.CompleteGroup(c.UserContext(), actor(c), g.ID); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer/groepen/"+strconv.FormatInt(g.ID, 10)+"?afgerond=1", fiber.StatusSeeOther)
+}

@@ -78,19 +78,3 @@ func (s *Server) staffSessionCancel(c *fiber.Ctx) error {
 	}
 	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"?gedaan=geannuleerd", fiber.StatusSeeOther)
 }
-
-// staffGroupComplete marks everyone with a place in a group that has ended as having completed it.
-func (s *Server) staffGroupComplete(c *fiber.Ctx) error {
-	gd, err := s.groupParam(c)
-	if err != nil {
-		return err
-	}
-	g := gd.Group
-	if gd.SessionsAhead(s.App.Now()) > 0 {
-		return app.ErrTransition // a group with sessions ahead has not ended
-	}
-	if _, err := s.App.CompleteGroup(c.UserContext(), actor(c), g.ID); err != nil {
-		return err
-	}
-	return c.Redirect("/beheer/groepen/"+strconv.FormatInt(g.ID, 10)+"?afgerond=1", fiber.StatusSeeOther)
-}

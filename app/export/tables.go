@@ -1,4 +1,7 @@
-package app
+// Package export writes tables as a workbook (XLSX) or a CSV file: the staff exports of the yearly figures and
+// the attendance lists. It knows nothing of the portal's data: the app lays out the tables, this package only
+// writes them, safely (text stays text, never a formula).
+package export
 
 import (
 	"encoding/csv"

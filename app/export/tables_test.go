@@ -1,23 +1,21 @@
-package app_test
+package export_test
 
 import (
 	"bytes"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"portal/app"
+	"portal/app/export"
 )
 
 func TestExportsKeepTextAsText(t *testing.T) {
 	hostile := "=HYPERLINK(\"http://example.com\",\"klik\")"
-	tables := []app.Table{{Name: "Waakvlam", Keys: 1, Columns: []string{"Organisatie", "Aantal", "Graad"},
-		Rows: [][]any{{hostile, 3, app.Percent(0.875)}, {"+32 470", -1, app.Percent(0)}}}}
+	tables := []export.Table{{Name: "Waakvlam", Keys: 1, Columns: []string{"Organisatie", "Aantal", "Graad"},
+		Rows: [][]any{{hostile, 3, export.Percent(0.875)}, {"+32 470", -1, export.Percent(0)}}}}
 
 	var csv bytes.Buffer
-	if err := app.WriteCSV(&csv, [4]string{"Onderwerp", "Onderdeel", "Kenmerk", "Waarde"}, tables); err != nil {
+	if err := export.WriteCSV(&csv, [4]string{"Onderwerp", "Onderdeel", "Kenmerk", "Waarde"}, tables); err != nil {
 		t.Fatal(err)
 	}
 	want := "\ufeffOnderwerp;Onderdeel;Kenmerk;Waarde\n" +
@@ -30,7 +28,7 @@ func TestExportsKeepTextAsText(t *testing.T) {
 	}
 
 	var xlsx bytes.Buffer
-	if err := app.WriteXLSX(&xlsx, tables); err != nil {
+	if err := export.WriteXLSX(&xlsx, tables); err != nil {
 		t.Fatal(err)
 	}
 	x, err := excelize.OpenReader(&xlsx)
@@ -56,27 +54,5 @@ func TestExportsKeepTextAsText(t *testing.T) {
 	panes, err := x.GetPanes("Waakvlam")
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("the header row does not stay in view: %+v %v", panes, err)
-	}
-}
-
-func TestHoursAreWrittenTheWayTheLanguageWritesDecimals(t *testing.T) {
-	for _, tc := range []struct {
-		d      time.Duration
-		nl, en string
-	}{
-		{6 * time.Hour, "6", "6"},
-		{7*time.Hour + 30*time.Minute, "7,5", "7.5"},
-		{20 * time.Minute, "0,33", "0.33"},
-		{0, "0", "0"},
-	} {
-		if got := app.HoursText("nl", tc.d); got != tc.nl {
-			t.Errorf("nl %s: %q, want %q", tc.d, got, tc.nl)
-		}
-		if got := app.HoursText("en", tc.d); got != tc.en {
-			t.Errorf("en %s: %q, want %q", tc.d, got, tc.en)
-		}
-	}
-	if strings.Contains(app.HoursText("nl", 90*time.Minute), ".") {
-		t.Error("a Dutch decimal with a point")
 	}
 }
