@@ -88,7 +88,7 @@ var notStaffFacing = map[string]string{
 // TODO(contract): empty this list.
 var unconverted = map[string]bool{
 	"CaughtMailList": true, "CaughtMessage": true, "OutboxList": true, "OutboxItem": true, "ResendMail": true,
-	"SendPasswordMail": true, "Erase": true, "ExportPerson": true, "CanSeeGroup": true, "RequireGroup": true,
+	"SendPasswordMail": true, "Erase": true, "ExportPerson": true,
 	"CreateStaff": true, "ChangeStaffRole": true, "SetStaffActive": true, "EndAllStaffSessions": true, "ResetTOTP": true,
 	"PlanWaakvlam": true, "WaakvlamRequests": true, "WaakvlamForStaff": true, "SetWaakvlamStatus": true,
 }

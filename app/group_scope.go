@@ -6,8 +6,8 @@ import (
 )
 
 // Who sees which group: admins and coordinators see every group; a facilitator sees only the groups they lead
-// (group_facilitators). This file holds that rule, once, in Go and in SQL; every staff page that shows a group,
-// its sessions or its people goes through it.
+// (group_facilitators). Actor.AllowGroup is that rule for one group, checked by every app method about a group,
+// its sessions or its people; GroupScopeSQL is the same rule in SQL, for lists.
 
 // GroupScopeSQL returns an SQL condition that holds when the active staff member whose id is the query
 // parameter param (for example "$2") may see the group whose id is in column col (for example "g.id"). The role
@@ -18,24 +18,6 @@ func GroupScopeSQL(col, param string) string {
 		AND (scope_u.role IN ('admin', 'coordinator')
 		     OR EXISTS (SELECT 1 FROM group_facilitators scope_gf
 		                WHERE scope_gf.group_id = ` + col + ` AND scope_gf.staff_id = scope_u.id)))`
-}
-
-// CanSeeGroup reports whether staff may see group groupID; ErrNotFound when the group does not exist.
-func (a *App) CanSeeGroup(ctx context.Context, staff Staff, groupID int64) (bool, error) {
-	return groupVisible(ctx, a.Store.DB, staff.ID, groupID)
-}
-
-// RequireGroup returns nil when staff may see group groupID, ErrForbidden when not, ErrNotFound when it does
-// not exist: the one-line guard for handlers.
-func (a *App) RequireGroup(ctx context.Context, staff Staff, groupID int64) error {
-	ok, err := a.CanSeeGroup(ctx, staff, groupID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return ErrForbidden
-	}
-	return nil
 }
 
 // StaffGroup is a group in a staff member's list: with its offering and what is coming.

@@ -39,13 +39,6 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 	own, foreign := groupID(t, a, "rotonde-groep-1"), groupID(t, a, "intervisie-bornem")
 	lead(t, a, own, fac)
 
-	staff := func(id int64) app.Staff {
-		st, err := a.Store.StaffByID(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return st
-	}
 	cases := []struct {
 		who   int64
 		group int64
@@ -56,15 +49,12 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		{fac, own, true}, {fac, foreign, false},
 	}
 	for _, tc := range cases {
-		got, err := a.CanSeeGroup(ctx, staff(tc.who), tc.group)
-		if err != nil || got != tc.want {
-			t.Errorf("staff %d, group %d: %v %v, want %v", tc.who, tc.group, got, err, tc.want)
+		_, err := a.GroupForStaff(ctx, actorFor(t, a, tc.who), tc.group)
+		if got := err == nil; got != tc.want || (err != nil && !errors.Is(err, app.ErrForbidden)) {
+			t.Errorf("staff %d, group %d: %v, want seen %v", tc.who, tc.group, err, tc.want)
 		}
 	}
-	if err := a.RequireGroup(ctx, staff(fac), foreign); !errors.Is(err, app.ErrForbidden) {
-		t.Errorf("foreign group: %v", err)
-	}
-	if _, err := a.CanSeeGroup(ctx, staff(admin), 999999); !errors.Is(err, app.ErrNotFound) {
+	if _, err := a.GroupForStaff(ctx, actorFor(t, a, admin), 999999); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("no such group: %v", err)
 	}
 
@@ -97,13 +87,16 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 	if err := a.ChangeStaffRole(ctx, admin, coord, app.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := a.CanSeeGroup(ctx, staff(coord), foreign); ok {
-		t.Error("a coordinator turned facilitator still sees every group")
+	if _, err := a.GroupForStaff(ctx, actorFor(t, a, coord), foreign); !errors.Is(err, app.ErrForbidden) {
+		t.Errorf("a coordinator turned facilitator still sees every group: %v", err)
+	}
+	if turned, err := a.VisibleGroups(ctx, actorFor(t, a, coord), false); err != nil || len(turned) != 0 {
+		t.Errorf("a coordinator turned facilitator lists %d groups (%v), want none", len(turned), err)
 	}
 	// A deactivated facilitator sees nothing.
 	a.SetStaffActive(ctx, admin, fac, false)
-	if ok, _ := a.CanSeeGroup(ctx, staff(fac), own); ok {
-		t.Error("a deactivated facilitator still sees their group")
+	if _, err := a.GroupForStaff(ctx, actorFor(t, a, fac), own); !errors.Is(err, app.ErrForbidden) {
+		t.Errorf("a deactivated facilitator still sees their group: %v", err)
 	}
 }
 

@@ -39,7 +39,7 @@ type Staff struct {
 }
 
 // SeesAllGroups reports whether the staff member's role reaches every group (admins and coordinators);
-// facilitators see only the groups they lead. CanSeeGroup is the rule to use; this is for menus.
+// facilitators see only the groups they lead. Actor.AllowGroup is the rule to use; this is for menus.
 func (s Staff) SeesAllGroups() bool { return s.Role == RoleAdmin || s.Role == RoleCoordinator }
 
 // DisplayName is the name to greet the staff member by, or the address when no name was given.

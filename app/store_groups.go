@@ -88,24 +88,6 @@ func visibleGroups(ctx context.Context, q sqlx.QueryerContext, staffID int64, ac
 	return out, nil
 }
 
-// groupVisible reports whether staff member staffID may see group groupID (GroupScopeSQL); ErrNotFound when the
-// group does not exist.
-func groupVisible(ctx context.Context, q sqlx.QueryerContext, staffID, groupID int64) (bool, error) {
-	var r struct {
-		Exists  bool `db:"group_exists"`
-		Visible bool `db:"visible"`
-	}
-	err := sqlx.GetContext(ctx, q, &r, `SELECT EXISTS (SELECT 1 FROM groups WHERE id = $1) AS group_exists,
-		EXISTS (SELECT 1 FROM groups g WHERE g.id = $1 AND `+GroupScopeSQL("g.id", "$2")+`) AS visible`, groupID, staffID)
-	if err != nil {
-		return false, fmt.Errorf("store: unable to check group access: %w", err)
-	}
-	if !r.Exists {
-		return false, ErrNotFound
-	}
-	return r.Visible, nil
-}
-
 // insertGroup stores a new group of offering offeringID from a checked form and returns its id; ErrNotFound
 // when the offering does not exist, a validation error on the slug when it is taken.
 func insertGroup(ctx context.Context, tx *sqlx.Tx, offeringID int64, f GroupForm) (int64, error) {
