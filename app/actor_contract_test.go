@@ -20,6 +20,7 @@ var notStaffFacing = map[string]string{
 	"ActorOf":              "builds the actor",
 	"Ready":                "health check",
 	"Audit":                "writes the row its caller decided, inside the caller's transaction",
+	"AuditPersonViewed":    "writes the view row of a page its caller already authorized",
 	"AttestByToken":        "participant: personal link",
 	"HasAttest":            "participant: personal link",
 	"Catalogue":            "public page",
@@ -87,10 +88,6 @@ var notStaffFacing = map[string]string{
 // the contract; the tests treat a method here as a failure once it takes an Actor (remove it then).
 // TODO(contract): empty this list.
 var unconverted = map[string]bool{
-	"CaughtMailList": true, "CaughtMessage": true, "OutboxList": true, "OutboxItem": true, "ResendMail": true,
-	"SendPasswordMail": true, "Erase": true, "ExportPerson": true,
-	"CreateStaff": true, "ChangeStaffRole": true, "SetStaffActive": true, "EndAllStaffSessions": true, "ResetTOTP": true,
-	"PlanWaakvlam": true, "WaakvlamRequests": true, "WaakvlamForStaff": true, "SetWaakvlamStatus": true,
 }
 
 // openToEveryStaff lists Actor methods that any active staff member may call without leading a group: lists that

@@ -59,9 +59,10 @@ func (s *Store) PurgeCaughtMail(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// CaughtMailList returns the newest caught messages (at most limit, default 100).
-func (a *App) CaughtMailList(ctx context.Context, staffID int64, limit int) ([]CaughtMail, error) {
-	if err := a.mayReadMail(ctx, staffID); err != nil {
+// CaughtMailList returns the newest caught messages (at most limit, default 100), for the office (ErrForbidden
+// for anyone else).
+func (a *App) CaughtMailList(ctx context.Context, actor Actor, limit int) ([]CaughtMail, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
 		return nil, err
 	}
 	if limit <= 0 || limit > 500 {
@@ -78,12 +79,13 @@ func (a *App) CaughtMailList(ctx context.Context, staffID int64, limit int) ([]C
 
 // CaughtMessage returns one caught message, parsed: headers, text, HTML and attachments. Reading it is written
 // to the audit log, as it holds personal data. The HTML is the message's own: show it escaped or in a sandboxed
-// frame, never as trusted markup.
-func (a *App) CaughtMessage(ctx context.Context, staffID, id int64) (CaughtMessage, error) {
+// frame, never as trusted markup. For the office (ErrForbidden); ErrNotFound for an unknown id.
+func (a *App) CaughtMessage(ctx context.Context, actor Actor, id int64) (CaughtMessage, error) {
 	var m CaughtMessage
-	if err := a.mayReadMail(ctx, staffID); err != nil {
+	if err := actor.Allow(OfficeRoles); err != nil {
 		return m, err
 	}
+	staffID := actor.ID()
 	var raw []byte
 	err := a.Store.DB.QueryRowContext(ctx, `SELECT id, mail_from, rcpt, subject, length(raw), received_at, raw
 		FROM caught_mail WHERE id = $1`, id).Scan(&m.ID, &m.From, &m.To, &m.Subject, &m.Size, &m.ReceivedAt, &raw)

@@ -90,7 +90,7 @@ func TestAttendanceTalliesFollowEveryChange(t *testing.T) {
 	checkTallies(t, a.Store.DB, "after a session was deleted")
 
 	// Erasure keeps the person (as a number); deleting a person and their registrations takes their marks along.
-	if err := a.Erase(ctx, y.staff.ID(), people[0]); err != nil {
+	if err := a.Erase(ctx, app.Actor{Staff: app.Staff{ID: y.staff.ID(), Role: app.RoleAdmin, Active: true}}, people[0]); err != nil {
 		t.Fatal(err)
 	}
 	a.Store.DB.MustExec(`DELETE FROM people WHERE id = $1`, people[2])

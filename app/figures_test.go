@@ -183,7 +183,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, _ := a.WaakvlamByToken(ctx, wv.Token)
-	if _, err := a.PlanWaakvlam(ctx, y.staff.ID(), st.Request.ID, d(11, 18), d(11, 18).Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
+	if _, err := a.PlanWaakvlam(ctx, y.staff, st.Request.ID, d(11, 18), d(11, 18).Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
 		t.Fatal(err)
 	}
 

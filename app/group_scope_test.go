@@ -84,7 +84,7 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 	}
 
 	// A role change counts at once, through the same rule.
-	if err := a.ChangeStaffRole(ctx, admin, coord, app.RoleFacilitator); err != nil {
+	if err := a.ChangeStaffRole(ctx, actorFor(t, a, admin), coord, app.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.GroupForStaff(ctx, actorFor(t, a, coord), foreign); !errors.Is(err, app.ErrForbidden) {
@@ -94,7 +94,7 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		t.Errorf("a coordinator turned facilitator lists %d groups (%v), want none", len(turned), err)
 	}
 	// A deactivated facilitator sees nothing.
-	a.SetStaffActive(ctx, admin, fac, false)
+	a.SetStaffActive(ctx, actorFor(t, a, admin), fac, false)
 	if _, err := a.GroupForStaff(ctx, actorFor(t, a, fac), own); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("a deactivated facilitator still sees their group: %v", err)
 	}

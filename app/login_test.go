@@ -18,7 +18,7 @@ func TestLoginGivesOneAnswerForUnknownWrongAndInactive(t *testing.T) {
 	ctx := t.Context()
 	admin := addStaff(t, a, "an@example.org", app.RoleAdmin)
 	gone := addStaff(t, a, "gone@example.org", app.RoleFacilitator)
-	if err := a.SetStaffActive(ctx, admin, gone, false); err != nil {
+	if err := a.SetStaffActive(ctx, actorFor(t, a, admin), gone, false); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ name, email, password, reason string }{

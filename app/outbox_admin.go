@@ -68,9 +68,9 @@ type OutboxPage struct {
 const outboxColumns = `id, kind, status, due_at, offset_minutes, person_id, staff_id, registration_id, session_id,
 	waakvlam_request_id, attempts, max_attempts, claimed_by, sent_at, subject, message_id, last_error, created_at`
 
-// OutboxList returns a page of the outbox for staff.
-func (a *App) OutboxList(ctx context.Context, staffID int64, f OutboxFilter) (OutboxPage, error) {
-	if err := a.mayReadMail(ctx, staffID); err != nil {
+// OutboxList returns a page of the outbox for the office (ErrForbidden for anyone else).
+func (a *App) OutboxList(ctx context.Context, actor Actor, f OutboxFilter) (OutboxPage, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
 		return OutboxPage{}, err
 	}
 	if f.Limit <= 0 {
@@ -101,10 +101,11 @@ func (a *App) OutboxList(ctx context.Context, staffID int64, f OutboxFilter) (Ou
 	return page, nil
 }
 
-// OutboxItem returns one mail with every attempt to send it, oldest first.
-func (a *App) OutboxItem(ctx context.Context, staffID, id int64) (OutboxEntry, []OutboxAttempt, error) {
+// OutboxItem returns one mail with every attempt to send it, oldest first, for the office (ErrForbidden for
+// anyone else; ErrNotFound for an unknown id).
+func (a *App) OutboxItem(ctx context.Context, actor Actor, id int64) (OutboxEntry, []OutboxAttempt, error) {
 	var e OutboxEntry
-	if err := a.mayReadMail(ctx, staffID); err != nil {
+	if err := actor.Allow(OfficeRoles); err != nil {
 		return e, nil, err
 	}
 	err := a.Store.DB.GetContext(ctx, &e, `SELECT `+outboxColumns+` FROM outbox WHERE id = $1`, id)
@@ -126,10 +127,12 @@ func (a *App) OutboxItem(ctx context.Context, staffID, id int64) (OutboxEntry, [
 // counted afresh; its history stays. The recipient and the checks are resolved again when it is sent, so a
 // mail cancelled for want of an address goes out once the address is there. A mail whose link could be sent
 // only once (its token was wiped after sending) goes out with the page where a new link can be asked instead.
-func (a *App) ResendMail(ctx context.Context, staffID, id int64) error {
-	if err := a.mayReadMail(ctx, staffID); err != nil {
+// For the office (ErrForbidden); ErrTransition for a mail still waiting to go out.
+func (a *App) ResendMail(ctx context.Context, actor Actor, id int64) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
 		return err
 	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		var status string
 		err := tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = $1 FOR UPDATE`, id).Scan(&status)
@@ -150,18 +153,4 @@ func (a *App) ResendMail(ctx context.Context, staffID, id int64) error {
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "mail_resent",
 			Detail: map[string]any{"outbox_id": id, "was": status}})
 	})
-}
-
-// mayReadMail lets active admins and coordinators through.
-func (a *App) mayReadMail(ctx context.Context, staffID int64) error {
-	var ok bool
-	err := a.Store.DB.GetContext(ctx, &ok, `SELECT active AND role IN ('admin', 'coordinator') FROM staff_users
-		WHERE id = $1`, staffID)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !ok) {
-		return ErrForbidden
-	}
-	if err != nil {
-		return fmt.Errorf("store: unable to check staff rights: %w", err)
-	}
-	return nil
 }

@@ -52,8 +52,13 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string
 	})
 }
 
-// SendPasswordMail lets an admin send someone a link to choose a (new) password.
-func (a *App) SendPasswordMail(ctx context.Context, adminID, staffID int64) error {
+// SendPasswordMail lets an admin send someone a link to choose a (new) password. Admins only (ErrForbidden); an
+// inactive account gets no mail (ErrForbidden too).
+func (a *App) SendPasswordMail(ctx context.Context, actor Actor, staffID int64) error {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return err
+	}
+	adminID := actor.ID()
 	st, err := a.Store.StaffByID(ctx, staffID)
 	if err != nil {
 		return err

@@ -191,7 +191,7 @@ func TestWaakvlamRequestPlanAndPrivateSignup(t *testing.T) {
 		t.Fatalf("status: %+v %v", st, err)
 	}
 	start := testNow.AddDate(0, 1, 0)
-	groupID, err := a.PlanWaakvlam(ctx, staff, st.Request.ID, start, start.Add(3*time.Hour), "Sociaal Huis", "Paradeplein 2, 2500 Lier")
+	groupID, err := a.PlanWaakvlam(ctx, actorFor(t, a, staff), st.Request.ID, start, start.Add(3*time.Hour), "Sociaal Huis", "Paradeplein 2, 2500 Lier")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,8 +40,12 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 }
 
 // Erase anonymises one person now, at their request (the right to erasure). Counts stay right; the audit log
-// records who did it.
-func (a *App) Erase(ctx context.Context, staffID, personID int64) error {
+// records who did it. Admins only (ErrForbidden); ErrNotFound for an unknown person.
+func (a *App) Erase(ctx context.Context, actor Actor, personID int64) error {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		var exists bool
 		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM people WHERE id = $1)`, personID); err != nil {
@@ -173,8 +177,12 @@ type PersonExport struct {
 }
 
 // ExportPerson gathers everything stored about one person as JSON (the right of access). Household members,
-// separations and other participants are left out: they are data about someone else.
-func (a *App) ExportPerson(ctx context.Context, personID int64) ([]byte, error) {
+// separations and other participants are left out: they are data about someone else. Admins only
+// (ErrForbidden); ErrNotFound for an unknown person. The export is written to the audit log.
+func (a *App) ExportPerson(ctx context.Context, actor Actor, personID int64) ([]byte, error) {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return nil, err
+	}
 	p, err := personByID(ctx, a.Store.DB, personID)
 	if err != nil {
 		return nil, err
@@ -238,5 +246,13 @@ func (a *App) ExportPerson(ctx context.Context, personID int64) ([]byte, error) 
 		}
 		rows.Close()
 	}
-	return json.MarshalIndent(ex, "", "  ")
+	b, err := json.MarshalIndent(ex, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	staffID := actor.ID()
+	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "person.export", PersonID: &personID}); err != nil {
+		return nil, err
+	}
+	return b, nil
 }

@@ -14,8 +14,13 @@ type StaffAccount struct {
 	Email, Name, Role, Password string
 }
 
-// CreateStaff makes a staff account (admins only). An address that already has an account is refused.
-func (a *App) CreateStaff(ctx context.Context, adminID int64, in StaffAccount) (int64, error) {
+// CreateStaff makes a staff account (admins only: ErrForbidden for anyone else). An address that already has an
+// account is refused.
+func (a *App) CreateStaff(ctx context.Context, actor Actor, in StaffAccount) (int64, error) {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return 0, err
+	}
+	adminID := actor.ID()
 	v := &ValidationError{}
 	email := checkStaffEmail(v, in.Email)
 	name := strings.TrimSpace(in.Name)
@@ -71,8 +76,12 @@ func (a *App) CreateStaff(ctx context.Context, adminID int64, in StaffAccount) (
 }
 
 // ChangeStaffRole gives a staff member another role. Admins cannot change their own role, so the portal
-// always keeps the admin who is acting.
-func (a *App) ChangeStaffRole(ctx context.Context, adminID, staffID int64, role string) error {
+// always keeps the admin who is acting. Admins only (ErrForbidden).
+func (a *App) ChangeStaffRole(ctx context.Context, actor Actor, staffID int64, role string) error {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return err
+	}
+	adminID := actor.ID()
 	v := &ValidationError{}
 	checkRole(v, role)
 	if staffID == adminID {
@@ -98,8 +107,12 @@ func (a *App) ChangeStaffRole(ctx context.Context, adminID, staffID int64, role 
 }
 
 // SetStaffActive deactivates (ending every session at once) or reactivates a staff account. Admins cannot
-// deactivate themselves.
-func (a *App) SetStaffActive(ctx context.Context, adminID, staffID int64, active bool) error {
+// deactivate themselves. Admins only (ErrForbidden).
+func (a *App) SetStaffActive(ctx context.Context, actor Actor, staffID int64, active bool) error {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return err
+	}
+	adminID := actor.ID()
 	if staffID == adminID && !active {
 		return &ValidationError{Fields: map[string]string{"active": "staff.accounts.self"}}
 	}

@@ -121,8 +121,13 @@ func (a *App) EndStaffSession(ctx context.Context, token string) error {
 	})
 }
 
-// EndAllStaffSessions signs a staff member out on every device ("log out everywhere").
-func (a *App) EndAllStaffSessions(ctx context.Context, staffID int64) error {
+// EndAllStaffSessions signs the actor out on every device ("log out everywhere"). Every active staff member may
+// do this for their own account.
+func (a *App) EndAllStaffSessions(ctx context.Context, actor Actor) error {
+	if err := actor.Allow(AllRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		if err := a.endStaffSessions(ctx, tx, staffID); err != nil {
 			return err

@@ -91,7 +91,7 @@ func TestLogoutEverywhereAndDeactivationEndSessions(t *testing.T) {
 	if n, _ := a.Store.CountStaffSessions(ctx, id, c.Now()); n != 2 {
 		t.Fatalf("%d sessions after one logout, want 2", n)
 	}
-	if err := a.EndAllStaffSessions(ctx, id); err != nil {
+	if err := a.EndAllStaffSessions(ctx, actorFor(t, a, id)); err != nil {
 		t.Fatal(err)
 	}
 	for _, tok := range tokens {
@@ -104,7 +104,7 @@ func TestLogoutEverywhereAndDeactivationEndSessions(t *testing.T) {
 	}
 
 	tok, _ := a.StartStaffSession(ctx, id, true)
-	if err := a.SetStaffActive(ctx, admin, id, false); err != nil {
+	if err := a.SetStaffActive(ctx, actorFor(t, a, admin), id, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.StaffSessionByToken(ctx, tok); !errors.Is(err, app.ErrNotFound) {
@@ -116,7 +116,7 @@ func TestLogoutEverywhereAndDeactivationEndSessions(t *testing.T) {
 	if _, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.1"); !errors.Is(err, app.ErrBadCredentials) {
 		t.Errorf("a deactivated account signs in: %v", err)
 	}
-	if err := a.SetStaffActive(ctx, admin, admin, false); err == nil {
+	if err := a.SetStaffActive(ctx, actorFor(t, a, admin), admin, false); err == nil {
 		t.Error("an admin deactivated their own account")
 	}
 	if n := auditCount(t, a, app.AuditLogout); n != 2 {

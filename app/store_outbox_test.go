@@ -82,7 +82,7 @@ func TestClaimMailTakesStalledRowsAgain(t *testing.T) {
 	if err != nil || len(got) != 3 {
 		t.Fatalf("after the stall timeout: %v %v", got, err)
 	}
-	e, attempts, err := a.OutboxItem(ctx, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, ""), got[0])
+	e, attempts, err := a.OutboxItem(ctx, actorFor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, "")), got[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,8 +189,8 @@ func TestRetryDelayDoublesUpToACap(t *testing.T) {
 func TestOutboxForStaff(t *testing.T) {
 	a, now := mailWorld(t)
 	ctx := context.Background()
-	coordinator := fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, "")
-	facilitator := fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, "")
+	coordinator := actorFor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, ""))
+	facilitator := actorFor(t, a, fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, ""))
 	ids := queueMany(t, a, 5)
 	claimed, _ := a.Store.ClaimMail(ctx, "w", 2, *now, time.Minute)
 	if _, err := a.Store.RecordMail(ctx, "w", *now, []app.MailOutcome{

@@ -74,8 +74,12 @@ func (a *App) TOTPEnrolment(ctx context.Context, staffID int64) (TOTPSetup, erro
 }
 
 // ResetTOTP clears a staff member's authenticator (a lost phone) and ends their sessions: at the next sign-in
-// they set up a new one. Only admins reach this.
-func (a *App) ResetTOTP(ctx context.Context, adminID, staffID int64) error {
+// they set up a new one. Admins only (ErrForbidden).
+func (a *App) ResetTOTP(ctx context.Context, actor Actor, staffID int64) error {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return err
+	}
+	adminID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET totp_secret_enc = NULL, totp_enabled = false, totp_last_step = 0
 			WHERE id = $1`, staffID)

@@ -170,7 +170,12 @@ func (a *App) WaakvlamByToken(ctx context.Context, token string) (WaakvlamStatus
 
 // PlanWaakvlam plans a requested training: a private group of the Waakvlam offering with one session, and a
 // private signup link for the organisation's staff, mailed to the contact person. It returns the group id.
-func (a *App) PlanWaakvlam(ctx context.Context, staffID, requestID int64, start, end time.Time, placeName, address string) (int64, error) {
+// For the office (ErrForbidden); ErrNotFound for an unknown request, ErrTransition for one planned before.
+func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, start, end time.Time, placeName, address string) (int64, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return 0, err
+	}
+	staffID := actor.ID()
 	if !end.After(start) {
 		return 0, &ValidationError{Fields: map[string]string{"end": "form.end.beforestart"}}
 	}
@@ -213,8 +218,12 @@ func (a *App) PlanWaakvlam(ctx context.Context, staffID, requestID int64, start,
 			WHERE id = $1`, r.ID, groupID, a.Now()); err != nil {
 			return fmt.Errorf("store: unable to plan Waakvlam request: %w", err)
 		}
-		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaakvlamPlanned, r.ID), Kind: MailWaakvlamPlanned,
-			WaakvlamID: &r.ID, SessionID: &sessionID, Secret: token})
+		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaakvlamPlanned, r.ID), Kind: MailWaakvlamPlanned,
+			WaakvlamID: &r.ID, SessionID: &sessionID, Secret: token}); err != nil {
+			return err
+		}
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "waakvlam.plan", GroupID: &groupID,
+			Detail: map[string]any{"request": r.ID}})
 	})
 	return groupID, err
 }
@@ -233,8 +242,11 @@ func (a *App) GroupBySignupToken(ctx context.Context, token string) (Group, Offe
 	return g, o, err
 }
 
-// WaakvlamRequests lists the requests, newest first; status "" means all.
-func (a *App) WaakvlamRequests(ctx context.Context, status string) ([]WaakvlamRequest, error) {
+// WaakvlamRequests lists the requests, newest first; status "" means all. For the office (ErrForbidden).
+func (a *App) WaakvlamRequests(ctx context.Context, actor Actor, status string) ([]WaakvlamRequest, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return nil, err
+	}
 	var out []WaakvlamRequest
 	err := a.Store.DB.SelectContext(ctx, &out, `SELECT `+waakvlamColumns+` FROM waakvlam_requests
 		WHERE $1 = '' OR status = $1 ORDER BY status = 'requested' DESC, created_at DESC`, status)
@@ -253,9 +265,14 @@ type WaakvlamView struct {
 	Signups      int
 }
 
-// WaakvlamForStaff reads one request for staff; looking at the contact details is audited.
-func (a *App) WaakvlamForStaff(ctx context.Context, staffID, id int64) (WaakvlamView, error) {
+// WaakvlamForStaff reads one request for the office (ErrForbidden for anyone else, ErrNotFound for an unknown
+// id); looking at the contact details is audited.
+func (a *App) WaakvlamForStaff(ctx context.Context, actor Actor, id int64) (WaakvlamView, error) {
 	var v WaakvlamView
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return v, err
+	}
+	staffID := actor.ID()
 	err := a.Store.DB.GetContext(ctx, &v.Request, `SELECT `+waakvlamColumns+` FROM waakvlam_requests WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, ErrNotFound
@@ -277,8 +294,13 @@ func (a *App) WaakvlamForStaff(ctx context.Context, staffID, id int64) (Waakvlam
 	return v, a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "waakvlam.view", Detail: map[string]any{"request": id}})
 }
 
-// SetWaakvlamStatus records that a planned training was given, or that a request is cancelled.
-func (a *App) SetWaakvlamStatus(ctx context.Context, staffID, id int64, status string) error {
+// SetWaakvlamStatus records that a planned training was given, or that a request is cancelled. For the office
+// (ErrForbidden); ErrTransition for a status the request cannot move to.
+func (a *App) SetWaakvlamStatus(ctx context.Context, actor Actor, id int64, status string) error {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return err
+	}
+	staffID := actor.ID()
 	allowed := map[string][]string{"given": {"planned"}, "cancelled": {"requested", "planned"}}
 	from, ok := allowed[status]
 	if !ok {

@@ -34,7 +34,7 @@ func (s *Server) staffAccountNewForm(c *fiber.Ctx) error {
 
 // staffAccountCreate makes the account; without a password, a mail invites the new colleague to choose one.
 func (s *Server) staffAccountCreate(c *fiber.Ctx) error {
-	id, err := s.App.CreateStaff(c.UserContext(), currentStaff(c).ID, app.StaffAccount{Email: c.FormValue("email"),
+	id, err := s.App.CreateStaff(c.UserContext(), actor(c), app.StaffAccount{Email: c.FormValue("email"),
 		Name: c.FormValue("name"), Role: c.FormValue("role"), Password: c.FormValue("password")})
 	if err == nil {
 		return c.Redirect("/beheer/medewerkers/"+strconv.FormatInt(id, 10)+"?opgeslagen=1", fiber.StatusSeeOther)
@@ -87,12 +87,12 @@ func (s *Server) renderAccount(c *fiber.Ctx, problem error, done string) error {
 }
 
 // accountAction runs an admin action on the account of the route and shows the account again.
-func (s *Server) accountAction(c *fiber.Ctx, done string, act func(adminID, id int64) error) error {
+func (s *Server) accountAction(c *fiber.Ctx, done string, act func(admin app.Actor, id int64) error) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	if err := act(currentStaff(c).ID, id); err != nil {
+	if err := act(actor(c), id); err != nil {
 		if _, ok := app.AsValidation(err); ok {
 			return s.renderAccount(c, err, "")
 		}
@@ -103,8 +103,8 @@ func (s *Server) accountAction(c *fiber.Ctx, done string, act func(adminID, id i
 
 // staffAccountRole changes a role.
 func (s *Server) staffAccountRole(c *fiber.Ctx) error {
-	return s.accountAction(c, "rol", func(adminID, id int64) error {
-		return s.App.ChangeStaffRole(c.UserContext(), adminID, id, c.FormValue("role"))
+	return s.accountAction(c, "rol", func(admin app.Actor, id int64) error {
+		return s.App.ChangeStaffRole(c.UserContext(), admin, id, c.FormValue("role"))
 	})
 }
 
@@ -112,22 +112,22 @@ func (s *Server) staffAccountRole(c *fiber.Ctx) error {
 func (s *Server) staffAccountActive(c *fiber.Ctx) error {
 	active := c.FormValue("active") == "ja"
 	done := map[bool]string{true: "actief", false: "inactief"}[active]
-	return s.accountAction(c, done, func(adminID, id int64) error {
-		return s.App.SetStaffActive(c.UserContext(), adminID, id, active)
+	return s.accountAction(c, done, func(admin app.Actor, id int64) error {
+		return s.App.SetStaffActive(c.UserContext(), admin, id, active)
 	})
 }
 
 // staffAccountTOTP clears someone's authenticator (a lost phone).
 func (s *Server) staffAccountTOTP(c *fiber.Ctx) error {
-	return s.accountAction(c, "tweestaps", func(adminID, id int64) error {
-		return s.App.ResetTOTP(c.UserContext(), adminID, id)
+	return s.accountAction(c, "tweestaps", func(admin app.Actor, id int64) error {
+		return s.App.ResetTOTP(c.UserContext(), admin, id)
 	})
 }
 
 // staffAccountPasswordMail sends someone a link to choose a new password.
 func (s *Server) staffAccountPasswordMail(c *fiber.Ctx) error {
-	return s.accountAction(c, "mail", func(adminID, id int64) error {
-		return s.App.SendPasswordMail(c.UserContext(), adminID, id)
+	return s.accountAction(c, "mail", func(admin app.Actor, id int64) error {
+		return s.App.SendPasswordMail(c.UserContext(), admin, id)
 	})
 }
 

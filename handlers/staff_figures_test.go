@@ -15,6 +15,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 	"portal/internal/testserver"
 )
 
@@ -157,7 +158,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 		t.Fatal(err)
 	}
 	training := at(11, 18, 14)
-	if y.waakvlam, err = a.PlanWaakvlam(ctx, w.coord, st.Request.ID, training, training.Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
+	if y.waakvlam, err = a.PlanWaakvlam(ctx, fixtures.Actor(t, a, w.coord), st.Request.ID, training, training.Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
 		t.Fatal(err)
 	}
 	chris, err := a.SignUp(ctx, app.SignupInput{GroupID: y.waakvlam, Name: "Chris Janssens", Email: "chris@lier.example",
@@ -601,7 +602,7 @@ func TestFiguresShowHostileNamesAsText(t *testing.T) {
 			t.Fatal(err)
 		}
 		start := at(4, 1+i, 14)
-		if _, err := a.PlanWaakvlam(ctx, w.coord, st.Request.ID, start, start.Add(3*time.Hour), "Zaal", "Mechelen"); err != nil {
+		if _, err := a.PlanWaakvlam(ctx, fixtures.Actor(t, a, w.coord), st.Request.ID, start, start.Add(3*time.Hour), "Zaal", "Mechelen"); err != nil {
 			t.Fatal(err)
 		}
 	}

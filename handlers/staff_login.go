@@ -177,7 +177,7 @@ func (s *Server) staffLogout(c *fiber.Ctx) error {
 
 // staffLogoutEverywhere ends every session of the signed-in staff member, on every device.
 func (s *Server) staffLogoutEverywhere(c *fiber.Ctx) error {
-	if err := s.App.EndAllStaffSessions(c.UserContext(), currentStaff(c).ID); err != nil {
+	if err := s.App.EndAllStaffSessions(c.UserContext(), actor(c)); err != nil {
 		return err
 	}
 	s.clearStaffCookie(c)

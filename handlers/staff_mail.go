@@ -11,7 +11,7 @@ import (
 // staffOutbox lists the outbox: every mail with its status, newest first, by status and kind.
 func (s *Server) staffOutbox(c *fiber.Ctx) error {
 	before, _ := strconv.ParseInt(c.Query("voor"), 10, 64)
-	page, err := s.App.OutboxList(c.UserContext(), currentStaff(c).ID, app.OutboxFilter{Status: c.Query("status"),
+	page, err := s.App.OutboxList(c.UserContext(), actor(c), app.OutboxFilter{Status: c.Query("status"),
 		Kind: c.Query("soort"), BeforeID: before})
 	if err != nil {
 		return err
@@ -31,7 +31,7 @@ func (s *Server) staffOutboxItem(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entry, attempts, err := s.App.OutboxItem(c.UserContext(), currentStaff(c).ID, id)
+	entry, attempts, err := s.App.OutboxItem(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (s *Server) staffOutboxResend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.App.ResendMail(c.UserContext(), currentStaff(c).ID, id); err != nil {
+	if err := s.App.ResendMail(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/mail/"+strconv.FormatInt(id, 10)+"?opnieuw=1", fiber.StatusSeeOther)
@@ -57,7 +57,7 @@ func (s *Server) staffOutboxResend(c *fiber.Ctx) error {
 
 // staffCaught lists what the built-in mail catcher received (when no SMTP_URL is set).
 func (s *Server) staffCaught(c *fiber.Ctx) error {
-	list, err := s.App.CaughtMailList(c.UserContext(), currentStaff(c).ID, 200)
+	list, err := s.App.CaughtMailList(c.UserContext(), actor(c), 200)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Server) staffCaughtMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.App.CaughtMessage(c.UserContext(), currentStaff(c).ID, id)
+	m, err := s.App.CaughtMessage(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}

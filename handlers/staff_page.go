@@ -32,15 +32,15 @@ var staffNav = []struct {
 	href, label string
 	roles       []string
 }{
-	{"/beheer", "staff.nav.today", app.Roles},
-	{"/beheer/aanvragen", "staff.nav.requests", staffOffice},
-	{"/beheer/waakvlam", "staff.nav.waakvlam", staffOffice},
-	{"/beheer/groepen", "staff.nav.groups", app.Roles},
-	{"/beheer/aanbod", "staff.nav.offer", staffOffice},
-	{"/beheer/mail", "staff.nav.mail", staffOffice},
-	{"/beheer/cijfers", "staff.nav.figures", staffOffice},
-	{"/beheer/medewerkers", "staff.nav.staff", staffAdmins},
-	{"/beheer/audit", "staff.nav.audit", staffAdmins},
+	{"/beheer", "staff.nav.today", app.AllRoles},
+	{"/beheer/aanvragen", "staff.nav.requests", app.OfficeRoles},
+	{"/beheer/waakvlam", "staff.nav.waakvlam", app.OfficeRoles},
+	{"/beheer/groepen", "staff.nav.groups", app.AllRoles},
+	{"/beheer/aanbod", "staff.nav.offer", app.OfficeRoles},
+	{"/beheer/mail", "staff.nav.mail", app.OfficeRoles},
+	{"/beheer/cijfers", "staff.nav.figures", app.OfficeRoles},
+	{"/beheer/medewerkers", "staff.nav.staff", app.AdminRoles},
+	{"/beheer/audit", "staff.nav.audit", app.AdminRoles},
 }
 
 // staffRoutesByApp caches, per Fiber app, the set of GET paths (the routes do not change after start).

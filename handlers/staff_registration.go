@@ -232,12 +232,8 @@ func (s *Server) staffPersonExport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	me := currentStaff(c)
-	b, err := s.App.ExportPerson(c.UserContext(), id)
+	b, err := s.App.ExportPerson(c.UserContext(), actor(c), id)
 	if err != nil {
-		return err
-	}
-	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me.ID, Action: "person.export", PersonID: &id}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="persoon-`+strconv.FormatInt(id, 10)+`.json"`)
@@ -258,7 +254,7 @@ func (s *Server) staffPersonErase(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/beheer/aanvragen", fiber.StatusSeeOther)
 	}
-	if err := s.App.Erase(c.UserContext(), currentStaff(c).ID, id); err != nil {
+	if err := s.App.Erase(c.UserContext(), actor(c), id); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/aanvragen?gewist=1", fiber.StatusSeeOther)

@@ -10,7 +10,7 @@ import (
 
 // staffWaakvlamList lists the organisations' requests for the training.
 func (s *Server) staffWaakvlamList(c *fiber.Ctx) error {
-	list, err := s.App.WaakvlamRequests(c.UserContext(), c.Query("status"))
+	list, err := s.App.WaakvlamRequests(c.UserContext(), actor(c), c.Query("status"))
 	if err != nil {
 		return err
 	}
@@ -27,7 +27,7 @@ func (s *Server) waakvlamPage(c *fiber.Ctx, formErr error) error {
 	if err != nil {
 		return err
 	}
-	v, err := s.App.WaakvlamForStaff(c.UserContext(), currentStaff(c).ID, id)
+	v, err := s.App.WaakvlamForStaff(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
@@ -59,16 +59,11 @@ func (s *Server) staffWaakvlamPlan(c *fiber.Ctx) error {
 	if err1 != nil || err2 != nil {
 		return s.waakvlamPage(c, &app.ValidationError{Fields: map[string]string{"date": "staff.form.datetime"}})
 	}
-	groupID, err := s.App.PlanWaakvlam(c.UserContext(), currentStaff(c).ID, id, from, to, c.FormValue("place_name"), c.FormValue("address"))
+	_, err = s.App.PlanWaakvlam(c.UserContext(), actor(c), id, from, to, c.FormValue("place_name"), c.FormValue("address"))
 	if _, invalid := app.AsValidation(err); invalid {
 		return s.waakvlamPage(c, err)
 	}
 	if err != nil {
-		return err
-	}
-	me := currentStaff(c).ID
-	if err := s.App.Audit(c.UserContext(), s.App.Store.DB, app.AuditEntry{StaffID: &me, Action: "waakvlam.plan",
-		GroupID: &groupID, Detail: map[string]any{"request": id}}); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/waakvlam/"+strconv.FormatInt(id, 10)+"?gedaan=gepland", fiber.StatusSeeOther)
@@ -84,7 +79,7 @@ func (s *Server) staffWaakvlamStatus(c *fiber.Ctx) error {
 	if status != "given" && status != "cancelled" {
 		return s.waakvlamPage(c, &app.ValidationError{Fields: map[string]string{"status": "form.choice.invalid"}})
 	}
-	if err := s.App.SetWaakvlamStatus(c.UserContext(), currentStaff(c).ID, id, status); err != nil {
+	if err := s.App.SetWaakvlamStatus(c.UserContext(), actor(c), id, status); err != nil {
 		return err
 	}
 	return c.Redirect("/beheer/waakvlam/"+strconv.FormatInt(id, 10)+"?gedaan="+status, fiber.StatusSeeOther)

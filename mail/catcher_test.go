@@ -42,8 +42,8 @@ func TestCatcherKeepsMailForStaff(t *testing.T) {
 	}
 	e.Worker.Sender.Close() // as Run does when the outbox is empty
 
-	admin := fixtures.AddStaff(t, a, "admin@example.org", "Admin", app.RoleAdmin, "")
-	facilitator := fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, "")
+	admin := fixtures.Actor(t, a, fixtures.AddStaff(t, a, "admin@example.org", "Admin", app.RoleAdmin, ""))
+	facilitator := fixtures.Actor(t, a, fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, ""))
 	if _, err := a.CaughtMailList(ctx, facilitator, 0); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("a facilitator read caught mail: %v", err)
 	}
@@ -67,7 +67,7 @@ func TestCatcherKeepsMailForStaff(t *testing.T) {
 	}
 	var audits int
 	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'caught_mail_viewed' AND staff_id = $1`,
-		admin); err != nil || audits != 1 {
+		admin.ID()); err != nil || audits != 1 {
 		t.Errorf("%d audit entries (%v)", audits, err)
 	}
 	if _, err := a.CaughtMessage(ctx, admin, c.ID+100); !errors.Is(err, app.ErrNotFound) {

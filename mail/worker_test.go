@@ -76,7 +76,7 @@ func TestRetriesWhileTheServerIsDownThenDeliversOnce(t *testing.T) {
 		t.Fatalf("nothing should be left: %+v", st)
 	}
 	exactlyOnce(t, up, addrs)
-	coordinator := fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, "")
+	coordinator := fixtures.Actor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, ""))
 	for _, r := range fixtures.Rows(t, a, "") {
 		entry, attempts, err := a.OutboxItem(context.Background(), coordinator, r.ID)
 		if err != nil {
@@ -148,7 +148,7 @@ func TestMailThatMayNotBeSentIsCancelled(t *testing.T) {
 func TestResendSendsAgainWithoutTheWipedLink(t *testing.T) {
 	e := newEnv(t, realClock, sinkOptions{})
 	a := e.A
-	admin := fixtures.AddStaff(t, a, "a@example.org", "A", app.RoleAdmin, "")
+	admin := fixtures.Actor(t, a, fixtures.AddStaff(t, a, "a@example.org", "A", app.RoleAdmin, ""))
 	addrs := queueLinks(t, a, 1)
 	e.drain(t)
 	id := fixtures.Rows(t, a, "")[0].ID
