@@ -246,7 +246,7 @@ func TestOutboxForStaff(t *testing.T) {
 	}
 	var audits int
 	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'mail_resent' AND staff_id = $1`,
-		coordinator); err != nil || audits != 2 {
+		coordinator.ID()); err != nil || audits != 2 {
 		t.Errorf("%d audit entries (%v), want 2", audits, err)
 	}
 }
