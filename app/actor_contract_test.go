@@ -79,6 +79,7 @@ var notStaffFacing = map[string]string{
 	"RequestWaakvlam":      "public form",
 	"WaakvlamByToken":      "organisation: private link",
 	"GroupBySignupToken":   "organisation's staff: private link",
+	"PrivateSignupGroup":   "organisation's staff: private link",
 	"Offer":                "participant: signed link",
 	"AnswerOffer":          "participant: signed link",
 	"ExpireOffers":         "system: background jobs",
@@ -94,7 +95,7 @@ var unconverted = map[string]bool{
 // scope their rows to the actor themselves, and the actor's own account. The scope test calls them too, but
 // expects no ErrForbidden.
 var openToEveryStaff = map[string]bool{
-	"Agenda": true, "VisibleGroups": true, "EndAllStaffSessions": true, "Queue": true,
+	"Agenda": true, "VisibleGroups": true, "EndAllStaffSessions": true, "Queue": true, "MyAccount": true,
 }
 
 var actorType = reflect.TypeFor[app.Actor]()

@@ -70,14 +70,7 @@ func (a *App) Audit(ctx context.Context, q sqlx.ExecerContext, e AuditEntry) err
 	if err != nil {
 		return fmt.Errorf("audit: unable to encode detail: %w", err)
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (at, staff_id, actor, action, person_id, registration_id,
-			group_id, detail)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		a.Now(), e.StaffID, e.Actor, e.Action, e.PersonID, e.RegistrationID, e.GroupID, d)
-	if err != nil {
-		return fmt.Errorf("store: unable to write audit log: %w", err)
-	}
-	return nil
+	return insertAuditRow(ctx, q, a.Now(), e, d)
 }
 
 // AuditRow is one line of the audit log as the viewer shows it.
@@ -107,36 +100,41 @@ type AuditFilter struct {
 // AuditPageSize is the number of lines on one page of the viewer.
 const AuditPageSize = 50
 
-// AuditLog returns one page of the audit log, newest first, and whether an older page exists.
-func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRow, bool, error) {
-	f.Page = min(max(f.Page, 1), 100000) // beyond that the offset would overflow; nobody pages that far
-	var from, to *time.Time
-	if !f.From.IsZero() {
-		from = &f.From
+// AuditPage is one page of the audit log as the viewer shows it, with every staff account for its filter.
+type AuditPage struct {
+	Rows []AuditRow
+	// More is true when an older page exists.
+	More  bool
+	Staff []Staff
+}
+
+// AuditLog returns one page of the audit log, newest first, and records that the actor read it (with the
+// filter's person, staff member and page). Admins only (ErrForbidden).
+func (a *App) AuditLog(ctx context.Context, actor Actor, f AuditFilter) (AuditPage, error) {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return AuditPage{}, err
 	}
-	if !f.To.IsZero() {
-		end := f.To.AddDate(0, 0, 1)
-		to = &end
+	var p AuditPage
+	var err error
+	if p.Rows, p.More, err = a.Store.AuditLog(ctx, f); err != nil {
+		return p, err
 	}
-	var rows []AuditRow
-	err := s.DB.SelectContext(ctx, &rows, `SELECT l.id, l.at, l.staff_id, u.name AS staff_name, l.actor, l.action,
-			l.person_id, l.registration_id, l.group_id, l.detail::text AS detail
-		FROM audit_log l LEFT JOIN staff_users u ON u.id = l.staff_id
-		WHERE ($1::bigint = 0 OR l.person_id = $1)
-		  AND ($2::bigint = 0 OR l.staff_id = $2)
-		  AND ($3::timestamptz IS NULL OR l.at >= $3)
-		  AND ($4::timestamptz IS NULL OR l.at < $4)
-		ORDER BY l.at DESC, l.id DESC
-		LIMIT $5 OFFSET $6`,
-		f.PersonID, f.StaffID, from, to, AuditPageSize+1, (f.Page-1)*AuditPageSize)
-	if err != nil {
-		return nil, false, fmt.Errorf("store: unable to read audit log: %w", err)
+	if p.Staff, err = a.Store.ListStaff(ctx); err != nil {
+		return p, err
 	}
-	more := len(rows) > AuditPageSize
-	if more {
-		rows = rows[:AuditPageSize]
+	detail := map[string]any{}
+	if f.StaffID != 0 {
+		detail["staff"] = f.StaffID
 	}
-	return rows, more, nil
+	if f.Page > 1 {
+		detail["page"] = f.Page
+	}
+	var person *int64
+	if f.PersonID != 0 {
+		person = &f.PersonID
+	}
+	staffID := actor.ID()
+	return p, a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditAuditView, PersonID: person, Detail: detail})
 }
 
 // auditChange records a change to a registration inside its transaction: by a staff member (staffID > 0), or

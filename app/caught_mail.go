@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -41,24 +40,6 @@ type CaughtMessage struct {
 	ParsedMail
 }
 
-// SaveCaughtMail stores a message received by the catcher.
-func (s *Store) SaveCaughtMail(ctx context.Context, from string, rcpt []string, subject string, raw []byte) error {
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO caught_mail (mail_from, rcpt, subject, raw) VALUES ($1, $2, $3, $4)`,
-		from, pq.StringArray(rcpt), cutBytes(subject, 1000), raw)
-	if err != nil {
-		return fmt.Errorf("store: unable to save caught mail: %w", err)
-	}
-	return nil
-}
-
-// PurgeCaughtMail deletes caught messages older than CaughtMailKept.
-func (s *Store) PurgeCaughtMail(ctx context.Context, now time.Time) error {
-	if _, err := s.DB.ExecContext(ctx, `DELETE FROM caught_mail WHERE received_at < $1`, now.Add(-CaughtMailKept)); err != nil {
-		return fmt.Errorf("store: unable to purge caught mail: %w", err)
-	}
-	return nil
-}
-
 // CaughtMailList returns the newest caught messages (at most limit, default 100), for the office (ErrForbidden
 // for anyone else).
 func (a *App) CaughtMailList(ctx context.Context, actor Actor, limit int) ([]CaughtMail, error) {
@@ -68,13 +49,7 @@ func (a *App) CaughtMailList(ctx context.Context, actor Actor, limit int) ([]Cau
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	var out []CaughtMail
-	err := a.Store.DB.SelectContext(ctx, &out, `SELECT id, mail_from, rcpt, subject, length(raw) AS size, received_at
-		FROM caught_mail ORDER BY id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list caught mail: %w", err)
-	}
-	return out, nil
+	return caughtMailList(ctx, a.Store.DB, limit)
 }
 
 // CaughtMessage returns one caught message, parsed: headers, text, HTML and attachments. Reading it is written
@@ -87,13 +62,9 @@ func (a *App) CaughtMessage(ctx context.Context, actor Actor, id int64) (CaughtM
 	}
 	staffID := actor.ID()
 	var raw []byte
-	err := a.Store.DB.QueryRowContext(ctx, `SELECT id, mail_from, rcpt, subject, length(raw), received_at, raw
-		FROM caught_mail WHERE id = $1`, id).Scan(&m.ID, &m.From, &m.To, &m.Subject, &m.Size, &m.ReceivedAt, &raw)
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, ErrNotFound
-	}
-	if err != nil {
-		return m, fmt.Errorf("store: unable to fetch caught mail: %w", err)
+	var err error
+	if m.CaughtMail, raw, err = caughtMessage(ctx, a.Store.DB, id); err != nil {
+		return m, err
 	}
 	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "caught_mail_viewed",
 		Detail: map[string]any{"caught_mail_id": id}}); err != nil {

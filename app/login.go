@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -55,7 +54,7 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (Lo
 	if err != nil {
 		return LoginResult{}, err
 	}
-	st, err := a.Store.staffByEmail(ctx, email)
+	st, err := staffByEmail(ctx, a.Store.DB, email)
 	known := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return LoginResult{}, err
@@ -150,16 +149,15 @@ func (a *App) SecondFactor(ctx context.Context, token, code, clientAddr string) 
 	var fresh string
 	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		// The step must be newer than the last one used: a code seen over someone's shoulder is worth nothing.
-		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET totp_last_step = $2, totp_enabled = true
-			WHERE id = $1 AND active AND totp_last_step < $2 AND totp_secret_enc = $3`, sess.ID, step, sess.TOTPSecret)
+		used, err := useTOTPStep(ctx, tx, sess.ID, step, sess.TOTPSecret)
 		if err != nil {
-			return fmt.Errorf("store: unable to record code: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !used {
 			return ErrBadCode
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE id_hash = $1`, HashToken(token)); err != nil {
-			return fmt.Errorf("store: unable to end pending session: %w", err)
+		if _, err := deleteStaffSession(ctx, tx, HashToken(token)); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
 		}
 		if fresh, err = a.startStaffSession(ctx, tx, sess.ID, true); err != nil {
 			return err

@@ -72,16 +72,7 @@ func (a *App) enqueue(ctx context.Context, tx *sqlx.Tx, m Mail) error {
 	if err != nil {
 		return fmt.Errorf("outbox: unable to encode params: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, staff_id,
-			registration_id, session_id, waakvlam_request_id, params, secret_enc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.DedupeKey, m.Kind, m.DueAt, m.OffsetMinutes, m.PersonID, m.StaffID, m.RegistrationID, m.SessionID,
-		m.WaakvlamID, p, a.Keys.Encrypt(m.Secret))
-	if err != nil {
-		return fmt.Errorf("store: unable to queue mail: %w", err)
-	}
-	return nil
+	return insertOutbox(ctx, tx, m, p, a.Keys.Encrypt(m.Secret))
 }
 
 // ref returns a pointer to v, for the optional ids of a Mail.

@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -65,9 +62,6 @@ type OutboxPage struct {
 	NextBeforeID int64
 }
 
-const outboxColumns = `id, kind, status, due_at, offset_minutes, person_id, staff_id, registration_id, session_id,
-	waakvlam_request_id, attempts, max_attempts, claimed_by, sent_at, subject, message_id, last_error, created_at`
-
 // OutboxList returns a page of the outbox for the office (ErrForbidden for anyone else).
 func (a *App) OutboxList(ctx context.Context, actor Actor, f OutboxFilter) (OutboxPage, error) {
 	if err := actor.Allow(OfficeRoles); err != nil {
@@ -77,28 +71,18 @@ func (a *App) OutboxList(ctx context.Context, actor Actor, f OutboxFilter) (Outb
 		f.Limit = 50
 	}
 	f.Limit = min(f.Limit, 200)
-	page := OutboxPage{Counts: map[string]int{}}
-	err := a.Store.DB.SelectContext(ctx, &page.Entries, `SELECT `+outboxColumns+` FROM outbox
-		WHERE ($1::text = '' OR status = $1) AND ($2::text = '' OR kind = $2) AND ($3::bigint = 0 OR id < $3)
-		ORDER BY id DESC LIMIT $4`, f.Status, f.Kind, f.BeforeID, f.Limit+1)
-	if err != nil {
-		return page, fmt.Errorf("store: unable to list the outbox: %w", err)
+	var page OutboxPage
+	var err error
+	// One more than a page tells whether a next page exists.
+	if page.Entries, err = outboxEntries(ctx, a.Store.DB, f.Status, f.Kind, f.BeforeID, f.Limit+1); err != nil {
+		return page, err
 	}
 	if len(page.Entries) > f.Limit {
 		page.Entries = page.Entries[:f.Limit]
 		page.NextBeforeID = page.Entries[f.Limit-1].ID
 	}
-	var counts []struct {
-		Status string `db:"status"`
-		N      int    `db:"n"`
-	}
-	if err := a.Store.DB.SelectContext(ctx, &counts, `SELECT status, count(*) AS n FROM outbox GROUP BY status`); err != nil {
-		return page, fmt.Errorf("store: unable to count the outbox: %w", err)
-	}
-	for _, c := range counts {
-		page.Counts[c.Status] = c.N
-	}
-	return page, nil
+	page.Counts, err = outboxCounts(ctx, a.Store.DB)
+	return page, err
 }
 
 // OutboxItem returns one mail with every attempt to send it, oldest first, for the office (ErrForbidden for
@@ -108,19 +92,12 @@ func (a *App) OutboxItem(ctx context.Context, actor Actor, id int64) (OutboxEntr
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return e, nil, err
 	}
-	err := a.Store.DB.GetContext(ctx, &e, `SELECT `+outboxColumns+` FROM outbox WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return e, nil, ErrNotFound
-	}
+	e, err := outboxEntry(ctx, a.Store.DB, id)
 	if err != nil {
-		return e, nil, fmt.Errorf("store: unable to fetch mail: %w", err)
+		return e, nil, err
 	}
-	var attempts []OutboxAttempt
-	if err := a.Store.DB.SelectContext(ctx, &attempts, `SELECT id, worker, ok, error, at FROM outbox_attempts
-		WHERE outbox_id = $1 ORDER BY at, id`, id); err != nil {
-		return e, nil, fmt.Errorf("store: unable to list attempts: %w", err)
-	}
-	return e, attempts, nil
+	attempts, err := outboxAttempts(ctx, a.Store.DB, id)
+	return e, attempts, err
 }
 
 // ResendMail puts a sent, failed, cancelled or retrying mail back in the queue, due now, with its attempts
@@ -134,21 +111,15 @@ func (a *App) ResendMail(ctx context.Context, actor Actor, id int64) error {
 	}
 	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = $1 FOR UPDATE`, id).Scan(&status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
+		status, err := lockOutboxStatus(ctx, tx, id)
 		if err != nil {
-			return fmt.Errorf("store: unable to lock mail: %w", err)
+			return err
 		}
 		if !(OutboxEntry{Status: status}).CanResend() {
 			return ErrTransition
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'queued', due_at = $2, attempts = 0,
-				claimed_at = NULL, claimed_by = NULL, last_error = ''
-			WHERE id = $1`, id, a.Now()); err != nil {
-			return fmt.Errorf("store: unable to queue mail again: %w", err)
+		if err := requeueMail(ctx, tx, id, a.Now()); err != nil {
+			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "mail_resent",
 			Detail: map[string]any{"outbox_id": id, "was": status}})

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -40,7 +39,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string
 	if !okAccount || !okAddress {
 		return ErrRateLimited
 	}
-	st, err := a.Store.staffByEmail(ctx, email)
+	st, err := staffByEmail(ctx, a.Store.DB, email)
 	if errors.Is(err, ErrNotFound) || (err == nil && !st.Active) {
 		return nil
 	}
@@ -78,9 +77,8 @@ func (a *App) SendPasswordMail(ctx context.Context, actor Actor, staffID int64) 
 // queuePasswordMail stores a fresh single-use token and queues the mail carrying it, in tx.
 func (a *App) queuePasswordMail(ctx context.Context, tx *sqlx.Tx, staffID int64, byStaff *int64, validity time.Duration) error {
 	raw, hash := NewToken()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO staff_tokens (token_hash, staff_id, purpose, expires_at)
-		VALUES ($1, $2, 'password_reset', $3)`, hash, staffID, a.Now().Add(validity)); err != nil {
-		return fmt.Errorf("store: unable to save reset token: %w", err)
+	if err := insertPasswordToken(ctx, tx, hash, staffID, a.Now().Add(validity)); err != nil {
+		return err
 	}
 	err := a.enqueue(ctx, tx, Mail{
 		DedupeKey: fmt.Sprintf("password_reset:%d:%s", staffID, hex.EncodeToString(hash[:8])),
@@ -102,20 +100,11 @@ func (a *App) queuePasswordMail(ctx context.Context, tx *sqlx.Tx, staffID int64,
 // CheckPasswordToken reports whether a reset link can still be used: nil, ErrNotFound or ErrExpired (also
 // for a link used before).
 func (a *App) CheckPasswordToken(ctx context.Context, token string) error {
-	var t struct {
-		ExpiresAt time.Time  `db:"expires_at"`
-		UsedAt    *time.Time `db:"used_at"`
-	}
-	err := a.Store.DB.GetContext(ctx, &t, `SELECT t.expires_at, t.used_at FROM staff_tokens t
-		JOIN staff_users u ON u.id = t.staff_id
-		WHERE t.token_hash = $1 AND t.purpose = 'password_reset' AND u.active`, HashToken(token))
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
-	}
+	expires, used, err := passwordTokenState(ctx, a.Store.DB, HashToken(token))
 	if err != nil {
-		return fmt.Errorf("store: unable to fetch reset token: %w", err)
+		return err
 	}
-	if t.UsedAt != nil || !a.Now().Before(t.ExpiresAt) {
+	if used != nil || !a.Now().Before(expires) {
 		return ErrExpired
 	}
 	return nil
@@ -134,28 +123,21 @@ func (a *App) ResetPassword(ctx context.Context, token, password string) error {
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var staffID int64
-		err := tx.GetContext(ctx, &staffID, `UPDATE staff_tokens t SET used_at = $2
-			FROM staff_users u
-			WHERE t.token_hash = $1 AND t.purpose = 'password_reset' AND t.used_at IS NULL AND t.expires_at > $2
-			  AND u.id = t.staff_id AND u.active
-			RETURNING t.staff_id`, HashToken(token), a.Now())
-		if errors.Is(err, sql.ErrNoRows) {
+		staffID, err := usePasswordToken(ctx, tx, HashToken(token), a.Now())
+		if errors.Is(err, ErrNotFound) {
 			return ErrExpired
 		}
 		if err != nil {
-			return fmt.Errorf("store: unable to use reset token: %w", err)
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE staff_users SET password_hash = $2, password_changed_at = $3 WHERE id = $1`,
-			staffID, hash, a.Now()); err != nil {
-			return fmt.Errorf("store: unable to save password: %w", err)
+		if err := setStaffPassword(ctx, tx, staffID, hash, a.Now()); err != nil {
+			return err
 		}
 		// Other links still out there die with this one.
-		if _, err := tx.ExecContext(ctx, `UPDATE staff_tokens SET used_at = $2 WHERE staff_id = $1 AND used_at IS NULL`,
-			staffID, a.Now()); err != nil {
-			return fmt.Errorf("store: unable to retire reset tokens: %w", err)
+		if err := retirePasswordTokens(ctx, tx, staffID, a.Now()); err != nil {
+			return err
 		}
-		if err := a.endStaffSessions(ctx, tx, staffID); err != nil {
+		if err := deleteStaffSessions(ctx, tx, staffID); err != nil {
 			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditPasswordReset})

@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // encryptedColumns lists every column sealed with Keys.Encrypt, with the table's key column.
@@ -27,14 +25,9 @@ var encryptedColumns = []struct{ table, column string }{
 func (a *App) Rekey(ctx context.Context) (int, error) {
 	total := 0
 	for _, col := range encryptedColumns {
-		// Table and column names come from the list above, never from input.
-		q := fmt.Sprintf(`SELECT id, %s AS sealed FROM %s WHERE %s IS NOT NULL`, col.column, col.table, col.column)
-		var rows []struct {
-			ID     int64  `db:"id"`
-			Sealed []byte `db:"sealed"`
-		}
-		if err := a.Store.DB.SelectContext(ctx, &rows, q); err != nil {
-			return total, fmt.Errorf("store: unable to read %s.%s: %w", col.table, col.column, err)
+		rows, err := sealedValues(ctx, a.Store.DB, col.table, col.column, "")
+		if err != nil {
+			return total, err
 		}
 		for _, r := range rows {
 			if !a.Keys.NeedsRekey(r.Sealed) {
@@ -44,9 +37,8 @@ func (a *App) Rekey(ctx context.Context) (int, error) {
 			if err != nil {
 				return total, fmt.Errorf("rekey: %s.%s of row %d: %w", col.table, col.column, r.ID, err)
 			}
-			upd := fmt.Sprintf(`UPDATE %s SET %s = $2 WHERE id = $1 AND %s = $3`, col.table, col.column, col.column)
-			if _, err := a.Store.DB.ExecContext(ctx, upd, r.ID, a.Keys.Encrypt(plain), r.Sealed); err != nil {
-				return total, fmt.Errorf("store: unable to rewrite %s.%s: %w", col.table, col.column, err)
+			if err := rewriteSealed(ctx, a.Store.DB, col.table, col.column, r.ID, a.Keys.Encrypt(plain), r.Sealed); err != nil {
+				return total, err
 			}
 			total++
 		}
@@ -60,14 +52,9 @@ func (a *App) rehashEmails(ctx context.Context) error {
 		{"people", "email_enc", "email_hash"},
 		{"waakvlam_requests", "contact_email_enc", "contact_email_hash"},
 	} {
-		var rows []struct {
-			ID     int64  `db:"id"`
-			Sealed []byte `db:"sealed"`
-			Hash   []byte `db:"hash"`
-		}
-		if err := sqlx.SelectContext(ctx, a.Store.DB, &rows, fmt.Sprintf(`SELECT id, %s AS sealed, %s AS hash FROM %s
-			WHERE %s IS NOT NULL`, t.enc, t.hash, t.table, t.enc)); err != nil {
-			return fmt.Errorf("store: unable to read %s: %w", t.table, err)
+		rows, err := sealedValues(ctx, a.Store.DB, t.table, t.enc, t.hash)
+		if err != nil {
+			return err
 		}
 		for _, r := range rows {
 			email, err := a.Keys.Decrypt(r.Sealed)
@@ -78,8 +65,8 @@ func (a *App) rehashEmails(ctx context.Context) error {
 			if string(h) == string(r.Hash) {
 				continue
 			}
-			if _, err := a.Store.DB.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET %s = $2 WHERE id = $1`, t.table, t.hash), r.ID, h); err != nil {
-				return fmt.Errorf("store: unable to rehash %s: %w", t.table, err)
+			if err := setEmailHash(ctx, a.Store.DB, t.table, t.hash, r.ID, h); err != nil {
+				return err
 			}
 		}
 	}

@@ -2,9 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -50,9 +47,6 @@ func (s Staff) DisplayName() string {
 	return s.Email
 }
 
-const staffColumns = `id, email, name, role, password_hash, totp_secret_enc, totp_enabled, totp_last_step, active,
-	language, created_at, password_changed_at`
-
 // MinPasswordLength is the shortest password staff may choose; length beats complexity rules.
 const MinPasswordLength = 12
 
@@ -80,16 +74,11 @@ func (a *App) AddStaff(ctx context.Context, in NewStaff) (int64, error) {
 	}
 	var id int64
 	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &id, `INSERT INTO staff_users (email, name, role, password_hash, password_changed_at)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (lower(email)) DO UPDATE SET name = COALESCE(NULLIF(EXCLUDED.name, ''), staff_users.name),
-				role = EXCLUDED.role, password_hash = EXCLUDED.password_hash, password_changed_at = EXCLUDED.password_changed_at,
-				active = true
-			RETURNING id`, email, strings.TrimSpace(in.Name), in.Role, hash, a.Now())
-		if err != nil {
-			return fmt.Errorf("store: unable to save staff member: %w", err)
+		var err error
+		if id, err = upsertStaff(ctx, tx, email, strings.TrimSpace(in.Name), in.Role, hash, a.Now()); err != nil {
+			return err
 		}
-		if err := a.endStaffSessions(ctx, tx, id); err != nil {
+		if err := deleteStaffSessions(ctx, tx, id); err != nil {
 			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{Actor: ActorSystem, Action: AuditStaffCreate,
@@ -123,50 +112,4 @@ func checkPassword(v *ValidationError, field, password string) {
 	} else if n > MaxPasswordLength {
 		v.Add(field, "form.toolong")
 	}
-}
-
-// StaffByID returns a staff account, or ErrNotFound.
-func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
-	var st Staff
-	err := s.DB.GetContext(ctx, &st, `SELECT `+staffColumns+` FROM staff_users WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, ErrNotFound
-	}
-	if err != nil {
-		return st, fmt.Errorf("store: unable to fetch staff member: %w", err)
-	}
-	return st, nil
-}
-
-// staffByEmail returns the account with this address (any case), or ErrNotFound.
-func (s *Store) staffByEmail(ctx context.Context, email string) (Staff, error) {
-	var st Staff
-	err := s.DB.GetContext(ctx, &st, `SELECT `+staffColumns+` FROM staff_users WHERE lower(email) = lower($1)`,
-		strings.TrimSpace(email))
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, ErrNotFound
-	}
-	if err != nil {
-		return st, fmt.Errorf("store: unable to fetch staff member: %w", err)
-	}
-	return st, nil
-}
-
-// ListStaff returns every staff account, active ones first, by name.
-func (s *Store) ListStaff(ctx context.Context) ([]Staff, error) {
-	var out []Staff
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff_users
-		ORDER BY active DESC, lower(name), lower(email)`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list staff: %w", err)
-	}
-	return out, nil
-}
-
-// notFoundOr turns "no rows" into ErrNotFound and wraps any other error with msg.
-func notFoundOr(err error, msg string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return ErrNotFound
-	}
-	return fmt.Errorf("%s: %w", msg, err)
 }

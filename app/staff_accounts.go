@@ -2,8 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -34,7 +35,7 @@ func (a *App) CreateStaff(ctx context.Context, actor Actor, in StaffAccount) (in
 		checkPassword(v, "password", in.Password)
 	}
 	if email != "" {
-		if _, err := a.Store.staffByEmail(ctx, email); err == nil {
+		if _, err := staffByEmail(ctx, a.Store.DB, email); err == nil {
 			v.Add("email", "staff.accounts.email.taken")
 		}
 	}
@@ -50,18 +51,18 @@ func (a *App) CreateStaff(ctx context.Context, actor Actor, in StaffAccount) (in
 	}
 	var id int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var changed any
+		var changed *time.Time
 		if hash != "" {
-			changed = a.Now()
+			changed = ref(a.Now())
 		}
-		err := tx.GetContext(ctx, &id, `INSERT INTO staff_users (email, name, role, password_hash, password_changed_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, email, name, in.Role, hash, changed, a.Now())
-		if pgCode(err) == "23505" {
+		var err error
+		id, err = insertStaff(ctx, tx, email, name, in.Role, hash, changed, a.Now())
+		if errors.Is(err, errStaffEmailTaken) {
 			v.Add("email", "staff.accounts.email.taken")
 			return v
 		}
 		if err != nil {
-			return fmt.Errorf("store: unable to create staff member: %w", err)
+			return err
 		}
 		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &adminID, Action: AuditStaffCreate,
 			Detail: map[string]any{"staff": id, "role": in.Role, "invited": hash == ""}}); err != nil {
@@ -91,15 +92,15 @@ func (a *App) ChangeStaffRole(ctx context.Context, actor Actor, staffID int64, r
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var from string
-		if err := tx.GetContext(ctx, &from, `SELECT role FROM staff_users WHERE id = $1 FOR UPDATE`, staffID); err != nil {
-			return notFoundOr(err, "store: unable to fetch staff member")
+		from, err := lockStaffRole(ctx, tx, staffID)
+		if err != nil {
+			return err
 		}
 		if from == role {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE staff_users SET role = $2 WHERE id = $1`, staffID, role); err != nil {
-			return fmt.Errorf("store: unable to change role: %w", err)
+		if err := setStaffRole(ctx, tx, staffID, role); err != nil {
+			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &adminID, Action: AuditStaffRole,
 			Detail: map[string]any{"staff": staffID, "from": from, "to": role}})
@@ -117,17 +118,13 @@ func (a *App) SetStaffActive(ctx context.Context, actor Actor, staffID int64, ac
 		return &ValidationError{Fields: map[string]string{"active": "staff.accounts.self"}}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET active = $2 WHERE id = $1`, staffID, active)
-		if err != nil {
-			return fmt.Errorf("store: unable to change account: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+		if err := setStaffActive(ctx, tx, staffID, active); err != nil {
+			return err
 		}
 		action := AuditStaffReactive
 		if !active {
 			action = AuditStaffDeactive
-			if err := a.endStaffSessions(ctx, tx, staffID); err != nil {
+			if err := deleteStaffSessions(ctx, tx, staffID); err != nil {
 				return err
 			}
 		}
@@ -135,13 +132,39 @@ func (a *App) SetStaffActive(ctx context.Context, actor Actor, staffID int64, ac
 	})
 }
 
-// ActiveStaff lists the active staff members, for choosing a group's facilitators.
-func (s *Store) ActiveStaff(ctx context.Context) ([]Staff, error) {
-	var out []Staff
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff_users WHERE active
-		ORDER BY lower(name), lower(email)`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list staff: %w", err)
+// StaffList returns every staff account, active ones first, by name. Admins only (ErrForbidden).
+func (a *App) StaffList(ctx context.Context, actor Actor) ([]Staff, error) {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return nil, err
 	}
-	return out, nil
+	return a.Store.ListStaff(ctx)
+}
+
+// StaffAccountView is one account as an admin sees it: the account and how many sessions it has open.
+type StaffAccountView struct {
+	Account  Staff
+	Sessions int
+}
+
+// StaffAccount returns one account with its open sessions. Admins only (ErrForbidden); ErrNotFound for an
+// unknown id.
+func (a *App) StaffAccount(ctx context.Context, actor Actor, id int64) (StaffAccountView, error) {
+	if err := actor.Allow(AdminRoles); err != nil {
+		return StaffAccountView{}, err
+	}
+	st, err := a.Store.StaffByID(ctx, id)
+	if err != nil {
+		return StaffAccountView{}, err
+	}
+	n, err := a.Store.CountStaffSessions(ctx, id, a.Now())
+	return StaffAccountView{Account: st, Sessions: n}, err
+}
+
+// MyAccount returns the actor's own account with its open sessions; every active staff member may see theirs.
+func (a *App) MyAccount(ctx context.Context, actor Actor) (StaffAccountView, error) {
+	if err := actor.Allow(AllRoles); err != nil {
+		return StaffAccountView{}, err
+	}
+	n, err := a.Store.CountStaffSessions(ctx, actor.ID(), a.Now())
+	return StaffAccountView{Account: actor.Staff, Sessions: n}, err
 }

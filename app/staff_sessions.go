@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -56,14 +54,11 @@ func (a *App) startStaffSession(ctx context.Context, tx *sqlx.Tx, staffID int64,
 	}
 	raw, hash := NewToken()
 	// Sweep this person's dead sessions while we are here, so the table does not grow without a job.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE staff_id = $1 AND (expires_at <= $2 OR last_seen_at <= $3)`,
-		staffID, now, now.Add(-StaffIdleTimeout)); err != nil {
-		return "", fmt.Errorf("store: unable to sweep staff sessions: %w", err)
+	if err := sweepStaffSessions(ctx, tx, staffID, now); err != nil {
+		return "", err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO staff_sessions (id_hash, staff_id, mfa_done, created_at, last_seen_at, expires_at)
-		VALUES ($1, $2, $3, $4, $4, $5)`, hash, staffID, mfaDone, now, expires)
-	if err != nil {
-		return "", fmt.Errorf("store: unable to start staff session: %w", err)
+	if err := insertStaffSession(ctx, tx, hash, staffID, mfaDone, now, expires); err != nil {
+		return "", err
 	}
 	return raw, nil
 }
@@ -72,33 +67,24 @@ func (a *App) startStaffSession(ctx context.Context, tx *sqlx.Tx, staffID int64,
 // unknown, belongs to a deactivated account, or has passed its idle or absolute limit is ErrNotFound (an
 // expired one ErrExpired, and it is removed).
 func (a *App) StaffSessionByToken(ctx context.Context, token string) (StaffSession, error) {
-	var s StaffSession
 	if token == "" || len(token) > 100 {
-		return s, ErrNotFound
+		return StaffSession{}, ErrNotFound
 	}
 	hash := HashToken(token)
-	err := a.Store.DB.GetContext(ctx, &s, `SELECT u.id, u.email, u.name, u.role, u.password_hash, u.totp_secret_enc,
-			u.totp_enabled, u.totp_last_step, u.active, u.language, u.created_at, u.password_changed_at,
-			s.mfa_done, s.created_at AS session_started_at, s.last_seen_at, s.expires_at
-		FROM staff_sessions s JOIN staff_users u ON u.id = s.staff_id
-		WHERE s.id_hash = $1 AND u.active`, hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
-	}
+	s, err := staffSessionByHash(ctx, a.Store.DB, hash)
 	if err != nil {
-		return s, fmt.Errorf("store: unable to fetch staff session: %w", err)
+		return StaffSession{}, err
 	}
 	now := a.Now()
 	if !now.Before(s.ExpiresAt) || !now.Before(s.LastSeenAt.Add(StaffIdleTimeout)) {
-		if _, err := a.Store.DB.ExecContext(ctx, `DELETE FROM staff_sessions WHERE id_hash = $1`, hash); err != nil {
-			return s, fmt.Errorf("store: unable to end staff session: %w", err)
+		if _, err := deleteStaffSession(ctx, a.Store.DB, hash); err != nil && !errors.Is(err, ErrNotFound) {
+			return StaffSession{}, err
 		}
 		return StaffSession{}, ErrExpired
 	}
 	if now.Sub(s.LastSeenAt) >= staffTouchEvery {
-		if _, err := a.Store.DB.ExecContext(ctx, `UPDATE staff_sessions SET last_seen_at = $2 WHERE id_hash = $1`,
-			hash, now); err != nil {
-			return s, fmt.Errorf("store: unable to record staff session: %w", err)
+		if err := touchStaffSession(ctx, a.Store.DB, hash, now); err != nil {
+			return s, err
 		}
 		s.LastSeenAt = now
 	}
@@ -109,13 +95,12 @@ func (a *App) StaffSessionByToken(ctx context.Context, token string) (StaffSessi
 // EndStaffSession signs out the session behind a cookie value.
 func (a *App) EndStaffSession(ctx context.Context, token string) error {
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var staffID int64
-		err := tx.GetContext(ctx, &staffID, `DELETE FROM staff_sessions WHERE id_hash = $1 RETURNING staff_id`, HashToken(token))
-		if errors.Is(err, sql.ErrNoRows) {
+		staffID, err := deleteStaffSession(ctx, tx, HashToken(token))
+		if errors.Is(err, ErrNotFound) {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("store: unable to end staff session: %w", err)
+			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditLogout})
 	})
@@ -129,28 +114,9 @@ func (a *App) EndAllStaffSessions(ctx context.Context, actor Actor) error {
 	}
 	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		if err := a.endStaffSessions(ctx, tx, staffID); err != nil {
+		if err := deleteStaffSessions(ctx, tx, staffID); err != nil {
 			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditLogout, Detail: map[string]any{"everywhere": true}})
 	})
-}
-
-// endStaffSessions ends every session of a staff member within tx.
-func (a *App) endStaffSessions(ctx context.Context, tx *sqlx.Tx, staffID int64) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM staff_sessions WHERE staff_id = $1`, staffID); err != nil {
-		return fmt.Errorf("store: unable to end staff sessions: %w", err)
-	}
-	return nil
-}
-
-// CountStaffSessions returns how many sessions a staff member has open (for the account page and tests).
-func (s *Store) CountStaffSessions(ctx context.Context, staffID int64, now time.Time) (int, error) {
-	var n int
-	err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM staff_sessions
-		WHERE staff_id = $1 AND expires_at > $2 AND last_seen_at > $3`, staffID, now, now.Add(-StaffIdleTimeout))
-	if err != nil {
-		return 0, fmt.Errorf("store: unable to count staff sessions: %w", err)
-	}
-	return n, nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,7 +11,11 @@ import (
 	"github.com/lib/pq"
 )
 
-// Store is the portal's PostgreSQL access: every query lives in a method of it, written inline.
+// Store is the portal's PostgreSQL access. Every query lives in a store_<table>.go file of this package, named
+// after the table the statement is mainly about (store_staff_users.go, store_outbox.go, ...): small functions that
+// take the database or a transaction (sqlx.QueryerContext, sqlx.ExecerContext, *sqlx.Tx) so a workflow can run
+// several in one transaction, and a few exported Store methods for the mail worker, the jobs and tests. App
+// methods hold the workflow and the permission checks; they write no SQL themselves.
 type Store struct {
 	DB *sqlx.DB
 }
@@ -50,4 +55,12 @@ func prefixed(alias, columns string) string {
 		parts[i] = alias + strings.TrimSpace(p)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// notFoundOr turns "no rows" into ErrNotFound and wraps any other error with msg.
+func notFoundOr(err error, msg string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	return fmt.Errorf("%s: %w", msg, err)
 }

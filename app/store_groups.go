@@ -170,3 +170,37 @@ func insertSeedGroup(ctx context.Context, tx sqlx.QueryerContext, offeringID int
 	}
 	return id, nil
 }
+
+// Queries on groups.
+
+// insertPrivateGroup creates a group reached only through a signup link (its hash given), and returns its id.
+// The slug is stored in lower case.
+func insertPrivateGroup(ctx context.Context, q sqlx.QueryerContext, offeringID int64, slug string, name Text,
+	municipality, placeName, address string, capacity int, signupHash []byte) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO groups (offering_id, slug, name, municipality, place_name, address,
+			capacity, visibility, signup_token_hash)
+		VALUES ($1, lower($2), $3, $4, $5, $6, $7, 'private', $8) RETURNING id`,
+		offeringID, slug, name, municipality, placeName, address, capacity, signupHash)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to create private group: %w", err)
+	}
+	return id, nil
+}
+
+// groupBySignupTokenHash returns the private group behind a signup link, or ErrNotFound.
+func groupBySignupTokenHash(ctx context.Context, q sqlx.QueryerContext, hash []byte) (Group, error) {
+	var g Group
+	if err := sqlx.GetContext(ctx, q, &g, `SELECT `+groupColumns+` FROM groups WHERE signup_token_hash = $1`, hash); err != nil {
+		return g, notFoundOr(err, "store: unable to read group")
+	}
+	return g, nil
+}
+
+// cancelPrivateGroup cancels a group and stops its signup link.
+func cancelPrivateGroup(ctx context.Context, e sqlx.ExecerContext, id int64) error {
+	if _, err := e.ExecContext(ctx, `UPDATE groups SET status = 'cancelled', signup_token_hash = NULL WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("store: unable to close the group: %w", err)
+	}
+	return nil
+}

@@ -303,3 +303,89 @@ func dropSessionMail(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
 	}
 	return nil
 }
+
+const outboxColumns = `id, kind, status, due_at, offset_minutes, person_id, staff_id, registration_id, session_id,
+
+	waakvlam_request_id, attempts, max_attempts, claimed_by, sent_at, subject, message_id, last_error, created_at`
+
+// insertOutbox writes a mail to the outbox with its params as JSON and its secret sealed; a mail whose dedupe key
+// is taken is dropped.
+func insertOutbox(ctx context.Context, e sqlx.ExecerContext, m Mail, params, sealedSecret []byte) error {
+	_, err := e.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, staff_id,
+			registration_id, session_id, waakvlam_request_id, params, secret_enc)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (dedupe_key) DO NOTHING`,
+		m.DedupeKey, m.Kind, m.DueAt, m.OffsetMinutes, m.PersonID, m.StaffID, m.RegistrationID, m.SessionID,
+		m.WaakvlamID, params, sealedSecret)
+	if err != nil {
+		return fmt.Errorf("store: unable to queue mail: %w", err)
+	}
+	return nil
+}
+
+// outboxEntries lists up to limit mails, newest first, with this status and kind ("" for any) and an id below
+// beforeID (0 for any).
+func outboxEntries(ctx context.Context, q sqlx.QueryerContext, status, kind string, beforeID int64, limit int) ([]OutboxEntry, error) {
+	var out []OutboxEntry
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+outboxColumns+` FROM outbox
+		WHERE ($1::text = '' OR status = $1) AND ($2::text = '' OR kind = $2) AND ($3::bigint = 0 OR id < $3)
+		ORDER BY id DESC LIMIT $4`, status, kind, beforeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list the outbox: %w", err)
+	}
+	return out, nil
+}
+
+// outboxCounts returns the number of mails in each status.
+func outboxCounts(ctx context.Context, q sqlx.QueryerContext) (map[string]int, error) {
+	var counts []struct {
+		Status string `db:"status"`
+		N      int    `db:"n"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &counts, `SELECT status, count(*) AS n FROM outbox GROUP BY status`); err != nil {
+		return nil, fmt.Errorf("store: unable to count the outbox: %w", err)
+	}
+	out := map[string]int{}
+	for _, c := range counts {
+		out[c.Status] = c.N
+	}
+	return out, nil
+}
+
+// outboxEntry returns one mail, or ErrNotFound.
+func outboxEntry(ctx context.Context, q sqlx.QueryerContext, id int64) (OutboxEntry, error) {
+	var e OutboxEntry
+	if err := sqlx.GetContext(ctx, q, &e, `SELECT `+outboxColumns+` FROM outbox WHERE id = $1`, id); err != nil {
+		return e, notFoundOr(err, "store: unable to fetch mail")
+	}
+	return e, nil
+}
+
+// outboxAttempts lists every attempt to send a mail, oldest first.
+func outboxAttempts(ctx context.Context, q sqlx.QueryerContext, id int64) ([]OutboxAttempt, error) {
+	var out []OutboxAttempt
+	if err := sqlx.SelectContext(ctx, q, &out, `SELECT id, worker, ok, error, at FROM outbox_attempts
+		WHERE outbox_id = $1 ORDER BY at, id`, id); err != nil {
+		return nil, fmt.Errorf("store: unable to list attempts: %w", err)
+	}
+	return out, nil
+}
+
+// lockOutboxStatus returns a mail's status and locks it for the transaction, or ErrNotFound.
+func lockOutboxStatus(ctx context.Context, tx *sqlx.Tx, id int64) (string, error) {
+	var status string
+	if err := tx.GetContext(ctx, &status, `SELECT status FROM outbox WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return "", notFoundOr(err, "store: unable to lock mail")
+	}
+	return status, nil
+}
+
+// requeueMail puts a mail back in the queue, due at now, with its attempts counted afresh.
+func requeueMail(ctx context.Context, e sqlx.ExecerContext, id int64, now time.Time) error {
+	if _, err := e.ExecContext(ctx, `UPDATE outbox SET status = 'queued', due_at = $2, attempts = 0,
+			claimed_at = NULL, claimed_by = NULL, last_error = ''
+		WHERE id = $1`, id, now); err != nil {
+		return fmt.Errorf("store: unable to queue mail again: %w", err)
+	}
+	return nil
+}

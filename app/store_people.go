@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -51,4 +52,127 @@ func professionalByEmail(ctx context.Context, q sqlx.QueryerContext, emailHashes
 		return 0, fmt.Errorf("store: unable to find professional: %w", err)
 	}
 	return id, nil
+}
+
+// Queries on people, and on everything kept about one person (erasure, retention, export).
+
+// personExists reports whether a person with this id exists.
+func personExists(ctx context.Context, q sqlx.QueryerContext, id int64) (bool, error) {
+	var exists bool
+	if err := sqlx.GetContext(ctx, q, &exists, `SELECT EXISTS (SELECT 1 FROM people WHERE id = $1)`, id); err != nil {
+		return false, fmt.Errorf("store: unable to find person: %w", err)
+	}
+	return exists, nil
+}
+
+// anonymise removes everything that identifies a person, in place: the row stays (as a number) so that
+// attendance and other counts keep adding up, but no name, contact detail, free text, consent, separation or
+// pending mail is left.
+func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET display_name = '', email_enc = NULL, email_hash = NULL,
+			phone_enc = NULL, organisation = '', municipality = '', age = NULL, safe_times_enc = NULL,
+			contact_email = false, contact_phone = false, contact_sms = false, voicemail_ok = false, ics_opt_in = false,
+			anonymised_at = COALESCE(anonymised_at, $2)
+		WHERE id = $1`, personID, now); err != nil {
+		return fmt.Errorf("store: unable to anonymise person: %w", err)
+	}
+	steps := []struct{ what, sql string }{
+		{"registrations", `UPDATE registrations SET message_enc = NULL, intake_note_enc = NULL, decline_reason = '',
+			referrer_detail = '', token_hash = NULL WHERE person_id = $1`},
+		{"links", `DELETE FROM registration_tokens WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = $1)`},
+		{"consents", `DELETE FROM consents WHERE person_id = $1`},
+		{"referral notes", `UPDATE onward_referrals SET note_enc = NULL WHERE person_id = $1`},
+		{"separations", `DELETE FROM separations WHERE person_a = $1 OR person_b = $1`},
+		{"mail", `DELETE FROM outbox WHERE person_id = $1`},
+	}
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.sql, personID); err != nil {
+			return fmt.Errorf("store: unable to anonymise %s: %w", s.what, err)
+		}
+	}
+	return nil
+}
+
+// peopleToPurge returns up to 1000 people, by id, whose every registration ended longer ago than its offering's
+// retention period, in a year whose figures are frozen.
+func peopleToPurge(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := sqlx.SelectContext(ctx, q, &ids, `
+		WITH ended AS (
+			SELECT r.person_id,
+			       COALESCE((SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = r.group_id),
+			                CASE WHEN r.status IN ('declined', 'withdrawn', 'completed') THEN r.updated_at END) AS ended_at,
+			       o.retention_days,
+			       r.status
+			FROM registrations r JOIN offerings o ON o.id = r.offering_id
+		)
+		SELECT p.id FROM people p
+		WHERE p.anonymised_at IS NULL
+		  AND EXISTS (SELECT 1 FROM ended e WHERE e.person_id = p.id)
+		  AND NOT EXISTS (
+			SELECT 1 FROM ended e WHERE e.person_id = p.id AND (
+				e.ended_at IS NULL
+				OR e.ended_at + make_interval(days => e.retention_days) > $1
+				OR NOT EXISTS (SELECT 1 FROM years_closed y
+				               WHERE y.year = extract(year FROM e.ended_at AT TIME ZONE 'Europe/Brussels'))
+				OR (e.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+				    AND e.ended_at > $1)))
+		ORDER BY p.id LIMIT 1000`, now)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to find people to purge: %w", err)
+	}
+	return ids, nil
+}
+
+// lockPersonToPurge locks a person not anonymised yet for the transaction; it reports false when the person is
+// anonymised or locked by another process (SKIP LOCKED).
+func lockPersonToPurge(ctx context.Context, tx *sqlx.Tx, id int64) (bool, error) {
+	var locked int64
+	err := tx.GetContext(ctx, &locked, `SELECT id FROM people WHERE id = $1 AND anonymised_at IS NULL
+		FOR UPDATE SKIP LOCKED`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: unable to lock person: %w", err)
+	}
+	return true, nil
+}
+
+// personRecordsToExport returns, as rows of column → value, a person's attendance, consents, onward
+// referrals, the audit log's lines about them (with the acting staff member's role, not name) and their mail.
+func personRecordsToExport(ctx context.Context, q sqlx.QueryerContext, personID int64) (attendance, consents, referrals, access, mail []map[string]any, err error) {
+	queries := []struct {
+		into *[]map[string]any
+		sql  string
+	}{
+		{&attendance, `SELECT s.starts_at, a.status, a.by_self, a.recorded_at FROM attendance a JOIN sessions s ON s.id = a.session_id
+			WHERE a.person_id = $1 ORDER BY s.starts_at`},
+		{&consents, `SELECT text_version, text, via, given_at FROM consents WHERE person_id = $1 ORDER BY given_at`},
+		{&referrals, `SELECT destination, referred_on FROM onward_referrals WHERE person_id = $1 ORDER BY referred_on`},
+		{&access, `SELECT l.at, l.action, su.role AS staff_role FROM audit_log l LEFT JOIN staff_users su ON su.id = l.staff_id
+			WHERE l.person_id = $1 ORDER BY l.at`},
+		{&mail, `SELECT kind, status, created_at, sent_at FROM outbox WHERE person_id = $1 ORDER BY id`},
+	}
+	for _, qq := range queries {
+		rows, err := q.QueryxContext(ctx, qq.sql, personID)
+		if err != nil {
+			return nil, nil, nil, nil, nil, fmt.Errorf("store: unable to export: %w", err)
+		}
+		for rows.Next() {
+			m := map[string]any{}
+			if err := rows.MapScan(m); err != nil {
+				rows.Close()
+				return nil, nil, nil, nil, nil, fmt.Errorf("store: unable to export: %w", err)
+			}
+			for k, v := range m {
+				if b, ok := v.([]byte); ok {
+					m[k] = string(b)
+				}
+			}
+			*qq.into = append(*qq.into, m)
+		}
+		rows.Close()
+	}
+	return attendance, consents, referrals, access, mail, nil
 }

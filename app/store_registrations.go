@@ -476,3 +476,44 @@ func everRegistered(ctx context.Context, q sqlx.QueryerContext, groupID, personI
 	}
 	return ok, nil
 }
+
+// openGroupsOfPerson lists, in id order, the groups where a person has an open registration (requested up to
+// offered).
+func openGroupsOfPerson(ctx context.Context, q sqlx.QueryerContext, personID int64) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT DISTINCT group_id FROM registrations WHERE person_id = $1
+		AND group_id IS NOT NULL AND status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+		ORDER BY group_id`, personID); err != nil {
+		return nil, fmt.Errorf("store: unable to read groups: %w", err)
+	}
+	return ids, nil
+}
+
+// lockOpenRegistrationsOfPerson returns a person's open registrations and locks them for the transaction.
+func lockOpenRegistrationsOfPerson(ctx context.Context, tx *sqlx.Tx, personID int64) ([]Registration, error) {
+	var regs []Registration
+	if err := tx.SelectContext(ctx, &regs, `SELECT `+registrationColumns+` FROM registrations WHERE person_id = $1
+		AND status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered') FOR UPDATE`, personID); err != nil {
+		return nil, fmt.Errorf("store: unable to read registrations: %w", err)
+	}
+	return regs, nil
+}
+
+// exportedRegistration is a registration with its offering's and group's Dutch names, for a person's export.
+type exportedRegistration struct {
+	Registration
+	Offering string  `db:"offering"`
+	Group    *string `db:"group_name"`
+}
+
+// registrationsToExport lists every registration of a person, oldest first.
+func registrationsToExport(ctx context.Context, q sqlx.QueryerContext, personID int64) ([]exportedRegistration, error) {
+	var regs []exportedRegistration
+	if err := sqlx.SelectContext(ctx, q, &regs, `SELECT `+prefixed("r.", registrationColumns)+`,
+			o.name->>'nl' AS offering, g.name->>'nl' AS group_name
+		FROM registrations r JOIN offerings o ON o.id = r.offering_id LEFT JOIN groups g ON g.id = r.group_id
+		WHERE r.person_id = $1 ORDER BY r.id`, personID); err != nil {
+		return nil, fmt.Errorf("store: unable to export registrations: %w", err)
+	}
+	return regs, nil
+}

@@ -216,3 +216,25 @@ func insertSession(ctx context.Context, tx sqlx.ExecerContext, groupID int64, st
 	}
 	return nil
 }
+
+// Queries on sessions.
+
+// insertPlainSession adds a session to a group (no topic, at the group's place) and returns its id.
+func insertPlainSession(ctx context.Context, q sqlx.QueryerContext, groupID int64, start, end time.Time) (int64, error) {
+	var id int64
+	if err := sqlx.GetContext(ctx, q, &id, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3) RETURNING id`,
+		groupID, start, end); err != nil {
+		return 0, fmt.Errorf("store: unable to create session: %w", err)
+	}
+	return id, nil
+}
+
+// plannedSessionIDsAfter lists the ids of a group's planned sessions that start after now.
+func plannedSessionIDsAfter(ctx context.Context, q sqlx.QueryerContext, groupID int64, now time.Time) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT id FROM sessions WHERE group_id = $1 AND status = 'planned'
+		AND starts_at > $2`, groupID, now); err != nil {
+		return nil, fmt.Errorf("store: unable to read sessions: %w", err)
+	}
+	return ids, nil
+}

@@ -56,10 +56,8 @@ func (a *App) TOTPEnrolment(ctx context.Context, staffID int64) (TOTPSetup, erro
 		return TOTPSetup{}, fmt.Errorf("totp: %w", err)
 	}
 	if opts.Secret == nil {
-		_, err := a.Store.DB.ExecContext(ctx, `UPDATE staff_users SET totp_secret_enc = $2
-			WHERE id = $1 AND NOT totp_enabled`, staffID, a.Keys.Encrypt(key.Secret()))
-		if err != nil {
-			return TOTPSetup{}, fmt.Errorf("store: unable to save authenticator secret: %w", err)
+		if err := saveTOTPSecret(ctx, a.Store.DB, staffID, a.Keys.Encrypt(key.Secret())); err != nil {
+			return TOTPSetup{}, err
 		}
 	}
 	img, err := key.Image(240, 240)
@@ -81,15 +79,10 @@ func (a *App) ResetTOTP(ctx context.Context, actor Actor, staffID int64) error {
 	}
 	adminID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE staff_users SET totp_secret_enc = NULL, totp_enabled = false, totp_last_step = 0
-			WHERE id = $1`, staffID)
-		if err != nil {
-			return fmt.Errorf("store: unable to reset authenticator: %w", err)
+		if err := clearTOTP(ctx, tx, staffID); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
-		}
-		if err := a.endStaffSessions(ctx, tx, staffID); err != nil {
+		if err := deleteStaffSessions(ctx, tx, staffID); err != nil {
 			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &adminID, Action: AuditTOTPReset, Detail: map[string]any{"staff": staffID}})

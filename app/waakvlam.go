@@ -2,15 +2,12 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
 
 	"portal/app/locale"
 )
@@ -54,9 +51,6 @@ type WaakvlamRequest struct {
 	CreatedAt          time.Time `db:"created_at"`
 }
 
-const waakvlamColumns = `id, reference, organisation, service_type, municipality, contact_name, contact_email_enc,
-	contact_phone_enc, expected_staff, preferred_periods, place, topics, combine_intervision, status, group_id, created_at`
-
 // WaakvlamResult is what the organisation sees after sending its request.
 type WaakvlamResult struct {
 	Reference string `json:"reference"`
@@ -98,29 +92,21 @@ func (a *App) RequestWaakvlam(ctx context.Context, in WaakvlamInput) (WaakvlamRe
 		}
 		// References count per year: WV-2026-0007. The advisory lock keeps two requests from taking one number.
 		year := a.Now().In(locale.Brussels).Year()
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7204312, $1)`, year); err != nil {
-			return fmt.Errorf("store: unable to lock references: %w", err)
-		}
-		var n int
-		if err := tx.GetContext(ctx, &n, `SELECT count(*) + 1 FROM waakvlam_requests WHERE reference LIKE $1`,
-			fmt.Sprintf("WV-%d-%%", year)); err != nil {
-			return fmt.Errorf("store: unable to number request: %w", err)
+		n, err := nextWaakvlamNumber(ctx, tx, year)
+		if err != nil {
+			return err
 		}
 		token, hash := NewToken()
 		res.Reference, res.Token = fmt.Sprintf("WV-%d-%04d", year, n), token
-		var id int64
-		err = tx.GetContext(ctx, &id, `INSERT INTO waakvlam_requests (reference, organisation, service_type, municipality,
-				contact_name, contact_email_enc, contact_email_hash, contact_phone_enc, expected_staff, preferred_periods,
-				place, topics, combine_intervision, token_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-			res.Reference, org, service, municipality, contact, a.Keys.Encrypt(email), a.Keys.EmailHash(email),
-			a.Keys.Encrypt(phone), staff, periods, place, topics, in.CombineIntervision, hash)
+		id, err := insertWaakvlamRequest(ctx, tx, waakvlamRow{Reference: res.Reference, Organisation: org,
+			ServiceType: service, Municipality: municipality, ContactName: contact, ContactEmailEnc: a.Keys.Encrypt(email),
+			ContactEmailHash: a.Keys.EmailHash(email), ContactPhoneEnc: a.Keys.Encrypt(phone), ExpectedStaff: staff,
+			PreferredPeriods: periods, Place: place, Topics: topics, CombineIntervision: in.CombineIntervision, TokenHash: hash})
 		if err != nil {
-			return fmt.Errorf("store: unable to save Waakvlam request: %w", err)
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO consents (waakvlam_request_id, text_version, text, via)
-			VALUES ($1, $2, $3, 'form')`, id, in.ConsentText.Version, in.ConsentText.Text); err != nil {
-			return fmt.Errorf("store: unable to record consent: %w", err)
+		if err := insertWaakvlamConsent(ctx, tx, id, in.ConsentText); err != nil {
+			return err
 		}
 		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaakvlamReceived, id),
 			Kind: MailWaakvlamReceived, WaakvlamID: &id, Secret: token}); err != nil {
@@ -142,13 +128,9 @@ type WaakvlamStatus struct {
 // WaakvlamByToken reads a request from its status-page token.
 func (a *App) WaakvlamByToken(ctx context.Context, token string) (WaakvlamStatus, error) {
 	var st WaakvlamStatus
-	err := a.Store.DB.GetContext(ctx, &st.Request, `SELECT `+waakvlamColumns+` FROM waakvlam_requests WHERE token_hash = $1`,
-		HashToken(token))
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, ErrNotFound
-	}
-	if err != nil {
-		return st, fmt.Errorf("store: unable to read Waakvlam request: %w", err)
+	var err error
+	if st.Request, err = waakvlamByTokenHash(ctx, a.Store.DB, HashToken(token)); err != nil {
+		return st, err
 	}
 	if st.Request.GroupID != nil {
 		g, err := a.Store.GroupByID(ctx, *st.Request.GroupID)
@@ -185,12 +167,9 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 	}
 	var groupID int64
 	err = a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var r WaakvlamRequest
-		if err := tx.GetContext(ctx, &r, `SELECT `+waakvlamColumns+` FROM waakvlam_requests WHERE id = $1 FOR UPDATE`, requestID); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return ErrNotFound
-			}
-			return fmt.Errorf("store: unable to read Waakvlam request: %w", err)
+		r, err := lockWaakvlamRequest(ctx, tx, requestID)
+		if err != nil {
+			return err
 		}
 		if r.Status != "requested" {
 			return ErrTransition
@@ -200,23 +179,18 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 			capacity = *r.ExpectedStaff + *r.ExpectedStaff/5 + 2 // room for a few more than announced
 		}
 		token, hash := NewToken()
-		slug := fmt.Sprintf("waakvlam-%s", r.Reference)
-		err := tx.GetContext(ctx, &groupID, `INSERT INTO groups (offering_id, slug, name, municipality, place_name, address,
-				capacity, visibility, signup_token_hash)
-			VALUES ($1, lower($2), $3, $4, $5, $6, $7, 'private', $8) RETURNING id`,
-			o.ID, slug, Text{"nl": "Waakvlam – " + r.Organisation, "en": "Waakvlam – " + r.Organisation},
-			r.Municipality, placeName, address, capacity, hash)
+		name := Text{"nl": "Waakvlam – " + r.Organisation, "en": "Waakvlam – " + r.Organisation}
+		groupID, err = insertPrivateGroup(ctx, tx, o.ID, "waakvlam-"+r.Reference, name, r.Municipality, placeName,
+			address, capacity, hash)
 		if err != nil {
-			return fmt.Errorf("store: unable to create Waakvlam group: %w", err)
+			return err
 		}
-		var sessionID int64
-		if err := tx.GetContext(ctx, &sessionID, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3) RETURNING id`,
-			groupID, start, end); err != nil {
-			return fmt.Errorf("store: unable to create Waakvlam session: %w", err)
+		sessionID, err := insertPlainSession(ctx, tx, groupID, start, end)
+		if err != nil {
+			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE waakvlam_requests SET status = 'planned', group_id = $2, updated_at = $3
-			WHERE id = $1`, r.ID, groupID, a.Now()); err != nil {
-			return fmt.Errorf("store: unable to plan Waakvlam request: %w", err)
+		if err := planWaakvlamRequest(ctx, tx, r.ID, groupID, a.Now()); err != nil {
+			return err
 		}
 		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaakvlamPlanned, r.ID), Kind: MailWaakvlamPlanned,
 			WaakvlamID: &r.ID, SessionID: &sessionID, Secret: token}); err != nil {
@@ -230,16 +204,26 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 
 // GroupBySignupToken finds the private group behind a Waakvlam staff-signup link.
 func (a *App) GroupBySignupToken(ctx context.Context, token string) (Group, Offering, error) {
-	var g Group
-	err := a.Store.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE signup_token_hash = $1`, HashToken(token))
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, Offering{}, ErrNotFound
-	}
+	g, err := groupBySignupTokenHash(ctx, a.Store.DB, HashToken(token))
 	if err != nil {
-		return g, Offering{}, fmt.Errorf("store: unable to read group: %w", err)
+		return g, Offering{}, err
 	}
 	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
 	return g, o, err
+}
+
+// PrivateSignupGroup returns the offering and group behind a Waakvlam staff-signup link, with the group's
+// upcoming sessions, or ErrNotFound. The link is the right to see it.
+func (a *App) PrivateSignupGroup(ctx context.Context, token string) (OfferingView, GroupView, error) {
+	g, o, err := a.GroupBySignupToken(ctx, token)
+	if err != nil {
+		return OfferingView{}, GroupView{}, err
+	}
+	sessions, err := a.Store.UpcomingSessions(ctx, g.ID, a.Now())
+	if err != nil {
+		return OfferingView{}, GroupView{}, err
+	}
+	return OfferingView{Offering: o}, GroupView{Group: g, Upcoming: sessions, SeatsLeft: 1}, nil
 }
 
 // WaakvlamRequests lists the requests, newest first; status "" means all. For the office (ErrForbidden).
@@ -247,13 +231,7 @@ func (a *App) WaakvlamRequests(ctx context.Context, actor Actor, status string) 
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return nil, err
 	}
-	var out []WaakvlamRequest
-	err := a.Store.DB.SelectContext(ctx, &out, `SELECT `+waakvlamColumns+` FROM waakvlam_requests
-		WHERE $1 = '' OR status = $1 ORDER BY status = 'requested' DESC, created_at DESC`, status)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list Waakvlam requests: %w", err)
-	}
-	return out, nil
+	return waakvlamRequests(ctx, a.Store.DB, status)
 }
 
 // WaakvlamView is a request as staff see it: with the contact person's details and the planned session.
@@ -273,19 +251,15 @@ func (a *App) WaakvlamForStaff(ctx context.Context, actor Actor, id int64) (Waak
 		return v, err
 	}
 	staffID := actor.ID()
-	err := a.Store.DB.GetContext(ctx, &v.Request, `SELECT `+waakvlamColumns+` FROM waakvlam_requests WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, ErrNotFound
-	}
-	if err != nil {
-		return v, fmt.Errorf("store: unable to read Waakvlam request: %w", err)
+	var err error
+	if v.Request, err = waakvlamRequestByID(ctx, a.Store.DB, id); err != nil {
+		return v, err
 	}
 	v.ContactEmail = a.Keys.MustDecrypt(v.Request.ContactEmailEnc)
 	v.ContactPhone = a.Keys.MustDecrypt(v.Request.ContactPhoneEnc)
 	if g := v.Request.GroupID; g != nil {
-		if err := a.Store.DB.SelectContext(ctx, &v.Sessions, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name,
-			address FROM sessions WHERE group_id = $1 ORDER BY starts_at`, *g); err != nil {
-			return v, fmt.Errorf("store: unable to read sessions: %w", err)
+		if v.Sessions, err = a.Store.GroupSessions(ctx, *g); err != nil {
+			return v, err
 		}
 		if v.Signups, _, err = seatState(ctx, a.Store.DB, *g, false); err != nil {
 			return v, err
@@ -309,40 +283,34 @@ func (a *App) SetWaakvlamStatus(ctx context.Context, actor Actor, id int64, stat
 	if status == "cancelled" {
 		// A planned training that is called off: its sessions are cancelled (whoever signed up is told, reminders
 		// stop), its group closes and the private signup link stops working.
-		var req struct {
-			Status  string `db:"status"`
-			GroupID *int64 `db:"group_id"`
-		}
-		if err := a.Store.DB.GetContext(ctx, &req, `SELECT status, group_id FROM waakvlam_requests WHERE id = $1`, id); err != nil {
-			return notFoundOr(err, "store: unable to read Waakvlam request")
+		req, err := waakvlamRequestByID(ctx, a.Store.DB, id)
+		if err != nil {
+			return err
 		}
 		if !slices.Contains(from, req.Status) {
 			return ErrTransition
 		}
 		if groupID := req.GroupID; groupID != nil {
-			var sessions []int64
-			if err := a.Store.DB.SelectContext(ctx, &sessions, `SELECT id FROM sessions WHERE group_id = $1 AND status = 'planned'
-				AND starts_at > $2`, *groupID, a.Now()); err != nil {
-				return fmt.Errorf("store: unable to read sessions: %w", err)
+			sessions, err := plannedSessionIDsAfter(ctx, a.Store.DB, *groupID, a.Now())
+			if err != nil {
+				return err
 			}
 			for _, s := range sessions {
 				if err := a.cancelSession(ctx, staffID, s, nil); err != nil {
 					return err
 				}
 			}
-			if _, err := a.Store.DB.ExecContext(ctx, `UPDATE groups SET status = 'cancelled', signup_token_hash = NULL
-				WHERE id = $1`, *groupID); err != nil {
-				return fmt.Errorf("store: unable to close the Waakvlam group: %w", err)
+			if err := cancelPrivateGroup(ctx, a.Store.DB, *groupID); err != nil {
+				return err
 			}
 		}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE waakvlam_requests SET status = $2, updated_at = $3
-			WHERE id = $1 AND status = ANY($4)`, id, status, a.Now(), pq.StringArray(from))
+		moved, err := setWaakvlamStatus(ctx, tx, id, status, from, a.Now())
 		if err != nil {
-			return fmt.Errorf("store: unable to update Waakvlam request: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !moved {
 			return ErrTransition
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "waakvlam." + status, Detail: map[string]any{"request": id}})

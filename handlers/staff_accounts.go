@@ -11,7 +11,7 @@ import (
 
 // staffAccounts lists every staff account (admins only).
 func (s *Server) staffAccounts(c *fiber.Ctx) error {
-	list, err := s.App.Store.ListStaff(c.UserContext())
+	list, err := s.App.StaffList(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -67,16 +67,13 @@ func (s *Server) renderAccount(c *fiber.Ctx, problem error, done string) error {
 	if err != nil {
 		return err
 	}
-	st, err := s.App.Store.StaffByID(c.UserContext(), id)
+	v, err := s.App.StaffAccount(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
-	n, err := s.App.Store.CountStaffSessions(c.UserContext(), id, s.App.Now())
-	if err != nil {
-		return err
-	}
+	st := v.Account
 	d := staffAccountData{Account: st, Roles: s.staffOptions(c, "staff.role.", app.Roles), Self: id == currentStaff(c).ID,
-		Sessions: n, Done: done}
+		Sessions: v.Sessions, Done: done}
 	p := s.staffPage(c, "", d)
 	p.Title = st.DisplayName()
 	p.Form = map[string]string{"role": st.Role}
@@ -133,10 +130,10 @@ func (s *Server) staffAccountPasswordMail(c *fiber.Ctx) error {
 
 // staffMyAccount shows the signed-in staff member's own account: role, open sessions, log out everywhere.
 func (s *Server) staffMyAccount(c *fiber.Ctx) error {
-	st := currentStaff(c)
-	n, err := s.App.Store.CountStaffSessions(c.UserContext(), st.ID, s.App.Now())
+	v, err := s.App.MyAccount(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
-	return s.render(c, "staff_me", s.staffPage(c, "staff.me.title", staffAccountData{Account: st, Self: true, Sessions: n}))
+	return s.render(c, "staff_me", s.staffPage(c, "staff.me.title", staffAccountData{Account: v.Account, Self: true,
+		Sessions: v.Sessions}))
 }

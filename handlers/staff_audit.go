@@ -39,24 +39,8 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 		form["tot"] = v
 		f.To, _ = time.ParseInLocation("2006-01-02", v, locale.Brussels)
 	}
-	rows, more, err := s.App.Store.AuditLog(ctx, f)
+	log, err := s.App.AuditLog(ctx, actor(c), f)
 	if err != nil {
-		return err
-	}
-	staff, err := s.App.Store.ListStaff(ctx)
-	if err != nil {
-		return err
-	}
-	me := currentStaff(c).ID
-	detail := map[string]any{}
-	if f.StaffID != 0 {
-		detail["staff"] = f.StaffID
-	}
-	if f.Page > 1 {
-		detail["page"] = f.Page
-	}
-	if err := s.App.Audit(ctx, s.App.Store.DB, app.AuditEntry{StaffID: &me, Action: app.AuditAuditView,
-		PersonID: nonZero(f.PersonID), Detail: detail}); err != nil {
 		return err
 	}
 	d := struct {
@@ -65,14 +49,14 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 		Page       int
 		Prev, Next string
 	}{Page: max(f.Page, 1)}
-	for _, r := range rows {
+	for _, r := range log.Rows {
 		label := r.Action
 		if id := "staff.audit.action." + r.Action; s.Cat.Has(id) {
 			label = s.Cat.T(lang(c), id)
 		}
 		d.Rows = append(d.Rows, staffAuditRow{AuditRow: r, Label: label})
 	}
-	for _, st := range staff {
+	for _, st := range log.Staff {
 		d.Staff = append(d.Staff, views.Option{Value: strconv.FormatInt(st.ID, 10), Label: st.DisplayName()})
 	}
 	page := func(n int) string {
@@ -86,17 +70,10 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 	if d.Page > 1 {
 		d.Prev = page(d.Page - 1)
 	}
-	if more {
+	if log.More {
 		d.Next = page(d.Page + 1)
 	}
 	p := s.staffPage(c, "staff.audit.title", d)
 	p.Form = form
 	return s.render(c, "staff_audit", p)
-}
-
-func nonZero(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
 }

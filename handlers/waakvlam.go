@@ -19,15 +19,7 @@ func (s *Server) waakvlamStatus(c *fiber.Ctx) error {
 
 // privateSignup loads the private group behind a Waakvlam staff-signup link.
 func (s *Server) privateSignupGroup(c *fiber.Ctx) (app.OfferingView, app.GroupView, error) {
-	g, o, err := s.App.GroupBySignupToken(c.UserContext(), c.Params("token"))
-	if err != nil {
-		return app.OfferingView{}, app.GroupView{}, err
-	}
-	sessions, err := s.App.Store.UpcomingSessions(c.UserContext(), g.ID, s.App.Now())
-	if err != nil {
-		return app.OfferingView{}, app.GroupView{}, err
-	}
-	return app.OfferingView{Offering: o}, app.GroupView{Group: g, Upcoming: sessions, SeatsLeft: 1}, nil
+	return s.App.PrivateSignupGroup(c.UserContext(), c.Params("token"))
 }
 
 // privateSignupForm is the signup form behind a Waakvlam staff-signup link; it is listed nowhere.
