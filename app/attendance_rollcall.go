@@ -109,9 +109,6 @@ func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (Rol
 	return rc, nil
 }
 
-// AuditRollCallView is the audit action of a roll call shown to staff (detail: session_id, people).
-const AuditRollCallView = "attendance.view"
-
 // ViewRollCall is RollCallOf for the roll call page: it records in the audit trail that the actor saw the names
 // on it.
 func (a *App) ViewRollCall(ctx context.Context, actor Actor, sessionID int64) (RollCall, error) {
@@ -123,7 +120,7 @@ func (a *App) ViewRollCall(ctx context.Context, actor Actor, sessionID int64) (R
 	for _, p := range append(rc.Adults, rc.Children...) {
 		people = append(people, p.PersonID)
 	}
-	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditRollCallView, GroupID: &rc.Group.ID,
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttendanceView, GroupID: &rc.Group.ID,
 		Detail: map[string]any{"session_id": rc.Session.ID, "people": people}})
 	return rc, err
 }
@@ -173,9 +170,9 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 			if err := setMark(ctx, tx, sessionID, personID, regID, mark, actor.ID()); err != nil {
 				return err
 			}
-			action := "attendance.update"
+			action := AuditAttendanceUpdate
 			if late {
-				action = "attendance.late_edit" // after the edit window: an admin's correction
+				action = AuditAttendanceLateEdit // after the edit window: an admin's correction
 			}
 			from := ""
 			if old != nil {
@@ -273,7 +270,7 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if err := insertWalkInMark(ctx, tx, sessionID, personID, regID, actor.ID()); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: "attendance.walk_in", PersonID: &personID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttendanceWalkIn, PersonID: &personID,
 			RegistrationID: &regID, GroupID: &g.ID, Detail: map[string]any{"session_id": sessionID}})
 	})
 	return personID, err

@@ -91,7 +91,7 @@ func (a *App) ExportAttendance(ctx context.Context, actor Actor, groupID int64, 
 	if year == AllYears {
 		detail["year"] = "all"
 	}
-	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditExportAttendance, GroupID: &groupID,
+	err = a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttendanceExport, GroupID: &groupID,
 		Detail: detail})
 	return sheets, err
 }

@@ -9,28 +9,98 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Audit actions. An action is "thing.verb"; the viewer translates the ones it knows and shows the others as
-// they are, so a new action needs no change here.
+// Audit actions: everything the audit log records, each declared once here as "thing.verb" and listed in
+// AuditActions. The audit page shows an action's label from the catalogue (staff.audit.action.<action>, in
+// both languages); a test fails on an action that is written without a constant here, is missing from
+// AuditActions, or has no label. Detail holds codes and ids only.
 const (
-	AuditLogin          = "login"          // signed in with password and code
-	AuditLoginFailed    = "login.failed"   // a password or code was refused (detail: reason)
-	AuditLogout         = "logout"         // signed out (detail: everywhere)
-	AuditTOTPEnrolled   = "totp.enrol"     // set up the authenticator app
-	AuditTOTPReset      = "totp.reset"     // an admin cleared someone's authenticator
-	AuditPasswordMail   = "password.mail"  // a password reset mail was queued
-	AuditPasswordReset  = "password.reset" // a new password was chosen through a reset link
-	AuditStaffCreate    = "staff.create"   // a staff account was made
-	AuditStaffRole      = "staff.role"     // a staff member's role changed (detail: from, to)
-	AuditStaffDeactive  = "staff.deactivate"
-	AuditStaffReactive  = "staff.activate"
+	// Signing in and accounts.
+	AuditLogin         = "login"            // signed in with password and code
+	AuditLoginFailed   = "login.failed"     // a password or code was refused (detail: reason)
+	AuditLogout        = "logout"           // signed out (detail: everywhere)
+	AuditTOTPEnrolled  = "totp.enrol"       // set up the authenticator app
+	AuditTOTPReset     = "totp.reset"       // an admin cleared someone's authenticator
+	AuditPasswordMail  = "password.mail"    // a password reset mail was queued
+	AuditPasswordReset = "password.reset"   // a new password was chosen through a reset link
+	AuditStaffCreate   = "staff.create"     // a staff account was made
+	AuditStaffRole     = "staff.role"       // a staff member's role changed (detail: from, to)
+	AuditStaffDeactive = "staff.deactivate" // an account was deactivated, its sessions ended
+	AuditStaffReactive = "staff.activate"   // an account was activated again
+	AuditAuditView     = "audit.view"       // an admin read the audit log
+
+	// The offer.
 	AuditOfferingCreate = "offering.create"
 	AuditOfferingUpdate = "offering.update" // detail: fields that changed
 	AuditGroupCreate    = "group.create"
 	AuditGroupUpdate    = "group.update" // detail: fields that changed
+	AuditGroupComplete  = "group.complete"
 	AuditSessionCreate  = "session.create"
-	AuditPersonView     = "person.view" // a staff member opened a participant's data
-	AuditAuditView      = "audit.view"  // an admin read the audit log
+	AuditSessionMove    = "session.move"   // detail: session_id, from, to
+	AuditSessionCancel  = "session.cancel" // detail: session_id
+
+	// Requests and registrations.
+	AuditQueueView            = "queue.view" // staff opened the list of requests
+	AuditRegistrationIntake   = "registration.intake"
+	AuditRegistrationAdmit    = "registration.admit"
+	AuditRegistrationDecline  = "registration.decline"
+	AuditRegistrationWaitlist = "registration.waitlist"
+	AuditRegistrationPromote  = "registration.promote"
+	AuditRegistrationWithdraw = "registration.withdraw"
+	AuditRegistrationCancel   = "registration.cancel" // the participant cancelled through their link
+	AuditRegistrationMove     = "registration.move"   // staff moved a registration to another group
+	AuditSeparationCreate     = "separation.create"   // two people may not be in one group
+	AuditReferralCreate       = "referral.create"     // an onward referral was recorded
+
+	// Attendance.
+	AuditAttendanceView     = "attendance.view" // a roll call shown to staff (detail: session_id, people)
+	AuditAttendanceUpdate   = "attendance.update"
+	AuditAttendanceLateEdit = "attendance.late_edit" // an admin's correction after the edit window
+	AuditAttendanceWalkIn   = "attendance.walk_in"
+	AuditAttendanceExcuse   = "attendance.excuse" // the participant reported an absence through their link
+	AuditAttendanceExport   = "attendance.export" // a group's attendance list with names was exported (detail: format, year)
+
+	// People and their data.
+	AuditPersonView             = "person.view"                 // a staff member opened a participant's data
+	AuditPersonContact          = "person.contact"              // the person changed their contact details
+	AuditPersonRotateLinks      = "person.rotate_links"         // the person renewed their personal links
+	AuditPersonAskContact       = "person.ask_contact"          // the person asked through their link to be contacted
+	AuditPersonMomentUnsuitable = "person.report_unsafe_moment" // the person said a moment is not safe for them
+	AuditPersonExport           = "person.export"               // an admin exported everything about a person
+	AuditPersonErase            = "person.erase"                // an admin erased a person
+
+	// Figures and certificates.
+	AuditYearClose  = "figures.close" // a year's figures were frozen (detail: year)
+	AuditAttestView = "attest.view"   // staff opened a professional's certificate of attendance
+	AuditAttestList = "attest.list"   // staff listed a group's professionals to print their certificates
+
+	// Waakvlam and mail.
+	AuditWaakvlamView   = "waakvlam.view" // staff saw a request's contact details
+	AuditWaakvlamPlan   = "waakvlam.plan"
+	AuditWaakvlamGive   = "waakvlam.give" // the training was given
+	AuditWaakvlamCancel = "waakvlam.cancel"
+	AuditMailResend     = "mail.resend"      // staff put a mail back in the queue
+	AuditCaughtMailView = "caught_mail.view" // staff read a message the mail catcher received
 )
+
+// AuditActions lists every audit action, in the order of the declarations above.
+var AuditActions = []string{
+	AuditLogin, AuditLoginFailed, AuditLogout, AuditTOTPEnrolled, AuditTOTPReset, AuditPasswordMail,
+	AuditPasswordReset, AuditStaffCreate, AuditStaffRole, AuditStaffDeactive, AuditStaffReactive, AuditAuditView,
+	AuditOfferingCreate, AuditOfferingUpdate, AuditGroupCreate, AuditGroupUpdate, AuditGroupComplete, AuditSessionCreate,
+	AuditSessionMove, AuditSessionCancel,
+	AuditQueueView, AuditRegistrationIntake, AuditRegistrationAdmit, AuditRegistrationDecline,
+	AuditRegistrationWaitlist, AuditRegistrationPromote, AuditRegistrationWithdraw, AuditRegistrationCancel,
+	AuditRegistrationMove, AuditSeparationCreate, AuditReferralCreate,
+	AuditAttendanceView, AuditAttendanceUpdate, AuditAttendanceLateEdit, AuditAttendanceWalkIn,
+	AuditAttendanceExcuse, AuditAttendanceExport,
+	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable, AuditPersonExport, AuditPersonErase,
+	AuditYearClose, AuditAttestView, AuditAttestList,
+	AuditWaakvlamView, AuditWaakvlamPlan, AuditWaakvlamGive, AuditWaakvlamCancel, AuditMailResend,
+	AuditCaughtMailView,
+}
+
+// AuditActionLabel is the catalogue id of an action's label.
+func AuditActionLabel(action string) string { return "staff.audit.action." + action }
 
 // Actors: who did it.
 const (

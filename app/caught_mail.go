@@ -66,7 +66,7 @@ func (a *App) CaughtMessage(ctx context.Context, actor Actor, id int64) (CaughtM
 	if m.CaughtMail, raw, err = caughtMessage(ctx, a.Store.DB, id); err != nil {
 		return m, err
 	}
-	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "caught_mail_viewed",
+	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditCaughtMailView,
 		Detail: map[string]any{"caught_mail_id": id}}); err != nil {
 		return m, err
 	}

@@ -137,14 +137,6 @@ func (f Figures) CanClose(now time.Time) bool {
 	return !f.Frozen && f.Year < now.In(locale.Brussels).Year()
 }
 
-// Audit actions of the figures and exports.
-const (
-	AuditYearClose        = "figures.close"     // a year's figures were frozen (detail: year)
-	AuditExportAttendance = "export.attendance" // a group's attendance list with names was exported (detail: format, year)
-	AuditAttestView       = "attest.view"       // staff opened a professional's certificate of attendance
-	AuditAttestList       = "attest.list"       // staff listed a group's professionals to print their certificates
-)
-
 // CloseYear freezes a year's figures in their own table, so that the retention purge may then remove the
 // personal data behind them. Closing a closed year changes nothing. The closing is audited. For the office
 // (ErrForbidden for anyone else).

@@ -121,7 +121,7 @@ func (a *App) ResendMail(ctx context.Context, actor Actor, id int64) error {
 		if err := requeueMail(ctx, tx, id, a.Now()); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "mail_resent",
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditMailResend,
 			Detail: map[string]any{"outbox_id": id, "was": status}})
 	})
 }

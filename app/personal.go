@@ -240,7 +240,7 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 			PersonID: &r.PersonID, RegistrationID: &r.ID}); err != nil {
 			return err
 		}
-		if err := a.auditChange(ctx, tx, 0, "registration.cancel", r, nil); err != nil {
+		if err := a.auditChange(ctx, tx, 0, AuditRegistrationCancel, r, nil); err != nil {
 			return err
 		}
 		if r.GroupID == nil {
@@ -290,7 +290,7 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 				return fmt.Errorf("store: unable to read household: %w", err)
 			}
 		}
-		if err := a.auditChange(ctx, tx, 0, "attendance.excuse", r, map[string]any{"session_id": sessionID, "excused": excuse}); err != nil {
+		if err := a.auditChange(ctx, tx, 0, AuditAttendanceExcuse, r, map[string]any{"session_id": sessionID, "excused": excuse}); err != nil {
 			return err
 		}
 		for _, m := range members {
@@ -391,7 +391,7 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 		if err != nil {
 			return fmt.Errorf("store: unable to update contact: %w", err)
 		}
-		return a.auditChange(ctx, a.Store.DB, 0, "person.contact", r, nil)
+		return a.auditChange(ctx, a.Store.DB, 0, AuditPersonContact, r, nil)
 	}
 	wish, err := json.Marshal(c)
 	if err != nil {
@@ -427,7 +427,7 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 				return err
 			}
 		}
-		return a.auditChange(ctx, tx, 0, "person.contact", r, map[string]any{"email_changed": !strings.EqualFold(old.Email, c.Email)})
+		return a.auditChange(ctx, tx, 0, AuditPersonContact, r, map[string]any{"email_changed": !strings.EqualFold(old.Email, c.Email)})
 	})
 }
 
@@ -443,7 +443,7 @@ func (a *App) AskContact(ctx context.Context, token string) error {
 			GroupID: r.GroupID}, ""); err != nil {
 			return err
 		}
-		return a.auditChange(ctx, tx, 0, "personal.contact_me", r, nil)
+		return a.auditChange(ctx, tx, 0, AuditPersonAskContact, r, nil)
 	})
 }
 
@@ -478,7 +478,7 @@ func (a *App) MomentUnsuitable(ctx context.Context, token, unlock string, sessio
 		if err := a.addWorkItem(ctx, tx, w, ""); err != nil {
 			return err
 		}
-		return a.auditChange(ctx, tx, 0, "personal.moment_unsuitable", r, map[string]any{"session_id": sessionID})
+		return a.auditChange(ctx, tx, 0, AuditPersonMomentUnsuitable, r, map[string]any{"session_id": sessionID})
 	})
 }
 
@@ -550,7 +550,7 @@ func (a *App) RotateLinks(ctx context.Context, token, unlock string) (string, er
 			return fmt.Errorf("store: unable to retire links: %w", err)
 		}
 		fresh = raw
-		return a.auditChange(ctx, tx, 0, "person.links_rotated", r, nil)
+		return a.auditChange(ctx, tx, 0, AuditPersonRotateLinks, r, nil)
 	})
 	return fresh, err
 }

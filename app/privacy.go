@@ -63,7 +63,7 @@ func (a *App) Erase(ctx context.Context, actor Actor, personID int64) error {
 				return err
 			}
 		}
-		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "person.erase", PersonID: &personID}); err != nil {
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditPersonErase, PersonID: &personID}); err != nil {
 			return err
 		}
 		return anonymise(ctx, tx, personID, a.Now())
@@ -147,7 +147,7 @@ func (a *App) ExportPerson(ctx context.Context, actor Actor, personID int64) ([]
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	staffID := actor.ID()
-	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "person.export", PersonID: &personID}); err != nil {
+	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditPersonExport, PersonID: &personID}); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -41,7 +41,7 @@ func (a *App) PlanIntake(ctx context.Context, actor Actor, regID int64, at time.
 		if err := a.setStatus(ctx, tx, r, StatusIntakePlanned, &staffID); err != nil {
 			return err
 		}
-		if err := a.auditChange(ctx, tx, staffID, "registration.intake", r, nil); err != nil {
+		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationIntake, r, nil); err != nil {
 			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d", MailIntakePlanned, r.ID, at.Unix()),
@@ -88,7 +88,7 @@ func (a *App) Admit(ctx context.Context, actor Actor, regID int64, opt AdmitOpti
 		if err := a.seat(ctx, tx, staffID, members, seatable, g.ID, opt.OverCapacity); err != nil {
 			return err
 		}
-		if err := a.auditChange(ctx, tx, staffID, "registration.admit", r, map[string]any{"group": g.ID,
+		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationAdmit, r, map[string]any{"group": g.ID,
 			"over_capacity": opt.OverCapacity}); err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func (a *App) Decline(ctx context.Context, actor Actor, regID int64, reason, mes
 				return err
 			}
 		}
-		if err := a.auditChange(ctx, tx, staffID, "registration.decline", r, nil); err != nil {
+		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationDecline, r, nil); err != nil {
 			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailDeclined, r.ID), Kind: MailDeclined,
@@ -202,7 +202,7 @@ func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) e
 				return err
 			}
 		}
-		if err := a.auditChange(ctx, tx, staffID, "registration.waitlist", r, map[string]any{"group": g.ID}); err != nil {
+		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationWaitlist, r, map[string]any{"group": g.ID}); err != nil {
 			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailWaitlisted, r.ID), Kind: MailWaitlisted,
@@ -244,7 +244,7 @@ func (a *App) Promote(ctx context.Context, actor Actor, regID int64, overCapacit
 		if err != nil {
 			return err
 		}
-		if err := a.auditChange(ctx, tx, staffID, "registration.promote", r, map[string]any{"over_capacity": overCapacity}); err != nil {
+		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationPromote, r, map[string]any{"over_capacity": overCapacity}); err != nil {
 			return err
 		}
 		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailPromoted, r.ID), Kind: MailPromoted,
@@ -279,7 +279,7 @@ func (a *App) Withdraw(ctx context.Context, actor Actor, regID int64) error {
 		if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
 			return err
 		}
-		if err := a.auditChange(ctx, tx, staffID, "registration.withdraw", r, nil); err != nil {
+		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationWithdraw, r, nil); err != nil {
 			return err
 		}
 		if err := a.dropReminders(ctx, tx, r.ID, nil); err != nil {
@@ -318,7 +318,7 @@ func (a *App) CompleteGroup(ctx context.Context, actor Actor, groupID int64) (in
 			}
 			n++
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "group.complete", GroupID: &groupID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupComplete, GroupID: &groupID,
 			Detail: map[string]any{"completed": n}})
 	})
 	return n, err

@@ -74,7 +74,7 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 				}
 			}
 		}
-		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "registration.move", PersonID: &r.PersonID,
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditRegistrationMove, PersonID: &r.PersonID,
 			RegistrationID: &r.ID, GroupID: &target.ID, Detail: map[string]any{"from_group": old.ID}}); err != nil {
 			return err
 		}

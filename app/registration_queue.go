@@ -51,7 +51,7 @@ func (a *App) Queue(ctx context.Context, actor Actor, offering string) ([]QueueI
 		people = append(people, it.PersonID)
 	}
 	by := actor.ID()
-	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &by, Action: "queue.view",
+	if err := a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &by, Action: AuditQueueView,
 		Detail: map[string]any{"offering": offering, "people": people}}); err != nil {
 		return nil, err
 	}

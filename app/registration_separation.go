@@ -23,7 +23,7 @@ func (a *App) Separate(ctx context.Context, actor Actor, personA, personB int64)
 		if err := insertSeparation(ctx, tx, personA, personB, staffID); err != nil {
 			return err
 		}
-		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "separation.create", PersonID: &personA,
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditSeparationCreate, PersonID: &personA,
 			Detail: map[string]any{"other_person": personB}}); err != nil {
 			return err
 		}

@@ -250,7 +250,7 @@ func TestMoveSessionReplansReminders(t *testing.T) {
 		t.Errorf("%d session_changed mails after three moves of a group of three, want 9", n)
 	}
 	var audits int
-	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'session_moved' AND staff_id = $1`,
+	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = $1 AND staff_id = $2`, app.AuditSessionMove,
 		coordinator); err != nil || audits != 3 {
 		t.Errorf("audit: %d entries (%v), want 3", audits, err)
 	}

@@ -55,7 +55,7 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 				return err
 			}
 		}
-		return a.sessionAudit(ctx, tx, actor.ID(), "session_moved", old.GroupID, map[string]any{"session_id": sessionID,
+		return a.sessionAudit(ctx, tx, actor.ID(), AuditSessionMove, old.GroupID, map[string]any{"session_id": sessionID,
 			"old_starts_at": old.StartsAt, "starts_at": start, "ends_at": end})
 	})
 }
@@ -103,7 +103,7 @@ func (a *App) cancelSession(ctx context.Context, staffID, sessionID int64, allow
 		if err := a.mailMembers(ctx, tx, sessionID, s.GroupID, MailSessionCancelled, key, nil); err != nil {
 			return err
 		}
-		return a.sessionAudit(ctx, tx, staffID, "session_cancelled", s.GroupID, map[string]any{"session_id": sessionID,
+		return a.sessionAudit(ctx, tx, staffID, AuditSessionCancel, s.GroupID, map[string]any{"session_id": sessionID,
 			"starts_at": s.StartsAt})
 	})
 }

@@ -97,13 +97,3 @@ func auditCount(t *testing.T, a *app.App, action string) int {
 	}
 	return n
 }
-
-// actorFor loads the actor of staff member id, as requireStaff does for a request.
-func actorFor(t testing.TB, a *app.App, id int64) app.Actor {
-	t.Helper()
-	ac, err := a.ActorOf(t.Context(), app.Staff{ID: id})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ac
-}

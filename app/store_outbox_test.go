@@ -245,7 +245,7 @@ func TestOutboxForStaff(t *testing.T) {
 		t.Errorf("unknown mail: %v", err)
 	}
 	var audits int
-	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'mail_resent' AND staff_id = $1`,
+	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = $1 AND staff_id = $2`, app.AuditMailResend,
 		coordinator.ID()); err != nil || audits != 2 {
 		t.Errorf("%d audit entries (%v), want 2", audits, err)
 	}

@@ -196,7 +196,7 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 			WaakvlamID: &r.ID, SessionID: &sessionID, Secret: token}); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "waakvlam.plan", GroupID: &groupID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditWaakvlamPlan, GroupID: &groupID,
 			Detail: map[string]any{"request": r.ID}})
 	})
 	return groupID, err
@@ -265,7 +265,7 @@ func (a *App) WaakvlamForStaff(ctx context.Context, actor Actor, id int64) (Waak
 			return v, err
 		}
 	}
-	return v, a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: "waakvlam.view", Detail: map[string]any{"request": id}})
+	return v, a.Audit(ctx, a.Store.DB, AuditEntry{StaffID: &staffID, Action: AuditWaakvlamView, Detail: map[string]any{"request": id}})
 }
 
 // SetWaakvlamStatus records that a planned training was given, or that a request is cancelled. For the office
@@ -280,6 +280,7 @@ func (a *App) SetWaakvlamStatus(ctx context.Context, actor Actor, id int64, stat
 	if !ok {
 		return ErrTransition
 	}
+	action := map[string]string{"given": AuditWaakvlamGive, "cancelled": AuditWaakvlamCancel}[status]
 	if status == "cancelled" {
 		// A planned training that is called off: its sessions are cancelled (whoever signed up is told, reminders
 		// stop), its group closes and the private signup link stops working.
@@ -313,6 +314,6 @@ func (a *App) SetWaakvlamStatus(ctx context.Context, actor Actor, id int64, stat
 		if !moved {
 			return ErrTransition
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "waakvlam." + status, Detail: map[string]any{"request": id}})
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: action, Detail: map[string]any{"request": id}})
 	})
 }

@@ -51,7 +51,8 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 	}{Page: max(f.Page, 1)}
 	for _, r := range log.Rows {
 		label := r.Action
-		if id := "staff.audit.action." + r.Action; s.Cat.Has(id) {
+		// Rows written before an action was renamed keep their code.
+		if id := app.AuditActionLabel(r.Action); s.Cat.Has(id) {
 			label = s.Cat.T(lang(c), id)
 		}
 		d.Rows = append(d.Rows, staffAuditRow{AuditRow: r, Label: label})

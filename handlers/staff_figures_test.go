@@ -464,7 +464,7 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 		t.Errorf("workbook of every year: %v", rows)
 	}
 	var exports int
-	w.srv.DB.Get(&exports, `SELECT count(*) FROM audit_log WHERE action = 'export.attendance' AND group_id = $1 AND staff_id = $2`,
+	w.srv.DB.Get(&exports, `SELECT count(*) FROM audit_log WHERE action = $1 AND group_id = $2 AND staff_id = $3`, app.AuditAttendanceExport,
 		y.intervision, w.coord)
 	if exports != 3 {
 		t.Errorf("%d attendance exports audited, want 3 (print and twice the workbook)", exports)

@@ -66,7 +66,7 @@ func TestCatcherKeepsMailForStaff(t *testing.T) {
 		t.Errorf("parsed message: text %q, %d attachments, subject %q", m.Text, len(m.Attachments), m.Header("Subject"))
 	}
 	var audits int
-	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'caught_mail_viewed' AND staff_id = $1`,
+	if err := a.Store.DB.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = $1 AND staff_id = $2`, app.AuditCaughtMailView,
 		admin.ID()); err != nil || audits != 1 {
 		t.Errorf("%d audit entries (%v)", audits, err)
 	}
