@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
+	"portal/mail"
 )
 
 // staffOutbox lists the outbox: every mail with its status, newest first, by status and kind.
@@ -70,10 +71,18 @@ func (s *Server) staffCaughtMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	m, err := s.App.CaughtMessage(c.UserContext(), actor(c), id)
+	caught, err := s.App.CaughtMessage(c.UserContext(), actor(c), id)
 	if err != nil {
 		return err
 	}
+	parsed, err := mail.ParseMail(caught.Raw)
+	if err != nil {
+		return err
+	}
+	m := struct {
+		app.CaughtMail
+		mail.ParsedMail
+	}{caught.CaughtMail, parsed}
 	p := s.staffPage(c, "staff.caught.message", m)
 	p.Title = m.Subject
 	return s.render(c, "staff_caught_message", p)

@@ -110,7 +110,7 @@ func BenchmarkMail10k(b *testing.B) {
 }
 
 // sampleFor is what the bare loop sends: what the outbox would, one reminder, composed once.
-func sampleFor(b *testing.B, e *env) app.ParsedMail {
+func sampleFor(b *testing.B, e *env) mail.ParsedMail {
 	b.Helper()
 	d, err := e.A.LoadMailData(context.Background(), []int64{fixtures.Rows(b, e.A, app.MailReminder)[0].ID})
 	if err != nil {
@@ -128,7 +128,7 @@ func sampleFor(b *testing.B, e *env) app.ParsedMail {
 	if _, err := msg.WriteTo(&raw); err != nil {
 		b.Fatal(err)
 	}
-	sample, err := app.ParseMail(raw.Bytes())
+	sample, err := mail.ParseMail(raw.Bytes())
 	if err != nil || len(sample.Attachments) != 1 {
 		b.Fatalf("sample reminder: %v, %d attachments", err, len(sample.Attachments))
 	}
@@ -180,7 +180,7 @@ func resetReminders(b *testing.B, a *app.App, _ []int64) {
 
 // bareLoop sends n messages with go-mail on one connection: the same text, HTML and calendar file as the
 // sample, but no database and no templates. tuned leaves out NOOP and RSET, as the portal's sender does.
-func bareLoop(b *testing.B, addr string, n int, sample app.ParsedMail, tuned bool) {
+func bareLoop(b *testing.B, addr string, n int, sample mail.ParsedMail, tuned bool) {
 	host, port, _ := net.SplitHostPort(addr)
 	p, _ := strconv.Atoi(port)
 	opts := []gomail.Option{gomail.WithPort(p), gomail.WithTLSPolicy(gomail.NoTLS)}

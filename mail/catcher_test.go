@@ -57,7 +57,11 @@ func TestCatcherKeepsMailForStaff(t *testing.T) {
 		time.Since(c.ReceivedAt) > time.Minute {
 		t.Errorf("caught %+v", c)
 	}
-	m, err := a.CaughtMessage(ctx, admin, c.ID)
+	caught, err := a.CaughtMessage(ctx, admin, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mail.ParseMail(caught.Raw)
 	if err != nil {
 		t.Fatal(err)
 	}

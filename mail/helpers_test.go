@@ -132,9 +132,9 @@ type received struct {
 }
 
 // Parsed takes the message apart.
-func (r received) Parsed(t testing.TB) app.ParsedMail {
+func (r received) Parsed(t testing.TB) mail.ParsedMail {
 	t.Helper()
-	p, err := app.ParseMail(r.Raw)
+	p, err := mail.ParseMail(r.Raw)
 	if err != nil {
 		t.Fatalf("unparsable message: %v\n%s", err, r.Raw)
 	}

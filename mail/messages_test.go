@@ -12,12 +12,13 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/internal/fixtures"
+	portalmail "portal/mail"
 )
 
 var messageIDPattern = regexp.MustCompile(`^<[a-z2-7]{24}@([a-z.]+)>$`)
 
 // checkCommon asserts what every mail must have, and returns it parsed.
-func checkCommon(t *testing.T, r received, to, fromName, fromAddr string) app.ParsedMail {
+func checkCommon(t *testing.T, r received, to, fromName, fromAddr string) portalmail.ParsedMail {
 	t.Helper()
 	p := r.Parsed(t)
 	from, err := mail.ParseAddress(p.Header("From"))
