@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 )
 
@@ -69,16 +67,16 @@ func (ac Actor) AllowGroup(roles []string, groupID int64) error {
 // once) and the groups they lead. An unknown or inactive account gives an actor that Allow refuses.
 func (a *App) ActorOf(ctx context.Context, staff Staff) (Actor, error) {
 	var ac Actor
-	err := a.Store.DB.GetContext(ctx, &ac.Staff, `SELECT `+staffColumns+` FROM staff_users WHERE id = $1`, staff.ID)
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return Actor{}, nil
-		}
-		return Actor{}, fmt.Errorf("store: unable to load staff member: %w", err)
+	var err error
+	ac.Staff, err = staffByID(ctx, a.Store.DB, staff.ID)
+	if errors.Is(err, ErrNotFound) {
+		return Actor{}, nil
 	}
-	if err := a.Store.DB.SelectContext(ctx, &ac.Leads,
-		`SELECT group_id FROM group_facilitators WHERE staff_id = $1 ORDER BY group_id`, staff.ID); err != nil {
-		return Actor{}, fmt.Errorf("store: unable to load led groups: %w", err)
+	if err != nil {
+		return Actor{}, err
+	}
+	if ac.Leads, err = groupsLedBy(ctx, a.Store.DB, staff.ID); err != nil {
+		return Actor{}, err
 	}
 	return ac, nil
 }

@@ -204,3 +204,13 @@ func cancelPrivateGroup(ctx context.Context, e sqlx.ExecerContext, id int64) err
 	}
 	return nil
 }
+
+// groupsLedBy lists the ids of the groups a staff member leads (group_facilitators), sorted.
+func groupsLedBy(ctx context.Context, q sqlx.QueryerContext, staffID int64) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT group_id FROM group_facilitators WHERE staff_id = $1 ORDER BY group_id`,
+		staffID); err != nil {
+		return nil, fmt.Errorf("store: unable to load led groups: %w", err)
+	}
+	return ids, nil
+}
