@@ -20,7 +20,6 @@ var notStaffFacing = map[string]string{
 	"ActorOf":              "builds the actor",
 	"Ready":                "health check",
 	"Audit":                "writes the row its caller decided, inside the caller's transaction",
-	"AuditPersonViewed":    "writes the view row of a page its caller already authorized",
 	"AttestByToken":        "participant: personal link",
 	"HasAttest":            "participant: personal link",
 	"Catalogue":            "public page",
