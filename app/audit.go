@@ -67,6 +67,10 @@ const (
 	AuditPersonMomentUnsuitable = "person.report_unsafe_moment" // the person said a moment is not safe for them
 	AuditPersonExport           = "person.export"               // an admin exported everything about a person
 	AuditPersonErase            = "person.erase"                // an admin erased a person
+	AuditPersonCodeLock         = "person.code_lock"            // the personal code was locked after too many tries
+	AuditPersonRequest          = "person.request"              // the person asked something through their link (detail: kind)
+	AuditRegistrationCodeReset  = "registration.code_reset"     // staff reset a personal code
+	AuditWorkItemDone           = "work_item.done"              // staff closed a work item
 
 	// Figures and certificates.
 	AuditYearClose  = "figures.close" // a year's figures were frozen (detail: year)
@@ -93,7 +97,9 @@ var AuditActions = []string{
 	AuditRegistrationMove, AuditSeparationCreate, AuditReferralCreate,
 	AuditAttendanceView, AuditAttendanceUpdate, AuditAttendanceLateEdit, AuditAttendanceWalkIn,
 	AuditAttendanceExcuse, AuditAttendanceExport,
-	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable, AuditPersonExport, AuditPersonErase,
+	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable,
+	AuditPersonExport, AuditPersonErase, AuditPersonCodeLock, AuditPersonRequest, AuditRegistrationCodeReset,
+	AuditWorkItemDone,
 	AuditYearClose, AuditAttestView, AuditAttestList,
 	AuditWaakvlamView, AuditWaakvlamPlan, AuditWaakvlamGive, AuditWaakvlamCancel, AuditMailResend,
 	AuditCaughtMailView,

@@ -238,7 +238,7 @@ func (a *App) gate(ctx context.Context, r Registration, unlock, request, detail 
 			GroupID: r.GroupID}, detail); err != nil {
 			return err
 		}
-		return a.auditChange(ctx, tx, 0, "personal.request", r, map[string]any{"kind": request})
+		return a.auditChange(ctx, tx, 0, AuditPersonRequest, r, map[string]any{"kind": request})
 	})
 	if err != nil {
 		return err
@@ -273,6 +273,6 @@ func (a *App) ResetCode(ctx context.Context, actor Actor, regID int64, code stri
 		if err := a.closeWorkItems(ctx, tx, actor.ID(), r.ID, WorkCodeLocked); err != nil {
 			return err
 		}
-		return a.auditChange(ctx, tx, actor.ID(), "registration.code_reset", r, nil)
+		return a.auditChange(ctx, tx, actor.ID(), AuditRegistrationCodeReset, r, nil)
 	})
 }

@@ -399,7 +399,7 @@ func (a *App) lockCode(ctx context.Context, r Registration) error {
 			GroupID: r.GroupID}, ""); err != nil {
 			return err
 		}
-		return a.auditChange(ctx, tx, 0, "personal.code_locked", r, nil)
+		return a.auditChange(ctx, tx, 0, AuditPersonCodeLock, r, nil)
 	})
 }
 

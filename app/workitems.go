@@ -70,7 +70,7 @@ func (a *App) CloseWorkItem(ctx context.Context, actor Actor, id int64) error {
 			}
 		}
 		staffID := actor.ID()
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: "work_item.done", PersonID: w.PersonID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditWorkItemDone, PersonID: w.PersonID,
 			RegistrationID: w.RegistrationID, GroupID: w.GroupID, Detail: map[string]any{"kind": w.Kind, "id": w.ID}})
 	})
 }
