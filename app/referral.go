@@ -51,7 +51,7 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 		if err := insertReferral(ctx, tx, personID, registrationID, destination, a.Keys.Encrypt(note), day, actor.ID()); err != nil {
 			return err
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: "referral.create", PersonID: &personID,
+		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditReferralCreate, PersonID: &personID,
 			RegistrationID: registrationID, Detail: map[string]any{"destination": destination}})
 	})
 }
