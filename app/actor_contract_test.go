@@ -87,8 +87,7 @@ var notStaffFacing = map[string]string{
 // unconverted lists staff-facing methods that do not take an Actor yet. It shrinks to empty as each method takes
 // the contract; the tests treat a method here as a failure once it takes an Actor (remove it then).
 // TODO(contract): empty this list.
-var unconverted = map[string]bool{
-}
+var unconverted = map[string]bool{}
 
 // openToEveryStaff lists Actor methods that any active staff member may call without leading a group: lists that
 // scope their rows to the actor themselves, and the actor's own account. The scope test calls them too, but
