@@ -64,10 +64,21 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	}
 	// Deferred after closeDB, so they run before it: the worker and the jobs stop, then the database closes.
 	// Each runs once (the shutdown below starts them early, beside the HTTP shutdown).
+	// When a stop ran out of budget (cut, below), the deferred calls are skipped: OnceFunc would wait for the
+	// first call, which is what ran out.
+	cut := false
 	stopMail = sync.OnceFunc(stopMail)
-	defer stopMail()
+	defer func() {
+		if !cut {
+			stopMail()
+		}
+	}()
 	stopJobs := sync.OnceFunc(startJobs(ctx, a))
-	defer stopJobs()
+	defer func() {
+		if !cut {
+			stopJobs()
+		}
+	}()
 
 	web := handlers.New(&handlers.Server{App: a, Views: renderer, Cat: cat, Log: log,
 		Limits: handlers.Limits{Forms: cfg.FormRateLimit, Window: cfg.FormRateWindow}})
@@ -94,7 +105,15 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	if err := web.ShutdownWithTimeout(ShutdownBudget - time.Second); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		log.Error("shutdown", "err", err.Error())
 	}
-	<-workers
+	// The budget is a hard cap: what still runs then ends with the process (a row left in sending is taken up
+	// again after the stall timeout; a job's steps are safe to repeat).
+	select {
+	case <-workers:
+	case <-time.After(time.Until(stopping.Add(ShutdownBudget))):
+		cut = true
+		log.Warn("stop: the shutdown budget ran out; the mail worker or a job was cut off",
+			"budget_ms", ShutdownBudget.Milliseconds())
+	}
 	log.Info("stopped", "shutdown_ms", time.Since(stopping).Milliseconds())
 	return nil
 }

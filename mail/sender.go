@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -100,13 +101,13 @@ func NewSender(rawURL string, opt SenderOptions) (*Sender, error) {
 	switch u.Scheme {
 	case "smtp":
 		port = orDefault(port, 587)
-		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory), gomail.WithDialContextFunc(dialTCP))
 	case "smtps":
 		port = orDefault(port, 465)
 		opts = append(opts, gomail.WithSSL())
 	case "smtp+insecure":
 		port = orDefault(port, 25)
-		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS), gomail.WithDialContextFunc(dialTCP))
 		auth = gomail.SMTPAuthPlainNoEnc
 	default:
 		return nil, fmt.Errorf("mail: SMTP_URL scheme %q is not smtp, smtps or smtp+insecure", u.Scheme)
@@ -175,7 +176,7 @@ func (s *Sender) Send(ctx context.Context, msg *gomail.Msg) error {
 	defer func() { <-s.slots }()
 	c := s.take()
 	if c != nil && time.Since(c.lastUse) > idleCheck {
-		if err := c.c.Noop(); err != nil {
+		if err := cutOnDone(ctx, c.c, 0, c.c.Noop); err != nil {
 			s.drop(c)
 			c = nil
 		}
@@ -183,7 +184,7 @@ func (s *Sender) Send(ctx context.Context, msg *gomail.Msg) error {
 	for try := 0; ; try++ {
 		reused := c != nil
 		if c == nil {
-			client, err := s.client.DialToSMTPClientWithContext(ctx)
+			client, err := s.dial(ctx)
 			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
@@ -211,6 +212,12 @@ func (s *Sender) Send(ctx context.Context, msg *gomail.Msg) error {
 // sendOn hands msg over on c. Once ctx ends the transaction gets stopGrace to finish; then the connection is
 // cut and the send fails (the server may or may not have taken the mail: it counts as a failed attempt).
 func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) error {
+	return cutOnDone(ctx, c.c, s.stopGrace, func() error { return s.client.SendWithSMTPClient(c.c, msg) })
+}
+
+// cutOnDone runs f, a conversation on c; when ctx ends, f gets grace more, then c's connection is closed so f
+// fails at once.
+func cutOnDone(ctx context.Context, c *smtp.Client, grace time.Duration, f func() error) error {
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
@@ -219,17 +226,91 @@ func (s *Sender) sendOn(ctx context.Context, c *conn, msg *gomail.Msg) error {
 			return
 		case <-ctx.Done():
 		}
-		t := time.NewTimer(s.stopGrace)
+		t := time.NewTimer(grace)
 		defer t.Stop()
 		select {
 		case <-done:
 		case <-t.C:
-			// Not c.c.Close: it waits for the lock the hanging command holds. Closing the connection itself
+			// Not c.Close: it waits for the lock the hanging command holds. Closing the connection itself
 			// makes that command fail at once.
-			_ = c.c.Text.Close()
+			_ = c.Text.Close()
 		}
 	}()
-	return s.client.SendWithSMTPClient(c.c, msg)
+	return f()
+}
+
+// dial connects and sets the session up: greeting, EHLO, STARTTLS, AUTH. go-mail bounds only the TCP connect
+// by ctx; the rest runs under the command timeout (30 s), so a server that accepts and never greets would hold
+// a stop that long. Nothing has been handed over yet, so when ctx ends the attempt is given up at once: the
+// connection is closed (for smtp and smtp+insecure, whose connections dialTCP opens and knows), and for smtps,
+// whose TLS go-mail dials itself, the dial is left to end on its own and its connection is closed then.
+func (s *Sender) dial(ctx context.Context) (*smtp.Client, error) {
+	h := &dialed{}
+	type result struct {
+		c   *smtp.Client
+		err error
+	}
+	out := make(chan result, 1)
+	go func() {
+		c, err := s.client.DialToSMTPClientWithContext(context.WithValue(ctx, dialedKey{}, h))
+		out <- result{c, err}
+	}()
+	select {
+	case r := <-out:
+		return r.c, r.err
+	case <-ctx.Done():
+		h.close()
+		go func() {
+			if r := <-out; r.c != nil {
+				_ = r.c.Close()
+			}
+		}()
+		return nil, ctx.Err()
+	}
+}
+
+// dialed holds the connection dialTCP opened for one dial, so the dial can be cut.
+type dialed struct {
+	mu     sync.Mutex
+	conn   net.Conn
+	closed bool
+}
+
+type dialedKey struct{}
+
+// set records c; false when the dial was given up already (the caller closes c).
+func (h *dialed) set(c net.Conn) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	h.conn = c
+	return true
+}
+
+func (h *dialed) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	if h.conn != nil {
+		_ = h.conn.Close()
+	}
+}
+
+// dialTCP is go-mail's dialer for plain TCP (smtp, smtp+insecure), plus: it records the connection in the
+// dial's dialed, so Sender.dial can close it when the send's context ends.
+func dialTCP(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if h, ok := ctx.Value(dialedKey{}).(*dialed); ok && !h.set(c) {
+		_ = c.Close()
+		return nil, context.Canceled
+	}
+	return c, nil
 }
 
 // take returns the most recently used idle connection, or nil.

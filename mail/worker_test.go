@@ -2,8 +2,11 @@ package mail_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -277,4 +280,55 @@ func openApp(t testing.TB, url string) *app.App {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func TestStopCutsAServerThatNeverGreets(t *testing.T) {
+	// The server accepts the connection and never sends its 220 greeting: without the cut the dial waits for
+	// the 30 s command timeout, well past a stop's budget.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		if c, err := ln.Accept(); err == nil {
+			accepted <- c
+		}
+	}()
+	e := newEnv(t, realClock, sinkOptions{})
+	a := e.A
+	const grace = time.Second
+	w := newWorker(t, a, "smtp+insecure://"+ln.Addr().String(), mail.SenderOptions{Connections: 1, StopGrace: grace})
+	queueLinks(t, a, 3)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan mail.Stats)
+	go func() {
+		st, _ := w.Drain(ctx)
+		done <- st
+	}()
+	server := <-accepted
+	defer server.Close()
+	cancel()
+	stopped := time.Now()
+	// Generous, so a slow machine does not fail it: the point is that it ends far below the 30 s timeout.
+	select {
+	case st := <-done:
+		if st.Sent != 0 {
+			t.Errorf("stats %+v: nothing can have been sent", st)
+		}
+	case <-time.After(4 * grace):
+		t.Fatalf("the worker still runs %v after the stop", time.Since(stopped))
+	}
+	// The portal hung up: the server reads the end of the connection.
+	if err := server.SetReadDeadline(time.Now().Add(4 * grace)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
+		t.Errorf("connection not closed at the stop: read gave %v", err)
+	}
+	s := statuses(t, a)
+	if s[app.OutboxSent] != 0 || s[app.OutboxSending] != 0 || s[app.OutboxQueued]+s[app.OutboxRetrying] != 3 {
+		t.Errorf("after the stop: %v; want all 3 queued again or retrying, none sent or in sending", s)
+	}
 }
