@@ -29,6 +29,11 @@ type AudienceSection struct {
 	Offerings []Offering
 }
 
+// ActiveOfferings lists the active offerings in catalogue order (the privacy page names each with its retention).
+func (a *App) ActiveOfferings(ctx context.Context) ([]Offering, error) {
+	return a.Store.ActiveOfferings(ctx)
+}
+
 // Catalogue returns the active offerings grouped by audience, in catalogue order.
 func (a *App) Catalogue(ctx context.Context) ([]AudienceSection, error) {
 	offerings, err := a.Store.ActiveOfferings(ctx)

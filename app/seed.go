@@ -70,7 +70,7 @@ func (a *App) Seed(ctx context.Context) error {
 	now := a.Now().In(locale.Brussels)
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		for _, o := range seedData(now) {
-			if err := seedOne(ctx, tx, o); err != nil {
+			if err := seedOne(ctx, tx, o, now); err != nil {
 				return err
 			}
 		}
@@ -78,7 +78,7 @@ func (a *App) Seed(ctx context.Context) error {
 	})
 }
 
-func seedOne(ctx context.Context, tx *sqlx.Tx, o seedOffering) error {
+func seedOne(ctx context.Context, tx *sqlx.Tx, o seedOffering, now time.Time) error {
 	offeringID, err := upsertSeedOffering(ctx, tx, o)
 	if err != nil {
 		return err
@@ -96,7 +96,7 @@ func seedOne(ctx context.Context, tx *sqlx.Tx, o seedOffering) error {
 			continue // the group was there already: keep its sessions as staff left them
 		}
 		for _, s := range g.plan.sessions() {
-			if err := insertSession(ctx, tx, groupID, s[0], s[1]); err != nil {
+			if _, err := insertSession(ctx, tx, groupID, s[0], s[1], now); err != nil {
 				return err
 			}
 		}

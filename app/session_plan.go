@@ -171,7 +171,7 @@ func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times
 			return err
 		}
 		for _, t := range times {
-			id, err := addSession(ctx, tx, groupID, t.Start, t.End, a.Now())
+			id, err := insertSession(ctx, tx, groupID, t.Start, t.End, a.Now())
 			if err != nil {
 				return err
 			}

@@ -50,10 +50,12 @@ func lockSession(ctx context.Context, tx *sqlx.Tx, sessionID int64) (lockedSessi
 	return s, nil
 }
 
-// addSession adds a planned session to a group and returns its id.
-func addSession(ctx context.Context, tx *sqlx.Tx, groupID int64, start, end, now time.Time) (int64, error) {
+// insertSession adds a planned session (no topic, at the group's place) to group groupID, created at now (the
+// portal's clock, so tests that travel in time see it), and returns its id. The one way a session is made: staff
+// planning a series, a planned Waakvlam, and the demo data.
+func insertSession(ctx context.Context, q sqlx.QueryerContext, groupID int64, start, end, now time.Time) (int64, error) {
 	var id int64
-	if err := tx.GetContext(ctx, &id, `INSERT INTO sessions (group_id, starts_at, ends_at, created_at, updated_at)
+	if err := sqlx.GetContext(ctx, q, &id, `INSERT INTO sessions (group_id, starts_at, ends_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $4) RETURNING id`, groupID, start, end, now); err != nil {
 		return 0, fmt.Errorf("store: unable to add session: %w", err)
 	}
@@ -208,26 +210,7 @@ func upcomingOfGroups(ctx context.Context, q sqlx.QueryerContext, groups []int64
 	return out, nil
 }
 
-// insertSession adds a planned session to group groupID.
-func insertSession(ctx context.Context, tx sqlx.ExecerContext, groupID int64, starts, ends time.Time) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3)`,
-		groupID, starts, ends); err != nil {
-		return fmt.Errorf("store: unable to add session: %w", err)
-	}
-	return nil
-}
-
 // Queries on sessions.
-
-// insertPlainSession adds a session to a group (no topic, at the group's place) and returns its id.
-func insertPlainSession(ctx context.Context, q sqlx.QueryerContext, groupID int64, start, end time.Time) (int64, error) {
-	var id int64
-	if err := sqlx.GetContext(ctx, q, &id, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3) RETURNING id`,
-		groupID, start, end); err != nil {
-		return 0, fmt.Errorf("store: unable to create session: %w", err)
-	}
-	return id, nil
-}
 
 // plannedSessionIDsAfter lists the ids of a group's planned sessions that start after now.
 func plannedSessionIDsAfter(ctx context.Context, q sqlx.QueryerContext, groupID int64, now time.Time) ([]int64, error) {

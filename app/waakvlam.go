@@ -185,7 +185,7 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 		if err != nil {
 			return err
 		}
-		sessionID, err := insertPlainSession(ctx, tx, groupID, start, end)
+		sessionID, err := insertSession(ctx, tx, groupID, start, end, a.Now())
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,7 @@ import (
 
 // privacy explains, for participants, what the portal keeps, why, for how long, and their rights.
 func (s *Server) privacy(c *fiber.Ctx) error {
-	offerings, err := s.App.Store.ActiveOfferings(c.UserContext())
+	offerings, err := s.App.ActiveOfferings(c.UserContext())
 	if err != nil {
 		return err
 	}
