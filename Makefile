@@ -3,7 +3,7 @@
 GO  ?= go
 BIN := bin/portal
 
-.PHONY: build run test vet fmt-check axe fuzz soak screenshots bench bench-figures clean
+.PHONY: build run test vet fmt-check axe fuzz race soak screenshots bench bench-figures clean
 
 build:
 	$(GO) build -o $(BIN) .
@@ -12,10 +12,18 @@ build:
 run: build
 	./$(BIN) serve --seed-if-empty
 
-## test: formatting, vet, and every test against a real (private, throwaway) PostgreSQL
+## test: formatting, vet, every test against a real (private, throwaway) PostgreSQL, the race detector, fuzzing
 test: build fmt-check vet axe
 	./$(BIN) devdb -- $(GO) test -count=1 -timeout 45m ./...
+	$(MAKE) --no-print-directory race
 	$(MAKE) --no-print-directory fuzz
+
+## race: the tests where goroutines meet, under Go's race detector (it needs cgo, so a C compiler): the mail
+## workers, the page cache, signups racing for the last seats, and roll calls (with concurrent phones). The rest
+## of the suite is left out because the detector makes it five to ten times slower.
+RACE_TESTS ?= ^Test(KilledWorker|WorkersOfOneProcess|StoppedWorker|PageCache|SignupRace|AttendanceTalliesUnderConcurrentRollCalls|RollCall)
+race: build
+	CGO_ENABLED=1 ./$(BIN) devdb -- $(GO) test -race -count=1 -timeout 20m -run '$(RACE_TESTS)' ./mail ./app ./handlers
 
 ## fuzz: every fuzz target of the parsers and validators, FUZZTIME each (the seeded corpus runs in every test).
 # A count, not a duration: Go 1.26's fuzz coordinator can report a bare "context deadline exceeded" when a

@@ -1,9 +1,12 @@
 package handlers
 
 import (
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -94,5 +97,62 @@ func TestKeptViewsHaveKeysOfTheirOwn(t *testing.T) {
 	}
 	if v := p.views["intervisix"]; v != nil {
 		t.Error("the view answers for another offering")
+	}
+}
+
+// Many visitors at once while pages expire and staff changes empty the cache: every visitor gets the page whole,
+// and the race detector (make race) watches the cache's map and flags.
+func TestPageCacheUnderConcurrentVisitorsAndChanges(t *testing.T) {
+	a, err := app.New(nil, app.Config{BaseURL: "http://localhost", SecretKey: strings.Repeat("k", 32)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{App: a, pages: newPageCache(time.Millisecond)}
+	f := fiber.New()
+	f.Use(s.language, s.csrf)
+	var renders atomic.Int64
+	f.Get("/plain", s.cached, func(c *fiber.Ctx) error {
+		renders.Add(1)
+		return c.Type("html").SendString("<p>the same for all</p>")
+	})
+	stop := make(chan struct{})
+	var forgetting sync.WaitGroup
+	forgetting.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				s.pages.forget()
+				time.Sleep(100 * time.Microsecond)
+			}
+		}
+	})
+	var visitors sync.WaitGroup
+	failures := make(chan string, 16*50)
+	for range 16 {
+		visitors.Go(func() {
+			for range 50 {
+				resp, err := f.Test(httptest.NewRequest("GET", "/plain", nil), -1)
+				if err != nil {
+					failures <- err.Error()
+					return
+				}
+				b, err := io.ReadAll(resp.Body)
+				if err != nil || resp.StatusCode != 200 || string(b) != "<p>the same for all</p>" {
+					failures <- fmt.Sprintf("%d %q %v", resp.StatusCode, b, err)
+				}
+			}
+		})
+	}
+	visitors.Wait()
+	close(stop)
+	forgetting.Wait()
+	close(failures)
+	for msg := range failures {
+		t.Error("a visitor got", msg)
+	}
+	if n := renders.Load(); n < 2 || n > 16*50 {
+		t.Errorf("%d renders for 800 visits while the cache was emptied all along", n)
 	}
 }
