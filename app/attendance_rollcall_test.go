@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 // family admits a household of one parent and two children into a Blaffen of Schuilen group.
@@ -31,7 +32,7 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	family(t, a, staff, g, "Sara")
 	family(t, a, staff, g, "Ilse")
 	var sessions []int64
-	a.Store.DB.Select(&sessions, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at`, g)
+	testenv.MustSelect(t, a.Store.DB, &sessions, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at`, g)
 	// Ilse excuses the family for the first session through her link.
 	ilse := secretOf(t, a, 0, "admitted")
 	if err := a.Excuse(ctx, ilse, sessions[0], true); err != nil {
@@ -86,16 +87,16 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	var person int64
-	a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, r.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, r.RegistrationID)
 	var sessions []int64
-	a.Store.DB.Select(&sessions, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at`, g)
+	testenv.MustSelect(t, a.Store.DB, &sessions, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at`, g)
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 15) } // after two sessions
 	if err := a.Mark(ctx, coordinator, sessions[0], person, app.MarkAbsent); err != nil {
 		t.Fatal(err)
 	}
 	alerts := func() int {
 		var n int
-		a.Store.DB.Get(&n, `SELECT count(*) FROM outbox WHERE kind = 'absence_alert'`)
+		testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM outbox WHERE kind = 'absence_alert'`)
 		return n
 	}
 	if alerts() != 0 {
@@ -108,7 +109,7 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 		t.Fatalf("%d alerts after two absences in a row, want 1", alerts())
 	}
 	var toPerson int
-	a.Store.DB.Get(&toPerson, `SELECT count(*) FROM outbox WHERE kind = 'absence_alert' AND person_id IS NOT NULL`)
+	testenv.MustGet(t, a.Store.DB, &toPerson, `SELECT count(*) FROM outbox WHERE kind = 'absence_alert' AND person_id IS NOT NULL`)
 	if toPerson != 0 {
 		t.Error("the participant was told")
 	}
@@ -121,7 +122,7 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logged int
-	a.Store.DB.Get(&logged, `SELECT count(*) FROM audit_log WHERE action = 'attendance.late_edit' AND person_id = $1`, person)
+	testenv.MustGet(t, a.Store.DB, &logged, `SELECT count(*) FROM audit_log WHERE action = 'attendance.late_edit' AND person_id = $1`, person)
 	if logged != 1 {
 		t.Errorf("%d audit lines for the late edit", logged)
 	}

@@ -7,6 +7,7 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/internal/benchdata"
+	"portal/internal/testenv"
 )
 
 // BenchmarkFiguresOnAMillionAttendances computes a year's figures with 1,000,000 attendance rows in that year
@@ -24,7 +25,7 @@ func BenchmarkFiguresOnAMillionAttendances(b *testing.B) {
 	}
 	a.Store.DB.MustExec(`ANALYZE`)
 	var rows int
-	a.Store.DB.Get(&rows, `SELECT count(*) FROM attendance a JOIN sessions s ON s.id = a.session_id
+	testenv.MustGet(b, a.Store.DB, &rows, `SELECT count(*) FROM attendance a JOIN sessions s ON s.id = a.session_id
 		WHERE s.starts_at >= '2025-01-01' AND s.starts_at < '2026-01-01'`)
 	b.Logf("setup: %d attendance rows in 2025 (of %d) in %s", rows, rows*2, time.Since(start).Round(time.Second))
 	a.Now = func() time.Time { return time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels) }

@@ -11,6 +11,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 // tallies lists both attendance tallies (rows that count), sorted, for comparing.
@@ -69,7 +70,7 @@ func TestAttendanceTalliesFollowEveryChange(t *testing.T) {
 	}
 	checkTallies(t, a.Store.DB, "after corrections and a walk-in")
 	var n int
-	a.Store.DB.Get(&n, `SELECT attended FROM attendance_session_tally WHERE session_id = $1`, sessions[0])
+	testenv.MustGet(t, a.Store.DB, &n, `SELECT attended FROM attendance_session_tally WHERE session_id = $1`, sessions[0])
 	if n != 2 {
 		t.Errorf("first session: %d attended, want 2 (Ann and Cis)", n)
 	}

@@ -13,6 +13,7 @@ import (
 	"portal/app"
 	"portal/app/export"
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 // yearBuilder enters a year through the portal's own workflows, moving the clock as it goes.
@@ -38,7 +39,7 @@ func (y *yearBuilder) group(offering, slug, town string, capacity, children int,
 	for i := range n {
 		start := first.AddDate(0, 0, 7*weeks*i)
 		var sid int64
-		y.a.Store.DB.Get(&sid, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3) RETURNING id`,
+		testenv.MustGet(y.t, y.a.Store.DB, &sid, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3) RETURNING id`,
 			id, start, start.Add(2*time.Hour))
 		sessions = append(sessions, sid)
 	}
@@ -47,7 +48,7 @@ func (y *yearBuilder) group(offering, slug, town string, capacity, children int,
 
 func (y *yearBuilder) person(regID int64) int64 {
 	var p int64
-	y.a.Store.DB.Get(&p, `SELECT person_id FROM registrations WHERE id = $1`, regID)
+	testenv.MustGet(y.t, y.a.Store.DB, &p, `SELECT person_id FROM registrations WHERE id = $1`, regID)
 	return p
 }
 
@@ -55,7 +56,7 @@ func (y *yearBuilder) person(regID int64) int64 {
 func (y *yearBuilder) mark(session int64, marks map[int64]string) {
 	y.t.Helper()
 	var start time.Time
-	y.a.Store.DB.Get(&start, `SELECT starts_at FROM sessions WHERE id = $1`, session)
+	testenv.MustGet(y.t, y.a.Store.DB, &start, `SELECT starts_at FROM sessions WHERE id = $1`, session)
 	y.at(start.Add(time.Hour))
 	if err := y.a.MarkMany(y.t.Context(), y.staff, session, marks); err != nil {
 		y.t.Fatal(err)

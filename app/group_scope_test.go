@@ -7,6 +7,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 // groupID returns the id of a seeded group.
@@ -72,7 +73,7 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		WHERE group_id = $1`, foreign); err != nil {
 		t.Fatal(err)
 	}
-	a.Store.DB.Exec(`UPDATE groups SET status = 'cancelled' WHERE slug = 'intervisie-lier'`)
+	testenv.MustExec(t, a.Store.DB, `UPDATE groups SET status = 'cancelled' WHERE slug = 'intervisie-lier'`)
 	running, _ := a.VisibleGroups(ctx, actorFor(t, a, coord), true)
 	if len(running) != 13 {
 		t.Errorf("%d running groups, want 13", len(running))

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 var t0 = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -45,7 +46,7 @@ func TestLoginGivesOneAnswerForUnknownWrongAndInactive(t *testing.T) {
 	}
 	// The trail names no address: nothing typed into the form is kept.
 	var leaked int
-	a.Store.DB.Get(&leaked, `SELECT count(*) FROM audit_log WHERE detail::text LIKE '%example.org%'`)
+	testenv.MustGet(t, a.Store.DB, &leaked, `SELECT count(*) FROM audit_log WHERE detail::text LIKE '%example.org%'`)
 	if leaked != 0 {
 		t.Errorf("%d audit rows hold an e-mail address", leaked)
 	}
@@ -162,7 +163,7 @@ func TestTOTPEnrolmentVerificationAndReplay(t *testing.T) {
 		t.Fatalf("second visit: %v, secret changed: %v", err, compact(again.Secret) != secret)
 	}
 	var stored []byte
-	a.Store.DB.Get(&stored, `SELECT totp_secret_enc FROM staff_users WHERE id = $1`, id)
+	testenv.MustGet(t, a.Store.DB, &stored, `SELECT totp_secret_enc FROM staff_users WHERE id = $1`, id)
 	if strings.Contains(string(stored), secret) || len(stored) == 0 {
 		t.Error("the authenticator secret is not stored encrypted")
 	}
@@ -205,7 +206,7 @@ func TestTOTPEnrolmentVerificationAndReplay(t *testing.T) {
 		t.Fatalf("fresh code: %v", err)
 	}
 	var replays int
-	a.Store.DB.Get(&replays, `SELECT count(*) FROM audit_log WHERE action = 'login.failed' AND detail->>'reason' = 'replay'`)
+	testenv.MustGet(t, a.Store.DB, &replays, `SELECT count(*) FROM audit_log WHERE action = 'login.failed' AND detail->>'reason' = 'replay'`)
 	if replays != 2 || auditCount(t, a, app.AuditLogin) != 2 || auditCount(t, a, app.AuditTOTPEnrolled) != 1 {
 		t.Errorf("audit: %d replays, %d logins, %d enrolments", replays, auditCount(t, a, app.AuditLogin),
 			auditCount(t, a, app.AuditTOTPEnrolled))

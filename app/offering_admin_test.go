@@ -7,6 +7,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
@@ -38,7 +39,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 		t.Errorf("saved %+v %v %d %v", o2.Name, o2.ReminderOffsets, o2.RetentionDays, o2.ReminderOffsets)
 	}
 	var fields string
-	a.Store.DB.Get(&fields, `SELECT detail->>'fields' FROM audit_log WHERE action = 'offering.update'`)
+	testenv.MustGet(t, a.Store.DB, &fields, `SELECT detail->>'fields' FROM audit_log WHERE action = 'offering.update'`)
 	if !strings.Contains(fields, "retention_days") || !strings.Contains(fields, "name") || strings.Contains(fields, "partner") {
 		t.Errorf("audit fields %s", fields)
 	}
@@ -88,7 +89,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	if lead, _ := a.Store.GroupFacilitators(ctx, gid); len(lead) != 0 {
 		t.Errorf("facilitators not removed: %+v", lead)
 	}
-	a.Store.DB.Get(&fields, `SELECT detail->>'fields' FROM audit_log WHERE action = 'group.update' AND group_id = $1`, gid)
+	testenv.MustGet(t, a.Store.DB, &fields, `SELECT detail->>'fields' FROM audit_log WHERE action = 'group.update' AND group_id = $1`, gid)
 	for _, w := range []string{"capacity", "closed_after_session", "discreet", "facilitators"} {
 		if !strings.Contains(fields, w) {
 			t.Errorf("audit fields %s lack %s", fields, w)
@@ -113,7 +114,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	}
 	// The detail of the audit trail never holds the texts typed in.
 	var leaks int
-	a.Store.DB.Get(&leaks, `SELECT count(*) FROM audit_log WHERE detail::text LIKE '%Zomerkamp%' OR detail::text LIKE '%Mechelen%'`)
+	testenv.MustGet(t, a.Store.DB, &leaks, `SELECT count(*) FROM audit_log WHERE detail::text LIKE '%Zomerkamp%' OR detail::text LIKE '%Mechelen%'`)
 	if leaks != 0 {
 		t.Errorf("%d audit rows hold form text", leaks)
 	}

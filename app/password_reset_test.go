@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 // resetToken reads the raw token of the newest password mail for staffID from the outbox.
@@ -41,7 +42,7 @@ func TestPasswordResetByMail(t *testing.T) {
 		t.Fatalf("unknown address: %v (must answer the same)", err)
 	}
 	var n int
-	a.Store.DB.Get(&n, `SELECT count(*) FROM outbox`)
+	testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM outbox`)
 	if n != 0 {
 		t.Fatalf("a mail was queued for an unknown address")
 	}
@@ -53,7 +54,7 @@ func TestPasswordResetByMail(t *testing.T) {
 		t.Errorf("params %s", params)
 	}
 	var stored int
-	a.Store.DB.Get(&stored, `SELECT count(*) FROM staff_tokens WHERE token_hash = $1 AND staff_id = $2`, app.HashToken(token), id)
+	testenv.MustGet(t, a.Store.DB, &stored, `SELECT count(*) FROM staff_tokens WHERE token_hash = $1 AND staff_id = $2`, app.HashToken(token), id)
 	if stored != 1 {
 		t.Fatal("the token is not stored as a hash")
 	}
@@ -113,7 +114,7 @@ func TestPasswordResetRequestsAreLimited(t *testing.T) {
 		t.Errorf("fourth request for one account: %v", err)
 	}
 	var n int
-	a.Store.DB.Get(&n, `SELECT count(*) FROM outbox`)
+	testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM outbox`)
 	if n != 3 {
 		t.Errorf("%d mails queued, want 3", n)
 	}

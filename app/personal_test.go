@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 func TestCancellationOffersTheSeatAndOffersExpire(t *testing.T) {
@@ -26,7 +27,7 @@ func TestCancellationOffersTheSeatAndOffersExpire(t *testing.T) {
 		t.Fatalf("after a cancellation the first waiting is %s, want offered", s)
 	}
 	var reminders int
-	a.Store.DB.Get(&reminders, `SELECT count(*) FROM outbox WHERE registration_id = $1 AND kind = 'reminder' AND status = 'queued'`, first.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &reminders, `SELECT count(*) FROM outbox WHERE registration_id = $1 AND kind = 'reminder' AND status = 'queued'`, first.RegistrationID)
 	if reminders != 0 {
 		t.Errorf("%d reminders left for a cancelled place", reminders)
 	}
@@ -96,12 +97,12 @@ func TestPersonalLinkShowsPlaceOnlyWhenAdmittedAndExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	var st string
-	a.Store.DB.Get(&st, `SELECT status FROM attendance WHERE session_id = $1`, v.Sessions[0].ID)
+	testenv.MustGet(t, a.Store.DB, &st, `SELECT status FROM attendance WHERE session_id = $1`, v.Sessions[0].ID)
 	if st != "excused" {
 		t.Errorf("attendance %q", st)
 	}
 	var queued int
-	a.Store.DB.Get(&queued, `SELECT count(*) FROM outbox WHERE session_id = $1 AND kind = 'reminder' AND status = 'queued'`, v.Sessions[0].ID)
+	testenv.MustGet(t, a.Store.DB, &queued, `SELECT count(*) FROM outbox WHERE session_id = $1 AND kind = 'reminder' AND status = 'queued'`, v.Sessions[0].ID)
 	if queued != 0 {
 		t.Errorf("%d reminders left for an excused session", queued)
 	}
@@ -170,7 +171,7 @@ func TestSendLinksAgainAnswersTheSameAndRenewsLinks(t *testing.T) {
 		t.Errorf("the link after retiring the others: %v", err)
 	}
 	var n int
-	a.Store.DB.Get(&n, `SELECT count(*) FROM outbox WHERE kind = 'link_again'`)
+	testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM outbox WHERE kind = 'link_again'`)
 	if n != 1 {
 		t.Errorf("%d link mails, want 1", n)
 	}

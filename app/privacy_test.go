@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 func TestEraseAnonymisesOnePersonAndKeepsCounts(t *testing.T) {
@@ -20,13 +21,14 @@ func TestEraseAnonymisesOnePersonAndKeepsCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	var person int64
-	a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, mira.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, mira.RegistrationID)
 	if err := a.Erase(ctx, actorFor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person); err != nil {
 		t.Fatal(err)
 	}
 	var name string
 	var email, safe []byte
-	a.Store.DB.QueryRow(`SELECT display_name, email_enc, safe_times_enc FROM people WHERE id = $1`, person).Scan(&name, &email, &safe)
+	testenv.MustScan(t, a.Store.DB, `SELECT display_name, email_enc, safe_times_enc FROM people WHERE id = $1`, []any{person},
+		&name, &email, &safe)
 	if name != "" || email != nil || safe != nil {
 		t.Errorf("erased person still has %q %v %v", name, email, safe)
 	}
@@ -34,12 +36,12 @@ func TestEraseAnonymisesOnePersonAndKeepsCounts(t *testing.T) {
 		t.Errorf("erased person's place: %s", s)
 	}
 	var regs int
-	a.Store.DB.Get(&regs, `SELECT count(*) FROM registrations WHERE group_id = $1`, g)
+	testenv.MustGet(t, a.Store.DB, &regs, `SELECT count(*) FROM registrations WHERE group_id = $1`, g)
 	if regs != 2 {
 		t.Errorf("%d registrations counted after erasure, want 2", regs)
 	}
 	var otherName string
-	a.Store.DB.Get(&otherName, `SELECT p.display_name FROM people p JOIN registrations r ON r.person_id = p.id WHERE r.id = $1`, other.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &otherName, `SELECT p.display_name FROM people p JOIN registrations r ON r.person_id = p.id WHERE r.id = $1`, other.RegistrationID)
 	if otherName != "Els" {
 		t.Error("erasing one person touched another")
 	}
@@ -56,7 +58,7 @@ func TestPurgeWaitsForRetentionAndFrozenFigures(t *testing.T) {
 	}
 	purged := func() bool {
 		var at *time.Time
-		a.Store.DB.Get(&at, `SELECT p.anonymised_at FROM people p JOIN registrations r ON r.person_id = p.id WHERE r.id = $1`, r.RegistrationID)
+		testenv.MustGet(t, a.Store.DB, &at, `SELECT p.anonymised_at FROM people p JOIN registrations r ON r.person_id = p.id WHERE r.id = $1`, r.RegistrationID)
 		return at != nil
 	}
 	// A year and a month after the group: retention (365 days) has passed, but the year's figures are not frozen.
@@ -89,7 +91,7 @@ func TestExportHoldsOnePersonOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	var person int64
-	a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
 	b, err := a.ExportPerson(ctx, actorFor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person)
 	if err != nil {
 		t.Fatal(err)

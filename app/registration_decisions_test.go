@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 // TestRequestStateMachine walks requests through the staff decisions, each row one path.
@@ -78,12 +79,12 @@ func TestRequestNeverRevealsOrTouchesAKnownPerson(t *testing.T) {
 		t.Fatalf("requests differ in what they show: %+v %+v", first, second)
 	}
 	var people int
-	a.Store.DB.Get(&people, `SELECT count(*) FROM people`)
+	testenv.MustGet(t, a.Store.DB, &people, `SELECT count(*) FROM people`)
 	if people != 2 {
 		t.Errorf("%d people, want 2: a request never attaches to someone known", people)
 	}
 	var msg []byte
-	a.Store.DB.Get(&msg, `SELECT safe_times_enc FROM people LIMIT 1`)
+	testenv.MustGet(t, a.Store.DB, &msg, `SELECT safe_times_enc FROM people LIMIT 1`)
 	if s, _ := a.Keys.Decrypt(msg); s != "na 18 uur" || string(msg) == "na 18 uur" {
 		t.Errorf("safe times stored as %q", msg)
 	}
@@ -98,7 +99,7 @@ func TestRotondeKeepsNoAccountOfWhatHappened(t *testing.T) {
 		t.Fatal(err)
 	}
 	var msg []byte
-	a.Store.DB.Get(&msg, `SELECT message_enc FROM registrations WHERE id = $1`, res.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &msg, `SELECT message_enc FROM registrations WHERE id = $1`, res.RegistrationID)
 	if msg != nil {
 		t.Error("Rotonde stored a free-text message")
 	}
@@ -129,8 +130,8 @@ func TestAdmissionRespectsCapacityClosingAndSeparation(t *testing.T) {
 	}
 	// Dina must never meet Ann.
 	var ann, dina int64
-	a.Store.DB.Get(&ann, `SELECT person_id FROM registrations WHERE id = $1`, r1.RegistrationID)
-	a.Store.DB.Get(&dina, `SELECT person_id FROM registrations WHERE id = $1`, r4.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &ann, `SELECT person_id FROM registrations WHERE id = $1`, r1.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &dina, `SELECT person_id FROM registrations WHERE id = $1`, r4.RegistrationID)
 	shared, err := a.Separate(ctx, office, dina, ann)
 	if err != nil || len(shared) != 1 || shared[0] != g {
 		t.Fatalf("separate: shared %v, %v (both are in the group: staff must be told)", shared, err)
@@ -167,8 +168,8 @@ func TestHouseholdIsCountedAndAdmittedPerTrack(t *testing.T) {
 		t.Fatal(err)
 	}
 	var parents, children int
-	a.Store.DB.Get(&parents, `SELECT count(*) FROM registrations WHERE group_id = $1 AND role = 'parent' AND status = 'admitted'`, g)
-	a.Store.DB.Get(&children, `SELECT count(*) FROM registrations WHERE group_id = $1 AND role = 'child' AND status = 'admitted'`, g)
+	testenv.MustGet(t, a.Store.DB, &parents, `SELECT count(*) FROM registrations WHERE group_id = $1 AND role = 'parent' AND status = 'admitted'`, g)
+	testenv.MustGet(t, a.Store.DB, &children, `SELECT count(*) FROM registrations WHERE group_id = $1 AND role = 'child' AND status = 'admitted'`, g)
 	if parents != 2 || children != 2 {
 		t.Errorf("admitted %d parents and %d children, want 2 and 2", parents, children)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 func TestKeyRotationWithRekey(t *testing.T) {
@@ -31,7 +32,7 @@ func TestKeyRotationWithRekey(t *testing.T) {
 	cfg.PreviousSecretKeys = nil
 	fresh, _ := app.New(old.Store.DB, cfg, old.Log)
 	var email, safe []byte
-	fresh.Store.DB.QueryRow(`SELECT email_enc, safe_times_enc FROM people`).Scan(&email, &safe)
+	testenv.MustScan(t, fresh.Store.DB, `SELECT email_enc, safe_times_enc FROM people`, nil, &email, &safe)
 	if e, err := fresh.Keys.Decrypt(email); err != nil || e != "mira@example.be" {
 		t.Errorf("email after rekey: %q %v", e, err)
 	}
@@ -39,7 +40,7 @@ func TestKeyRotationWithRekey(t *testing.T) {
 		t.Errorf("safe times after rekey: %q %v", s, err)
 	}
 	var found int
-	fresh.Store.DB.Get(&found, `SELECT count(*) FROM people WHERE email_hash = $1`, fresh.Keys.EmailHash("mira@example.be"))
+	testenv.MustGet(t, fresh.Store.DB, &found, `SELECT count(*) FROM people WHERE email_hash = $1`, fresh.Keys.EmailHash("mira@example.be"))
 	if found != 1 {
 		t.Error("e-mail hash not recomputed")
 	}

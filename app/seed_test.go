@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 func TestSeedIsIdempotentAndComplete(t *testing.T) {
@@ -13,9 +14,9 @@ func TestSeedIsIdempotentAndComplete(t *testing.T) {
 	ctx := t.Context()
 	count := func() (o, g, s int) {
 		db := a.Store.DB
-		db.Get(&o, `SELECT count(*) FROM offerings`)
-		db.Get(&g, `SELECT count(*) FROM groups`)
-		db.Get(&s, `SELECT count(*) FROM sessions`)
+		testenv.MustGet(t, db, &o, `SELECT count(*) FROM offerings`)
+		testenv.MustGet(t, db, &g, `SELECT count(*) FROM groups`)
+		testenv.MustGet(t, db, &s, `SELECT count(*) FROM sessions`)
 		return
 	}
 	if err := a.Seed(ctx); err != nil {

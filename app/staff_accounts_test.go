@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 func TestAdminsManageStaffAccounts(t *testing.T) {
@@ -73,7 +74,7 @@ func TestAdminsManageStaffAccounts(t *testing.T) {
 
 	// A lost phone: the admin clears the authenticator, the sessions end, the next sign-in enrols again.
 	sess, _ := a.StartStaffSession(ctx, with, true)
-	a.Store.DB.Exec(`UPDATE staff_users SET totp_enabled = true, totp_secret_enc = '\x01' WHERE id = $1`, with)
+	testenv.MustExec(t, a.Store.DB, `UPDATE staff_users SET totp_enabled = true, totp_secret_enc = '\x01' WHERE id = $1`, with)
 	if err := a.ResetTOTP(ctx, actorFor(t, a, admin), with); err != nil {
 		t.Fatal(err)
 	}

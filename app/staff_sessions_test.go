@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 func TestStaffSessionEndsAfterIdleTime(t *testing.T) {
@@ -133,7 +134,7 @@ func TestStaffSessionStoresOnlyAHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	a.Store.DB.Get(&n, `SELECT count(*) FROM staff_sessions WHERE encode(id_hash, 'escape') LIKE '%' || $1 || '%'`, token)
+	testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM staff_sessions WHERE encode(id_hash, 'escape') LIKE '%' || $1 || '%'`, token)
 	if n != 0 || len(token) < 40 || strings.ContainsAny(token, "/+=") {
 		t.Errorf("token %q unsuitable or stored in clear (%d)", token, n)
 	}

@@ -89,11 +89,23 @@ var phonePattern = regexp.MustCompile(`^\+?[0-9 ()./-]{6,30}$`)
 // phone cleans and checks a phone number (digits, spaces and the usual separators).
 func (f *fields) phone(name, value string, required bool) string {
 	s := f.text(name, value, MaxPhone, required)
-	if s != "" && !phonePattern.MatchString(s) {
+	if s != "" && (!phonePattern.MatchString(s) || digitCount(s) < 6) {
 		f.v.Add(name, "form.phone.invalid")
 		return ""
 	}
 	return s
+}
+
+// digitCount is how many digits s holds: a phone number is dialled by its digits, however it is written, so
+// "------" passes the pattern of characters but is no number.
+func digitCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // choice checks that value is one of allowed (or empty when not required).

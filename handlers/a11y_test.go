@@ -8,6 +8,7 @@ import (
 
 	"portal/app"
 	"portal/internal/browser"
+	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
 
@@ -53,7 +54,7 @@ func TestAccessibilityOfPersonalPages(t *testing.T) {
 	a := srv.App
 	consent := app.Consent{Version: "t", Text: "ok"}
 	var group int64
-	srv.DB.Get(&group, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`)
+	testenv.MustGet(t, srv.DB, &group, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`)
 	srv.DB.MustExec(`UPDATE groups SET capacity = 1 WHERE id = $1`, group)
 	first, err := a.SignUp(t.Context(), app.SignupInput{GroupID: group, Name: "Mira", ByPhone: true, Phone: "0470 12 34 56",
 		Consent: true, ConsentText: consent})
@@ -66,7 +67,7 @@ func TestAccessibilityOfPersonalPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	var session int64
-	srv.DB.Get(&session, `SELECT id FROM sessions WHERE group_id = $1`, group)
+	testenv.MustGet(t, srv.DB, &session, `SELECT id FROM sessions WHERE group_id = $1`, group)
 	view, err := a.Personal(t.Context(), first.Token)
 	if err != nil {
 		t.Fatal(err)

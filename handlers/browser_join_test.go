@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"portal/internal/browser"
+	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
 
@@ -51,7 +52,7 @@ func TestBrowserSurvivorRequestOnAPhone(t *testing.T) {
 		t.Errorf("result page is %d px wide on a phone", w)
 	}
 	var n int
-	srv.DB.Get(&n, `SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
+	testenv.MustGet(t, srv.DB, &n, `SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
 		WHERE p.display_name = 'Mira' AND p.contact_phone AND NOT p.contact_email AND r.status = 'requested'`)
 	if n != 1 {
 		t.Errorf("%d matching requests stored", n)
@@ -78,7 +79,7 @@ func TestBrowserIntervisionSignupOnAPhone(t *testing.T) {
 		t.Errorf("result heading %q", h)
 	}
 	var n int
-	srv.DB.Get(&n, `SELECT count(*) FROM registrations r JOIN groups g ON g.id = r.group_id
+	testenv.MustGet(t, srv.DB, &n, `SELECT count(*) FROM registrations r JOIN groups g ON g.id = r.group_id
 		WHERE g.slug = 'intervisie-heist-op-den-berg' AND r.status = 'admitted'`)
 	if n != 1 {
 		t.Errorf("%d admitted signups", n)

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"portal/internal/browser"
+	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
 
@@ -32,7 +33,7 @@ func TestKeyboardIntervisionSignup(t *testing.T) {
 	k.Press("Enter")
 	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".success")))
 	var n int
-	srv.DB.Get(&n, `SELECT count(*) FROM people WHERE sector = 'police' AND display_name = 'Sofie Claes'`)
+	testenv.MustGet(t, srv.DB, &n, `SELECT count(*) FROM people WHERE sector = 'police' AND display_name = 'Sofie Claes'`)
 	if n != 1 {
 		t.Errorf("signup by keyboard stored %d people", n)
 	}
@@ -70,7 +71,7 @@ func TestKeyboardSurvivorRequestAndHousehold(t *testing.T) {
 	k.Press("Enter")
 	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".success")))
 	var children int
-	srv.DB.Get(&children, `SELECT count(*) FROM registrations WHERE role = 'child'`)
+	testenv.MustGet(t, srv.DB, &children, `SELECT count(*) FROM registrations WHERE role = 'child'`)
 	if children != 2 {
 		t.Errorf("household by keyboard: %d children", children)
 	}
@@ -118,7 +119,7 @@ func TestKeyboardWaakvlamRequestAndPersonalLink(t *testing.T) {
 	k.Press("Enter")
 	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".success")))
 	var excused int
-	srv.DB.Get(&excused, `SELECT count(*) FROM attendance WHERE status = 'excused' AND by_self`)
+	testenv.MustGet(t, srv.DB, &excused, `SELECT count(*) FROM attendance WHERE status = 'excused' AND by_self`)
 	if excused != 1 {
 		t.Errorf("excuse by keyboard: %d", excused)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"portal/app"
 	"portal/internal/browser"
+	"portal/internal/testenv"
 )
 
 // TestScreenshots saves a picture of every page, at phone and desktop size, to SCREENSHOTS_DIR (make screenshots
@@ -32,7 +33,7 @@ func TestScreenshots(t *testing.T) {
 	consent := app.Consent{Version: "t", Text: "ok"}
 	// A participant with a place, for the personal page; a family request; marks on the roll call.
 	var event int64
-	w.srv.DB.Get(&event, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`)
+	testenv.MustGet(t, w.srv.DB, &event, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`)
 	guest, err := a.SignUp(t.Context(), app.SignupInput{GroupID: event, Name: "Mira", ByPhone: true, Phone: "0470 12 34 56",
 		Consent: true, ConsentText: consent})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/internal/browser"
+	"portal/internal/testenv"
 )
 
 // rollCallWorld is a staff world with twelve people admitted to the facilitator's group and a session today at
@@ -37,7 +38,7 @@ func rollCallWorld(t *testing.T) (*staffWorld, int64, []int64) {
 			t.Fatal(err)
 		}
 		var p int64
-		w.srv.DB.Get(&p, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
+		testenv.MustGet(t, w.srv.DB, &p, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
 		people = append(people, p)
 	}
 	w.clock.t = start.Add(5 * time.Minute)
@@ -78,7 +79,7 @@ func TestRollCallAsAPlainFormAndOneTapAtATime(t *testing.T) {
 		t.Error("the walk-in is not on the roll call")
 	}
 	var audited int
-	w.srv.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'attendance.update' AND staff_id = $1`, w.fac)
+	testenv.MustGet(t, w.srv.DB, &audited, `SELECT count(*) FROM audit_log WHERE action = 'attendance.update' AND staff_id = $1`, w.fac)
 	if audited != 12 {
 		t.Errorf("%d attendance changes audited, want 12", audited)
 	}

@@ -16,6 +16,7 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/internal/fixtures"
+	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
 
@@ -345,7 +346,7 @@ func TestFiguresPageAndExportsShowWhatWasRecorded(t *testing.T) {
 		t.Fatalf("closing: %d to %q", r.status, r.location)
 	}
 	var audited int
-	w.srv.DB.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'figures.close' AND staff_id = $1 AND detail->>'year' = '2025'`, w.coord)
+	testenv.MustGet(t, w.srv.DB, &audited, `SELECT count(*) FROM audit_log WHERE action = 'figures.close' AND staff_id = $1 AND detail->>'year' = '2025'`, w.coord)
 	if audited != 1 {
 		t.Errorf("closing was audited %d times", audited)
 	}
@@ -365,7 +366,7 @@ func TestFiguresPageAndExportsShowWhatWasRecorded(t *testing.T) {
 		t.Fatalf("purge: %d, %v", n, err)
 	}
 	var left int
-	w.srv.DB.Get(&left, `SELECT count(*) FROM people WHERE display_name IN ('An Peeters', 'Sara', 'Lina')`)
+	testenv.MustGet(t, w.srv.DB, &left, `SELECT count(*) FROM people WHERE display_name IN ('An Peeters', 'Sara', 'Lina')`)
 	if left != 0 {
 		t.Fatalf("%d people kept their names after the purge", left)
 	}
@@ -464,7 +465,7 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 		t.Errorf("workbook of every year: %v", rows)
 	}
 	var exports int
-	w.srv.DB.Get(&exports, `SELECT count(*) FROM audit_log WHERE action = $1 AND group_id = $2 AND staff_id = $3`, app.AuditAttendanceExport,
+	testenv.MustGet(t, w.srv.DB, &exports, `SELECT count(*) FROM audit_log WHERE action = $1 AND group_id = $2 AND staff_id = $3`, app.AuditAttendanceExport,
 		y.intervision, w.coord)
 	if exports != 3 {
 		t.Errorf("%d attendance exports audited, want 3 (print and twice the workbook)", exports)
@@ -483,7 +484,7 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 		t.Errorf("staff certificate: %d", staffCert.status)
 	}
 	var views int
-	w.srv.DB.Get(&views, `SELECT count(*) FROM audit_log WHERE action = 'attest.view' AND person_id = $1 AND group_id = $2`, y.an, y.intervision)
+	testenv.MustGet(t, w.srv.DB, &views, `SELECT count(*) FROM audit_log WHERE action = 'attest.view' AND person_id = $1 AND group_id = $2`, y.an, y.intervision)
 	if views != 1 {
 		t.Errorf("%d certificate views audited, want 1", views)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"portal/app"
+	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
 
@@ -83,7 +84,7 @@ func TestStaffFormsRefuseAMissingOrWrongCSRFToken(t *testing.T) {
 		}
 	}
 	// The sessions made for the clients above are the only change.
-	w.srv.DB.Exec(`DELETE FROM staff_sessions`)
+	testenv.MustExec(t, w.srv.DB, `DELETE FROM staff_sessions`)
 	beforeNoSessions := strings.Split(before, "|")
 	beforeNoSessions[1] = "0"
 	if after := counts(t, w); after != strings.Join(beforeNoSessions, "|") {
@@ -169,14 +170,14 @@ func TestSeriesOfSessionsThroughTheForm(t *testing.T) {
 		t.Fatalf("preview: %d", preview.status)
 	}
 	var n0 int
-	w.srv.DB.Get(&n0, `SELECT count(*) FROM sessions WHERE group_id = $1`, w.foreign)
+	testenv.MustGet(t, w.srv.DB, &n0, `SELECT count(*) FROM sessions WHERE group_id = $1`, w.foreign)
 	series.Set("action", "save")
 	r := w.post(t, c, path, series)
 	if r.status != http.StatusSeeOther || r.location != "/beheer/groepen/"+itoa(w.foreign)+"?toegevoegd=12" {
 		t.Fatalf("save: %d → %q", r.status, r.location)
 	}
 	var n1 int
-	w.srv.DB.Get(&n1, `SELECT count(*) FROM sessions WHERE group_id = $1`, w.foreign)
+	testenv.MustGet(t, w.srv.DB, &n1, `SELECT count(*) FROM sessions WHERE group_id = $1`, w.foreign)
 	if n1-n0 != 12 {
 		t.Errorf("%d sessions added, want 12", n1-n0)
 	}
@@ -207,7 +208,7 @@ func TestOfferAndGroupFormsSaveAndShowProblems(t *testing.T) {
 		t.Fatalf("save offering: %d %s", r.status, r.body)
 	}
 	var days int
-	w.srv.DB.Get(&days, `SELECT retention_days FROM offerings WHERE id = $1`, w.offering)
+	testenv.MustGet(t, w.srv.DB, &days, `SELECT retention_days FROM offerings WHERE id = $1`, w.offering)
 	if days != 500 {
 		t.Errorf("retention %d", days)
 	}
@@ -328,7 +329,7 @@ func TestAuditViewerShowsWhoDidWhat(t *testing.T) {
 		t.Error("the staff filter does not filter")
 	}
 	var views int
-	w.srv.DB.Get(&views, `SELECT count(*) FROM audit_log WHERE action = 'audit.view' AND staff_id = $1`, w.admin)
+	testenv.MustGet(t, w.srv.DB, &views, `SELECT count(*) FROM audit_log WHERE action = 'audit.view' AND staff_id = $1`, w.admin)
 	if views != 3 {
 		t.Errorf("%d audit views recorded, want 3", views)
 	}

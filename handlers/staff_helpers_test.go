@@ -14,6 +14,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"portal/app"
+	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
 
@@ -98,7 +99,7 @@ func newStaffWorld(t testing.TB, now time.Time) *staffWorld {
 	for g, reg := range map[int64]int64{w.own: rq.RegistrationID, w.foreign: su.RegistrationID} {
 		w.registrations[g] = reg
 		var p int64
-		db.Get(&p, `SELECT person_id FROM registrations WHERE id = $1`, reg)
+		testenv.MustGet(t, db, &p, `SELECT person_id FROM registrations WHERE id = $1`, reg)
 		w.people[g] = p
 	}
 	wv, err := srv.App.RequestWaakvlam(t.Context(), app.WaakvlamInput{Organisation: "Sociaal Huis Lier", ServiceType: "social_services",
@@ -106,8 +107,8 @@ func newStaffWorld(t testing.TB, now time.Time) *staffWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Get(&w.waakvlam, `SELECT id FROM waakvlam_requests WHERE reference = $1`, wv.Reference)
-	db.Get(&w.mail, `SELECT min(id) FROM outbox`)
+	testenv.MustGet(t, db, &w.waakvlam, `SELECT id FROM waakvlam_requests WHERE reference = $1`, wv.Reference)
+	testenv.MustGet(t, db, &w.mail, `SELECT min(id) FROM outbox`)
 	if err := db.Get(&w.caught, `INSERT INTO caught_mail (mail_from, rcpt, subject, raw)
 		VALUES ('noreply@localhost', '{pro@example.org}', 'Test', $1) RETURNING id`, []byte("Subject: Test\r\n\r\nHallo")); err != nil {
 		t.Fatal(err)

@@ -158,31 +158,7 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 	for _, m := range staffMatrix {
 		for _, role := range roles {
 			t.Run(fmt.Sprintf("%s %s as %s", m.method, m.path, role.name), func(t *testing.T) {
-				path := m.path
-				switch {
-				case strings.HasPrefix(path, "/beheer/groepen/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(role.group), 1)
-				case strings.HasPrefix(path, "/beheer/mail/opgevangen/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.caught), 1)
-				case strings.HasPrefix(path, "/beheer/mail/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.mail), 1)
-				case strings.HasPrefix(path, "/beheer/waakvlam/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.waakvlam), 1)
-				case strings.HasPrefix(path, "/beheer/inschrijvingen/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.registrations[role.group]), 1)
-				case strings.HasPrefix(path, "/beheer/personen/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.people[role.group]), 1)
-				case strings.HasPrefix(path, "/beheer/sessies/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.sessions[role.group]), 1)
-				case strings.HasPrefix(path, "/beheer/aanbod/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.offering), 1)
-				case strings.HasPrefix(path, "/beheer/medewerkers/:id"):
-					path = strings.Replace(path, ":id", fmt.Sprint(w.other), 1)
-				}
-				path = strings.Replace(path, ":jaar", "2025", 1)
-				if strings.Contains(path, ":person") {
-					path = strings.Replace(path, ":person", fmt.Sprint(w.memberOf(t, role.group)), 1)
-				}
+				path := w.pathFor(t, m.path, role.group)
 				c, token := w.client(t, role.id)
 				var r response
 				if m.method == "GET" {
@@ -235,4 +211,36 @@ func TestStaffAuthorizationMatrix(t *testing.T) {
 			})
 		}
 	}
+}
+
+// pathFor fills a staff route's parameters with real rows of the world: the group given, its session,
+// registration and person, and the world's offering, staff member, mail, caught message and Waakvlam request.
+func (w *staffWorld) pathFor(t *testing.T, route string, group int64) string {
+	t.Helper()
+	path := route
+	switch {
+	case strings.HasPrefix(path, "/beheer/groepen/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(group), 1)
+	case strings.HasPrefix(path, "/beheer/mail/opgevangen/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.caught), 1)
+	case strings.HasPrefix(path, "/beheer/mail/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.mail), 1)
+	case strings.HasPrefix(path, "/beheer/waakvlam/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.waakvlam), 1)
+	case strings.HasPrefix(path, "/beheer/inschrijvingen/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.registrations[group]), 1)
+	case strings.HasPrefix(path, "/beheer/personen/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.people[group]), 1)
+	case strings.HasPrefix(path, "/beheer/sessies/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.sessions[group]), 1)
+	case strings.HasPrefix(path, "/beheer/aanbod/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.offering), 1)
+	case strings.HasPrefix(path, "/beheer/medewerkers/:id"):
+		path = strings.Replace(path, ":id", fmt.Sprint(w.other), 1)
+	}
+	path = strings.Replace(path, ":jaar", "2025", 1)
+	if strings.Contains(path, ":person") {
+		path = strings.Replace(path, ":person", fmt.Sprint(w.memberOf(t, group)), 1)
+	}
+	return path
 }

@@ -9,6 +9,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 func TestIntakeJourneyForTheOffice(t *testing.T) {
@@ -40,7 +41,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 		}
 	}
 	var views int
-	w.srv.DB.Get(&views, `SELECT count(*) FROM audit_log WHERE action = 'person.view' AND staff_id = $1`, w.coord)
+	testenv.MustGet(t, w.srv.DB, &views, `SELECT count(*) FROM audit_log WHERE action = 'person.view' AND staff_id = $1`, w.coord)
 	if views != 1 {
 		t.Errorf("%d audit lines for viewing the registration, want 1", views)
 	}
@@ -57,7 +58,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 		t.Fatalf("admit without a group: %d", r.status)
 	}
 	var group int64
-	w.srv.DB.Get(&group, `SELECT id FROM groups WHERE slug = 'vrouwengroep-lier'`)
+	testenv.MustGet(t, w.srv.DB, &group, `SELECT id FROM groups WHERE slug = 'vrouwengroep-lier'`)
 	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
 	if r.status != 303 {
 		t.Fatalf("admit: %d", r.status)
@@ -81,7 +82,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	var els int64
-	w.srv.DB.Get(&els, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
+	testenv.MustGet(t, w.srv.DB, &els, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
 	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/scheiden", url.Values{"_csrf": {token}, "other": {itoa(els)}})
 	if r.status != 303 || !strings.Contains(r.location, "scheiden-gedeeld") {
 		t.Fatalf("separation: %d %q", r.status, r.location)
@@ -95,7 +96,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 	// An admin exports and then erases Mira.
 	ac, atoken := w.client(t, w.admin)
 	var mira int64
-	w.srv.DB.Get(&mira, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
+	testenv.MustGet(t, w.srv.DB, &mira, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
 	exp := w.get(t, ac, "/beheer/personen/"+itoa(mira)+"/export")
 	var data map[string]any
 	if exp.status != 200 || json.Unmarshal([]byte(exp.body), &data) != nil || !strings.Contains(exp.body, "op weekdagen na 18 uur") {
@@ -109,12 +110,12 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 		t.Fatalf("erase: %d", r.status)
 	}
 	var name string
-	w.srv.DB.Get(&name, `SELECT display_name FROM people WHERE id = $1`, mira)
+	testenv.MustGet(t, w.srv.DB, &name, `SELECT display_name FROM people WHERE id = $1`, mira)
 	if name != "" {
 		t.Error("erased person still has a name")
 	}
 	var logged int
-	w.srv.DB.Get(&logged, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND action IN ('person.export', 'person.erase',
+	testenv.MustGet(t, w.srv.DB, &logged, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND action IN ('person.export', 'person.erase',
 		'registration.intake', 'registration.admit', 'referral.create')`, mira)
 	if logged != 5 {
 		t.Errorf("%d audit lines for Mira's file, want 5", logged)
@@ -150,8 +151,8 @@ func TestStaffRegistersSomeoneOnTheirBehalf(t *testing.T) {
 	}
 	var via string
 	var by *int64
-	w.srv.DB.QueryRow(`SELECT c.via, r.registered_by FROM consents c JOIN registrations r ON r.id = c.registration_id
-		JOIN people p ON p.id = r.person_id WHERE p.display_name = 'Bart'`).Scan(&via, &by)
+	testenv.MustScan(t, w.srv.DB, `SELECT c.via, r.registered_by FROM consents c JOIN registrations r ON r.id = c.registration_id
+		JOIN people p ON p.id = r.person_id WHERE p.display_name = 'Bart'`, nil, &via, &by)
 	if via != "staff" || by == nil || *by != w.coord {
 		t.Errorf("consent via %q by %v", via, by)
 	}
@@ -171,13 +172,13 @@ func TestOfficePlansAWaakvlamRequest(t *testing.T) {
 	}
 	var status string
 	var mails int
-	w.srv.DB.Get(&status, `SELECT status FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
-	w.srv.DB.Get(&mails, `SELECT count(*) FROM outbox WHERE kind = 'waakvlam_planned' AND waakvlam_request_id = $1`, w.waakvlam)
+	testenv.MustGet(t, w.srv.DB, &status, `SELECT status FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
+	testenv.MustGet(t, w.srv.DB, &mails, `SELECT count(*) FROM outbox WHERE kind = 'waakvlam_planned' AND waakvlam_request_id = $1`, w.waakvlam)
 	if status != "planned" || mails != 1 {
 		t.Errorf("after planning: %s, %d mails", status, mails)
 	}
 	r = w.post(t, c, "/beheer/waakvlam/"+itoa(w.waakvlam)+"/status", url.Values{"_csrf": {token}, "status": {"given"}})
-	w.srv.DB.Get(&status, `SELECT status FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
+	testenv.MustGet(t, w.srv.DB, &status, `SELECT status FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
 	if r.status != 303 || status != "given" {
 		t.Errorf("given: %d %s", r.status, status)
 	}
@@ -192,7 +193,7 @@ func TestFacilitatorDoesNotSeeWhoAParticipantIsSeparatedFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	var otherPerson int64
-	w.srv.DB.Get(&otherPerson, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
+	testenv.MustGet(t, w.srv.DB, &otherPerson, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
 	if _, err := a.Separate(t.Context(), staffActor(t, a, w.coord), w.people[w.own], otherPerson); err != nil {
 		t.Fatal(err)
 	}

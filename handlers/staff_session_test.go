@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/url"
+	"portal/internal/testenv"
 	"strings"
 	"testing"
 )
@@ -19,7 +20,7 @@ func TestFacilitatorMovesAndCancelsASessionOfTheirGroup(t *testing.T) {
 		t.Fatalf("move: %d", r.status)
 	}
 	var changed int
-	w.srv.DB.Get(&changed, `SELECT count(*) FROM outbox WHERE kind = 'session_changed' AND session_id = $1`, session)
+	testenv.MustGet(t, w.srv.DB, &changed, `SELECT count(*) FROM outbox WHERE kind = 'session_changed' AND session_id = $1`, session)
 	if changed != len(people) {
 		t.Errorf("%d change notices, want %d", changed, len(people))
 	}
@@ -34,9 +35,9 @@ func TestFacilitatorMovesAndCancelsASessionOfTheirGroup(t *testing.T) {
 	}
 	var status string
 	var cancelledMails, queuedReminders int
-	w.srv.DB.Get(&status, `SELECT status FROM sessions WHERE id = $1`, session)
-	w.srv.DB.Get(&cancelledMails, `SELECT count(*) FROM outbox WHERE kind = 'session_cancelled' AND session_id = $1`, session)
-	w.srv.DB.Get(&queuedReminders, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND session_id = $1 AND status = 'queued'`, session)
+	testenv.MustGet(t, w.srv.DB, &status, `SELECT status FROM sessions WHERE id = $1`, session)
+	testenv.MustGet(t, w.srv.DB, &cancelledMails, `SELECT count(*) FROM outbox WHERE kind = 'session_cancelled' AND session_id = $1`, session)
+	testenv.MustGet(t, w.srv.DB, &queuedReminders, `SELECT count(*) FROM outbox WHERE kind = 'reminder' AND session_id = $1 AND status = 'queued'`, session)
 	if status != "cancelled" || cancelledMails != len(people) || queuedReminders != 0 {
 		t.Errorf("after cancelling: %s, %d notices, %d reminders left", status, cancelledMails, queuedReminders)
 	}
@@ -60,7 +61,7 @@ func TestOfficeReadsTheOutboxAndResends(t *testing.T) {
 	}
 	r := w.post(t, c, "/beheer/mail/"+itoa(w.mail)+"/opnieuw", url.Values{"_csrf": {token}})
 	var status string
-	w.srv.DB.Get(&status, `SELECT status FROM outbox WHERE id = $1`, w.mail)
+	testenv.MustGet(t, w.srv.DB, &status, `SELECT status FROM outbox WHERE id = $1`, w.mail)
 	if r.status != 303 || status != "queued" {
 		t.Errorf("resend: %d, %s", r.status, status)
 	}
