@@ -78,17 +78,6 @@ type MailLinks struct {
 	Attendance     string // the roll call of Session, for staff
 }
 
-// Kinds whose mail lists the group's upcoming sessions.
-var mailListsSessions = map[string]bool{MailSignupConfirmed: true, MailAdmitted: true, MailPromoted: true}
-
-// Kinds whose mail may carry a calendar file.
-var mailHasCalendar = map[string]bool{MailSignupConfirmed: true, MailAdmitted: true, MailPromoted: true,
-	MailReminder: true, MailSessionChanged: true, MailSessionCancelled: true, MailWaakvlamPlanned: true}
-
-// Kinds whose Secret is a personal-link token.
-var mailPersonalToken = map[string]bool{MailSignupConfirmed: true, MailWaitlisted: true, MailRequestReceived: true,
-	MailHouseholdReceived: true, MailAdmitted: true, MailLinkAgain: true}
-
 // mailRow is the outbox row joined with everything it refers to. NULLs come back as zero values (ids are never
 // 0), and names come back as text in the reader's language, so a batch of hundreds of rows scans quickly.
 type mailRow struct {
@@ -169,7 +158,7 @@ func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error)
 func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]MailSession, error) {
 	var groups []int64
 	for _, r := range rows {
-		if mailListsSessions[r.Kind] && r.GroupID != 0 {
+		if mailKindByName[r.Kind].ListsSessions && r.GroupID != 0 {
 			groups = append(groups, r.GroupID)
 		}
 	}
@@ -217,7 +206,7 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 			d.Place = placeLine(firstSet(r.SessionPlace, r.GroupPlace), firstSet(r.SessionAddr, r.GroupAddress))
 		}
 	}
-	if mailHasCalendar[r.Kind] && !d.ToStaff {
+	if mailKindByName[r.Kind].Calendar && !d.ToStaff {
 		d.Calendar = !d.Discreet || r.ICSOptIn
 	}
 
@@ -225,7 +214,7 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 		d.Session = &MailSession{ID: r.SessionID, Start: r.StartsAt.Time, End: r.EndsAt.Time,
 			Cancelled: r.SessionStatus == SessionCancelled, Sequence: r.Sequence}
 	}
-	if mailListsSessions[r.Kind] && r.GroupID != 0 {
+	if mailKindByName[r.Kind].ListsSessions && r.GroupID != 0 {
 		d.Sessions = upcoming[r.GroupID]
 	}
 	d.OldStart = paramTime(params, "old_starts_at")
@@ -245,7 +234,7 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	base := a.LinkBase(d.Discreet)
 	d.Links.LinkRequest = a.linkRequestURL(base)
 	switch {
-	case mailPersonalToken[r.Kind] && secret != "":
+	case mailKindByName[r.Kind].PersonalToken && secret != "":
 		d.Links.Personal = a.personalLink(base, secret)
 	case r.Kind == MailWaakvlamReceived && secret != "":
 		d.Links.WaakvlamStatus = a.WaakvlamStatusLink(secret)
@@ -338,14 +327,10 @@ func (a *App) mailRecipient(d *MailData, r mailRow) string {
 	return ""
 }
 
-// Kinds that are about one session, and make no sense without it.
-var mailNeedsSession = map[string]bool{MailReminder: true, MailSessionChanged: true, MailSessionCancelled: true,
-	MailTakeAttendance: true, MailAbsenceAlert: true, MailWaakvlamPlanned: true}
-
 // mailStale says why a mail that was right when it was queued is no longer right (or was never complete enough)
 // to send now.
 func mailStale(r mailRow, d MailData, now time.Time) string {
-	if mailNeedsSession[r.Kind] && d.Session == nil {
+	if mailKindByName[r.Kind].NeedsSession && d.Session == nil {
 		return "the mail names no session"
 	}
 	active := r.RegStatus == "admitted"

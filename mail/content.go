@@ -78,8 +78,9 @@ func (c *Composer) content(d app.MailData) (content, error) {
 	}
 
 	// What and where.
-	switch d.Kind {
-	case app.MailReminder, app.MailSessionChanged, app.MailWaakvlamPlanned:
+	kind, _ := app.MailKindOf(d.Kind)
+	switch kind.Details {
+	case app.DetailsSession:
 		if d.Session != nil {
 			m.Details = append(m.Details, detail{t("mail.label.when"), sessionLine(lang, *d.Session)})
 		}
@@ -89,7 +90,7 @@ func (c *Composer) content(d app.MailData) (content, error) {
 		if d.Topic != "" && !disc {
 			m.Details = append(m.Details, detail{t("mail.label.topic"), d.Topic})
 		}
-	case app.MailSignupConfirmed, app.MailAdmitted, app.MailPromoted:
+	case app.DetailsGroup:
 		if d.Place != "" {
 			m.Details = append(m.Details, detail{t("mail.label.where"), d.Place})
 		}
@@ -97,7 +98,7 @@ func (c *Composer) content(d app.MailData) (content, error) {
 			m.Sessions = append(m.Sessions, sessionLine(lang, s))
 		}
 		m.SessionsLabel = t("mail.label.sessions")
-	case app.MailWaakvlamReceived:
+	case app.DetailsWaakvlam:
 		m.Details = append(m.Details, detail{t("mail.label.organisation"), d.Organisation},
 			detail{t("mail.label.reference"), d.Reference})
 	}
@@ -123,7 +124,7 @@ func (c *Composer) content(d app.MailData) (content, error) {
 	if l.Personal != "" {
 		m.Notes = append(m.Notes, link{Text: t("mail.note.personal")})
 	}
-	if l.Personal == "" && !d.ToStaff && d.Links.LinkRequest != "" && personalKinds[d.Kind] {
+	if l.Personal == "" && !d.ToStaff && d.Links.LinkRequest != "" && kind.AboutRegistration {
 		m.Notes = append(m.Notes, link{t("mail.note.linkrequest"), d.Links.LinkRequest})
 	}
 	if d.Kind == app.MailLinkAgain {
@@ -138,15 +139,6 @@ func (c *Composer) content(d app.MailData) (content, error) {
 		m.Footer = []string{t("mail.footer.auto"), t("mail.footer.org")}
 	}
 	return m, nil
-}
-
-// personalKinds are the mails to participants about a registration: without their personal link in the mail,
-// they point to the page where it can be asked again.
-var personalKinds = map[string]bool{
-	app.MailSignupConfirmed: true, app.MailWaitlisted: true, app.MailRequestReceived: true,
-	app.MailHouseholdReceived: true, app.MailIntakePlanned: true, app.MailAdmitted: true, app.MailOffer: true,
-	app.MailOfferExpired: true, app.MailPromoted: true, app.MailSessionChanged: true, app.MailReminder: true,
-	app.MailLinkAgain: true,
 }
 
 // sessionLine writes "dinsdag 12 maart 2024, 19.00 tot 21.00 uur".
