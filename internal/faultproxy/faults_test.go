@@ -55,6 +55,20 @@ type fault struct {
 	end   func(*world)
 }
 
+// database reports whether the fault takes the database away.
+func (f fault) database() bool { return strings.Contains(f.name, "database") }
+
+// smtp reports whether the fault takes the SMTP server away.
+func (f fault) smtp() bool { return strings.Contains(f.name, "SMTP") }
+
+// outages is how many times the fault takes its component away: a reset three times is three outages.
+func (f fault) outages() int {
+	if strings.Contains(f.name, "three times") {
+		return 3
+	}
+	return 1
+}
+
 func schedule(scale time.Duration) []fault {
 	d := func(n int) time.Duration { return time.Duration(n) * scale }
 	dbProxy := func(w *world) *faultproxy.Proxy { return w.dbProxy }
@@ -100,9 +114,13 @@ func TestSignupsAndMailSurviveEveryFault(t *testing.T) {
 		for _, f := range schedule(scale) {
 			t.Logf("round %d: %s for %v (at %v)", round+1, f.name, f.for_, time.Since(began).Round(time.Second))
 			probe := w.probeReady()
+			began := time.Now()
 			f.start(w)
 			time.Sleep(f.for_)
 			f.end(w)
+			w.mu.Lock()
+			w.faults = append(w.faults, window{f, began, time.Now()})
+			w.mu.Unlock()
 			back := time.Now()
 			w.waitReady(t, 30*time.Second)
 			p := probe()
@@ -142,10 +160,23 @@ type world struct {
 	emails    map[string]bool // every signup's address: each must get exactly one mail
 	answers   map[int]int     // HTTP status → count
 	slowest   time.Duration
-	ambiguous int // answered 5xx, yet saved: the commit went through and its answer was lost
+	ambiguous []attempt // answered 5xx, yet saved: the commit went through and its answer was lost
+	faults    []window  // the faults injected so far
 	bursts    int
 	before    int // registrations in the group before the test
 	seq       atomic.Int64
+}
+
+// window is one injected fault and when it was on.
+type window struct {
+	f          fault
+	start, end time.Time
+}
+
+// attempt is one signup request: its submission key and when it was sent and answered.
+type attempt struct {
+	key        string
+	start, end time.Time
 }
 
 type portal struct {
@@ -218,7 +249,7 @@ func (w *world) startPortal(dbURL string, cfg app.Config, i int) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(w.logs)
+	log := slog.New(w.logs.portal(i))
 	a, err := app.New(conn, cfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -329,7 +360,7 @@ func (w *world) visitor(v int, done <-chan struct{}) {
 			}
 			if status >= 500 && w.saved(key) {
 				w.mu.Lock()
-				w.ambiguous++
+				w.ambiguous = append(w.ambiguous, attempt{key, start, start.Add(took)})
 				w.mu.Unlock()
 			}
 			time.Sleep(300 * time.Millisecond)
@@ -536,9 +567,109 @@ func (w *world) check(t *testing.T) {
 	t.Logf("signups %d (over HTTP and queued directly), registrations %d; HTTP answers %v (2xx/3xx %d, 5xx or none %d), "+
 		"slowest %v; 5xx although saved: %d; mails: %d recipients, %d missing, %d twice, %d failed, SMTP refusals %d; "+
 		"log: %d warnings about outages, %d recoveries, %d other warnings or errors",
-		len(w.emails), saved, w.answers, http2xx, http5xx, w.slowest.Round(time.Millisecond), w.ambiguous, len(got),
+		len(w.emails), saved, w.answers, http2xx, http5xx, w.slowest.Round(time.Millisecond), len(w.ambiguous), len(got),
 		missing, twice, failed, w.sink.refused, w.logs.outages.Load(), w.logs.recoveries.Load(), w.logs.other.Load())
 	if last := w.logs.last.Load(); last != nil {
 		t.Logf("last other warning: %v", last)
+	}
+	w.checkAmbiguous(t)
+	w.checkOutageLog(t)
+}
+
+// checkAmbiguous holds the one case where a visitor is not told the truth: a 5xx for a signup that was saved.
+// The portal answers 503 only when the transaction failed; the exception is a COMMIT that PostgreSQL carried
+// out while the connection broke before its answer came back (cut, reset, or dropped at its deadline while
+// frozen or slow). The suite cannot see a lost answer on the wire, so it holds the cases to what only that can
+// explain: each while a database fault was on (or within a request deadline after it ended), a handful at
+// most, and the form sent again registered once (the visitor sent it until it was answered 2xx, and the
+// count of registrations equals the signups). A portal that answered 5xx after a commit for any other reason
+// fails here.
+func (w *world) checkAmbiguous(t *testing.T) {
+	var dbFaults int
+	for _, f := range w.faults {
+		if f.f.database() {
+			dbFaults++
+		}
+	}
+	if limit := 2 * dbFaults; len(w.ambiguous) > limit {
+		t.Errorf("%d signups answered 5xx although saved; at most %d (two per database fault) can be lost commit answers",
+			len(w.ambiguous), limit)
+	}
+	for _, a := range w.ambiguous {
+		during := false
+		for _, f := range w.faults {
+			if f.f.database() && !a.end.Before(f.start) && !a.start.After(f.end.Add(requestTimeout+time.Second)) {
+				during = true
+			}
+		}
+		if !during {
+			t.Errorf("signup %s answered 5xx although saved, at %v, while the database had no fault",
+				a.key, a.start.Format("15:04:05.000"))
+		}
+		var n int
+		if err := w.direct.Get(&n, `SELECT count(*) FROM form_submissions WHERE key = $1`, a.key); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("signup %s, sent again after its 5xx, is saved %d times", a.key, n)
+		}
+	}
+}
+
+// faultAt names the fault that was on at t, or ended shortly before.
+func (w *world) faultAt(t time.Time) string {
+	for _, f := range w.faults {
+		if !t.Before(f.start) && !t.After(f.end.Add(requestTimeout+time.Second)) {
+			return f.f.name
+		}
+	}
+	return "none"
+}
+
+// checkOutageLog holds the log to "once per outage": every warning is followed by a line that the component
+// is available again before the next, and each portal warns about a component at most twice per time a fault
+// took it away. Twice, not once: an outage can show as two when requests get through in its midst — the slow
+// database lets some through, and after a reset the pool finds its broken connections one by one, with good
+// ones between. A warning per failed request (hundreds) fails here.
+func (w *world) checkOutageLog(t *testing.T) {
+	outages := map[string]int{}
+	for _, f := range w.faults {
+		if f.f.database() {
+			outages["database"] += f.f.outages()
+			outages["mail worker: database"] += f.f.outages()
+		}
+		if f.f.smtp() {
+			outages["mail worker: SMTP server"] += f.f.outages()
+		}
+	}
+	for i, events := range w.logs.byPortal() {
+		warned := map[string]int{}
+		open := map[string]bool{}
+		for _, e := range events {
+			if e.down {
+				warned[e.what]++
+				if open[e.what] {
+					t.Errorf("portal %d: %q warned twice without a recovery between", i+1, e.what+" unavailable")
+				}
+				open[e.what] = true
+			} else {
+				open[e.what] = false
+			}
+		}
+		for what, n := range warned {
+			perFault := map[string]int{}
+			for _, e := range events {
+				if e.down && e.what == what {
+					perFault[w.faultAt(e.at)]++
+				}
+			}
+			t.Logf("portal %d: %d warnings %q for %d outages: %v", i+1, n, what+" unavailable", outages[what], perFault)
+			if limit := 2 * outages[what]; n > limit {
+				t.Errorf("portal %d: %d warnings %q for %d outages; at most %d", i+1, n, what+" unavailable", outages[what], limit)
+			}
+			if open[what] {
+				t.Errorf("portal %d: %q never followed by %q", i+1, what+" unavailable", what+" available again")
+			}
+		}
 	}
 }
