@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"portal/app/db"
 	"portal/app/locale"
 )
 
@@ -20,8 +21,10 @@ func (a *App) today() string { return a.Now().In(locale.Brussels).Format("2006-0
 func (a *App) RunJobs(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
+	// A database outage shows once (a warning, then a line when it is back), not as an error every minute.
+	outage := &Outage{What: "jobs: database", Log: a.Log}
 	for {
-		a.runJobsOnce(ctx)
+		a.runJobsOnce(ctx, outage)
 		select {
 		case <-ctx.Done():
 			return
@@ -30,18 +33,35 @@ func (a *App) RunJobs(ctx context.Context) {
 	}
 }
 
-func (a *App) runJobsOnce(ctx context.Context) {
-	if _, err := a.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
-		a.Log.Error("job: expire offers", "err", err.Error())
+// runJobsOnce runs what is due. A failure because the database is unavailable goes to outage; any other is
+// logged as an error.
+func (a *App) runJobsOnce(ctx context.Context, outage *Outage) {
+	report := func(step string, err error) {
+		if ctx.Err() != nil {
+			return
+		}
+		if db.Unavailable(err) {
+			outage.Fail(err)
+			return
+		}
+		a.Log.Error("job: "+step, "err", err.Error())
+	}
+	if _, err := a.ExpireOffers(ctx); err != nil {
+		report("expire offers", err)
+	} else {
+		outage.OK()
 	}
 	claimed, err := a.claimDay(ctx, "daily")
+	if err != nil {
+		report("daily", err)
+	}
 	if err != nil || !claimed {
 		return
 	}
 	day, failed := a.today(), false
 	fail := func(step string, err error) {
 		failed = true
-		a.Log.Error("job: "+step, "err", err.Error())
+		report(step, err)
 	}
 	if n, err := a.Purge(ctx); err != nil {
 		fail("retention purge", err)
