@@ -2,9 +2,7 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -96,25 +94,7 @@ func (a *App) registrationByToken(ctx context.Context, q sqlx.QueryerContext, to
 	if len(token) < 20 || len(token) > 100 {
 		return Registration{}, ErrNotFound
 	}
-	query := `SELECT ` + registrationColumns + ` FROM registrations r
-		WHERE r.id = (SELECT id FROM registrations WHERE token_hash = $1
-		              UNION ALL SELECT registration_id FROM registration_tokens WHERE token_hash = $1 LIMIT 1)
-		  AND $2 < COALESCE(
-			(SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = r.group_id AND s.status = 'planned'),
-			CASE WHEN r.status IN ('declined', 'withdrawn', 'completed') THEN r.updated_at ELSE 'infinity' END
-		) + $3::interval`
-	if lock {
-		query += ` FOR UPDATE`
-	}
-	var r Registration
-	err := sqlx.GetContext(ctx, q, &r, query, HashToken(token), a.Now(), fmt.Sprintf("%d seconds", int(linkGrace.Seconds())))
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, ErrNotFound
-	}
-	if err != nil {
-		return r, fmt.Errorf("store: unable to read registration: %w", err)
-	}
-	return r, nil
+	return registrationByTokenHash(ctx, q, HashToken(token), a.Now(), linkGrace, lock)
 }
 
 // Personal reads what the personal page behind token shows.
@@ -137,10 +117,12 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 		return v, nil
 	}
 	if r.HouseholdID != nil {
-		if err := a.Store.DB.SelectContext(ctx, &v.Household, `SELECT p.display_name, r.role, p.age, r.status
-			FROM registrations r JOIN people p ON p.id = r.person_id
-			WHERE r.household_id = $1 AND r.id <> $2 ORDER BY r.role DESC, p.id`, *r.HouseholdID, r.ID); err != nil {
-			return v, fmt.Errorf("store: unable to read household: %w", err)
+		members, err := householdMembers(ctx, a.Store.DB, r)
+		if err != nil {
+			return v, err
+		}
+		for _, m := range members {
+			v.Household = append(v.Household, Member{Name: m.Name, Role: m.Role, Age: m.Age, Status: m.Status})
 		}
 	}
 	if r.GroupID == nil {
@@ -160,10 +142,9 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 		return v, err
 	}
 	excused := map[int64]bool{}
-	var rows []int64
-	if err := a.Store.DB.SelectContext(ctx, &rows, `SELECT session_id FROM attendance WHERE person_id = $1 AND status = 'excused'`,
-		r.PersonID); err != nil {
-		return v, fmt.Errorf("store: unable to read excuses: %w", err)
+	rows, err := excusedSessions(ctx, a.Store.DB, r.PersonID)
+	if err != nil {
+		return v, err
 	}
 	for _, id := range rows {
 		excused[id] = true
@@ -211,10 +192,8 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 		}
 		members := []int64{r.ID}
 		if r.HouseholdID != nil {
-			members = nil
-			if err := tx.SelectContext(ctx, &members, `SELECT id FROM registrations WHERE household_id = $1 ORDER BY id`,
-				*r.HouseholdID); err != nil {
-				return fmt.Errorf("store: unable to read household: %w", err)
+			if members, err = householdRegistrationIDs(ctx, tx, *r.HouseholdID); err != nil {
+				return err
 			}
 		}
 		freed := map[bool]bool{}
@@ -270,24 +249,20 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 		return ErrForbidden
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var starts time.Time
-		err := tx.GetContext(ctx, &starts, `SELECT starts_at FROM sessions WHERE id = $1 AND group_id = $2 AND status = 'planned'`,
-			sessionID, *r.GroupID)
-		if errors.Is(err, sql.ErrNoRows) {
+		s, err := sessionOfGroup(ctx, tx, sessionID, *r.GroupID)
+		if err != nil {
+			return err
+		}
+		if s.Status != SessionPlanned {
 			return ErrNotFound
 		}
-		if err != nil {
-			return fmt.Errorf("store: unable to read session: %w", err)
-		}
-		if !starts.After(a.Now()) {
+		if !s.StartsAt.After(a.Now()) {
 			return ErrExpired
 		}
 		members := []Registration{r}
 		if r.HouseholdID != nil {
-			members = nil
-			if err := tx.SelectContext(ctx, &members, `SELECT `+registrationColumns+` FROM registrations
-				WHERE household_id = $1 AND status = 'admitted'`, *r.HouseholdID); err != nil {
-				return fmt.Errorf("store: unable to read household: %w", err)
+			if members, err = admittedOfHousehold(ctx, tx, *r.HouseholdID); err != nil {
+				return err
 			}
 		}
 		if err := a.auditChange(ctx, tx, 0, AuditAttendanceExcuse, r, map[string]any{"session_id": sessionID, "excused": excuse}); err != nil {
@@ -295,20 +270,16 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 		}
 		for _, m := range members {
 			if excuse {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, by_self)
-					VALUES ($1, $2, $3, 'excused', true)
-					ON CONFLICT (session_id, person_id) DO UPDATE SET status = 'excused', by_self = true, recorded_at = now()`,
-					sessionID, m.PersonID, m.ID); err != nil {
-					return fmt.Errorf("store: unable to record excuse: %w", err)
+				if err := recordExcuse(ctx, tx, sessionID, m.PersonID, m.ID); err != nil {
+					return err
 				}
 				if err := a.dropReminders(ctx, tx, m.ID, &sessionID); err != nil {
 					return err
 				}
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE session_id = $1 AND person_id = $2 AND by_self`,
-				sessionID, m.PersonID); err != nil {
-				return fmt.Errorf("store: unable to undo excuse: %w", err)
+			if err := undoExcuse(ctx, tx, sessionID, m.PersonID); err != nil {
+				return err
 			}
 			if err := a.planReminders(ctx, tx, m.ID); err != nil {
 				return err
@@ -335,16 +306,13 @@ func (a *App) ExcuseLinkView(ctx context.Context, signed string) (ExcuseView, er
 		return ExcuseView{}, err
 	}
 	var v ExcuseView
-	err = a.Store.DB.GetContext(ctx, &v.Session, `SELECT id, group_id, starts_at, ends_at, status, topic, place_name, address
-		FROM sessions WHERE id = $1 AND group_id = $2`, ids[1], r.GroupID)
-	if errors.Is(err, sql.ErrNoRows) {
+	if r.GroupID == nil {
 		return v, ErrNotFound
 	}
-	if err != nil {
-		return v, fmt.Errorf("store: unable to read session: %w", err)
+	if v.Session, err = sessionOfGroup(ctx, a.Store.DB, ids[1], *r.GroupID); err != nil {
+		return v, err
 	}
-	err = a.Store.DB.GetContext(ctx, &v.Excused, `SELECT EXISTS (SELECT 1 FROM attendance
-		WHERE session_id = $1 AND person_id = $2 AND status = 'excused')`, ids[1], r.PersonID)
+	v.Excused, err = isExcused(ctx, a.Store.DB, ids[1], r.PersonID)
 	return v, err
 }
 
@@ -386,12 +354,12 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 		return err
 	}
 	if p.Kind == PersonProfessional {
-		_, err = a.Store.DB.ExecContext(ctx, `UPDATE people SET ics_opt_in = $2, language = $3 WHERE id = $1`,
-			p.ID, c.CalendarInvites, normLang(lang))
-		if err != nil {
-			return fmt.Errorf("store: unable to update contact: %w", err)
-		}
-		return a.auditChange(ctx, a.Store.DB, 0, AuditPersonContact, r, nil)
+		return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+			if err := setCalendarAndLanguage(ctx, tx, p.ID, c.CalendarInvites, normLang(lang)); err != nil {
+				return err
+			}
+			return a.auditChange(ctx, tx, 0, AuditPersonContact, r, nil)
+		})
 	}
 	wish, err := json.Marshal(c)
 	if err != nil {
@@ -406,14 +374,12 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE people SET email_enc = $2, email_hash = $3, phone_enc = $4,
-				contact_email = $5, contact_phone = $6, contact_sms = $7, voicemail_ok = $8, safe_times_enc = $9,
-				ics_opt_in = $10, language = $11,
-				contact_changed_at = $12, contact_previous_enc = COALESCE(contact_previous_enc, $13)
-			WHERE id = $1`, p.ID, a.Keys.Encrypt(c.Email), hashOrNil(a, c.Email), a.Keys.Encrypt(c.Phone), c.ByEmail,
-			c.ByPhone, c.BySMS, c.VoicemailOK, a.Keys.Encrypt(c.SafeTimes), c.CalendarInvites, normLang(lang),
-			a.Now(), a.Keys.Encrypt(string(previous))); err != nil {
-			return fmt.Errorf("store: unable to update contact: %w", err)
+		stored := storedContact{EmailEnc: a.Keys.Encrypt(c.Email), EmailHash: hashOrNil(a, c.Email),
+			PhoneEnc: a.Keys.Encrypt(c.Phone), SafeTimesEnc: a.Keys.Encrypt(c.SafeTimes), ByEmail: c.ByEmail,
+			ByPhone: c.ByPhone, BySMS: c.BySMS, VoicemailOK: c.VoicemailOK, ICSOpt: c.CalendarInvites,
+			Language: normLang(lang)}
+		if err := setContactChangedOnline(ctx, tx, p.ID, stored, a.Now(), a.Keys.Encrypt(string(previous))); err != nil {
+			return err
 		}
 		if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkContactChanged, RegistrationID: &r.ID, PersonID: &p.ID,
 			GroupID: r.GroupID}, ""); err != nil {
@@ -503,13 +469,9 @@ func (a *App) SendLinksAgain(ctx context.Context, email string) error {
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var regs []Registration
-		if err := tx.SelectContext(ctx, &regs, `SELECT `+prefixed("r.", registrationColumns)+`
-			FROM registrations r JOIN people p ON p.id = r.person_id
-			WHERE p.email_hash = ANY($1) AND (p.kind = 'professional' OR p.contact_email) AND r.token_hash IS NOT NULL
-			  AND r.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
-			FOR UPDATE OF r`, byteaArray(a.Keys.EmailHashes(email))); err != nil {
-			return fmt.Errorf("store: unable to find registrations: %w", err)
+		regs, err := activeRegistrationsByEmail(ctx, tx, a.Keys.EmailHashes(email))
+		if err != nil {
+			return err
 		}
 		for _, r := range regs {
 			token, err := a.addToken(ctx, tx, r.ID)
@@ -542,12 +504,9 @@ func (a *App) RotateLinks(ctx context.Context, token, unlock string) (string, er
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM registration_tokens WHERE registration_id = $1`, r.ID); err != nil {
-			return fmt.Errorf("store: unable to retire links: %w", err)
-		}
 		raw, hash := NewToken()
-		if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, r.ID, hash); err != nil {
-			return fmt.Errorf("store: unable to retire links: %w", err)
+		if err := replaceLinks(ctx, tx, r.ID, hash); err != nil {
+			return err
 		}
 		fresh = raw
 		return a.auditChange(ctx, tx, 0, AuditPersonRotateLinks, r, nil)

@@ -187,3 +187,44 @@ func attendedCount(ctx context.Context, q sqlx.QueryerContext, personID int64) (
 	}
 	return n, nil
 }
+
+// excusedSessions lists the sessions person personID excused themselves from.
+func excusedSessions(ctx context.Context, q sqlx.QueryerContext, personID int64) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT session_id FROM attendance WHERE person_id = $1 AND status = 'excused'`,
+		personID); err != nil {
+		return nil, fmt.Errorf("store: unable to read excuses: %w", err)
+	}
+	return ids, nil
+}
+
+// isExcused reports whether person personID is excused from session sessionID.
+func isExcused(ctx context.Context, q sqlx.QueryerContext, sessionID, personID int64) (bool, error) {
+	var excused bool
+	if err := sqlx.GetContext(ctx, q, &excused, `SELECT EXISTS (SELECT 1 FROM attendance
+		WHERE session_id = $1 AND person_id = $2 AND status = 'excused')`, sessionID, personID); err != nil {
+		return false, fmt.Errorf("store: unable to read excuse: %w", err)
+	}
+	return excused, nil
+}
+
+// recordExcuse marks person personID (registration regID) as excused from session sessionID by their own word,
+// replacing an earlier mark.
+func recordExcuse(ctx context.Context, tx sqlx.ExecerContext, sessionID, personID, regID int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO attendance (session_id, person_id, registration_id, status, by_self)
+		VALUES ($1, $2, $3, 'excused', true)
+		ON CONFLICT (session_id, person_id) DO UPDATE SET status = 'excused', by_self = true, recorded_at = now()`,
+		sessionID, personID, regID); err != nil {
+		return fmt.Errorf("store: unable to record excuse: %w", err)
+	}
+	return nil
+}
+
+// undoExcuse removes the excuse person personID gave themselves for session sessionID (a mark staff made stays).
+func undoExcuse(ctx context.Context, tx sqlx.ExecerContext, sessionID, personID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM attendance WHERE session_id = $1 AND person_id = $2 AND by_self`,
+		sessionID, personID); err != nil {
+		return fmt.Errorf("store: unable to undo excuse: %w", err)
+	}
+	return nil
+}

@@ -176,3 +176,35 @@ func personRecordsToExport(ctx context.Context, q sqlx.QueryerContext, personID 
 	}
 	return attendance, consents, referrals, access, mail, nil
 }
+
+// storedContact is how a person may be contacted, as stored: e-mail, phone and safe times already encrypted,
+// the e-mail's lookup hash beside it.
+type storedContact struct {
+	EmailEnc, EmailHash, PhoneEnc, SafeTimesEnc  []byte
+	ByEmail, ByPhone, BySMS, VoicemailOK, ICSOpt bool
+	Language                                     string
+}
+
+// setContactChangedOnline stores a contact change made on the personal page at changedAt; previousEnc (the
+// encrypted details before it) is kept only when no earlier online change waits for staff, so staff see what
+// was there before the first unconfirmed change.
+func setContactChangedOnline(ctx context.Context, tx sqlx.ExecerContext, personID int64, c storedContact, changedAt time.Time, previousEnc []byte) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET email_enc = $2, email_hash = $3, phone_enc = $4,
+			contact_email = $5, contact_phone = $6, contact_sms = $7, voicemail_ok = $8, safe_times_enc = $9,
+			ics_opt_in = $10, language = $11,
+			contact_changed_at = $12, contact_previous_enc = COALESCE(contact_previous_enc, $13)
+		WHERE id = $1`, personID, c.EmailEnc, c.EmailHash, c.PhoneEnc, c.ByEmail, c.ByPhone, c.BySMS, c.VoicemailOK,
+		c.SafeTimesEnc, c.ICSOpt, c.Language, changedAt, previousEnc); err != nil {
+		return fmt.Errorf("store: unable to update contact: %w", err)
+	}
+	return nil
+}
+
+// setCalendarAndLanguage stores whether person personID wants calendar invitations, and their language.
+func setCalendarAndLanguage(ctx context.Context, tx sqlx.ExecerContext, personID int64, ics bool, lang string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET ics_opt_in = $2, language = $3 WHERE id = $1`,
+		personID, ics, lang); err != nil {
+		return fmt.Errorf("store: unable to update contact: %w", err)
+	}
+	return nil
+}

@@ -517,3 +517,73 @@ func registrationsToExport(ctx context.Context, q sqlx.QueryerContext, personID 
 	}
 	return regs, nil
 }
+
+// registrationByTokenHash reads the registration whose personal link (its first token, or one added later)
+// hashes to hash and still works at now: until the group's last planned session, or until an ended
+// registration's last change, plus grace. ErrNotFound when there is none. With lock, the row is locked.
+func registrationByTokenHash(ctx context.Context, q sqlx.QueryerContext, hash []byte, now time.Time, grace time.Duration, lock bool) (Registration, error) {
+	query := `SELECT ` + registrationColumns + ` FROM registrations r
+		WHERE r.id = (SELECT id FROM registrations WHERE token_hash = $1
+		              UNION ALL SELECT registration_id FROM registration_tokens WHERE token_hash = $1 LIMIT 1)
+		  AND $2 < COALESCE(
+			(SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = r.group_id AND s.status = 'planned'),
+			CASE WHEN r.status IN ('declined', 'withdrawn', 'completed') THEN r.updated_at ELSE 'infinity' END
+		) + $3::interval`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	var r Registration
+	err := sqlx.GetContext(ctx, q, &r, query, hash, now, fmt.Sprintf("%d seconds", int(grace.Seconds())))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	if err != nil {
+		return r, fmt.Errorf("store: unable to read registration: %w", err)
+	}
+	return r, nil
+}
+
+// householdRegistrationIDs lists the ids of every registration of household householdID, in id order.
+func householdRegistrationIDs(ctx context.Context, q sqlx.QueryerContext, householdID int64) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT id FROM registrations WHERE household_id = $1 ORDER BY id`,
+		householdID); err != nil {
+		return nil, fmt.Errorf("store: unable to read household: %w", err)
+	}
+	return ids, nil
+}
+
+// admittedOfHousehold returns the admitted registrations of household householdID.
+func admittedOfHousehold(ctx context.Context, q sqlx.QueryerContext, householdID int64) ([]Registration, error) {
+	var regs []Registration
+	if err := sqlx.SelectContext(ctx, q, &regs, `SELECT `+registrationColumns+` FROM registrations
+		WHERE household_id = $1 AND status = 'admitted'`, householdID); err != nil {
+		return nil, fmt.Errorf("store: unable to read household: %w", err)
+	}
+	return regs, nil
+}
+
+// activeRegistrationsByEmail returns, locked, the active registrations that have a personal link, of the people
+// with one of emailHashes (an address's hashes under every key) who may be mailed at that address.
+func activeRegistrationsByEmail(ctx context.Context, tx *sqlx.Tx, emailHashes [][]byte) ([]Registration, error) {
+	var regs []Registration
+	if err := tx.SelectContext(ctx, &regs, `SELECT `+prefixed("r.", registrationColumns)+`
+		FROM registrations r JOIN people p ON p.id = r.person_id
+		WHERE p.email_hash = ANY($1) AND (p.kind = 'professional' OR p.contact_email) AND r.token_hash IS NOT NULL
+		  AND r.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
+		FOR UPDATE OF r`, byteaArray(emailHashes)); err != nil {
+		return nil, fmt.Errorf("store: unable to find registrations: %w", err)
+	}
+	return regs, nil
+}
+
+// replaceLinks retires every personal link of registration regID and makes hash its one link.
+func replaceLinks(ctx context.Context, tx *sqlx.Tx, regID int64, hash []byte) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM registration_tokens WHERE registration_id = $1`, regID); err != nil {
+		return fmt.Errorf("store: unable to retire links: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, regID, hash); err != nil {
+		return fmt.Errorf("store: unable to retire links: %w", err)
+	}
+	return nil
+}

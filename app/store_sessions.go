@@ -221,3 +221,16 @@ func plannedSessionIDsAfter(ctx context.Context, q sqlx.QueryerContext, groupID 
 	}
 	return ids, nil
 }
+
+// sessionOfGroup reads session id when it belongs to group groupID, or ErrNotFound.
+func sessionOfGroup(ctx context.Context, q sqlx.QueryerContext, id, groupID int64) (Session, error) {
+	var s Session
+	err := sqlx.GetContext(ctx, q, &s, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND group_id = $2`, id, groupID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: unable to read session: %w", err)
+	}
+	return s, nil
+}
