@@ -82,6 +82,26 @@ func Eval[T any](t testing.TB, ctx context.Context, expr string) T {
 	return v
 }
 
+// WaitLocation waits up to d for the page's address to become want. Reading the address while the page is
+// navigating away can fail ("target navigated or closed"); that is the very moment being waited for, so such
+// reads are tried again rather than failing the test. It fails the test when d passes first.
+func WaitLocation(t testing.TB, ctx context.Context, want string, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	var last string
+	var lastErr error
+	for time.Now().Before(deadline) {
+		tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		last, lastErr = chromedp.Run(tctx, chromedp.Evaluate[string](`location.href`))
+		cancel()
+		if lastErr == nil && last == want {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("browser: the page is at %q (last error: %v), want %q", last, lastErr, want)
+}
+
 // PressKey sends one key (for example "Tab", "Shift" or "Enter") down and up, as a person would.
 func PressKey(key, code string, keyCode int64) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
