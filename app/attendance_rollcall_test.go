@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -18,7 +19,7 @@ func family(t *testing.T, a *app.App, staff, g int64, parent string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Admit(t.Context(), staffActor(t, a, staff), res.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(t.Context(), fixtures.ActiveActor(t, a, staff), res.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -61,7 +62,9 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	if _, err := a.AddWalkIn(ctx, actor, sessions[0], "Noor", app.RoleChild); err != nil {
 		t.Fatal(err)
 	}
-	rc, _ = a.RollCallOf(ctx, actor, sessions[0])
+	if rc, err = a.RollCallOf(ctx, actor, sessions[0]); err != nil {
+		t.Fatal(err)
+	}
 	c := rc.Counts
 	if c.Present != 4 || c.Excused != 3 || c.Unmarked != 0 || len(rc.Children) != 5 {
 		t.Fatalf("after the roll call: %+v, %d children", c, len(rc.Children))
@@ -70,7 +73,10 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 		t.Errorf("rate %.3f, want 4/7", r)
 	}
 	// The walk-in is not expected at the next session.
-	next, _ := a.RollCallOf(ctx, actor, sessions[1])
+	next, err := a.RollCallOf(ctx, actor, sessions[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(next.Children) != 4 {
 		t.Errorf("next session expects %d children", len(next.Children))
 	}
@@ -83,7 +89,7 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 	coordinator := app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleCoordinator, Active: true}}
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 3)
 	r := request(t, a, "lotgenotengroepen", g, "Mira")
-	if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, fixtures.ActiveActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var person int64

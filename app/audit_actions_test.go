@@ -56,7 +56,10 @@ func TestAuditActionsAreDeclaredOnce(t *testing.T) {
 			if !strings.HasPrefix(name.Name, "Audit") || !ok || lit.Kind != token.STRING {
 				continue
 			}
-			action, _ := strconv.Unquote(lit.Value)
+			action, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
 			consts[name.Name] = action
 			if !slices.Contains(app.AuditActions, action) {
 				t.Errorf("%s (%q) is not in app.AuditActions", name.Name, action)

@@ -31,7 +31,10 @@ func TestConfigDefaultsAndLocalSecret(t *testing.T) {
 	if cfg.MailRatePerSecond != 10 {
 		t.Errorf("mail rate %v, want the default 10 per second", cfg.MailRatePerSecond)
 	}
-	again, _ := app.LoadConfig(env(map[string]string{"DATA_DIR": dir}))
+	again, err := app.LoadConfig(env(map[string]string{"DATA_DIR": dir}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if again.SecretKey != cfg.SecretKey {
 		t.Error("the local secret changed between runs")
 	}

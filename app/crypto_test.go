@@ -11,7 +11,10 @@ import (
 )
 
 func TestEncryptionRoundTripAndRotation(t *testing.T) {
-	old, _ := app.NewKeys(strings.Repeat("o", 32))
+	old, err := app.NewKeys(strings.Repeat("o", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	sealed := old.Encrypt("0470 12 34 56")
 	if bytes.Contains(sealed, []byte("0470")) {
 		t.Fatal("ciphertext holds the plaintext")
@@ -22,14 +25,20 @@ func TestEncryptionRoundTripAndRotation(t *testing.T) {
 	if old.Encrypt("") != nil {
 		t.Error("empty text should stay NULL")
 	}
-	rotated, _ := app.NewKeys(strings.Repeat("n", 32), strings.Repeat("o", 32))
+	rotated, err := app.NewKeys(strings.Repeat("n", 32), strings.Repeat("o", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if s, err := rotated.Decrypt(sealed); err != nil || s != "0470 12 34 56" {
 		t.Fatalf("after rotation: %q %v", s, err)
 	}
 	if !rotated.NeedsRekey(sealed) || rotated.NeedsRekey(rotated.Encrypt("x")) {
 		t.Error("NeedsRekey is wrong")
 	}
-	stranger, _ := app.NewKeys(strings.Repeat("z", 32))
+	stranger, err := app.NewKeys(strings.Repeat("z", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := stranger.Decrypt(sealed); !errors.Is(err, app.ErrDecrypt) {
 		t.Errorf("unknown key: %v", err)
 	}
@@ -44,7 +53,10 @@ func TestEncryptionRoundTripAndRotation(t *testing.T) {
 }
 
 func TestSignedLinks(t *testing.T) {
-	k, _ := app.NewKeys(strings.Repeat("k", 32))
+	k, err := app.NewKeys(strings.Repeat("k", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now()
 	v := k.Sign("excuse", now.Add(time.Hour), 42, 7)
 	ids, err := k.Verify("excuse", v, now, 2)
@@ -82,7 +94,9 @@ func TestRateLimitIsSharedAndResets(t *testing.T) {
 		}
 	}
 	a.Now = func() time.Time { return now.Add(2 * time.Minute) }
-	if ok, _ := a.Allow(t.Context(), "ip:test:1.2.3.4", 3, time.Minute); !ok {
+	if ok, err := a.Allow(t.Context(), "ip:test:1.2.3.4", 3, time.Minute); err != nil {
+		t.Fatal(err)
+	} else if !ok {
 		t.Error("a new window did not reset the counter")
 	}
 }

@@ -118,7 +118,10 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	}
 	y.admit(sara.RegistrationID)
 	y.admit(ilse.RegistrationID)
-	rc, _ := a.RollCallOf(ctx, y.staff, fs[0])
+	rc, err := a.RollCallOf(ctx, y.staff, fs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	all := map[int64]string{}
 	for _, p := range append(rc.Adults, rc.Children...) {
 		all[p.PersonID] = "present"
@@ -183,7 +186,10 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := a.WaakvlamByToken(ctx, wv.Token)
+	st, err := a.WaakvlamByToken(ctx, wv.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.PlanWaakvlam(ctx, y.staff, st.Request.ID, d(11, 18), d(11, 18).Add(3*time.Hour), "Sociaal Huis", "Lier"); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +242,10 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 	if !reflect.DeepEqual(f.WaakvlamOrganisations, []string{"Sociaal Huis Lier"}) {
 		t.Errorf("Waakvlam organisations %v", f.WaakvlamOrganisations)
 	}
-	cat, _ := locale.Load()
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	text := ""
 	for _, s := range app.Sentences(cat, "nl", f) {
 		text += s.Text + "\n"

@@ -51,7 +51,10 @@ func FuzzContactFields(f *testing.F) {
 
 // FuzzSignedLinks: only values made by Sign verify; tampered or random values never do, and never panic.
 func FuzzSignedLinks(f *testing.F) {
-	k, _ := NewKeys(strings.Repeat("f", 32))
+	k, err := NewKeys(strings.Repeat("f", 32))
+	if err != nil {
+		f.Fatal(err)
+	}
 	now := time.Unix(1_800_000_000, 0)
 	good := k.Sign("offer", now.Add(time.Hour), 42)
 	f.Add(good)

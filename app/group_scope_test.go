@@ -7,6 +7,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -50,17 +51,23 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		{fac, own, true}, {fac, foreign, false},
 	}
 	for _, tc := range cases {
-		_, err := a.GroupForStaff(ctx, actorFor(t, a, tc.who), tc.group)
+		_, err := a.GroupForStaff(ctx, fixtures.Actor(t, a, tc.who), tc.group)
 		if got := err == nil; got != tc.want || (err != nil && !errors.Is(err, app.ErrForbidden)) {
 			t.Errorf("staff %d, group %d: %v, want seen %v", tc.who, tc.group, err, tc.want)
 		}
 	}
-	if _, err := a.GroupForStaff(ctx, actorFor(t, a, admin), 999999); !errors.Is(err, app.ErrNotFound) {
+	if _, err := a.GroupForStaff(ctx, fixtures.Actor(t, a, admin), 999999); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("no such group: %v", err)
 	}
 
-	all, _ := a.VisibleGroups(ctx, actorFor(t, a, coord), false)
-	mine, _ := a.VisibleGroups(ctx, actorFor(t, a, fac), false)
+	all, err := a.VisibleGroups(ctx, fixtures.Actor(t, a, coord), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := a.VisibleGroups(ctx, fixtures.Actor(t, a, fac), false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(all) != 15 || len(mine) != 1 || mine[0].ID != own {
 		t.Errorf("coordinator sees %d groups, facilitator %d", len(all), len(mine))
 	}
@@ -74,7 +81,10 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 		t.Fatal(err)
 	}
 	testenv.MustExec(t, a.Store.DB, `UPDATE groups SET status = 'cancelled' WHERE slug = 'intervisie-lier'`)
-	running, _ := a.VisibleGroups(ctx, actorFor(t, a, coord), true)
+	running, err := a.VisibleGroups(ctx, fixtures.Actor(t, a, coord), true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(running) != 13 {
 		t.Errorf("%d running groups, want 13", len(running))
 	}
@@ -85,18 +95,20 @@ func TestFacilitatorsSeeOnlyTheGroupsTheyLead(t *testing.T) {
 	}
 
 	// A role change counts at once, through the same rule.
-	if err := a.ChangeStaffRole(ctx, actorFor(t, a, admin), coord, app.RoleFacilitator); err != nil {
+	if err := a.ChangeStaffRole(ctx, fixtures.Actor(t, a, admin), coord, app.RoleFacilitator); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.GroupForStaff(ctx, actorFor(t, a, coord), foreign); !errors.Is(err, app.ErrForbidden) {
+	if _, err := a.GroupForStaff(ctx, fixtures.Actor(t, a, coord), foreign); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("a coordinator turned facilitator still sees every group: %v", err)
 	}
-	if turned, err := a.VisibleGroups(ctx, actorFor(t, a, coord), false); err != nil || len(turned) != 0 {
+	if turned, err := a.VisibleGroups(ctx, fixtures.Actor(t, a, coord), false); err != nil || len(turned) != 0 {
 		t.Errorf("a coordinator turned facilitator lists %d groups (%v), want none", len(turned), err)
 	}
 	// A deactivated facilitator sees nothing.
-	a.SetStaffActive(ctx, actorFor(t, a, admin), fac, false)
-	if _, err := a.GroupForStaff(ctx, actorFor(t, a, fac), own); !errors.Is(err, app.ErrForbidden) {
+	if err := a.SetStaffActive(ctx, fixtures.Actor(t, a, admin), fac, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.GroupForStaff(ctx, fixtures.Actor(t, a, fac), own); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("a deactivated facilitator still sees their group: %v", err)
 	}
 }
@@ -115,19 +127,19 @@ func TestAgendaShowsTodayAndTomorrowOfOwnGroups(t *testing.T) {
 		s := time.Date(2026, 3, d, h, 0, 0, 0, locale.Brussels)
 		return app.SessionTime{Start: s, End: s.Add(2 * time.Hour)}
 	}
-	mine, err := a.AddSessions(ctx, actorFor(t, a, fac), own, []app.SessionTime{at(27, 19), at(28, 7), at(28, 19), at(29, 23), at(30, 0)})
+	mine, err := a.AddSessions(ctx, fixtures.Actor(t, a, fac), own, []app.SessionTime{at(27, 19), at(28, 7), at(28, 19), at(29, 23), at(30, 0)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A facilitator plans sessions of the groups they lead only; the office plans the other group's session.
-	if _, err := a.AddSessions(ctx, actorFor(t, a, fac), foreign, []app.SessionTime{at(28, 14)}); !errors.Is(err, app.ErrForbidden) {
+	if _, err := a.AddSessions(ctx, fixtures.Actor(t, a, fac), foreign, []app.SessionTime{at(28, 14)}); !errors.Is(err, app.ErrForbidden) {
 		t.Fatalf("a facilitator added a session to a group they do not lead: %v", err)
 	}
 	coord := addStaff(t, a, "coord@example.org", app.RoleCoordinator)
-	if _, err := a.AddSessions(ctx, actorFor(t, a, coord), foreign, []app.SessionTime{at(28, 14)}); err != nil {
+	if _, err := a.AddSessions(ctx, fixtures.Actor(t, a, coord), foreign, []app.SessionTime{at(28, 14)}); err != nil {
 		t.Fatal(err)
 	}
-	items, err := a.Agenda(ctx, actorFor(t, a, fac), 2)
+	items, err := a.Agenda(ctx, fixtures.Actor(t, a, fac), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -54,7 +55,7 @@ func TestAClosedGroupOffersAndPromotesNobody(t *testing.T) {
 	second := signup(t, a, g, 2)
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 15) } // two sessions held
 	// The seat must really be freed, else "nobody was offered it" proves nothing.
-	if err := a.Withdraw(ctx, staffActor(t, a, staff), first.RegistrationID); err != nil {
+	if err := a.Withdraw(ctx, fixtures.ActiveActor(t, a, staff), first.RegistrationID); err != nil {
 		t.Fatal(err)
 	}
 	if s := status(t, a, first.RegistrationID); s != "withdrawn" {
@@ -63,7 +64,7 @@ func TestAClosedGroupOffersAndPromotesNobody(t *testing.T) {
 	if s := status(t, a, second.RegistrationID); s != "waitlisted" {
 		t.Errorf("a closed group offered its freed seat: %s", s)
 	}
-	if err := a.Promote(ctx, staffActor(t, a, staff), second.RegistrationID, true); !errors.Is(err, app.ErrClosed) {
+	if err := a.Promote(ctx, fixtures.ActiveActor(t, a, staff), second.RegistrationID, true); !errors.Is(err, app.ErrClosed) {
 		t.Errorf("promoting into a closed group: %v, want ErrClosed", err)
 	}
 	if s := status(t, a, second.RegistrationID); s != "waitlisted" {
@@ -79,7 +80,7 @@ func TestAClosedGroupOffersAndPromotesNobody(t *testing.T) {
 	open := addGroup(t, a, "intervisie", "intervisie-open", 1, 0, 4)
 	a.Now = func() time.Time { return testNow }
 	one, two := signup(t, a, open, 3), signup(t, a, open, 4)
-	if err := a.Withdraw(ctx, staffActor(t, a, staff), one.RegistrationID); err != nil {
+	if err := a.Withdraw(ctx, fixtures.ActiveActor(t, a, staff), one.RegistrationID); err != nil {
 		t.Fatal(err)
 	}
 	if s := status(t, a, two.RegistrationID); s != "offered" {
@@ -94,7 +95,7 @@ func TestErasureFreesTheSeatForWhoeverWaits(t *testing.T) {
 	second := signup(t, a, g, 2)
 	var person int64
 	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, first.RegistrationID)
-	if err := a.Erase(t.Context(), actorFor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person); err != nil {
+	if err := a.Erase(t.Context(), fixtures.Actor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person); err != nil {
 		t.Fatal(err)
 	}
 	if s := status(t, a, second.RegistrationID); s != "offered" {
@@ -109,14 +110,14 @@ func TestYearsCloseInOrder(t *testing.T) {
 		SELECT id, '2024-03-05 19:00+01', '2024-03-05 21:00+01' FROM groups WHERE slug = 'intervisie-bornem'`)
 	a.Store.DB.MustExec(`INSERT INTO sessions (group_id, starts_at, ends_at)
 		SELECT id, '2025-03-05 19:00+01', '2025-03-05 21:00+01' FROM groups WHERE slug = 'intervisie-bornem'`)
-	err := a.CloseYear(t.Context(), actorFor(t, a, staff), 2025)
+	err := a.CloseYear(t.Context(), fixtures.Actor(t, a, staff), 2025)
 	if v, ok := app.AsValidation(err); !ok || !strings.Contains(v.Error(), "bevestig") {
 		t.Fatalf("closing 2025 with 2024 open: %v", err)
 	}
-	if err := a.CloseYear(t.Context(), actorFor(t, a, staff), 2024); err != nil {
+	if err := a.CloseYear(t.Context(), fixtures.Actor(t, a, staff), 2024); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.CloseYear(t.Context(), actorFor(t, a, staff), 2025); err != nil {
+	if err := a.CloseYear(t.Context(), fixtures.Actor(t, a, staff), 2025); err != nil {
 		t.Fatalf("closing 2025 after 2024: %v", err)
 	}
 }
@@ -130,9 +131,12 @@ func TestCancellingAPlannedWaakvlamClosesItsGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, _ := a.WaakvlamByToken(ctx, wv.Token)
+	st, err := a.WaakvlamByToken(ctx, wv.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
 	start := testNow.AddDate(0, 1, 0)
-	coordinator := actorFor(t, a, staff)
+	coordinator := fixtures.Actor(t, a, staff)
 	groupID, err := a.PlanWaakvlam(ctx, coordinator, st.Request.ID, start, start.Add(3*time.Hour), "CKG", "Berlaar")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -19,7 +20,7 @@ func TestLoginGivesOneAnswerForUnknownWrongAndInactive(t *testing.T) {
 	ctx := t.Context()
 	admin := addStaff(t, a, "an@example.org", app.RoleAdmin)
 	gone := addStaff(t, a, "gone@example.org", app.RoleFacilitator)
-	if err := a.SetStaffActive(ctx, actorFor(t, a, admin), gone, false); err != nil {
+	if err := a.SetStaffActive(ctx, fixtures.Actor(t, a, admin), gone, false); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct{ name, email, password, reason string }{
@@ -73,7 +74,9 @@ func TestLoginIsThrottledPerAccount(t *testing.T) {
 	}
 	// an unknown account is limited just the same (the limit betrays nothing),
 	for i := range 5 {
-		a.Login(ctx, "nobody@example.org", "x", fmt.Sprintf("203.0.113.%d", i))
+		if _, err := a.Login(ctx, "nobody@example.org", "x", fmt.Sprintf("203.0.113.%d", i)); !errors.Is(err, app.ErrBadCredentials) {
+			t.Fatalf("unknown account, try %d: %v", i, err)
+		}
 	}
 	if _, err := a.Login(ctx, "nobody@example.org", "x", "203.0.113.100"); !errors.Is(err, app.ErrRateLimited) {
 		t.Errorf("unknown account: %v, want ErrRateLimited", err)

@@ -146,7 +146,7 @@ func TestMailDataDropsStaleMail(t *testing.T) {
 	if d := reminder("excused", sessions[1]); !strings.Contains(d.Skip, "excused") {
 		t.Errorf("reminder for an excused session: skip %q", d.Skip)
 	}
-	if err := a.CancelSession(ctx, actorFor(t, a, admin), sessions[2].ID); err != nil {
+	if err := a.CancelSession(ctx, fixtures.Actor(t, a, admin), sessions[2].ID); err != nil {
 		t.Fatal(err)
 	}
 	if d := reminder("cancelled", sessions[2]); !strings.Contains(d.Skip, "cancelled") {

@@ -7,6 +7,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -30,10 +31,13 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	f.Name = app.Text{"nl": "Rotonde ", "en": ""}
 	f.ReminderHours = "24, 168, 24"
 	f.RetentionDays = "400"
-	if err := a.UpdateOffering(ctx, actorFor(t, a, coord), o.ID, f); err != nil {
+	if err := a.UpdateOffering(ctx, fixtures.Actor(t, a, coord), o.ID, f); err != nil {
 		t.Fatal(err)
 	}
-	o2, _ := a.Store.OfferingByID(ctx, o.ID)
+	o2, err := a.Store.OfferingByID(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if o2.Name["nl"] != "Rotonde" || o2.Name["en"] != "" || o2.RetentionDays != 400 ||
 		len(o2.ReminderOffsets) != 2 || o2.ReminderOffsets[0] != 10080 || o2.ReminderOffsets[1] != 1440 {
 		t.Errorf("saved %+v %v %d %v", o2.Name, o2.ReminderOffsets, o2.RetentionDays, o2.ReminderOffsets)
@@ -48,7 +52,7 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	bad.Name = app.Text{}
 	bad.RetentionDays = "0"
 	bad.ReminderHours = "soon"
-	err = a.UpdateOffering(ctx, actorFor(t, a, coord), o.ID, bad)
+	err = a.UpdateOffering(ctx, fixtures.Actor(t, a, coord), o.ID, bad)
 	v, ok := app.AsValidation(err)
 	if !ok || v.Fields["name_nl"] == "" || v.Fields["retention_days"] == "" || v.Fields["reminder_hours"] == "" {
 		t.Errorf("invalid offering: %v", err)
@@ -56,37 +60,47 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 
 	nf := app.OfferingForm{Slug: "zomerkamp", Kind: app.KindEvent, Audience: app.AudiencePublic, Admission: app.AdmissionOpen,
 		Name: app.Text{"nl": "Zomerkamp"}, RetentionDays: "365", Active: true}
-	newID, err := a.CreateOffering(ctx, actorFor(t, a, coord), nf)
+	newID, err := a.CreateOffering(ctx, fixtures.Actor(t, a, coord), nf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.CreateOffering(ctx, actorFor(t, a, coord), nf); err == nil {
+	if _, err := a.CreateOffering(ctx, fixtures.Actor(t, a, coord), nf); err == nil {
 		t.Error("a second offering with the same address was made")
 	}
 
 	gf := app.GroupForm{Name: app.Text{"nl": "Zomerkamp 2026"}, Slug: "zomerkamp-2026", Municipality: "Mechelen",
 		Capacity: "20", ClosedAfter: "", Status: app.GroupOpen, Visibility: app.VisibilityPublic, Facilitators: []int64{fac, fac}}
-	gid, err := a.CreateGroup(ctx, actorFor(t, a, coord), newID, gf)
+	gid, err := a.CreateGroup(ctx, fixtures.Actor(t, a, coord), newID, gf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lead, _ := a.Store.GroupFacilitators(ctx, gid)
+	lead, err := a.Store.GroupFacilitators(ctx, gid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(lead) != 1 || lead[0].ID != fac {
 		t.Errorf("facilitators %+v", lead)
 	}
-	g, _ := a.Store.GroupByID(ctx, gid)
+	g, err := a.Store.GroupByID(ctx, gid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	edit := app.GroupFormOf(g, nil)
 	edit.ClosedAfter = "3"
 	edit.Discreet = "yes"
 	edit.Capacity = "18"
-	if err := a.UpdateGroup(ctx, actorFor(t, a, coord), gid, edit); err != nil {
+	if err := a.UpdateGroup(ctx, fixtures.Actor(t, a, coord), gid, edit); err != nil {
 		t.Fatal(err)
 	}
-	g, _ = a.Store.GroupByID(ctx, gid)
+	if g, err = a.Store.GroupByID(ctx, gid); err != nil {
+		t.Fatal(err)
+	}
 	if g.ClosedAfterSession == nil || *g.ClosedAfterSession != 3 || g.DiscreetOverride == nil || !*g.DiscreetOverride || g.Capacity != 18 {
 		t.Errorf("group saved as %+v", g)
 	}
-	if lead, _ := a.Store.GroupFacilitators(ctx, gid); len(lead) != 0 {
+	if lead, err := a.Store.GroupFacilitators(ctx, gid); err != nil {
+		t.Fatal(err)
+	} else if len(lead) != 0 {
 		t.Errorf("facilitators not removed: %+v", lead)
 	}
 	testenv.MustGet(t, a.Store.DB, &fields, `SELECT detail->>'fields' FROM audit_log WHERE action = 'group.update' AND group_id = $1`, gid)
@@ -98,18 +112,18 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 
 	taken := edit
 	taken.Slug = "intervisie-bornem"
-	if v, ok := app.AsValidation(a.UpdateGroup(ctx, actorFor(t, a, coord), gid, taken)); !ok || v.Fields["slug"] != "staff.offer.slug.taken" {
+	if v, ok := app.AsValidation(a.UpdateGroup(ctx, fixtures.Actor(t, a, coord), gid, taken)); !ok || v.Fields["slug"] != "staff.offer.slug.taken" {
 		t.Errorf("a taken slug: %v", v)
 	}
 	wrong := edit
 	wrong.Slug, wrong.Capacity, wrong.Status, wrong.Facilitators = "Not A Slug", "-1", "open-ish", []int64{424242}
-	err = a.UpdateGroup(ctx, actorFor(t, a, coord), gid, wrong)
+	err = a.UpdateGroup(ctx, fixtures.Actor(t, a, coord), gid, wrong)
 	if v, ok := app.AsValidation(err); !ok || v.Fields["slug"] == "" || v.Fields["capacity"] == "" || v.Fields["status"] == "" {
 		t.Errorf("invalid group: %v", err)
 	}
 	ghost := edit
 	ghost.Facilitators = []int64{424242}
-	if v, ok := app.AsValidation(a.UpdateGroup(ctx, actorFor(t, a, coord), gid, ghost)); !ok || v.Fields["facilitators"] == "" {
+	if v, ok := app.AsValidation(a.UpdateGroup(ctx, fixtures.Actor(t, a, coord), gid, ghost)); !ok || v.Fields["facilitators"] == "" {
 		t.Errorf("unknown facilitator: %v", v)
 	}
 	// The detail of the audit trail never holds the texts typed in.
@@ -147,11 +161,15 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 		t.Error("not newest first")
 	}
 	// 2 cli creations + 120 views = 122 rows: pages of 50, 50, 22.
-	rows, more, _ = a.Store.AuditLog(ctx, app.AuditFilter{Page: 3})
+	if rows, more, err = a.Store.AuditLog(ctx, app.AuditFilter{Page: 3}); err != nil {
+		t.Fatal(err)
+	}
 	if len(rows) != 22 || more {
 		t.Errorf("third page: %d rows, more %v", len(rows), more)
 	}
-	rows, _, _ = a.Store.AuditLog(ctx, app.AuditFilter{PersonID: 8})
+	if rows, _, err = a.Store.AuditLog(ctx, app.AuditFilter{PersonID: 8}); err != nil {
+		t.Fatal(err)
+	}
 	if len(rows) != 50 {
 		t.Errorf("person 8: %d rows on the first page", len(rows))
 	}
@@ -161,7 +179,9 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 		}
 	}
 	day2 := time.Date(2026, 5, 2, 0, 0, 0, 0, locale.Brussels)
-	rows, more, _ = a.Store.AuditLog(ctx, app.AuditFilter{StaffID: an, From: day2, To: day2})
+	if rows, more, err = a.Store.AuditLog(ctx, app.AuditFilter{StaffID: an, From: day2, To: day2}); err != nil {
+		t.Fatal(err)
+	}
 	if len(rows) != 20 || more {
 		t.Errorf("An on 2 May: %d rows", len(rows))
 	}

@@ -36,7 +36,10 @@ func TestPasswordResetByMail(t *testing.T) {
 	a, c := newStaffApp(t, t0)
 	ctx := t.Context()
 	id := addStaff(t, a, "an@example.org", app.RoleCoordinator)
-	old, _ := a.StartStaffSession(ctx, id, true)
+	old, err := a.StartStaffSession(ctx, id, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	if err := a.RequestPasswordReset(ctx, "nobody@example.org", "192.0.2.1"); err != nil {
 		t.Fatalf("unknown address: %v (must answer the same)", err)
@@ -61,7 +64,7 @@ func TestPasswordResetByMail(t *testing.T) {
 	if err := a.CheckPasswordToken(ctx, token); err != nil {
 		t.Fatal(err)
 	}
-	err := a.ResetPassword(ctx, token, "too short")
+	err = a.ResetPassword(ctx, token, "too short")
 	if v, ok := app.AsValidation(err); !ok || v.Fields["password"] != "form.password.short" {
 		t.Fatalf("short password: %v", err)
 	}

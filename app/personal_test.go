@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -80,7 +81,7 @@ func TestPersonalLinkShowsPlaceOnlyWhenAdmittedAndExpires(t *testing.T) {
 	if v.ShowPlace || v.Contact.SafeTimes != "na 18 uur" || v.Registration.Status != "requested" {
 		t.Errorf("before admission: showPlace=%v %+v", v.ShowPlace, v.Contact)
 	}
-	if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, fixtures.ActiveActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The link from the request keeps working: a new link is added, never swapped in.
@@ -118,7 +119,10 @@ func TestExcuseLinkFromAReminder(t *testing.T) {
 	ctx := t.Context()
 	g := addGroup(t, a, "intervisie", "intervisie-test", 5, 0, 2)
 	res := signup(t, a, g, 1)
-	v, _ := a.Personal(ctx, res.Token)
+	v, err := a.Personal(ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := v.Sessions[1]
 	link := a.ExcuseLink(res.RegistrationID, s.ID, s.StartsAt)
 	sig := link[strings.LastIndex(link, "/")+1:]
@@ -129,7 +133,9 @@ func TestExcuseLinkFromAReminder(t *testing.T) {
 	if err := a.ExcuseByLink(ctx, sig); err != nil {
 		t.Fatal(err)
 	}
-	if ev, _ = a.ExcuseLinkView(ctx, sig); !ev.Excused {
+	if ev, err = a.ExcuseLinkView(ctx, sig); err != nil {
+		t.Fatal(err)
+	} else if !ev.Excused {
 		t.Error("not excused")
 	}
 	a.Now = func() time.Time { return s.StartsAt.Add(time.Minute) }
@@ -192,7 +198,7 @@ func TestWaakvlamRequestPlanAndPrivateSignup(t *testing.T) {
 		t.Fatalf("status: %+v %v", st, err)
 	}
 	start := testNow.AddDate(0, 1, 0)
-	groupID, err := a.PlanWaakvlam(ctx, actorFor(t, a, staff), st.Request.ID, start, start.Add(3*time.Hour), "Sociaal Huis", "Paradeplein 2, 2500 Lier")
+	groupID, err := a.PlanWaakvlam(ctx, fixtures.Actor(t, a, staff), st.Request.ID, start, start.Add(3*time.Hour), "Sociaal Huis", "Paradeplein 2, 2500 Lier")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +207,10 @@ func TestWaakvlamRequestPlanAndPrivateSignup(t *testing.T) {
 	if err != nil || g.ID != groupID || o.Slug != "waakvlam" || g.Visibility != "private" {
 		t.Fatalf("private group: %+v %v", g, err)
 	}
-	view, _ := a.OfferingPage(ctx, "waakvlam")
+	view, err := a.OfferingPage(ctx, "waakvlam")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(view.Groups) != 0 {
 		t.Error("the private Waakvlam group is listed publicly")
 	}
@@ -210,7 +219,9 @@ func TestWaakvlamRequestPlanAndPrivateSignup(t *testing.T) {
 			t.Errorf("staff signup %d: %s", n, s.Status)
 		}
 	}
-	if st, _ = a.WaakvlamByToken(ctx, res.Token); st.Signups != 3 || st.Request.Status != "planned" {
+	if st, err = a.WaakvlamByToken(ctx, res.Token); err != nil {
+		t.Fatal(err)
+	} else if st.Signups != 3 || st.Request.Status != "planned" {
 		t.Errorf("status page: %d signups, %s", st.Signups, st.Request.Status)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -17,12 +18,12 @@ func TestEraseAnonymisesOnePersonAndKeepsCounts(t *testing.T) {
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2)
 	mira := request(t, a, "lotgenotengroepen", g, "Mira")
 	other := request(t, a, "lotgenotengroepen", g, "Els")
-	if err := a.Admit(ctx, staffActor(t, a, staff), mira.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, fixtures.ActiveActor(t, a, staff), mira.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var person int64
 	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, mira.RegistrationID)
-	if err := a.Erase(ctx, actorFor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person); err != nil {
+	if err := a.Erase(ctx, fixtures.Actor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person); err != nil {
 		t.Fatal(err)
 	}
 	var name string
@@ -53,7 +54,7 @@ func TestPurgeWaitsForRetentionAndFrozenFigures(t *testing.T) {
 	staff := staffMember(t, a)
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 5, 0, 2) // last session 14 days ahead
 	r := request(t, a, "lotgenotengroepen", g, "Mira")
-	if err := a.Admit(ctx, staffActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, fixtures.ActiveActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	purged := func() bool {
@@ -69,14 +70,18 @@ func TestPurgeWaitsForRetentionAndFrozenFigures(t *testing.T) {
 	a.Store.DB.MustExec(`INSERT INTO years_closed (year) VALUES (2026)`)
 	// Within retention nothing happens either.
 	a.Now = func() time.Time { return testNow.AddDate(0, 6, 0) }
-	if n, _ := a.Purge(ctx); n != 0 {
+	if n, err := a.Purge(ctx); err != nil {
+		t.Fatal(err)
+	} else if n != 0 {
 		t.Fatal("purged within the retention period")
 	}
 	a.Now = func() time.Time { return testNow.AddDate(1, 1, 0) }
 	if n, err := a.Purge(ctx); err != nil || n != 1 || !purged() {
 		t.Fatalf("purge after retention and freeze: %d %v", n, err)
 	}
-	if n, _ := a.Purge(ctx); n != 0 {
+	if n, err := a.Purge(ctx); err != nil {
+		t.Fatal(err)
+	} else if n != 0 {
 		t.Error("a second purge found more")
 	}
 }
@@ -92,7 +97,7 @@ func TestExportHoldsOnePersonOnly(t *testing.T) {
 	}
 	var person int64
 	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, res.RegistrationID)
-	b, err := a.ExportPerson(ctx, actorFor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person)
+	b, err := a.ExportPerson(ctx, fixtures.Actor(t, a, addStaff(t, a, "admin@example.org", app.RoleAdmin)), person)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -28,7 +29,7 @@ func TestRequestStateMachine(t *testing.T) {
 	a := seeded(t)
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 20, 0, 4)
 	ctx := t.Context()
-	office := staffActor(t, a, staffMember(t, a))
+	office := fixtures.ActiveActor(t, a, staffMember(t, a))
 	for name, steps := range paths {
 		t.Run(name, func(t *testing.T) {
 			r := request(t, a, "lotgenotengroepen", g, "Mira")
@@ -85,7 +86,9 @@ func TestRequestNeverRevealsOrTouchesAKnownPerson(t *testing.T) {
 	}
 	var msg []byte
 	testenv.MustGet(t, a.Store.DB, &msg, `SELECT safe_times_enc FROM people LIMIT 1`)
-	if s, _ := a.Keys.Decrypt(msg); s != "na 18 uur" || string(msg) == "na 18 uur" {
+	if s, err := a.Keys.Decrypt(msg); err != nil {
+		t.Fatal(err)
+	} else if s != "na 18 uur" || string(msg) == "na 18 uur" {
 		t.Errorf("safe times stored as %q", msg)
 	}
 }
@@ -111,7 +114,7 @@ func TestRotondeKeepsNoAccountOfWhatHappened(t *testing.T) {
 func TestAdmissionRespectsCapacityClosingAndSeparation(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	office := staffActor(t, a, staffMember(t, a))
+	office := fixtures.ActiveActor(t, a, staffMember(t, a))
 	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-test", 2, 0, 4)
 	r1 := request(t, a, "lotgenotengroepen", g, "Ann")
 	r2 := request(t, a, "lotgenotengroepen", g, "Bea")
@@ -153,7 +156,7 @@ func TestAdmissionRespectsCapacityClosingAndSeparation(t *testing.T) {
 func TestHouseholdIsCountedAndAdmittedPerTrack(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	office := staffActor(t, a, staffMember(t, a))
+	office := fixtures.ActiveActor(t, a, staffMember(t, a))
 	g := addGroup(t, a, "blaffen-of-schuilen", "blaffen-test", 3, 2, 4)
 	res, err := a.RequestHousehold(ctx, app.HouseholdInput{GroupID: g, Parent: "Sara", SecondParent: "Karim",
 		Children: []app.ChildInput{{"Lina", "7"}, {"Adam", "10"}, {"", ""}},

@@ -160,7 +160,10 @@ func TestSignupRefusesClosedAndFinishedGroups(t *testing.T) {
 	if !errors.Is(err, app.ErrClosed) {
 		t.Errorf("closed group: %v", err)
 	}
-	lg, _ := a.Store.GroupBySlug(t.Context(), "vrouwengroep-mechelen")
+	lg, err := a.Store.GroupBySlug(t.Context(), "vrouwengroep-mechelen")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.SignUp(t.Context(), app.SignupInput{GroupID: lg.ID, Name: "An", Email: "an@example.be", Consent: true}); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("open signup into an intake group: %v", err)
 	}

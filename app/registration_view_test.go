@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 )
 
 // TestTheRegistrationPageFollowsTheGroup checks the app's own rule for one registration: the office sees
@@ -20,10 +21,10 @@ func TestTheRegistrationPageFollowsTheGroup(t *testing.T) {
 	}
 	own := addGroup(t, a, "lotgenotengroepen", "lotgenoten-eigen", 10, 0, 2)
 	other := addGroup(t, a, "lotgenotengroepen", "lotgenoten-elders", 10, 0, 2)
-	office := staffActor(t, a, addStaff(t, a, "coord@example.org", app.RoleCoordinator))
+	office := fixtures.ActiveActor(t, a, addStaff(t, a, "coord@example.org", app.RoleCoordinator))
 	facID := addStaff(t, a, "fac@example.org", app.RoleFacilitator)
 	a.Store.DB.MustExec(`INSERT INTO group_facilitators (group_id, staff_id) VALUES ($1, $2)`, own, facID)
-	fac := staffActor(t, a, facID)
+	fac := fixtures.ActiveActor(t, a, facID)
 
 	mira := request(t, a, "lotgenotengroepen", own, "Mira")
 	ann := request(t, a, "lotgenotengroepen", other, "Ann")

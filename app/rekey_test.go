@@ -25,12 +25,17 @@ func TestKeyRotationWithRekey(t *testing.T) {
 	if err != nil || n < 2 {
 		t.Fatalf("rekey rewrote %d values: %v", n, err)
 	}
-	if again, _ := rotated.Rekey(ctx); again != 0 {
+	if again, err := rotated.Rekey(ctx); err != nil {
+		t.Fatal(err)
+	} else if again != 0 {
 		t.Errorf("a second rekey rewrote %d values", again)
 	}
 	// Now the new key alone reads everything, and e-mail lookups work.
 	cfg.PreviousSecretKeys = nil
-	fresh, _ := app.New(old.Store.DB, cfg, old.Log)
+	fresh, err := app.New(old.Store.DB, cfg, old.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var email, safe []byte
 	testenv.MustScan(t, fresh.Store.DB, `SELECT email_enc, safe_times_enc FROM people`, nil, &email, &safe)
 	if e, err := fresh.Keys.Decrypt(email); err != nil || e != "mira@example.be" {

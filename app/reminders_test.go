@@ -195,7 +195,7 @@ func TestMoveSessionReplansReminders(t *testing.T) {
 
 	// One day later: every waiting reminder moves one day, and every member hears of it.
 	later := s.StartsAt.Add(24 * time.Hour)
-	if err := a.MoveSession(ctx, actorFor(t, a, coordinator), s.ID, later, later.Add(2*time.Hour)); err != nil {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, coordinator), s.ID, later, later.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for k, r := range reminders() {
@@ -214,7 +214,7 @@ func TestMoveSessionReplansReminders(t *testing.T) {
 
 	// Closer: two days from now. The 7-day reminders' time has passed: dropped, not sent late.
 	soon := now.Add(48 * time.Hour)
-	if err := a.MoveSession(ctx, actorFor(t, a, coordinator), s.ID, soon, soon.Add(2*time.Hour)); err != nil {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, coordinator), s.ID, soon, soon.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for k, r := range reminders() {
@@ -237,7 +237,7 @@ func TestMoveSessionReplansReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	far := now.Add(21 * 24 * time.Hour)
-	if err := a.MoveSession(ctx, actorFor(t, a, coordinator), s.ID, far, far.Add(2*time.Hour)); err != nil {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, coordinator), s.ID, far, far.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for k, r := range reminders() {
@@ -268,27 +268,27 @@ func TestMoveAndCancelSessionRights(t *testing.T) {
 	fixtures.Facilitate(t, a, theirs, other)
 	start := s.StartsAt.Add(time.Hour)
 
-	if err := a.MoveSession(ctx, actorFor(t, a, theirs), s.ID, start, start.Add(time.Hour)); !errors.Is(err, app.ErrForbidden) {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, theirs), s.ID, start, start.Add(time.Hour)); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("facilitator of another group moved a session: %v", err)
 	}
-	if err := a.CancelSession(ctx, actorFor(t, a, theirs), s.ID); !errors.Is(err, app.ErrForbidden) {
+	if err := a.CancelSession(ctx, fixtures.Actor(t, a, theirs), s.ID); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("facilitator of another group cancelled a session: %v", err)
 	}
-	if err := a.MoveSession(ctx, actorFor(t, a, mine), s.ID, start, start); err == nil {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, mine), s.ID, start, start); err == nil {
 		t.Error("a session that ends when it starts was accepted")
 	} else if v, ok := app.AsValidation(err); !ok || v.Fields["ends_at"] == "" {
 		t.Errorf("want a validation error on ends_at, got %v", err)
 	}
-	if err := a.MoveSession(ctx, actorFor(t, a, mine), 999999, start, start.Add(time.Hour)); !errors.Is(err, app.ErrNotFound) {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, mine), 999999, start, start.Add(time.Hour)); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unknown session: %v", err)
 	}
-	if err := a.MoveSession(ctx, actorFor(t, a, mine), s.ID, start, start.Add(time.Hour)); err != nil {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, mine), s.ID, start, start.Add(time.Hour)); err != nil {
 		t.Errorf("own facilitator: %v", err)
 	}
-	if err := a.CancelSession(ctx, actorFor(t, a, mine), s.ID); err != nil {
+	if err := a.CancelSession(ctx, fixtures.Actor(t, a, mine), s.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.MoveSession(ctx, actorFor(t, a, mine), s.ID, start, start.Add(time.Hour)); !errors.Is(err, app.ErrTransition) {
+	if err := a.MoveSession(ctx, fixtures.Actor(t, a, mine), s.ID, start, start.Add(time.Hour)); !errors.Is(err, app.ErrTransition) {
 		t.Errorf("moved a cancelled session: %v", err)
 	}
 }
@@ -309,7 +309,7 @@ func TestCancelSessionDropsRemindersAndTellsMembers(t *testing.T) {
 	}
 	target := sessions[3]
 	for range 2 { // twice: the second call changes nothing
-		if err := a.CancelSession(ctx, actorFor(t, a, admin), target.ID); err != nil {
+		if err := a.CancelSession(ctx, fixtures.Actor(t, a, admin), target.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -327,7 +327,7 @@ func TestCancelSessionDropsRemindersAndTellsMembers(t *testing.T) {
 	}
 	// A session that has started cannot be cancelled any more.
 	*now = sessions[0].StartsAt.Add(time.Minute)
-	if err := a.CancelSession(ctx, actorFor(t, a, admin), sessions[0].ID); !errors.Is(err, app.ErrTransition) {
+	if err := a.CancelSession(ctx, fixtures.Actor(t, a, admin), sessions[0].ID); !errors.Is(err, app.ErrTransition) {
 		t.Errorf("cancelled a session that started: %v", err)
 	}
 }

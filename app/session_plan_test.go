@@ -6,6 +6,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 )
 
 func TestPlanSessionsKeepsTheClockInBrusselsAcrossSummerTime(t *testing.T) {
@@ -118,12 +119,18 @@ func TestAddSessionsWritesSessionsAndTheAuditTrail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, _ := a.Store.GroupSessions(ctx, g)
-	ids, err := a.AddSessions(ctx, actorFor(t, a, coord), g, times)
+	before, err := a.Store.GroupSessions(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := a.AddSessions(ctx, fixtures.Actor(t, a, coord), g, times)
 	if err != nil || len(ids) != 3 {
 		t.Fatalf("%v %v", ids, err)
 	}
-	after, _ := a.Store.GroupSessions(ctx, g)
+	after, err := a.Store.GroupSessions(ctx, g)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(after) != len(before)+3 {
 		t.Errorf("%d sessions, want %d", len(after), len(before)+3)
 	}
@@ -132,10 +139,10 @@ func TestAddSessionsWritesSessionsAndTheAuditTrail(t *testing.T) {
 		g, coord); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddSessions(ctx, actorFor(t, a, coord), 999999, times); err == nil {
+	if _, err := a.AddSessions(ctx, fixtures.Actor(t, a, coord), 999999, times); err == nil {
 		t.Error("sessions added to a group that does not exist")
 	}
-	if _, err := a.AddSessions(ctx, actorFor(t, a, coord), g, []app.SessionTime{{Start: times[0].End, End: times[0].Start}}); err == nil {
+	if _, err := a.AddSessions(ctx, fixtures.Actor(t, a, coord), g, []app.SessionTime{{Start: times[0].End, End: times[0].Start}}); err == nil {
 		t.Error("a session that ends before it starts was added")
 	}
 }

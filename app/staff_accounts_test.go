@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -15,7 +16,7 @@ func TestAdminsManageStaffAccounts(t *testing.T) {
 	admin := addStaff(t, a, "admin@example.org", app.RoleAdmin)
 
 	// Without a password, the new colleague gets a link to choose one, valid for three days.
-	id, err := a.CreateStaff(ctx, actorFor(t, a, admin), app.StaffAccount{Email: "Nieuw@Example.org", Name: "Nele", Role: app.RoleFacilitator})
+	id, err := a.CreateStaff(ctx, fixtures.Actor(t, a, admin), app.StaffAccount{Email: "Nieuw@Example.org", Name: "Nele", Role: app.RoleFacilitator})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,13 +45,13 @@ func TestAdminsManageStaffAccounts(t *testing.T) {
 		{app.StaffAccount{Email: "x@example.org", Name: "X", Role: app.RoleAdmin, Password: "short"}, "password"},
 	}
 	for _, tc := range cases {
-		_, err := a.CreateStaff(ctx, actorFor(t, a, admin), tc.in)
+		_, err := a.CreateStaff(ctx, fixtures.Actor(t, a, admin), tc.in)
 		if v, ok := app.AsValidation(err); !ok || v.Fields[tc.field] == "" {
 			t.Errorf("%+v: %v, want a problem with %s", tc.in, err, tc.field)
 		}
 	}
 
-	with, err := a.CreateStaff(ctx, actorFor(t, a, admin), app.StaffAccount{Email: "met@example.org", Name: "Met", Role: app.RoleCoordinator,
+	with, err := a.CreateStaff(ctx, fixtures.Actor(t, a, admin), app.StaffAccount{Email: "met@example.org", Name: "Met", Role: app.RoleCoordinator,
 		Password: "a given passphrase"})
 	if err != nil {
 		t.Fatal(err)
@@ -59,23 +60,28 @@ func TestAdminsManageStaffAccounts(t *testing.T) {
 		t.Errorf("initial password: %v", err)
 	}
 
-	if err := a.ChangeStaffRole(ctx, actorFor(t, a, admin), with, app.RoleAdmin); err != nil {
+	if err := a.ChangeStaffRole(ctx, fixtures.Actor(t, a, admin), with, app.RoleAdmin); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := a.Store.StaffByID(ctx, with); st.Role != app.RoleAdmin {
+	if st, err := a.Store.StaffByID(ctx, with); err != nil {
+		t.Fatal(err)
+	} else if st.Role != app.RoleAdmin {
 		t.Errorf("role is %s", st.Role)
 	}
-	if err := a.ChangeStaffRole(ctx, actorFor(t, a, admin), admin, app.RoleFacilitator); err == nil {
+	if err := a.ChangeStaffRole(ctx, fixtures.Actor(t, a, admin), admin, app.RoleFacilitator); err == nil {
 		t.Error("an admin demoted themselves")
 	}
-	if err := a.ChangeStaffRole(ctx, actorFor(t, a, admin), 999999, app.RoleFacilitator); !errors.Is(err, app.ErrNotFound) {
+	if err := a.ChangeStaffRole(ctx, fixtures.Actor(t, a, admin), 999999, app.RoleFacilitator); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unknown account: %v", err)
 	}
 
 	// A lost phone: the admin clears the authenticator, the sessions end, the next sign-in enrols again.
-	sess, _ := a.StartStaffSession(ctx, with, true)
+	sess, err := a.StartStaffSession(ctx, with, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	testenv.MustExec(t, a.Store.DB, `UPDATE staff_users SET totp_enabled = true, totp_secret_enc = '\x01' WHERE id = $1`, with)
-	if err := a.ResetTOTP(ctx, actorFor(t, a, admin), with); err != nil {
+	if err := a.ResetTOTP(ctx, fixtures.Actor(t, a, admin), with); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.StaffSessionByToken(ctx, sess); err == nil {

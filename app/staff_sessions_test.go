@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -85,14 +86,19 @@ func TestLogoutEverywhereAndDeactivationEndSessions(t *testing.T) {
 		}
 		tokens = append(tokens, tok)
 	}
-	other, _ := a.StartStaffSession(ctx, admin, true)
+	other, err := a.StartStaffSession(ctx, admin, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := a.EndStaffSession(ctx, tokens[0]); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := a.Store.CountStaffSessions(ctx, id, c.Now()); n != 2 {
+	if n, err := a.Store.CountStaffSessions(ctx, id, c.Now()); err != nil {
+		t.Fatal(err)
+	} else if n != 2 {
 		t.Fatalf("%d sessions after one logout, want 2", n)
 	}
-	if err := a.EndAllStaffSessions(ctx, actorFor(t, a, id)); err != nil {
+	if err := a.EndAllStaffSessions(ctx, fixtures.Actor(t, a, id)); err != nil {
 		t.Fatal(err)
 	}
 	for _, tok := range tokens {
@@ -104,8 +110,11 @@ func TestLogoutEverywhereAndDeactivationEndSessions(t *testing.T) {
 		t.Errorf("someone else's session ended too: %v", err)
 	}
 
-	tok, _ := a.StartStaffSession(ctx, id, true)
-	if err := a.SetStaffActive(ctx, actorFor(t, a, admin), id, false); err != nil {
+	tok, err := a.StartStaffSession(ctx, id, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetStaffActive(ctx, fixtures.Actor(t, a, admin), id, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.StaffSessionByToken(ctx, tok); !errors.Is(err, app.ErrNotFound) {
@@ -117,7 +126,7 @@ func TestLogoutEverywhereAndDeactivationEndSessions(t *testing.T) {
 	if _, err := a.Login(ctx, "an@example.org", testPassword, "192.0.2.1"); !errors.Is(err, app.ErrBadCredentials) {
 		t.Errorf("a deactivated account signs in: %v", err)
 	}
-	if err := a.SetStaffActive(ctx, actorFor(t, a, admin), admin, false); err == nil {
+	if err := a.SetStaffActive(ctx, fixtures.Actor(t, a, admin), admin, false); err == nil {
 		t.Error("an admin deactivated their own account")
 	}
 	if n := auditCount(t, a, app.AuditLogout); n != 2 {

@@ -74,7 +74,9 @@ func TestClaimMailTakesStalledRowsAgain(t *testing.T) {
 		t.Fatalf("claim: %v %v", dead, err)
 	}
 	// Within the stall timeout the rows stay with their worker.
-	if got, _ := a.Store.ClaimMail(ctx, "alive", 10, now.Add(stall-time.Second), stall); len(got) != 0 {
+	if got, err := a.Store.ClaimMail(ctx, "alive", 10, now.Add(stall-time.Second), stall); err != nil {
+		t.Fatal(err)
+	} else if len(got) != 0 {
 		t.Fatalf("took %d rows from a worker that may still be busy", len(got))
 	}
 	// After it, another worker takes them, and the lost attempt is on record.
@@ -82,7 +84,7 @@ func TestClaimMailTakesStalledRowsAgain(t *testing.T) {
 	if err != nil || len(got) != 3 {
 		t.Fatalf("after the stall timeout: %v %v", got, err)
 	}
-	e, attempts, err := a.OutboxItem(ctx, actorFor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, "")), got[0])
+	e, attempts, err := a.OutboxItem(ctx, fixtures.Actor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, "")), got[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,10 +162,14 @@ func TestRecordMailOutcomes(t *testing.T) {
 		t.Errorf("attempts %+v", attempts)
 	}
 	// The retrying mail is not due before its time.
-	if got, _ := a.Store.ClaimMail(ctx, "w", 10, retry.Add(-time.Second), time.Minute); len(got) != 0 {
+	if got, err := a.Store.ClaimMail(ctx, "w", 10, retry.Add(-time.Second), time.Minute); err != nil {
+		t.Fatal(err)
+	} else if len(got) != 0 {
 		t.Errorf("claimed %v before the retry time", got)
 	}
-	if got, _ := a.Store.ClaimMail(ctx, "w", 10, retry, time.Minute); len(got) != 1 || got[0] != ids[1] {
+	if got, err := a.Store.ClaimMail(ctx, "w", 10, retry, time.Minute); err != nil {
+		t.Fatal(err)
+	} else if len(got) != 1 || got[0] != ids[1] {
 		t.Errorf("claimed %v at the retry time, want [%d]", got, ids[1])
 	}
 	// Handing back what was not tried restores the row as it was.
@@ -189,10 +195,13 @@ func TestRetryDelayDoublesUpToACap(t *testing.T) {
 func TestOutboxForStaff(t *testing.T) {
 	a, now := mailWorld(t)
 	ctx := context.Background()
-	coordinator := actorFor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, ""))
-	facilitator := actorFor(t, a, fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, ""))
+	coordinator := fixtures.Actor(t, a, fixtures.AddStaff(t, a, "c@example.org", "C", app.RoleCoordinator, ""))
+	facilitator := fixtures.Actor(t, a, fixtures.AddStaff(t, a, "f@example.org", "F", app.RoleFacilitator, ""))
 	ids := queueMany(t, a, 5)
-	claimed, _ := a.Store.ClaimMail(ctx, "w", 2, *now, time.Minute)
+	claimed, err := a.Store.ClaimMail(ctx, "w", 2, *now, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.Store.RecordMail(ctx, "w", *now, []app.MailOutcome{
 		{ID: claimed[0], Status: app.OutboxSent, Subject: "Je persoonlijke link", MessageID: "<a@b>"},
 		{ID: claimed[1], Status: app.OutboxFailed, Error: "550 unknown"},

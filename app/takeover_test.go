@@ -189,7 +189,9 @@ func TestTakeoverNeedsTheCode(t *testing.T) {
 	if err := a.CloseWorkItem(ctx, office, item); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := a.CodeStatusForStaff(ctx, office, reg); !st.ChangedAt.IsZero() || st.Previous != nil {
+	if st, err := a.CodeStatusForStaff(ctx, office, reg); err != nil {
+		t.Fatal(err)
+	} else if !st.ChangedAt.IsZero() || st.Previous != nil {
 		t.Errorf("the change still shows after staff confirmed it: %+v", st)
 	}
 	if auditCount(t, a, "work_item.done") != 1 {
@@ -236,7 +238,10 @@ func TestWithoutACodeChangesBecomeRequests(t *testing.T) {
 	if status(t, a, res.RegistrationID) != app.StatusRequested {
 		t.Error("the request changed the registration")
 	}
-	v, _ := a.Personal(ctx, res.Token)
+	v, err := a.Personal(ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if v.Contact.Phone != "" || !v.Contact.ByEmail {
 		t.Errorf("contact changed without a code: %+v", v.Contact)
 	}

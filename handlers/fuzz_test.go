@@ -28,7 +28,10 @@ func FuzzPublicForms(f *testing.F) {
 		"/aanbod/waakvlam/aanvragen", "/mijn-link"}
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		path := paths[int(which)%len(paths)]
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(csrf+"&"+body))
+		req, err := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(csrf+"&"+body))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := c.Do(req)
 		if err != nil {

@@ -48,7 +48,10 @@ func fetch(t *testing.T, f *fiber.App, path, cookie string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET %s: %d", path, resp.StatusCode)
 	}

@@ -32,7 +32,10 @@ func TestPublicPagesAreKeptUntilStaffChangeSomething(t *testing.T) {
 	}
 	// The same page in English is an entry of its own.
 	en := testserver.Client()
-	u, _ := url.Parse(srv.URL)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	en.Jar.SetCookies(u, []*http.Cookie{{Name: "taal", Value: "en", Path: "/"}})
 	if _, body := get(t, en, srv.URL+"/"); !strings.Contains(body, `lang="en"`) {
 		t.Error("the English catalogue came from the Dutch entry")
@@ -68,7 +71,10 @@ func TestPublicPagesAreKeptUntilStaffChangeSomething(t *testing.T) {
 func TestTheCSRFCookieComesWithTheFirstForm(t *testing.T) {
 	srv := testserver.Start(t, testserver.Options{Seed: true})
 	c := testserver.Client()
-	u, _ := url.Parse(srv.URL)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, path := range []string{"/", "/aanbod/intervisie", "/privacy"} {
 		get(t, c, srv.URL+path)
 		if len(c.Jar.Cookies(u)) != 0 {

@@ -20,13 +20,20 @@ func TestHealthAndReadinessFollowTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer server.Stop()
+	t.Cleanup(func() {
+		if err := server.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
 	conn, err := db.Open(ctx, server.URL("portal"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	schema, _ := testenv.Schema()
+	schema, err := testenv.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := db.Migrate(ctx, conn, schema); err != nil {
 		t.Fatal(err)
 	}

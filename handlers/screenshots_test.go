@@ -14,6 +14,7 @@ import (
 
 	"portal/app"
 	"portal/internal/browser"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -43,7 +44,10 @@ func TestScreenshots(t *testing.T) {
 		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 09", SafeTimes: "na 20 uur"}, Consent: true, ConsentText: consent}); err != nil {
 		t.Fatal(err)
 	}
-	rc, _ := a.RollCallOf(t.Context(), actorFor(t, a, w.coord), session)
+	rc, err := a.RollCallOf(t.Context(), fixtures.Actor(t, a, w.coord), session)
+	if err != nil {
+		t.Fatal(err)
+	}
 	marks := map[int64]string{}
 	for i, p := range rc.Adults {
 		marks[p.PersonID] = []string{"present", "present", "late", "present", "excused"}[i%5]

@@ -12,6 +12,7 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/internal/browser"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -23,7 +24,7 @@ func rollCallWorld(t *testing.T) (*staffWorld, int64, []int64) {
 	a := w.srv.App
 	w.srv.DB.MustExec(`UPDATE groups SET capacity = 12 WHERE id = $1`, w.own)
 	start := time.Date(2026, 6, 15, 14, 0, 0, 0, locale.Brussels)
-	ids, err := a.AddSessions(t.Context(), actorFor(t, a, w.coord), w.own, []app.SessionTime{{Start: start, End: start.Add(2 * time.Hour)}})
+	ids, err := a.AddSessions(t.Context(), fixtures.Actor(t, a, w.coord), w.own, []app.SessionTime{{Start: start, End: start.Add(2 * time.Hour)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +35,7 @@ func rollCallWorld(t *testing.T) (*staffWorld, int64, []int64) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Admit(t.Context(), staffActor(t, a, w.coord), res.RegistrationID, app.AdmitOptions{}); err != nil {
+		if err := a.Admit(t.Context(), fixtures.ActiveActor(t, a, w.coord), res.RegistrationID, app.AdmitOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		var p int64
@@ -137,7 +138,7 @@ func TestBrowserFacilitatorTakesARollCallOfTwelveOnAPhone(t *testing.T) {
 	}
 	browser.Axe(t, ctx, "roll call")
 	shot(t, ctx, "staff-rollcall-phone")
-	rc, err := a.RollCallOf(t.Context(), actorFor(t, a, w.coord), session)
+	rc, err := a.RollCallOf(t.Context(), fixtures.Actor(t, a, w.coord), session)
 	if err != nil {
 		t.Fatal(err)
 	}

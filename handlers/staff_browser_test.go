@@ -13,6 +13,7 @@ import (
 	"portal/app"
 	"portal/app/locale"
 	"portal/internal/browser"
+	"portal/internal/fixtures"
 )
 
 func TestBrowserFacilitatorSignsInOnAPhoneAndSeesTodaysSession(t *testing.T) {
@@ -25,11 +26,11 @@ func TestBrowserFacilitatorSignsInOnAPhoneAndSeesTodaysSession(t *testing.T) {
 		s := time.Date(2026, 6, 15, h, 0, 0, 0, locale.Brussels)
 		return app.SessionTime{Start: s, End: s.Add(2 * time.Hour)}
 	}
-	mine, err := a.AddSessions(t.Context(), actorFor(t, a, w.coord), w.own, []app.SessionTime{today(14)})
+	mine, err := a.AddSessions(t.Context(), fixtures.Actor(t, a, w.coord), w.own, []app.SessionTime{today(14)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.AddSessions(t.Context(), actorFor(t, a, w.coord), w.foreign, []app.SessionTime{today(13)}); err != nil {
+	if _, err := a.AddSessions(t.Context(), fixtures.Actor(t, a, w.coord), w.foreign, []app.SessionTime{today(13)}); err != nil {
 		t.Fatal(err)
 	}
 	w.clock.Add(time.Minute)
@@ -96,7 +97,7 @@ func TestBrowserStaffPagesFitAPhone(t *testing.T) {
 	ctx := browser.New(t)
 	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
 	today := time.Date(2026, 6, 15, 19, 0, 0, 0, locale.Brussels)
-	if _, err := w.srv.App.AddSessions(t.Context(), actorFor(t, w.srv.App, w.coord), w.own, []app.SessionTime{{Start: today, End: today.Add(2 * time.Hour)},
+	if _, err := w.srv.App.AddSessions(t.Context(), fixtures.Actor(t, w.srv.App, w.coord), w.own, []app.SessionTime{{Start: today, End: today.Add(2 * time.Hour)},
 		{Start: today.AddDate(0, 0, 1), End: today.AddDate(0, 0, 1).Add(2 * time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}

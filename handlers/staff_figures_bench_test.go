@@ -38,7 +38,10 @@ func BenchmarkFiguresPageOnAMillionAttendances(b *testing.B) {
 		b.Fatal(err)
 	}
 	c := testserver.Client()
-	u, _ := url.Parse(srv.URL)
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		b.Fatal(err)
+	}
 	c.Jar.SetCookies(u, []*http.Cookie{{Name: "vh_staff", Value: token, Path: "/beheer"}})
 	size := 0
 	b.ResetTimer()

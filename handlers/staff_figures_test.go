@@ -49,7 +49,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 	}
 	group := func(offeringSlug, slug, name, town string, children string, starts ...time.Time) (int64, []int64) {
 		t.Helper()
-		id, err := a.CreateGroup(ctx, actorFor(t, a, w.coord), offering(offeringSlug), app.GroupForm{Name: app.Text{"nl": name, "en": name},
+		id, err := a.CreateGroup(ctx, fixtures.Actor(t, a, w.coord), offering(offeringSlug), app.GroupForm{Name: app.Text{"nl": name, "en": name},
 			Slug: slug, Municipality: town, Capacity: "12", ChildCapacity: children, Status: app.GroupOpen,
 			Visibility: app.VisibilityPublic})
 		if err != nil {
@@ -59,7 +59,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 		for _, s := range starts {
 			times = append(times, app.SessionTime{Start: s, End: s.Add(2 * time.Hour)})
 		}
-		sessions, err := a.AddSessions(ctx, actorFor(t, a, w.coord), id, times)
+		sessions, err := a.AddSessions(ctx, fixtures.Actor(t, a, w.coord), id, times)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +119,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 		t.Fatal(err)
 	}
 	y.sara = person(res.RegistrationID)
-	if err := a.Admit(ctx, staffActor(t, a, w.coord), res.RegistrationID, app.AdmitOptions{}); err != nil {
+	if err := a.Admit(ctx, fixtures.ActiveActor(t, a, w.coord), res.RegistrationID, app.AdmitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// Admission renews the personal link and sends it.
@@ -131,7 +131,7 @@ func enterFiguresYear(t *testing.T, w *staffWorld) figuresYear {
 	if y.saraToken, err = a.Keys.Decrypt(secret); err != nil {
 		t.Fatal(err)
 	}
-	rc, err := a.RollCallOf(ctx, actorFor(t, a, w.coord), fs[0])
+	rc, err := a.RollCallOf(ctx, fixtures.Actor(t, a, w.coord), fs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestFiguresPageAndExportsShowWhatWasRecorded(t *testing.T) {
 		t.Error("the figures page has a style attribute (the CSP forbids inline style)")
 	}
 
-	f, err := a.FiguresOf(t.Context(), actorFor(t, a, w.coord), 2025)
+	f, err := a.FiguresOf(t.Context(), fixtures.Actor(t, a, w.coord), 2025)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -512,7 +512,7 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 	}
 
 	// After the year is closed and the people purged, the list keeps its marks, without names.
-	if err := w.srv.App.CloseYear(t.Context(), actorFor(t, w.srv.App, w.coord), 2025); err != nil {
+	if err := w.srv.App.CloseYear(t.Context(), fixtures.Actor(t, w.srv.App, w.coord), 2025); err != nil {
 		t.Fatal(err)
 	}
 	w.clock.set(time.Date(2028, 6, 1, 9, 0, 0, 0, locale.Brussels))
@@ -558,7 +558,10 @@ func TestFiguresPagesHaveEveryMessageInBothLanguages(t *testing.T) {
 			}
 		}
 		lang := func(c *http.Client) *http.Client {
-			u, _ := url.Parse(w.srv.URL)
+			u, err := url.Parse(w.srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
 			c.Jar.SetCookies(u, []*http.Cookie{{Name: "taal", Value: l, Path: "/"}})
 			return c
 		}

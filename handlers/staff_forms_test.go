@@ -348,7 +348,10 @@ func TestStaffPagesHaveEveryMessageInBothLanguages(t *testing.T) {
 		c, token := w.client(t, w.admin)
 		anon, _ := w.client(t, 0)
 		for _, cl := range []*http.Client{c, anon} {
-			u, _ := url.Parse(w.srv.URL)
+			u, err := url.Parse(w.srv.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
 			cl.Jar.SetCookies(u, []*http.Cookie{{Name: "taal", Value: l, Path: "/"}})
 		}
 		check := func(path string, r response) {

@@ -121,7 +121,10 @@ func newStaffWorld(t testing.TB, now time.Time) *staffWorld {
 func (w *staffWorld) client(t testing.TB, staffID int64) (*http.Client, string) {
 	t.Helper()
 	c := testserver.Client()
-	u, _ := url.Parse(w.srv.URL)
+	u, err := url.Parse(w.srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cookies := []*http.Cookie{{Name: "vh_csrf", Value: "test-csrf-cookie-value", Path: "/"}}
 	if staffID != 0 {
 		token, err := w.srv.App.StartStaffSession(t.Context(), staffID, true)

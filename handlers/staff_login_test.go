@@ -110,7 +110,10 @@ func TestStaffSignInWithPasswordAndAuthenticator(t *testing.T) {
 
 func cookieValue(t *testing.T, c *http.Client, base, name string) string {
 	t.Helper()
-	u, _ := url.Parse(base + "/beheer")
+	u, err := url.Parse(base + "/beheer")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == name {
 			return ck.Value

@@ -9,6 +9,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -194,7 +195,7 @@ func TestFacilitatorDoesNotSeeWhoAParticipantIsSeparatedFrom(t *testing.T) {
 	}
 	var otherPerson int64
 	testenv.MustGet(t, w.srv.DB, &otherPerson, `SELECT person_id FROM registrations WHERE id = $1`, other.RegistrationID)
-	if _, err := a.Separate(t.Context(), staffActor(t, a, w.coord), w.people[w.own], otherPerson); err != nil {
+	if _, err := a.Separate(t.Context(), fixtures.ActiveActor(t, a, w.coord), w.people[w.own], otherPerson); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := w.client(t, w.fac)

@@ -149,7 +149,10 @@ func TestEveryKindOfMail(t *testing.T) {
 		}
 		if kind == app.MailOffer {
 			// The offer link is signed for this registration and expiry.
-			exp, _ := time.Parse(time.RFC3339, params["expires_at"].(string))
+			exp, err := time.Parse(time.RFC3339, params["expires_at"].(string))
+			if err != nil {
+				t.Fatal(err)
+			}
 			body = append(body, a.OfferLink(reg, exp)+"?keuze=ja", a.OfferLink(reg, exp)+"?keuze=nee")
 		}
 		if kind == app.MailReminder || kind == app.MailSessionChanged {

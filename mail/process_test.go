@@ -3,6 +3,7 @@ package mail_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"strconv"
@@ -32,10 +33,15 @@ func TestWorkerProcess(t *testing.T) {
 		t.Skip("started by the multi-process tests only")
 	}
 	a := openApp(t, url)
-	rate, _ := strconv.ParseFloat(os.Getenv(envChildRate), 64)
+	rate, err := strconv.ParseFloat(os.Getenv(envChildRate), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
 	w := newWorker(t, a, os.Getenv(envChildSMTP), mail.SenderOptions{RatePerSecond: rate})
 	w.ID = os.Getenv(envChildID)
-	w.Batch, _ = strconv.Atoi(os.Getenv(envChildBatch))
+	if w.Batch, err = strconv.Atoi(os.Getenv(envChildBatch)); err != nil {
+		t.Fatal(err)
+	}
 	for {
 		if _, err := w.Drain(context.Background()); err != nil {
 			t.Fatal(err)
@@ -77,8 +83,10 @@ func startWorkerProcess(t *testing.T, dbURL, smtpURL, id string, batch int, rate
 	}
 	t.Cleanup(func() {
 		if p.ProcessState == nil {
-			_ = p.Process.Kill()
-			_ = p.Wait()
+			if err := p.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+				t.Error(err)
+			}
+			_ = p.Wait() // it was killed: the error says just that
 		}
 	})
 	return p
@@ -133,7 +141,9 @@ func TestKilledWorkerIsFinishedByAnother(t *testing.T) {
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	_ = child.Wait()
+	if err := child.Wait(); err == nil {
+		t.Fatal("the killed worker process ended as if it had finished")
+	}
 	e.Sink.Close() // the held mail was never accepted
 
 	s := statuses(t, a)

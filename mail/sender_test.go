@@ -107,7 +107,10 @@ func TestImplicitTLS(t *testing.T) {
 		t.Errorf("%d messages, %d over TLS", len(s.messages()), s.tlsSeen)
 	}
 	// A server certificate nobody vouches for is refused.
-	untrusted, _ := mail.NewSender("smtps://portal:pw@"+s.Addr(), mail.SenderOptions{})
+	untrusted, err := mail.NewSender("smtps://portal:pw@"+s.Addr(), mail.SenderOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer untrusted.Close()
 	if err := untrusted.Send(context.Background(), testMsg(t, "a@example.org")); !errors.Is(err, mail.ErrConnect) {
 		t.Errorf("untrusted certificate: %v", err)

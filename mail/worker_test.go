@@ -245,14 +245,19 @@ func TestStoppedWorkerHandsItsBatchBack(t *testing.T) {
 	queueLinks(t, a, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan mail.Stats)
+	var drainErr error // written before the send on done, read after the receive
 	go func() {
-		st, _ := e.Worker.Drain(ctx)
+		st, err := e.Worker.Drain(ctx)
+		drainErr = err
 		done <- st
 	}()
 	<-e.Sink.Holding
 	cancel()
 	e.Sink.Close() // the held mail is refused: it is retried later
 	st := <-done
+	if drainErr != nil && !errors.Is(drainErr, context.Canceled) {
+		t.Errorf("a stopped drain: %v", drainErr)
+	}
 	if st.Sent != 2 || st.Retrying != 1 {
 		t.Errorf("stats %+v", st)
 	}
@@ -303,8 +308,10 @@ func TestStopCutsAServerThatNeverGreets(t *testing.T) {
 	queueLinks(t, a, 3)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan mail.Stats)
+	var drainErr error // written before the send on done, read after the receive
 	go func() {
-		st, _ := w.Drain(ctx)
+		st, err := w.Drain(ctx)
+		drainErr = err
 		done <- st
 	}()
 	server := <-accepted
@@ -316,6 +323,9 @@ func TestStopCutsAServerThatNeverGreets(t *testing.T) {
 	case st := <-done:
 		if st.Sent != 0 {
 			t.Errorf("stats %+v: nothing can have been sent", st)
+		}
+		if drainErr != nil && !errors.Is(drainErr, context.Canceled) {
+			t.Errorf("a stopped drain: %v", drainErr)
 		}
 	case <-time.After(4 * grace):
 		t.Fatalf("the worker still runs %v after the stop", time.Since(stopped))

@@ -37,7 +37,10 @@ func TestSchemaAppliesTwiceCleanly(t *testing.T) {
 
 func TestSchemaVersionIsRecordedAndCurrentDatabaseIsLeftAlone(t *testing.T) {
 	conn := testenv.DB(t)
-	schema, _ := testenv.Schema()
+	schema, err := testenv.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
 	want, err := db.SchemaVersion(schema)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +60,10 @@ func TestSchemaVersionIsRecordedAndCurrentDatabaseIsLeftAlone(t *testing.T) {
 
 func TestConcurrentMigrationsApplyOnce(t *testing.T) {
 	conn := testenv.DB(t)
-	schema, _ := testenv.Schema()
+	schema, err := testenv.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Pretend the database is one version behind, then let eight processes start together.
 	if _, err := conn.Exec(`DELETE FROM schema_version`); err != nil {
 		t.Fatal(err)
@@ -101,7 +107,9 @@ func TestPrivateServerKeepsDataAndRefusesASecondUser(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	os.Chmod(dir, 0o755)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	quiet := slog.New(slog.DiscardHandler)
 	first, err := db.StartServer(ctx, db.ServerOptions{DataDir: dir, Logger: quiet}, "portal")
 	if err != nil {
@@ -125,7 +133,11 @@ func TestPrivateServerKeepsDataAndRefusesASecondUser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer second.Stop()
+	t.Cleanup(func() {
+		if err := second.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
 	conn, err = db.Open(ctx, second.URL("portal"))
 	if err != nil {
 		t.Fatal(err)

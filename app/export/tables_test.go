@@ -36,19 +36,29 @@ func TestExportsKeepTextAsText(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	if f, _ := x.GetCellFormula("Waakvlam", "A2"); f != "" {
+	if f, err := x.GetCellFormula("Waakvlam", "A2"); err != nil {
+		t.Fatal(err)
+	} else if f != "" {
 		t.Errorf("a name became the formula %q", f)
 	}
-	if v, _ := x.GetCellValue("Waakvlam", "A2"); v != hostile {
+	if v, err := x.GetCellValue("Waakvlam", "A2"); err != nil {
+		t.Fatal(err)
+	} else if v != hostile {
 		t.Errorf("A2 = %q", v)
 	}
-	if v, _ := x.GetCellValue("Waakvlam", "C2"); v != "88%" {
+	if v, err := x.GetCellValue("Waakvlam", "C2"); err != nil {
+		t.Fatal(err)
+	} else if v != "88%" {
 		t.Errorf("a percentage reads %q", v)
 	}
-	if v, _ := x.GetCellValue("Waakvlam", "B2", excelize.Options{RawCellValue: true}); v != "3" {
+	if v, err := x.GetCellValue("Waakvlam", "B2", excelize.Options{RawCellValue: true}); err != nil {
+		t.Fatal(err)
+	} else if v != "3" {
 		t.Errorf("a number reads %q", v)
 	}
-	if typ, _ := x.GetCellType("Waakvlam", "B2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+	if typ, err := x.GetCellType("Waakvlam", "B2"); err != nil {
+		t.Fatal(err)
+	} else if typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
 		t.Error("a number was written as text")
 	}
 	panes, err := x.GetPanes("Waakvlam")

@@ -33,8 +33,15 @@ func Main(m *testing.M) {
 				fmt.Fprintln(os.Stderr, "testenv:", err)
 				return 1
 			}
-			defer server.Stop()
-			os.Setenv("DATABASE_URL", server.URL("portal"))
+			defer func() {
+				if err := server.Stop(); err != nil {
+					fmt.Fprintln(os.Stderr, "testenv: stopping PostgreSQL:", err)
+				}
+			}()
+			if err := os.Setenv("DATABASE_URL", server.URL("portal")); err != nil {
+				fmt.Fprintln(os.Stderr, "testenv:", err)
+				return 1
+			}
 		}
 		return m.Run()
 	}()

@@ -133,10 +133,12 @@ func TestLoadCountsAnswersAndFailures(t *testing.T) {
 			req.SetBodyString("n=" + string(rune('a'+i%26)))
 		}, nil
 	}
-	if r, _ := (Load{Addr: addr, Conns: 3, MaxRequests: 30, Client: post}).Run(); r.Requests != 30 || r.Failures != 0 {
-		t.Errorf("posts: %+v", r)
+	if r, err := (Load{Addr: addr, Conns: 3, MaxRequests: 30, Client: post}).Run(); err != nil || r.Requests != 30 || r.Failures != 0 {
+		t.Errorf("posts: %+v, %v", r, err)
 	}
-	r, _ = Load{Addr: addr, Conns: 2, MaxRequests: 10, Client: fixed("/missing")}.Run()
+	if r, err = (Load{Addr: addr, Conns: 2, MaxRequests: 10, Client: fixed("/missing")}).Run(); err != nil {
+		t.Fatal(err)
+	}
 	if r.Requests != 0 || r.Failures != 10 || !strings.HasPrefix(r.FirstFailure, "status 404") {
 		t.Errorf("a wrong status was not counted as a failure: %+v", r)
 	}
