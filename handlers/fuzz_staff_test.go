@@ -7,11 +7,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"portal/app/locale"
+	"portal/internal/testenv"
 )
 
 // FuzzStaffForms posts arbitrary bodies, with a valid CSRF pair, to every staff form an admin can reach: the
-// answer is never a server error. (Signing out is left out: it would end the fuzzer's session.)
+// answer is never a server error, and an answer that refuses the input (any 4xx) leaves every table as it was
+// (a form validates before it writes, and writes in one transaction). Signing out and deactivating are left
+// out: they would end the fuzzer's session or the account the other forms act on.
+//
+// The seeds post each body to every form, so `go test` checks every staff form; `make fuzz` mutates from there.
 func FuzzStaffForms(f *testing.F) {
 	w := newStaffWorld(f, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
 	c, token := w.client(f, w.admin)
@@ -25,24 +32,85 @@ func FuzzStaffForms(f *testing.F) {
 			"/inschrijvingen/:id", "/inschrijvingen/"+itoa(w.registrations[w.own]), "/personen/:id", "/personen/"+itoa(w.people[w.foreign]),
 			"/waakvlam/:id", "/waakvlam/"+itoa(w.waakvlam), "/mail/:id", "/mail/"+itoa(w.mail), "/cijfers/:jaar", "/cijfers/2025").Replace(m.path))
 	}
-	for _, s := range []string{"date=2026-13-45&from=25:99&to=", "group=-1&over=ja", "intake_date=x&intake_time=y",
+	// Bodies a form must refuse, sent to every form; the erasure's "confirm=ja" comes last, as it removes a person
+	// the other forms act on.
+	for _, s := range []string{"", "date=2026-13-45&from=25:99&to=", "group=-1&over=ja", "intake_date=x&intake_time=y",
 		"capacity=999999999999999999999&slug=%00", "mode=series&every=0&unit=weeks&count=100000", "status=given",
 		"person=abc&mark=present", "name=" + strings.Repeat("x", 3000), "destination=caw_individual&referred_on=2026-02-30",
-		"other=999999999", "role=king", "confirm=ja"} {
-		f.Add(s, uint8(0))
-		f.Add(s, uint8(7))
+		"other=999999999", "role=king", "name=%ff%fe&email=a%00b@example.org", "confirm=ja"} {
+		for i := range paths {
+			f.Add(s, uint8(i))
+		}
 	}
+	digest := tableDigest(f, w.srv.DB)
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		path := paths[int(which)%len(paths)]
-		req, _ := http.NewRequest(http.MethodPost, w.srv.URL+path, strings.NewReader("_csrf="+url.QueryEscape(token)+"&"+body))
+		before := digest(t)
+		req, err := http.NewRequest(http.MethodPost, w.srv.URL+path, strings.NewReader("_csrf="+url.QueryEscape(token)+"&"+body))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := c.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		resp.Body.Close()
-		if resp.StatusCode >= 500 {
-			t.Fatalf("POST %s with %q: status %d", path, body, resp.StatusCode)
+		switch s := resp.StatusCode; {
+		case s >= 500:
+			t.Fatalf("POST %s with %q: status %d", path, body, s)
+		case s >= 400:
+			after := digest(t)
+			for table, sum := range before {
+				if after[table] != sum {
+					t.Errorf("POST %s with %q refused (%d) but changed %s", path, body, s, table)
+				}
+			}
 		}
 	})
+}
+
+// unwatchedTables change on requests that change nothing a person did: rate-limit counters count refused posts
+// too, and the schema's version is the migrator's.
+var unwatchedTables = map[string]bool{"rate_limits": true, "schema_version": true}
+
+// tableDigest returns a function that gives an md5 of every row of every table (rate limits aside), by table,
+// in one query. A staff session's last_seen_at is left out: every signed-in request moves it on. So are audit
+// rows of views (`*.view`): a refused form shows its page again, with the participant's data on it, and that
+// showing is audited as any other.
+func tableDigest(t testing.TB, db *sqlx.DB) func(t *testing.T) map[string]string {
+	t.Helper()
+	var tables []string
+	testenv.MustSelect(t, db, &tables, `SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	var parts []string
+	for _, table := range tables {
+		if unwatchedTables[table] {
+			continue
+		}
+		// Table names come from the catalogue, never from input.
+		row, where := `(to_jsonb(t) - 'last_seen_at')::text`, ""
+		if table == "audit_log" {
+			where = ` WHERE t.action NOT LIKE '%.view'`
+		}
+		parts = append(parts, `SELECT '`+table+`' AS name, md5(coalesce(string_agg(`+row+`, '|' ORDER BY `+row+`), '')) AS sum
+			FROM "`+table+`" t`+where)
+	}
+	if len(parts) < 10 {
+		t.Fatalf("only %d tables to watch: %v", len(parts), tables)
+	}
+	query := strings.Join(parts, " UNION ALL ")
+	return func(t *testing.T) map[string]string {
+		t.Helper()
+		var rows []struct {
+			Name string `db:"name"`
+			Sum  string `db:"sum"`
+		}
+		testenv.MustSelect(t, db, &rows, query)
+		out := make(map[string]string, len(rows))
+		for _, r := range rows {
+			out[r.Name] = r.Sum
+		}
+		return out
+	}
 }
