@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -49,17 +48,7 @@ func FuzzRefusedFormsChangeNothing(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		path := paths[int(which)%len(paths)]
 		before := count(t)
-		req, err := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(csrf+"&"+body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		switch s := resp.StatusCode; {
+		switch s := postBody(t, c, srv.URL+path, csrf+"&"+body); {
 		case s >= 500:
 			t.Fatalf("%s with %q: status %d", path, body, s)
 		case s == 400 || s == 403 || s == 413 || s == 422:

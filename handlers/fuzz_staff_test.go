@@ -46,17 +46,7 @@ func FuzzStaffForms(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		path := paths[int(which)%len(paths)]
 		before := digest(t)
-		req, err := http.NewRequest(http.MethodPost, w.srv.URL+path, strings.NewReader("_csrf="+url.QueryEscape(token)+"&"+body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		switch s := resp.StatusCode; {
+		switch s := postBody(t, c, w.srv.URL+path, "_csrf="+url.QueryEscape(token)+"&"+body); {
 		case s >= 500:
 			t.Fatalf("POST %s with %q: status %d", path, body, s)
 		case s >= 400:

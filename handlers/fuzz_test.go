@@ -1,7 +1,6 @@
 package handlers_test
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -28,18 +27,8 @@ func FuzzPublicForms(f *testing.F) {
 		"/aanbod/waakvlam/aanvragen", "/mijn-link"}
 	f.Fuzz(func(t *testing.T, body string, which uint8) {
 		path := paths[int(which)%len(paths)]
-		req, err := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(csrf+"&"+body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode >= 500 {
-			t.Fatalf("%s with %q: status %d", path, body, resp.StatusCode)
+		if s := postBody(t, c, srv.URL+path, csrf+"&"+body); s >= 500 {
+			t.Fatalf("%s with %q: status %d", path, body, s)
 		}
 	})
 }

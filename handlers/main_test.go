@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"portal/internal/testenv"
@@ -60,6 +61,22 @@ func post(t *testing.T, c *http.Client, target string, form url.Values) (int, st
 		t.Fatal(err)
 	}
 	return resp.StatusCode, string(b)
+}
+
+// postBody posts a form body as it is (a fuzzer's, which no browser would encode so) and returns the status.
+func postBody(t *testing.T, c *http.Client, target, body string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
 
 // merge returns a copy of form with the given fields set.

@@ -47,14 +47,8 @@ func TestPublicPagesAreKeptUntilStaffChangeSomething(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	session, err := srv.App.StartStaffSession(t.Context(), staff, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := testserver.Client()
-	sc.Jar.SetCookies(u, []*http.Cookie{{Name: "vh_csrf", Value: "a-csrf-cookie-value", Path: "/"},
-		{Name: "vh_staff", Value: session, Path: "/beheer"}})
-	resp, err := sc.PostForm(srv.URL+"/beheer/uitloggen", url.Values{"_csrf": {srv.App.Keys.CSRFToken("a-csrf-cookie-value")}})
+	sc, token := srv.StaffClient(t, staff)
+	resp, err := sc.PostForm(srv.URL+"/beheer/uitloggen", url.Values{"_csrf": {token}})
 	if err != nil {
 		t.Fatal(err)
 	}

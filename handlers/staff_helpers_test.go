@@ -120,21 +120,7 @@ func newStaffWorld(t testing.TB, now time.Time) *staffWorld {
 // the form token. staffID 0 gives an anonymous client with a CSRF pair.
 func (w *staffWorld) client(t testing.TB, staffID int64) (*http.Client, string) {
 	t.Helper()
-	c := testserver.Client()
-	u, err := url.Parse(w.srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cookies := []*http.Cookie{{Name: "vh_csrf", Value: "test-csrf-cookie-value", Path: "/"}}
-	if staffID != 0 {
-		token, err := w.srv.App.StartStaffSession(t.Context(), staffID, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cookies = append(cookies, &http.Cookie{Name: "vh_staff", Value: token, Path: "/beheer"})
-	}
-	c.Jar.SetCookies(u, cookies)
-	return c, w.srv.App.Keys.CSRFToken("test-csrf-cookie-value")
+	return w.srv.StaffClient(t, staffID)
 }
 
 // response is what a request gave.
