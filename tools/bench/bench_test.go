@@ -101,7 +101,11 @@ func serve(t *testing.T, f *fiber.App) string {
 		t.Fatal(err)
 	}
 	go f.Listener(ln)
-	t.Cleanup(func() { f.Shutdown() })
+	t.Cleanup(func() {
+		if err := f.Shutdown(); err != nil {
+			t.Error(err)
+		}
+	})
 	return ln.Addr().String()
 }
 
