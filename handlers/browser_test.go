@@ -17,7 +17,9 @@ import (
 func neutralSite(t *testing.T) string {
 	t.Helper()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("<!doctype html><title>Weer</title><p>Het weer van vandaag"))
+		if _, err := w.Write([]byte("<!doctype html><title>Weer</title><p>Het weer van vandaag")); err != nil {
+			t.Error(err)
+		}
 	}))
 	t.Cleanup(ts.Close)
 	return ts.URL + "/weer"

@@ -285,9 +285,8 @@ func startPeakMemory() *peakMemory {
 	runtime.GC()
 	debug.FreeOSMemory()
 	// Reset the kernel's high-water mark of the resident set (Linux 4.0 and later).
-	// Where the kernel refuses (no such file, no permission), the peak covers the whole process: the error is
-	// the answer "not supported here", so it is not checked.
-	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	// Where the kernel refuses (no such file, no permission), the peak covers the whole process.
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // the error only says "not supported here"
 	p := &peakMemory{stopCh: make(chan struct{})}
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	p.done.Go(func() {

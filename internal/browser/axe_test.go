@@ -16,9 +16,11 @@ import (
 func TestAxeFindsWhatIsWrong(t *testing.T) {
 	ctx := browser.New(t)
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte(`<!doctype html><html><head><title>x</title></head><body><main><h1>Broken</h1>
+		if _, err := w.Write([]byte(`<!doctype html><html><head><title>x</title></head><body><main><h1>Broken</h1>
 			<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><input type="text" name="q">
-			<p style="color:#ccc;background:#fff">grey on white</p></main></body></html>`))
+			<p style="color:#ccc;background:#fff">grey on white</p></main></body></html>`)); err != nil {
+			t.Error(err)
+		}
 	}))
 	defer ts.Close()
 	browser.Within(t, ctx, 20*time.Second, chromedp.Navigate(ts.URL), chromedp.WaitVisible(chromedp.CSS("h1")))

@@ -302,8 +302,8 @@ func (w *world) startPortal(dbURL string, cfg app.Config, i int) *portal {
 		cancel()
 		<-done
 		// A portal stopped while the proxy holds its connections frozen may not drain them in time; the fault
-		// suite counts what the visitors saw, so a slow shutdown is not an error of its own.
-		_ = web.ShutdownWithTimeout(5 * time.Second)
+		// suite counts what the visitors saw.
+		_ = web.ShutdownWithTimeout(5 * time.Second) // a slow shutdown is not an error of its own
 		conn.Close()
 	}}
 	t.Cleanup(p.stop)
@@ -366,8 +366,7 @@ func (w *world) visitor(v int, done <-chan struct{}) {
 			took := time.Since(start)
 			status := 0
 			if err == nil {
-				// A body cut short by a fault is one of the faults; the status is what is counted.
-				_, _ = io.Copy(io.Discard, resp.Body)
+				_, _ = io.Copy(io.Discard, resp.Body) // a body cut short is one of the faults; the status counts
 				resp.Body.Close()
 				status = resp.StatusCode
 			}

@@ -136,7 +136,7 @@ func (p *Proxy) closeAll(reset bool) {
 	p.mu.Unlock()
 	for c := range conns {
 		if tc, ok := c.(*net.TCPConn); ok && reset {
-			_ = tc.SetLinger(0)
+			_ = tc.SetLinger(0) // best effort: without it the cut is a close instead of a reset, still a cut
 		}
 		c.Close()
 	}
