@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 5
+-- schema-version: 6
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -674,3 +674,10 @@ CREATE TABLE IF NOT EXISTS work_items (
 CREATE UNIQUE INDEX IF NOT EXISTS work_items_one_open ON work_items (kind, registration_id, (COALESCE(session_id, 0)))
     WHERE done_at IS NULL;
 CREATE INDEX IF NOT EXISTS work_items_open ON work_items (created_at) WHERE done_at IS NULL;
+
+-- version 6: names and aliases (children's first names too) and the free-text referral detail, encrypted
+-- Only the application holds the key: it seals the values of people.display_name and
+-- registrations.referrer_detail into these columns at start-up, then drops the clear columns
+-- (app/db/seal.go, SealClearColumns).
+ALTER TABLE people ADD COLUMN IF NOT EXISTS display_name_enc bytea;
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS referrer_detail_enc bytea;

@@ -27,7 +27,8 @@ const EditWindow = 14 * 24 * time.Hour
 type Expected struct {
 	PersonID       int64   `db:"person_id"`
 	RegistrationID int64   `db:"registration_id"`
-	Name           string  `db:"display_name"`
+	NameEnc        []byte  `db:"display_name_enc"`
+	Name           string  `db:"-"`
 	Role           string  `db:"role"`
 	Age            *int    `db:"age"`
 	WalkIn         bool    `db:"walk_in"`
@@ -81,7 +82,7 @@ func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (Rol
 	if rc.Offering, err = a.Store.OfferingByID(ctx, rc.Group.OfferingID); err != nil {
 		return rc, err
 	}
-	people, err := rollCallPeople(ctx, a.Store.DB, sessionID, rc.Group.ID)
+	people, err := rollCallPeople(ctx, a.Store.DB, a.Keys, sessionID, rc.Group.ID)
 	if err != nil {
 		return rc, err
 	}
@@ -259,7 +260,7 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if role == RoleChild {
 			kind = PersonChild
 		}
-		if personID, err = insertPerson(ctx, tx, Person{Kind: kind, DisplayName: name, Language: "nl"}); err != nil {
+		if personID, err = a.insertPerson(ctx, tx, Person{Kind: kind, DisplayName: name, Language: "nl"}); err != nil {
 			return err
 		}
 		regID, err := a.insertRegistration(ctx, tx, Registration{PersonID: personID, OfferingID: g.OfferingID, GroupID: &g.ID,

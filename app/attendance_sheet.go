@@ -27,7 +27,8 @@ type AttendanceSheet struct {
 // AttendanceRow is one person on an attendance sheet.
 type AttendanceRow struct {
 	PersonID int64  `db:"id"`
-	Name     string `db:"display_name"`
+	NameEnc  []byte `db:"display_name_enc"`
+	Name     string `db:"-"`
 	Role     string `db:"role"`
 	// Anonymised is true once the person's data was purged or erased: the marks stay, the name is gone.
 	Anonymised bool `db:"anonymised"`
@@ -110,7 +111,7 @@ func (a *App) fillSheet(ctx context.Context, sh *AttendanceSheet) error {
 		ids[i] = s.ID
 		column[s.ID] = i
 	}
-	if sh.Rows, err = sheetPeople(ctx, a.Store.DB, groupID, ids); err != nil {
+	if sh.Rows, err = sheetPeople(ctx, a.Store.DB, a.Keys, groupID, ids); err != nil {
 		return err
 	}
 	row := map[int64]int{}

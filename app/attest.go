@@ -62,7 +62,7 @@ func (a *App) attestOf(ctx context.Context, groupID, personID int64, year int) (
 	if !member {
 		return t, ErrNotFound
 	}
-	if t.Person, err = personByID(ctx, a.Store.DB, personID); err != nil {
+	if t.Person, err = a.personByID(ctx, a.Store.DB, personID); err != nil {
 		return t, err
 	}
 	if t.Group, err = a.Store.GroupByID(ctx, groupID); err != nil {
@@ -146,7 +146,8 @@ func (a *App) HasAttest(ctx context.Context, r Registration) (bool, error) {
 // AttestMember is a professional of a group, with how many sessions they attended in a year.
 type AttestMember struct {
 	PersonID     int64  `db:"id"`
-	Name         string `db:"display_name"`
+	NameEnc      []byte `db:"display_name_enc"`
+	Name         string `db:"-"`
 	Organisation string `db:"organisation"`
 	Attended     int    `db:"attended"`
 }
@@ -159,7 +160,7 @@ func (a *App) AttestMembers(ctx context.Context, actor Actor, groupID int64, yea
 		return nil, err
 	}
 	from, to := yearRange(year)
-	out, err := attestMembers(ctx, a.Store.DB, groupID, from, to, a.Now())
+	out, err := attestMembers(ctx, a.Store.DB, a.Keys, groupID, from, to, a.Now())
 	if err != nil {
 		return nil, err
 	}

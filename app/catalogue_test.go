@@ -55,7 +55,7 @@ func TestOfferingPageCountsSeatsAndClosesGroups(t *testing.T) {
 	db := a.Store.DB
 	// Two people take a seat in Bornem.
 	for range 2 {
-		db.MustExec(`WITH p AS (INSERT INTO people (kind, display_name) VALUES ('professional', 'X') RETURNING id)
+		db.MustExec(`WITH p AS (INSERT INTO people (kind) VALUES ('professional') RETURNING id)
 			INSERT INTO registrations (person_id, offering_id, group_id, status)
 			SELECT p.id, g.offering_id, g.id, 'admitted' FROM p, groups g WHERE g.slug = 'intervisie-bornem'`)
 	}

@@ -81,50 +81,50 @@ type MailLinks struct {
 // mailRow is the outbox row joined with everything it refers to. NULLs come back as zero values (ids are never
 // 0), and names come back as text in the reader's language, so a batch of hundreds of rows scans quickly.
 type mailRow struct {
-	ID            int64        `db:"id"`
-	Kind          string       `db:"kind"`
-	Attempts      int          `db:"attempts"`
-	MaxAttempts   int          `db:"max_attempts"`
-	Params        []byte       `db:"params"`
-	SecretEnc     []byte       `db:"secret_enc"`
-	Lang          string       `db:"lang"`
-	PersonID      int64        `db:"person_id"`
-	StaffID       int64        `db:"staff_id"`
-	RegID         int64        `db:"registration_id"`
-	WaakvlamID    int64        `db:"waakvlam_request_id"`
-	PersonKind    string       `db:"person_kind"` // empty: the person is gone
-	DisplayName   string       `db:"display_name"`
-	EmailEnc      []byte       `db:"email_enc"`
-	ContactEmail  bool         `db:"contact_email"`
-	ICSOptIn      bool         `db:"ics_opt_in"`
-	Anonymised    bool         `db:"anonymised"`
-	StaffFound    bool         `db:"staff_found"`
-	StaffEmail    string       `db:"staff_email"`
-	StaffName     string       `db:"staff_name"`
-	StaffActive   bool         `db:"staff_active"`
-	Organisation  string       `db:"organisation"`
-	Reference     string       `db:"reference"`
-	ContactName   string       `db:"contact_name"`
-	ContactEnc    []byte       `db:"contact_email_enc"`
-	RegStatus     string       `db:"registration_status"`
-	OfferExpires  sql.NullTime `db:"offer_expires_at"`
-	GroupID       int64        `db:"group_id"`
-	GroupName     string       `db:"group_name"`
-	GroupPlace    string       `db:"group_place"`
-	GroupAddress  string       `db:"group_address"`
-	PlacePrivate  bool         `db:"place_private"`
-	Discreet      bool         `db:"discreet"`
-	OfferingName  string       `db:"offering_name"`
-	OfferingKind  string       `db:"offering_kind"`
-	SessionID     int64        `db:"session_id"`
-	StartsAt      sql.NullTime `db:"starts_at"`
-	EndsAt        sql.NullTime `db:"ends_at"`
-	SessionStatus string       `db:"session_status"`
-	Sequence      int          `db:"sequence"`
-	Topic         string       `db:"topic"`
-	SessionPlace  string       `db:"session_place"`
-	SessionAddr   string       `db:"session_address"`
-	Excused       bool         `db:"excused"`
+	ID             int64        `db:"id"`
+	Kind           string       `db:"kind"`
+	Attempts       int          `db:"attempts"`
+	MaxAttempts    int          `db:"max_attempts"`
+	Params         []byte       `db:"params"`
+	SecretEnc      []byte       `db:"secret_enc"`
+	Lang           string       `db:"lang"`
+	PersonID       int64        `db:"person_id"`
+	StaffID        int64        `db:"staff_id"`
+	RegID          int64        `db:"registration_id"`
+	WaakvlamID     int64        `db:"waakvlam_request_id"`
+	PersonKind     string       `db:"person_kind"` // empty: the person is gone
+	DisplayNameEnc []byte       `db:"display_name_enc"`
+	EmailEnc       []byte       `db:"email_enc"`
+	ContactEmail   bool         `db:"contact_email"`
+	ICSOptIn       bool         `db:"ics_opt_in"`
+	Anonymised     bool         `db:"anonymised"`
+	StaffFound     bool         `db:"staff_found"`
+	StaffEmail     string       `db:"staff_email"`
+	StaffName      string       `db:"staff_name"`
+	StaffActive    bool         `db:"staff_active"`
+	Organisation   string       `db:"organisation"`
+	Reference      string       `db:"reference"`
+	ContactName    string       `db:"contact_name"`
+	ContactEnc     []byte       `db:"contact_email_enc"`
+	RegStatus      string       `db:"registration_status"`
+	OfferExpires   sql.NullTime `db:"offer_expires_at"`
+	GroupID        int64        `db:"group_id"`
+	GroupName      string       `db:"group_name"`
+	GroupPlace     string       `db:"group_place"`
+	GroupAddress   string       `db:"group_address"`
+	PlacePrivate   bool         `db:"place_private"`
+	Discreet       bool         `db:"discreet"`
+	OfferingName   string       `db:"offering_name"`
+	OfferingKind   string       `db:"offering_kind"`
+	SessionID      int64        `db:"session_id"`
+	StartsAt       sql.NullTime `db:"starts_at"`
+	EndsAt         sql.NullTime `db:"ends_at"`
+	SessionStatus  string       `db:"session_status"`
+	Sequence       int          `db:"sequence"`
+	Topic          string       `db:"topic"`
+	SessionPlace   string       `db:"session_place"`
+	SessionAddr    string       `db:"session_address"`
+	Excused        bool         `db:"excused"`
 }
 
 // LoadMailData resolves claimed outbox rows for sending, in the order of ids. Two queries for the whole batch,
@@ -281,7 +281,7 @@ func (a *App) mailRecipient(d *MailData, r mailRow) string {
 		if r.PersonKind == "" {
 			return "the person no longer exists"
 		}
-		d.Name = r.DisplayName
+		d.Name = a.Keys.MustDecrypt(r.DisplayNameEnc)
 		if r.Anonymised {
 			return "the person's data has been anonymised"
 		}

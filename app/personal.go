@@ -24,10 +24,10 @@ type SessionView struct {
 
 // Member is someone of the same household, as the contacting parent sees them.
 type Member struct {
-	Name   string `db:"display_name"`
-	Role   string `db:"role"`
-	Age    *int   `db:"age"`
-	Status string `db:"status"`
+	Name   string
+	Role   string
+	Age    *int
+	Status string
 }
 
 // PersonalView is everything the personal page shows: nothing about anyone outside the person's household.
@@ -104,7 +104,7 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 		return PersonalView{}, err
 	}
 	v := PersonalView{Registration: r}
-	if v.Person, err = personByID(ctx, a.Store.DB, r.PersonID); err != nil {
+	if v.Person, err = a.personByID(ctx, a.Store.DB, r.PersonID); err != nil {
 		return v, err
 	}
 	v.Contact = a.ContactOf(v.Person)
@@ -117,7 +117,7 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 		return v, nil
 	}
 	if r.HouseholdID != nil {
-		members, err := householdMembers(ctx, a.Store.DB, r)
+		members, err := householdMembers(ctx, a.Store.DB, a.Keys, r)
 		if err != nil {
 			return v, err
 		}
@@ -338,7 +338,7 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 	if err != nil {
 		return err
 	}
-	p, err := personByID(ctx, a.Store.DB, r.PersonID)
+	p, err := a.personByID(ctx, a.Store.DB, r.PersonID)
 	if err != nil {
 		return err
 	}

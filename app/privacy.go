@@ -116,7 +116,7 @@ func (a *App) ExportPerson(ctx context.Context, actor Actor, personID int64) ([]
 	if err := actor.Allow(AdminRoles); err != nil {
 		return nil, err
 	}
-	p, err := personByID(ctx, a.Store.DB, personID)
+	p, err := a.personByID(ctx, a.Store.DB, personID)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (a *App) ExportPerson(ctx context.Context, actor Actor, personID int64) ([]
 	}
 	for _, r := range regs {
 		ex.Registrations = append(ex.Registrations, map[string]any{"id": r.ID, "offering": r.Offering, "group": r.Group,
-			"role": r.Role, "status": r.Status, "referrer": r.Referrer, "referrer_detail": r.ReferrerDetail,
+			"role": r.Role, "status": r.Status, "referrer": r.Referrer, "referrer_detail": a.Keys.MustDecrypt(r.ReferrerDetailEnc),
 			"message": a.Keys.MustDecrypt(r.MessageEnc), "intake_at": r.IntakeAt, "intake_note": a.Keys.MustDecrypt(r.IntakeNoteEnc),
 			"decline_reason": r.DeclineReason, "created_at": r.CreatedAt, "updated_at": r.UpdatedAt})
 	}

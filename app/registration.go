@@ -24,27 +24,30 @@ const (
 
 // Registration is a person's place in a group, or their request for one.
 type Registration struct {
-	ID             int64      `db:"id"`
-	PersonID       int64      `db:"person_id"`
-	OfferingID     int64      `db:"offering_id"`
-	GroupID        *int64     `db:"group_id"`
-	HouseholdID    *int64     `db:"household_id"`
-	Role           string     `db:"role"`
-	Status         string     `db:"status"`
-	Referrer       *string    `db:"referrer"`
-	ReferrerDetail string     `db:"referrer_detail"`
-	MessageEnc     []byte     `db:"message_enc"`
-	IntakeAt       *time.Time `db:"intake_at"`
-	IntakeNoteEnc  []byte     `db:"intake_note_enc"`
-	DeclineReason  string     `db:"decline_reason"`
-	WaitlistedAt   *time.Time `db:"waitlisted_at"`
-	OfferExpiresAt *time.Time `db:"offer_expires_at"`
-	OverCapacity   bool       `db:"over_capacity"`
-	WalkIn         bool       `db:"walk_in"`
-	RegisteredBy   *int64     `db:"registered_by"`
-	TokenHash      []byte     `db:"token_hash"`
-	CreatedAt      time.Time  `db:"created_at"`
-	UpdatedAt      time.Time  `db:"updated_at"`
+	ID          int64   `db:"id"`
+	PersonID    int64   `db:"person_id"`
+	OfferingID  int64   `db:"offering_id"`
+	GroupID     *int64  `db:"group_id"`
+	HouseholdID *int64  `db:"household_id"`
+	Role        string  `db:"role"`
+	Status      string  `db:"status"`
+	Referrer    *string `db:"referrer"`
+	// ReferrerDetail is the free-text referral detail, kept encrypted (ReferrerDetailEnc); it is filled only
+	// where a page shows it (see openRegistration), and sealed by insertRegistration.
+	ReferrerDetail    string     `db:"-"`
+	ReferrerDetailEnc []byte     `db:"referrer_detail_enc"`
+	MessageEnc        []byte     `db:"message_enc"`
+	IntakeAt          *time.Time `db:"intake_at"`
+	IntakeNoteEnc     []byte     `db:"intake_note_enc"`
+	DeclineReason     string     `db:"decline_reason"`
+	WaitlistedAt      *time.Time `db:"waitlisted_at"`
+	OfferExpiresAt    *time.Time `db:"offer_expires_at"`
+	OverCapacity      bool       `db:"over_capacity"`
+	WalkIn            bool       `db:"walk_in"`
+	RegisteredBy      *int64     `db:"registered_by"`
+	TokenHash         []byte     `db:"token_hash"`
+	CreatedAt         time.Time  `db:"created_at"`
+	UpdatedAt         time.Time  `db:"updated_at"`
 }
 
 // Active reports whether the registration still holds or asks for a place.
@@ -62,31 +65,34 @@ func (r Registration) HoldsSeat() bool {
 }
 
 const registrationColumns = `id, person_id, offering_id, group_id, household_id, role, status, referrer,
-	referrer_detail, message_enc, intake_at, intake_note_enc, decline_reason, waitlisted_at, offer_expires_at,
+	referrer_detail_enc, message_enc, intake_at, intake_note_enc, decline_reason, waitlisted_at, offer_expires_at,
 	over_capacity, walk_in, registered_by, token_hash, created_at, updated_at`
 
 // Person is someone who joins: a professional, a participant (first name or alias is enough) or a child.
 type Person struct {
-	ID           int64      `db:"id"`
-	Kind         string     `db:"kind"`
-	HouseholdID  *int64     `db:"household_id"`
-	DisplayName  string     `db:"display_name"`
-	EmailEnc     []byte     `db:"email_enc"`
-	EmailHash    []byte     `db:"email_hash"`
-	PhoneEnc     []byte     `db:"phone_enc"`
-	Organisation string     `db:"organisation"`
-	Sector       *string    `db:"sector"`
-	Municipality string     `db:"municipality"`
-	Age          *int       `db:"age"`
-	ContactEmail bool       `db:"contact_email"`
-	ContactPhone bool       `db:"contact_phone"`
-	ContactSMS   bool       `db:"contact_sms"`
-	VoicemailOK  bool       `db:"voicemail_ok"`
-	SafeTimesEnc []byte     `db:"safe_times_enc"`
-	ICSOptIn     bool       `db:"ics_opt_in"`
-	Language     string     `db:"language"`
-	CreatedAt    time.Time  `db:"created_at"`
-	AnonymisedAt *time.Time `db:"anonymised_at"`
+	ID          int64  `db:"id"`
+	Kind        string `db:"kind"`
+	HouseholdID *int64 `db:"household_id"`
+	// DisplayName is the name or alias, kept encrypted (DisplayNameEnc): personByID fills it, insertPerson
+	// seals it.
+	DisplayName    string     `db:"-"`
+	DisplayNameEnc []byte     `db:"display_name_enc"`
+	EmailEnc       []byte     `db:"email_enc"`
+	EmailHash      []byte     `db:"email_hash"`
+	PhoneEnc       []byte     `db:"phone_enc"`
+	Organisation   string     `db:"organisation"`
+	Sector         *string    `db:"sector"`
+	Municipality   string     `db:"municipality"`
+	Age            *int       `db:"age"`
+	ContactEmail   bool       `db:"contact_email"`
+	ContactPhone   bool       `db:"contact_phone"`
+	ContactSMS     bool       `db:"contact_sms"`
+	VoicemailOK    bool       `db:"voicemail_ok"`
+	SafeTimesEnc   []byte     `db:"safe_times_enc"`
+	ICSOptIn       bool       `db:"ics_opt_in"`
+	Language       string     `db:"language"`
+	CreatedAt      time.Time  `db:"created_at"`
+	AnonymisedAt   *time.Time `db:"anonymised_at"`
 }
 
 // Person kinds.
@@ -96,7 +102,7 @@ const (
 	PersonChild        = "child"
 )
 
-const personColumns = `id, kind, household_id, display_name, email_enc, email_hash, phone_enc, organisation, sector,
+const personColumns = `id, kind, household_id, display_name_enc, email_enc, email_hash, phone_enc, organisation, sector,
 	municipality, age, contact_email, contact_phone, contact_sms, voicemail_ok, safe_times_enc, ics_opt_in, language,
 	created_at, anonymised_at`
 

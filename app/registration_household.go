@@ -136,7 +136,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 		}
 		register := func(p Person, role string, token []byte, message string) (int64, int64, error) {
 			p.HouseholdID = &household
-			personID, err := insertPerson(ctx, tx, p)
+			personID, err := a.insertPerson(ctx, tx, p)
 			if err != nil {
 				return 0, 0, err
 			}

@@ -10,7 +10,8 @@ import (
 type QueueItem struct {
 	RegistrationID int64      `db:"registration_id"`
 	PersonID       int64      `db:"person_id"`
-	Alias          string     `db:"alias"`
+	AliasEnc       []byte     `db:"alias_enc"`
+	Alias          string     `db:"-"`
 	OfferingSlug   string     `db:"offering_slug"`
 	OfferingName   Text       `db:"offering_name"`
 	GroupID        *int64     `db:"group_id"`
@@ -42,7 +43,7 @@ func (a *App) Queue(ctx context.Context, actor Actor, offering string) ([]QueueI
 	if err := actor.Allow(AllRoles); err != nil {
 		return nil, err
 	}
-	out, err := queueRows(ctx, a.Store.DB, actor.ID(), offering)
+	out, err := queueRows(ctx, a.Store.DB, a.Keys, actor.ID(), offering)
 	if err != nil {
 		return nil, err
 	}

@@ -136,7 +136,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 			res.Repeat = repeat
 			return a.linkForRepeat(ctx, tx, err, res.Mailed, res.RegistrationID, &res.Token)
 		}
-		personID, err := insertPerson(ctx, tx, a.participant(PersonParticipant, alias, municipality, lang, contact))
+		personID, err := a.insertPerson(ctx, tx, a.participant(PersonParticipant, alias, municipality, lang, contact))
 		if err != nil {
 			return err
 		}

@@ -114,7 +114,7 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		if professional {
 			personID, err = a.upsertProfessional(ctx, tx, name, email, org, sector, lang)
 		} else {
-			personID, err = insertPerson(ctx, tx, Person{Kind: PersonParticipant, DisplayName: name,
+			personID, err = a.insertPerson(ctx, tx, Person{Kind: PersonParticipant, DisplayName: name,
 				EmailEnc: a.Keys.Encrypt(email), EmailHash: hashOrNil(a, email), PhoneEnc: a.Keys.Encrypt(phone),
 				ContactEmail: email != "", ContactPhone: phone != "", Language: lang})
 		}
@@ -172,7 +172,7 @@ func (a *App) upsertProfessional(ctx context.Context, tx *sqlx.Tx, name, email, 
 	if !errors.Is(err, ErrNotFound) {
 		return 0, err
 	}
-	return insertPerson(ctx, tx, Person{Kind: PersonProfessional, DisplayName: name, EmailEnc: a.Keys.Encrypt(email),
+	return a.insertPerson(ctx, tx, Person{Kind: PersonProfessional, DisplayName: name, EmailEnc: a.Keys.Encrypt(email),
 		EmailHash: a.Keys.EmailHash(email), Organisation: org, Sector: &sector, ContactEmail: true, Language: lang})
 }
 

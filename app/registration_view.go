@@ -17,7 +17,8 @@ type RegistrationEvent struct {
 type HouseholdMember struct {
 	PersonID       int64  `db:"person_id"`
 	RegistrationID int64  `db:"registration_id"`
-	Name           string `db:"display_name"`
+	NameEnc        []byte `db:"display_name_enc"`
+	Name           string `db:"-"`
 	Role           string `db:"role"`
 	Age            *int   `db:"age"`
 	Status         string `db:"status"`
@@ -26,7 +27,8 @@ type HouseholdMember struct {
 // SeparatedPerson is someone this person must never share a group with.
 type SeparatedPerson struct {
 	PersonID int64  `db:"person_id"`
-	Name     string `db:"display_name"`
+	NameEnc  []byte `db:"display_name_enc"`
+	Name     string `db:"-"`
 	// Shared counts the groups where both are active now: staff must act.
 	Shared int `db:"shared"`
 }
@@ -42,7 +44,8 @@ type PlaceOption struct {
 // CandidatePerson is someone staff may mark as never to meet this person: others in the same offering.
 type CandidatePerson struct {
 	PersonID int64  `db:"person_id"`
-	Name     string `db:"display_name"`
+	NameEnc  []byte `db:"display_name_enc"`
+	Name     string `db:"-"`
 	Group    *Text  `db:"group_name"`
 	Status   string `db:"status"`
 }
@@ -95,8 +98,9 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 		}
 	}
 	v.Registration = r
+	v.Registration.ReferrerDetail = a.Keys.MustDecrypt(r.ReferrerDetailEnc)
 	db := a.Store.DB
-	if v.Person, err = personByID(ctx, db, r.PersonID); err != nil {
+	if v.Person, err = a.personByID(ctx, db, r.PersonID); err != nil {
 		return v, err
 	}
 	v.Contact = a.ContactOf(v.Person)
@@ -112,7 +116,7 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 		}
 		v.Group = &g
 	}
-	if v.Household, err = householdMembers(ctx, db, r); err != nil {
+	if v.Household, err = householdMembers(ctx, db, a.Keys, r); err != nil {
 		return v, err
 	}
 	if v.History, err = registrationHistory(ctx, db, r.ID); err != nil {
@@ -121,10 +125,10 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 	// A facilitator sees their participant within their own group only: not who the person is separated from,
 	// not who else in the offering could be, not referrals recorded elsewhere, not where else they could go.
 	if actor.SeesAllGroups() {
-		if v.Separations, err = separationsOf(ctx, db, r.PersonID); err != nil {
+		if v.Separations, err = separationsOf(ctx, db, a.Keys, r.PersonID); err != nil {
 			return v, err
 		}
-		if v.Candidates, err = separationCandidates(ctx, db, r.OfferingID, r.PersonID); err != nil {
+		if v.Candidates, err = separationCandidates(ctx, db, a.Keys, r.OfferingID, r.PersonID); err != nil {
 			return v, err
 		}
 		if v.Referrals, err = referralsOf(ctx, db, r.PersonID); err != nil {

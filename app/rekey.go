@@ -8,15 +8,19 @@ import (
 // encryptedColumns lists every column sealed with Keys.Encrypt, with the table's key column.
 var encryptedColumns = []struct{ table, column string }{
 	{"staff_users", "totp_secret_enc"},
+	{"people", "display_name_enc"},
 	{"people", "email_enc"},
 	{"people", "phone_enc"},
 	{"people", "safe_times_enc"},
+	{"people", "contact_previous_enc"},
 	{"waakvlam_requests", "contact_email_enc"},
 	{"waakvlam_requests", "contact_phone_enc"},
+	{"registrations", "referrer_detail_enc"},
 	{"registrations", "message_enc"},
 	{"registrations", "intake_note_enc"},
 	{"onward_referrals", "note_enc"},
 	{"outbox", "secret_enc"},
+	{"work_items", "detail_enc"},
 }
 
 // Rekey re-encrypts every value sealed with a previous key under the current one, and recomputes the e-mail

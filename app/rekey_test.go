@@ -44,6 +44,11 @@ func TestKeyRotationWithRekey(t *testing.T) {
 	if s, err := fresh.Keys.Decrypt(safe); err != nil || s != "na 18 uur" {
 		t.Errorf("safe times after rekey: %q %v", s, err)
 	}
+	var name []byte
+	testenv.MustGet(t, fresh.Store.DB, &name, `SELECT display_name_enc FROM people`)
+	if n, err := fresh.Keys.Decrypt(name); err != nil || n != "Mira" {
+		t.Errorf("name after rekey: %q %v", n, err)
+	}
 	var found int
 	testenv.MustGet(t, fresh.Store.DB, &found, `SELECT count(*) FROM people WHERE email_hash = $1`, fresh.Keys.EmailHash("mira@example.be"))
 	if found != 1 {

@@ -15,19 +15,20 @@ import (
 
 // rollCallPeople lists the people on the roll call of session sessionID of group groupID, with their mark: everyone
 // with a place in the group, and whoever was marked at this session (walk-ins only then); adults first, by name.
-func rollCallPeople(ctx context.Context, q sqlx.QueryerContext, sessionID, groupID int64) ([]Expected, error) {
+func rollCallPeople(ctx context.Context, q sqlx.QueryerContext, k *Keys, sessionID, groupID int64) ([]Expected, error) {
 	var out []Expected
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.person_id, r.id AS registration_id, p.display_name, r.role, p.age,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.person_id, r.id AS registration_id, p.display_name_enc, r.role, p.age,
 			r.walk_in, att.status AS mark, COALESCE(att.by_self, false) AS by_self
 		FROM registrations r
 		JOIN people p ON p.id = r.person_id
 		LEFT JOIN attendance att ON att.session_id = $1 AND att.person_id = r.person_id
 		WHERE r.group_id = $2 AND (r.status IN ('admitted', 'completed') OR att.status IS NOT NULL)
-		  AND (NOT r.walk_in OR att.status IS NOT NULL)
-		ORDER BY r.role = 'child', lower(p.display_name), p.id`, sessionID, groupID)
+		  AND (NOT r.walk_in OR att.status IS NOT NULL)`, sessionID, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read roll call: %w", err)
 	}
+	openNames(k, out, func(e *Expected) ([]byte, *string) { return e.NameEnc, &e.Name })
+	sortByName(out, func(e Expected) (int, string, int64) { return boolRank(e.Role == RoleChild), e.Name, e.PersonID })
 	return out, nil
 }
 
@@ -97,19 +98,23 @@ func markCountsOfGroup(ctx context.Context, q sqlx.QueryerContext, groupID int64
 // sheetPeople lists the rows of an attendance sheet: everyone with a place in the group (walk-ins not), and
 // whoever was marked at one of sessionIDs, with the role of their latest registration; adults first, the
 // anonymised last, by name.
-func sheetPeople(ctx context.Context, q sqlx.QueryerContext, groupID int64, sessionIDs []int64) ([]AttendanceRow, error) {
+func sheetPeople(ctx context.Context, q sqlx.QueryerContext, k *Keys, groupID int64, sessionIDs []int64) ([]AttendanceRow, error) {
 	var out []AttendanceRow
 	if err := sqlx.SelectContext(ctx, q, &out, `
 		WITH people_on AS (
 			SELECT person_id FROM registrations WHERE group_id = $1 AND status IN ('admitted', 'completed') AND NOT walk_in
 			UNION SELECT person_id FROM attendance WHERE session_id = ANY($2))
-		SELECT p.id, p.display_name, p.anonymised_at IS NOT NULL AS anonymised, COALESCE(r.role, 'participant') AS role
+		SELECT p.id, p.display_name_enc, p.anonymised_at IS NOT NULL AS anonymised, COALESCE(r.role, 'participant') AS role
 		FROM people_on o JOIN people p ON p.id = o.person_id
 		LEFT JOIN LATERAL (SELECT r.role FROM registrations r WHERE r.group_id = $1 AND r.person_id = p.id
-		                   ORDER BY r.status = 'admitted' DESC, r.id DESC LIMIT 1) r ON true
-		ORDER BY r.role = 'child', p.anonymised_at IS NOT NULL, lower(p.display_name), p.id`, groupID, pq.Array(sessionIDs)); err != nil {
+		                   ORDER BY r.status = 'admitted' DESC, r.id DESC LIMIT 1) r ON true`,
+		groupID, pq.Array(sessionIDs)); err != nil {
 		return nil, fmt.Errorf("store: unable to list people: %w", err)
 	}
+	openNames(k, out, func(r *AttendanceRow) ([]byte, *string) { return r.NameEnc, &r.Name })
+	sortByName(out, func(r AttendanceRow) (int, string, int64) {
+		return 2*boolRank(r.Role == RoleChild) + boolRank(r.Anonymised), r.Name, r.PersonID
+	})
 	return out, nil
 }
 
@@ -163,18 +168,20 @@ func attestable(ctx context.Context, q sqlx.QueryerContext, personID, groupID in
 // attestMembers lists the professionals of group groupID, an intervision group or a Waakvlam training, who were
 // present or late at one of its planned sessions that began by now (for intervision: in [from, to)), with how
 // many, by name.
-func attestMembers(ctx context.Context, q sqlx.QueryerContext, groupID int64, from, to, now time.Time) ([]AttestMember, error) {
+func attestMembers(ctx context.Context, q sqlx.QueryerContext, k *Keys, groupID int64, from, to, now time.Time) ([]AttestMember, error) {
 	var out []AttestMember
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id, p.display_name, p.organisation, count(*) AS attended
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id, p.display_name_enc, p.organisation, count(*) AS attended
 		FROM attendance att JOIN sessions s ON s.id = att.session_id JOIN people p ON p.id = att.person_id
 		JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
 		WHERE s.group_id = $1 AND s.status = 'planned' AND att.status IN ('present', 'late') AND s.starts_at <= $4
 		  AND p.kind = 'professional' AND o.kind IN ('intervision', 'waakvlam')
 		  AND (o.kind = 'waakvlam' OR (s.starts_at >= $2 AND s.starts_at < $3))
-		GROUP BY p.id ORDER BY lower(p.display_name), p.id`, groupID, from, to, now)
+		GROUP BY p.id`, groupID, from, to, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attendees: %w", err)
 	}
+	openNames(k, out, func(m *AttestMember) ([]byte, *string) { return m.NameEnc, &m.Name })
+	sortByName(out, func(m AttestMember) (int, string, int64) { return 0, m.Name, m.PersonID })
 	return out, nil
 }
 

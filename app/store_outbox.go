@@ -191,7 +191,7 @@ func mailRows(ctx context.Context, q sqlx.QueryerContext, ids []int64) ([]mailRo
 			o.secret_enc, l.lang, coalesce(o.person_id, 0) AS person_id, coalesce(o.staff_id, 0) AS staff_id,
 			coalesce(o.registration_id, 0) AS registration_id,
 			coalesce(o.waakvlam_request_id, 0) AS waakvlam_request_id,
-			coalesce(p.kind, '') AS person_kind, coalesce(p.display_name, '') AS display_name, p.email_enc,
+			coalesce(p.kind, '') AS person_kind, p.display_name_enc, p.email_enc,
 			coalesce(p.contact_email, false) AS contact_email, coalesce(p.ics_opt_in, false) AS ics_opt_in,
 			p.anonymised_at IS NOT NULL AS anonymised,
 			st.id IS NOT NULL AS staff_found, coalesce(st.email, '') AS staff_email,

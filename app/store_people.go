@@ -10,14 +10,14 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// insertPerson stores a new person; contact details must already be encrypted.
-func insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, error) {
+// insertPerson stores a new person, sealing the name; contact details must already be encrypted.
+func (a *App) insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, `INSERT INTO people (kind, household_id, display_name, email_enc, email_hash,
+	err := tx.GetContext(ctx, &id, `INSERT INTO people (kind, household_id, display_name_enc, email_enc, email_hash,
 			phone_enc, organisation, sector, municipality, age, contact_email, contact_phone, contact_sms,
 			voicemail_ok, safe_times_enc, ics_opt_in, language)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-		p.Kind, p.HouseholdID, p.DisplayName, p.EmailEnc, p.EmailHash, p.PhoneEnc, p.Organisation, p.Sector,
+		p.Kind, p.HouseholdID, a.Keys.Encrypt(p.DisplayName), p.EmailEnc, p.EmailHash, p.PhoneEnc, p.Organisation, p.Sector,
 		p.Municipality, p.Age, p.ContactEmail, p.ContactPhone, p.ContactSMS, p.VoicemailOK, p.SafeTimesEnc,
 		p.ICSOptIn, p.Language)
 	if err != nil {
@@ -26,8 +26,8 @@ func insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, error) {
 	return id, nil
 }
 
-// personByID reads one person.
-func personByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Person, error) {
+// personByID reads one person, the name decrypted.
+func (a *App) personByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Person, error) {
 	var p Person
 	err := sqlx.GetContext(ctx, q, &p, `SELECT `+personColumns+` FROM people WHERE id = $1`, id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -36,6 +36,7 @@ func personByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Person, e
 	if err != nil {
 		return p, fmt.Errorf("store: unable to read person: %w", err)
 	}
+	p.DisplayName = a.Keys.MustDecrypt(p.DisplayNameEnc)
 	return p, nil
 }
 
@@ -69,7 +70,7 @@ func personExists(ctx context.Context, q sqlx.QueryerContext, id int64) (bool, e
 // attendance and other counts keep adding up, but no name, contact detail, free text, consent, separation or
 // pending mail is left.
 func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE people SET display_name = '', email_enc = NULL, email_hash = NULL,
+	if _, err := tx.ExecContext(ctx, `UPDATE people SET display_name_enc = NULL, email_enc = NULL, email_hash = NULL,
 			phone_enc = NULL, organisation = '', municipality = '', age = NULL, safe_times_enc = NULL,
 			contact_email = false, contact_phone = false, contact_sms = false, voicemail_ok = false, ics_opt_in = false,
 			anonymised_at = COALESCE(anonymised_at, $2)
@@ -78,7 +79,7 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 	}
 	steps := []struct{ what, sql string }{
 		{"registrations", `UPDATE registrations SET message_enc = NULL, intake_note_enc = NULL, decline_reason = '',
-			referrer_detail = '', token_hash = NULL WHERE person_id = $1`},
+			referrer_detail_enc = NULL, token_hash = NULL WHERE person_id = $1`},
 		{"links", `DELETE FROM registration_tokens WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = $1)`},
 		{"consents", `DELETE FROM consents WHERE person_id = $1`},
 		{"referral notes", `UPDATE onward_referrals SET note_enc = NULL WHERE person_id = $1`},

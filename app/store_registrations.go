@@ -29,10 +29,10 @@ func (a *App) insertRegistration(ctx context.Context, tx *sqlx.Tx, r Registratio
 	var id int64
 	now := a.Now()
 	err := tx.GetContext(ctx, &id, `INSERT INTO registrations (person_id, offering_id, group_id, household_id, role,
-			status, referrer, referrer_detail, message_enc, waitlisted_at, offer_expires_at, over_capacity, walk_in,
+			status, referrer, referrer_detail_enc, message_enc, waitlisted_at, offer_expires_at, over_capacity, walk_in,
 			registered_by, token_hash, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
-		r.PersonID, r.OfferingID, r.GroupID, r.HouseholdID, r.Role, r.Status, r.Referrer, r.ReferrerDetail,
+		r.PersonID, r.OfferingID, r.GroupID, r.HouseholdID, r.Role, r.Status, r.Referrer, a.Keys.Encrypt(r.ReferrerDetail),
 		r.MessageEnc, r.WaitlistedAt, r.OfferExpiresAt, r.OverCapacity, r.WalkIn, r.RegisteredBy, r.TokenHash, now)
 	if err != nil {
 		return 0, guardError(err, "store: unable to save registration")
@@ -112,15 +112,16 @@ func (a *App) addToken(ctx context.Context, tx *sqlx.Tx, regID int64) (string, e
 }
 
 // householdMembers lists the others of r's household (none when r has no household), parents first.
-func householdMembers(ctx context.Context, q sqlx.QueryerContext, r Registration) ([]HouseholdMember, error) {
+func householdMembers(ctx context.Context, q sqlx.QueryerContext, k *Keys, r Registration) ([]HouseholdMember, error) {
 	var out []HouseholdMember
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id AS person_id, r.id AS registration_id, p.display_name, r.role,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id AS person_id, r.id AS registration_id, p.display_name_enc, r.role,
 			p.age, r.status
 		FROM registrations r JOIN people p ON p.id = r.person_id
 		WHERE r.household_id = $1 AND r.id <> $2 ORDER BY r.role DESC, r.id`, r.HouseholdID, r.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the household: %w", err)
 	}
+	openNames(k, out, func(m *HouseholdMember) ([]byte, *string) { return m.NameEnc, &m.Name })
 	return out, nil
 }
 
@@ -139,9 +140,9 @@ func registrationHistory(ctx context.Context, q sqlx.QueryerContext, regID int64
 
 // separationCandidates lists the people active in offering offeringID, other than personID and not yet
 // separated from them: whom staff may mark as never to meet personID. One row per person, their latest place.
-func separationCandidates(ctx context.Context, q sqlx.QueryerContext, offeringID, personID int64) ([]CandidatePerson, error) {
+func separationCandidates(ctx context.Context, q sqlx.QueryerContext, k *Keys, offeringID, personID int64) ([]CandidatePerson, error) {
 	var out []CandidatePerson
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT DISTINCT ON (p.id) p.id AS person_id, p.display_name,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT DISTINCT ON (p.id) p.id AS person_id, p.display_name_enc,
 			g.name AS group_name, o.status
 		FROM registrations o JOIN people p ON p.id = o.person_id LEFT JOIN groups g ON g.id = o.group_id
 		WHERE o.offering_id = $1 AND o.person_id <> $2 AND p.anonymised_at IS NULL
@@ -152,6 +153,7 @@ func separationCandidates(ctx context.Context, q sqlx.QueryerContext, offeringID
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list candidates: %w", err)
 	}
+	openNames(k, out, func(c *CandidatePerson) ([]byte, *string) { return c.NameEnc, &c.Name })
 	return out, nil
 }
 
@@ -292,9 +294,9 @@ func activeInGroupByEmail(ctx context.Context, q sqlx.QueryerContext, groupID in
 
 // queueRows lists the open requests and waiting people for the intake queue (see Queue): of offering slug
 // offering ("" for all), and only of groups staff member staffID may see unless their role sees all.
-func queueRows(ctx context.Context, q sqlx.QueryerContext, staffID int64, offering string) ([]QueueItem, error) {
+func queueRows(ctx context.Context, q sqlx.QueryerContext, k *Keys, staffID int64, offering string) ([]QueueItem, error) {
 	var out []QueueItem
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.id AS registration_id, r.person_id, p.display_name AS alias,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.id AS registration_id, r.person_id, p.display_name_enc AS alias_enc,
 			o.slug AS offering_slug, o.name AS offering_name, r.group_id, g.name AS group_name, r.status, r.role,
 			(SELECT count(*) FROM registrations c WHERE c.household_id = r.household_id AND c.role = 'child'
 			   AND r.household_id IS NOT NULL) AS children,
@@ -313,6 +315,7 @@ func queueRows(ctx context.Context, q sqlx.QueryerContext, staffID int64, offeri
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the queue: %w", err)
 	}
+	openNames(k, out, func(it *QueueItem) ([]byte, *string) { return it.AliasEnc, &it.Alias })
 	return out, nil
 }
 

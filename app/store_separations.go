@@ -37,16 +37,18 @@ func sharedGroups(ctx context.Context, q sqlx.QueryerContext, personA, personB i
 
 // separationsOf lists the people personID must never share a group with, by name, each with the number of
 // groups where both are active now.
-func separationsOf(ctx context.Context, q sqlx.QueryerContext, personID int64) ([]SeparatedPerson, error) {
+func separationsOf(ctx context.Context, q sqlx.QueryerContext, k *Keys, personID int64) ([]SeparatedPerson, error) {
 	var out []SeparatedPerson
-	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id AS person_id, p.display_name,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT p.id AS person_id, p.display_name_enc,
 			(SELECT count(DISTINCT a.group_id) FROM registrations a JOIN registrations b ON a.group_id = b.group_id
 			 WHERE a.person_id = $1 AND b.person_id = p.id
 			   AND a.status IN `+activeStatuses+` AND b.status IN `+activeStatuses+`) AS shared
 		FROM separations s JOIN people p ON p.id = CASE WHEN s.person_a = $1 THEN s.person_b ELSE s.person_a END
-		WHERE s.person_a = $1 OR s.person_b = $1 ORDER BY p.display_name`, personID)
+		WHERE s.person_a = $1 OR s.person_b = $1`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read separations: %w", err)
 	}
+	openNames(k, out, func(s *SeparatedPerson) ([]byte, *string) { return s.NameEnc, &s.Name })
+	sortByName(out, func(s SeparatedPerson) (int, string, int64) { return 0, s.Name, s.PersonID })
 	return out, nil
 }

@@ -32,7 +32,7 @@ func (a *App) addWorkItem(ctx context.Context, q sqlx.ExecerContext, w WorkItem,
 
 // workItemColumns are the columns of a work item as lists show it.
 const workItemColumns = `w.id, w.kind, w.registration_id, w.person_id, w.group_id, w.session_id, w.detail_enc,
-	w.created_at, w.done_at, w.done_by, COALESCE(p.display_name, '') AS display_name, s.starts_at AS session_starts_at`
+	w.created_at, w.done_at, w.done_by, p.display_name_enc, s.starts_at AS session_starts_at`
 
 // openWorkItems lists the open work items, oldest first.
 func (a *App) openWorkItems(ctx context.Context, q sqlx.QueryerContext) ([]WorkItem, error) {
@@ -42,6 +42,7 @@ func (a *App) openWorkItems(ctx context.Context, q sqlx.QueryerContext) ([]WorkI
 		WHERE w.done_at IS NULL ORDER BY w.created_at, w.id`); err != nil {
 		return nil, fmt.Errorf("store: unable to list work items: %w", err)
 	}
+	openNames(a.Keys, out, func(w *WorkItem) ([]byte, *string) { return w.PersonNameEnc, &w.PersonName })
 	return out, nil
 }
 
@@ -59,6 +60,7 @@ func (a *App) markWorkItemDone(ctx context.Context, tx *sqlx.Tx, staffID, id int
 	if err != nil {
 		return w, fmt.Errorf("store: unable to close a work item: %w", err)
 	}
+	w.PersonName = a.Keys.MustDecrypt(w.PersonNameEnc)
 	return w, nil
 }
 

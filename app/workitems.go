@@ -32,7 +32,8 @@ type WorkItem struct {
 	CreatedAt      time.Time  `db:"created_at"`
 	DoneAt         *time.Time `db:"done_at"`
 	DoneBy         *int64     `db:"done_by"`
-	PersonName     string     `db:"display_name"`
+	PersonNameEnc  []byte     `db:"display_name_enc"`
+	PersonName     string     `db:"-"`
 	SessionStart   *time.Time `db:"session_starts_at"`
 	// Detail is the person's own words or wishes, decrypted (empty when none).
 	Detail string `db:"-"`

@@ -43,6 +43,19 @@ func openDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.
 	} else if applied {
 		log.Info("schema applied")
 	}
+	keys, err := app.NewKeys(cfg.SecretKey, cfg.PreviousSecretKeys...)
+	if err != nil {
+		conn.Close()
+		stopServer()
+		return nil, nil, err
+	}
+	if n, err := db.SealClearColumns(ctx, conn, keys.Encrypt); err != nil {
+		conn.Close()
+		stopServer()
+		return nil, nil, err
+	} else if n > 0 {
+		log.Info("names and referral details encrypted", "values", n)
+	}
 	return conn, func() { conn.Close(); stopServer() }, nil
 }
 

@@ -1,9 +1,12 @@
 package handlers_test
 
 import (
+	"portal/internal/fixtures"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/chromedp/chromedp"
 
@@ -53,7 +56,8 @@ func TestBrowserSurvivorRequestOnAPhone(t *testing.T) {
 	}
 	var n int
 	testenv.MustGet(t, srv.DB, &n, `SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
-		WHERE p.display_name = 'Mira' AND p.contact_phone AND NOT p.contact_email AND r.status = 'requested'`)
+		WHERE p.id = ANY($1) AND p.contact_phone AND NOT p.contact_email AND r.status = 'requested'`,
+		pq.Array(fixtures.PeopleNamed(t, srv.App, "Mira")))
 	if n != 1 {
 		t.Errorf("%d matching requests stored", n)
 	}

@@ -1,9 +1,12 @@
 package handlers_test
 
 import (
+	"portal/internal/fixtures"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lib/pq"
 
 	"github.com/chromedp/chromedp"
 
@@ -33,7 +36,8 @@ func TestKeyboardIntervisionSignup(t *testing.T) {
 	k.Press("Enter")
 	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".success")))
 	var n int
-	testenv.MustGet(t, srv.DB, &n, `SELECT count(*) FROM people WHERE sector = 'police' AND display_name = 'Sofie Claes'`)
+	testenv.MustGet(t, srv.DB, &n, `SELECT count(*) FROM people WHERE sector = 'police' AND id = ANY($1)`,
+		pq.Array(fixtures.PeopleNamed(t, srv.App, "Sofie Claes")))
 	if n != 1 {
 		t.Errorf("signup by keyboard stored %d people", n)
 	}

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"encoding/json"
 	"net/url"
+	"portal/internal/fixtures"
 	"strings"
 	"testing"
 	"time"
@@ -110,9 +111,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 	if r.status != 303 {
 		t.Fatalf("erase: %d", r.status)
 	}
-	var name string
-	testenv.MustGet(t, w.srv.DB, &name, `SELECT display_name FROM people WHERE id = $1`, mira)
-	if name != "" {
+	if name := fixtures.NameOf(t, w.srv.App, mira); name != "" {
 		t.Error("erased person still has a name")
 	}
 	var logged int
@@ -152,8 +151,12 @@ func TestStaffRegistersSomeoneOnTheirBehalf(t *testing.T) {
 	}
 	var via string
 	var by *int64
+	bart := fixtures.PeopleNamed(t, w.srv.App, "Bart")
+	if len(bart) != 1 {
+		t.Fatalf("%d people named Bart", len(bart))
+	}
 	testenv.MustScan(t, w.srv.DB, `SELECT c.via, r.registered_by FROM consents c JOIN registrations r ON r.id = c.registration_id
-		JOIN people p ON p.id = r.person_id WHERE p.display_name = 'Bart'`, nil, &via, &by)
+		WHERE r.person_id = $1`, []any{bart[0]}, &via, &by)
 	if via != "staff" || by == nil || *by != w.coord {
 		t.Errorf("consent via %q by %v", via, by)
 	}

@@ -30,7 +30,7 @@ func fixture(t *testing.T, conn *sqlx.DB, capacity, childCapacity, people int) (
 	}
 	for range people {
 		var id int64
-		if err := conn.Get(&id, `INSERT INTO people (kind, display_name) VALUES ('participant', 'X') RETURNING id`); err != nil {
+		if err := conn.Get(&id, `INSERT INTO people (kind) VALUES ('participant') RETURNING id`); err != nil {
 			t.Fatal(err)
 		}
 		personIDs = append(personIDs, id)

@@ -30,8 +30,8 @@ func AttendanceYear(tb testing.TB, db *sqlx.DB, year int) {
 		SELECT count(*) FROM s`, year)
 	db.MustExec(`
 		WITH p AS (
-			INSERT INTO people (kind, display_name, municipality, sector)
-			SELECT CASE WHEN n % 5 = 0 THEN 'child' ELSE 'participant' END, 'P' || n,
+			INSERT INTO people (kind, municipality, sector)
+			SELECT CASE WHEN n % 5 = 0 THEN 'child' ELSE 'participant' END,
 			       (ARRAY['Mechelen', 'Lier', 'Bornem', 'Duffel'])[1 + n % 4], 'other'
 			FROM generate_series(1, 20000) n RETURNING id),
 		numbered AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM p),

@@ -97,7 +97,12 @@ func (migrator) Migrate(ctx context.Context, conn *sql.DB, _ pgtestdb.Config) er
 	if err != nil {
 		return err
 	}
-	_, err = db.Migrate(ctx, sqlx.NewDb(conn, "postgres"), s)
+	x := sqlx.NewDb(conn, "postgres")
+	if _, err = db.Migrate(ctx, x, s); err != nil {
+		return err
+	}
+	// A fresh database has nothing to seal: the clear columns are only dropped, as at the portal's start.
+	_, err = db.SealClearColumns(ctx, x, nil)
 	return err
 }
 

@@ -47,21 +47,21 @@ SELECT count(*) FILTER (WHERE status IN ('admitted', 'offered') AND NOT over_cap
 SELECT count(*) FROM registrations r JOIN people p ON p.id = r.person_id
 	WHERE r.group_id = :g AND p.email_hash = ANY(ARRAY[sha256(('e' || :client_id::bigint || '-' || :n::bigint)::bytea)])
 	AND r.status IN ('admitted', 'waitlisted', 'offered');
-UPDATE people SET display_name = 'Bench Persoon', organisation = 'CAW Bench', sector = 'caw', language = 'nl'
+UPDATE people SET display_name_enc = sha256(('n' || :n::bigint)::bytea) || sha256(('m' || :n::bigint)::bytea), organisation = 'CAW Bench', sector = 'caw', language = 'nl'
 	WHERE id = (SELECT id FROM people WHERE kind = 'professional'
 	            AND email_hash = ANY(ARRAY[sha256(('e' || :client_id::bigint || '-' || :n::bigint)::bytea)]) AND anonymised_at IS NULL
 	            ORDER BY id LIMIT 1)
 	RETURNING id;
-INSERT INTO people (kind, household_id, display_name, email_enc, email_hash, phone_enc, organisation, sector,
+INSERT INTO people (kind, household_id, display_name_enc, email_enc, email_hash, phone_enc, organisation, sector,
 		municipality, age, contact_email, contact_phone, contact_sms, voicemail_ok, safe_times_enc, ics_opt_in, language)
-	VALUES ('professional', NULL, 'Bench Persoon',
+	VALUES ('professional', NULL, sha256(('n' || :n::bigint)::bytea) || sha256(('m' || :n::bigint)::bytea),
 		sha256(('a' || :n::bigint)::bytea) || sha256(('b' || :n::bigint)::bytea), sha256(('e' || :client_id::bigint || '-' || :n::bigint)::bytea),
 		NULL, 'CAW Bench', 'caw', '', NULL, true, false, false, false, NULL, false, 'nl')
 	RETURNING id AS person_id \gset
-INSERT INTO registrations (person_id, offering_id, group_id, household_id, role, status, referrer, referrer_detail,
+INSERT INTO registrations (person_id, offering_id, group_id, household_id, role, status, referrer, referrer_detail_enc,
 		message_enc, waitlisted_at, offer_expires_at, over_capacity, walk_in, registered_by, token_hash, created_at, updated_at)
 	VALUES (:person_id, :grp_offering_id, :g, NULL, 'participant',
-		CASE WHEN :admitted = 1 THEN 'admitted' ELSE 'waitlisted' END, NULL, '', NULL,
+		CASE WHEN :admitted = 1 THEN 'admitted' ELSE 'waitlisted' END, NULL, NULL, NULL,
 		CASE WHEN :admitted = 1 THEN NULL ELSE now() END, NULL, false, false, NULL,
 		sha256(('t' || :client_id::bigint || '-' || :n::bigint)::bytea), now(), now())
 	RETURNING id AS reg_id \gset
