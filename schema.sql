@@ -676,8 +676,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS work_items_one_open ON work_items (kind, regis
 CREATE INDEX IF NOT EXISTS work_items_open ON work_items (created_at) WHERE done_at IS NULL;
 
 -- version 6: names and aliases (children's first names too) and the free-text referral detail, encrypted
--- Only the application holds the key: it seals the values of people.display_name and
--- registrations.referrer_detail into these columns at start-up, then drops the clear columns
+-- (and a Waakvlam request's contact person). Only the application holds the key: it seals the values of
+-- people.display_name, registrations.referrer_detail and waakvlam_requests.contact_name into these columns at
+-- start-up, then drops the clear columns
 -- (app/db/seal.go, SealClearColumns).
 ALTER TABLE people ADD COLUMN IF NOT EXISTS display_name_enc bytea;
 ALTER TABLE registrations ADD COLUMN IF NOT EXISTS referrer_detail_enc bytea;
+ALTER TABLE waakvlam_requests ADD COLUMN IF NOT EXISTS contact_name_enc bytea;

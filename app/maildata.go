@@ -104,7 +104,7 @@ type mailRow struct {
 	StaffActive    bool         `db:"staff_active"`
 	Organisation   string       `db:"organisation"`
 	Reference      string       `db:"reference"`
-	ContactName    string       `db:"contact_name"`
+	ContactNameEnc []byte       `db:"contact_name_enc"`
 	ContactEnc     []byte       `db:"contact_email_enc"`
 	RegStatus      string       `db:"registration_status"`
 	OfferExpires   sql.NullTime `db:"offer_expires_at"`
@@ -309,7 +309,8 @@ func (a *App) mailRecipient(d *MailData, r mailRow) string {
 			return "the staff account is inactive"
 		}
 	case r.WaakvlamID != 0:
-		d.Name, d.ToName = r.ContactName, r.ContactName
+		d.Name = a.Keys.MustDecrypt(r.ContactNameEnc)
+		d.ToName = d.Name
 		addr, err := a.Keys.Decrypt(r.ContactEnc)
 		if err != nil {
 			return "the e-mail address cannot be decrypted"

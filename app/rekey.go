@@ -13,6 +13,7 @@ var encryptedColumns = []struct{ table, column string }{
 	{"people", "phone_enc"},
 	{"people", "safe_times_enc"},
 	{"people", "contact_previous_enc"},
+	{"waakvlam_requests", "contact_name_enc"},
 	{"waakvlam_requests", "contact_email_enc"},
 	{"waakvlam_requests", "contact_phone_enc"},
 	{"registrations", "referrer_detail_enc"},

@@ -197,7 +197,7 @@ func mailRows(ctx context.Context, q sqlx.QueryerContext, ids []int64) ([]mailRo
 			st.id IS NOT NULL AS staff_found, coalesce(st.email, '') AS staff_email,
 			coalesce(st.name, '') AS staff_name, coalesce(st.active, false) AS staff_active,
 			coalesce(w.organisation, '') AS organisation, coalesce(w.reference, '') AS reference,
-			coalesce(w.contact_name, '') AS contact_name, w.contact_email_enc,
+			w.contact_name_enc, w.contact_email_enc,
 			coalesce(r.status, '') AS registration_status, r.offer_expires_at,
 			coalesce(g.id, 0) AS group_id,
 			coalesce(nullif(g.name ->> l.lang, ''), g.name ->> 'nl', '') AS group_name,

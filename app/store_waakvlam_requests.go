@@ -11,7 +11,7 @@ import (
 
 // Queries on waakvlam_requests: organisations' requests for the Waakvlam training.
 
-const waakvlamColumns = `id, reference, organisation, service_type, municipality, contact_name, contact_email_enc,
+const waakvlamColumns = `id, reference, organisation, service_type, municipality, contact_name_enc, contact_email_enc,
 	contact_phone_enc, expected_staff, preferred_periods, place, topics, combine_intervision, status, group_id, created_at`
 
 // nextWaakvlamNumber returns the next request number of year, holding a transaction lock so that two requests
@@ -30,22 +30,22 @@ func nextWaakvlamNumber(ctx context.Context, tx *sqlx.Tx, year int) (int, error)
 
 // waakvlamRow is a new request as stored: contact details already sealed, the status link as its hash.
 type waakvlamRow struct {
-	Reference, Organisation, ServiceType, Municipality, ContactName string
-	ContactEmailEnc, ContactEmailHash, ContactPhoneEnc              []byte
-	ExpectedStaff                                                   int
-	PreferredPeriods, Place, Topics                                 string
-	CombineIntervision                                              bool
-	TokenHash                                                       []byte
+	Reference, Organisation, ServiceType, Municipality                 string
+	ContactNameEnc, ContactEmailEnc, ContactEmailHash, ContactPhoneEnc []byte
+	ExpectedStaff                                                      int
+	PreferredPeriods, Place, Topics                                    string
+	CombineIntervision                                                 bool
+	TokenHash                                                          []byte
 }
 
 // insertWaakvlamRequest stores a new request and returns its id.
 func insertWaakvlamRequest(ctx context.Context, q sqlx.QueryerContext, r waakvlamRow) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, q, &id, `INSERT INTO waakvlam_requests (reference, organisation, service_type, municipality,
-			contact_name, contact_email_enc, contact_email_hash, contact_phone_enc, expected_staff, preferred_periods,
+			contact_name_enc, contact_email_enc, contact_email_hash, contact_phone_enc, expected_staff, preferred_periods,
 			place, topics, combine_intervision, token_hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		r.Reference, r.Organisation, r.ServiceType, r.Municipality, r.ContactName, r.ContactEmailEnc, r.ContactEmailHash,
+		r.Reference, r.Organisation, r.ServiceType, r.Municipality, r.ContactNameEnc, r.ContactEmailEnc, r.ContactEmailHash,
 		r.ContactPhoneEnc, r.ExpectedStaff, r.PreferredPeriods, r.Place, r.Topics, r.CombineIntervision, r.TokenHash)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to save Waakvlam request: %w", err)
@@ -126,7 +126,7 @@ func setWaakvlamStatus(ctx context.Context, e sqlx.ExecerContext, id int64, stat
 // purgeWaakvlamContacts wipes the contact person of every request whose training (or, without one, whose last
 // change) is longer ago than the Waakvlam offering's retention period.
 func purgeWaakvlamContacts(ctx context.Context, e sqlx.ExecerContext, now time.Time) error {
-	if _, err := e.ExecContext(ctx, `UPDATE waakvlam_requests w SET contact_name = '', contact_email_enc = NULL,
+	if _, err := e.ExecContext(ctx, `UPDATE waakvlam_requests w SET contact_name_enc = NULL, contact_email_enc = NULL,
 			contact_email_hash = NULL, contact_phone_enc = NULL, token_hash = NULL
 		FROM offerings o
 		WHERE o.slug = 'waakvlam' AND w.contact_email_enc IS NOT NULL

@@ -38,7 +38,8 @@ type WaakvlamRequest struct {
 	Organisation       string    `db:"organisation"`
 	ServiceType        string    `db:"service_type"`
 	Municipality       string    `db:"municipality"`
-	ContactName        string    `db:"contact_name"`
+	ContactNameEnc     []byte    `db:"contact_name_enc"`
+	ContactName        string    `db:"-"` // filled by WaakvlamForStaff
 	ContactEmailEnc    []byte    `db:"contact_email_enc"`
 	ContactPhoneEnc    []byte    `db:"contact_phone_enc"`
 	ExpectedStaff      *int      `db:"expected_staff"`
@@ -99,7 +100,7 @@ func (a *App) RequestWaakvlam(ctx context.Context, in WaakvlamInput) (WaakvlamRe
 		token, hash := NewToken()
 		res.Reference, res.Token = fmt.Sprintf("WV-%d-%04d", year, n), token
 		id, err := insertWaakvlamRequest(ctx, tx, waakvlamRow{Reference: res.Reference, Organisation: org,
-			ServiceType: service, Municipality: municipality, ContactName: contact, ContactEmailEnc: a.Keys.Encrypt(email),
+			ServiceType: service, Municipality: municipality, ContactNameEnc: a.Keys.Encrypt(contact), ContactEmailEnc: a.Keys.Encrypt(email),
 			ContactEmailHash: a.Keys.EmailHash(email), ContactPhoneEnc: a.Keys.Encrypt(phone), ExpectedStaff: staff,
 			PreferredPeriods: periods, Place: place, Topics: topics, CombineIntervision: in.CombineIntervision, TokenHash: hash})
 		if err != nil {
@@ -255,6 +256,7 @@ func (a *App) WaakvlamForStaff(ctx context.Context, actor Actor, id int64) (Waak
 	if v.Request, err = waakvlamRequestByID(ctx, a.Store.DB, id); err != nil {
 		return v, err
 	}
+	v.Request.ContactName = a.Keys.MustDecrypt(v.Request.ContactNameEnc)
 	v.ContactEmail = a.Keys.MustDecrypt(v.Request.ContactEmailEnc)
 	v.ContactPhone = a.Keys.MustDecrypt(v.Request.ContactPhoneEnc)
 	if g := v.Request.GroupID; g != nil {

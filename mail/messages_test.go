@@ -115,10 +115,10 @@ func TestEveryKindOfMail(t *testing.T) {
 	}
 	waakvlam := func(addr string) int64 {
 		var id int64
-		if err := a.Store.DB.Get(&id, `INSERT INTO waakvlam_requests (reference, organisation, contact_name,
+		if err := a.Store.DB.Get(&id, `INSERT INTO waakvlam_requests (reference, organisation, contact_name_enc,
 				contact_email_enc, group_id)
-			VALUES ($1, 'Opvangcentrum Berlaar', 'Karin', $2, $3) RETURNING id`, "WV-"+addr[:2],
-			a.Keys.Encrypt(addr), waakvlamGroup); err != nil {
+			VALUES ($1, 'Opvangcentrum Berlaar', $2, $3, $4) RETURNING id`, "WV-"+addr[:2],
+			a.Keys.Encrypt("Karin"), a.Keys.Encrypt(addr), waakvlamGroup); err != nil {
 			t.Fatal(err)
 		}
 		return id
