@@ -127,6 +127,25 @@ func run(o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if b.conn, err = db.Open(ctx, b.dbURL); err != nil {
+		return err
+	}
+	defer b.conn.Close()
+	if b.app, err = app.New(b.conn, app.Config{BaseURL: "http://" + b.addr, SecretKey: b.secret},
+		slog.New(slog.DiscardHandler)); err != nil {
+		return err
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		return err
+	}
+	consentText := cat.T("nl", "consent.professional")
+	// The code checks come first, on the portal at rest: their memory is what they add to a portal that holds
+	// nothing else, the budget's worst case being twenty people giving their code at the same moment.
+	codes, codesRSS, err := b.codeChecks(ctx, app.Consent{Version: "bench", Text: consentText})
+	if err != nil {
+		return err
+	}
 	weights, err := b.pageWeights()
 	if err != nil {
 		return err
@@ -152,19 +171,6 @@ func run(o options, out io.Writer) error {
 	}
 	ceiling := meanOf(before, after)
 
-	if b.conn, err = db.Open(ctx, b.dbURL); err != nil {
-		return err
-	}
-	defer b.conn.Close()
-	if b.app, err = app.New(b.conn, app.Config{BaseURL: "http://" + b.addr, SecretKey: b.secret},
-		slog.New(slog.DiscardHandler)); err != nil {
-		return err
-	}
-	cat, err := locale.Load()
-	if err != nil {
-		return err
-	}
-	consentText := cat.T("nl", "consent.professional")
 	sets := map[string]groupSet{}
 	for _, s := range []struct {
 		name     string
@@ -262,6 +268,9 @@ func run(o options, out io.Writer) error {
 		row{Figure: "  p99 personal page", Value: ms(personal.P99)},
 		ratioRow("staff attendance save", marks.Rate(), ceiling.Rate(), "req/s", "Fiber", 0),
 		row{Figure: "  p99 attendance save", Value: ms(marks.P99)},
+		ratioRow(fmt.Sprintf("personal code checks, %d at once", codesAtOnce), codes.Rate(), ceiling.Rate(), "/s", "Fiber", 0),
+		row{Figure: "  p99 code check (waits for a slot)", Value: ms(codes.P99)},
+		limitRow(fmt.Sprintf("RSS, %d code checks at once (peak)", codesAtOnce), float64(codesRSS), targetRSS, mb),
 		limitRow(fmt.Sprintf("start to /readyz 200 (median of %d)", o.Starts), ms2(b.start), ms2(targetStart), msf),
 		limitRow("RSS at rest", float64(rest), 0, mb),
 		limitRow("RSS under load (peak)", float64(max(b.rssPeak, peak)), targetRSS, mb),
