@@ -33,7 +33,7 @@ func TestNoPersonalDataIsStoredInClear(t *testing.T) {
 	if err := a.Seed(ctx); err != nil {
 		t.Fatal(err)
 	}
-	office := actorFor(t, a, addStaff(t, a, "kantoor@example.org", app.RoleAdmin))
+	office := fixtures.Actor(t, a, addStaff(t, a, "kantoor@example.org", app.RoleAdmin))
 	must := func(what string, err error) {
 		t.Helper()
 		if err != nil {

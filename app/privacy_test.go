@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"portal/app"
-	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 

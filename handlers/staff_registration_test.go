@@ -10,7 +10,6 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
-	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
