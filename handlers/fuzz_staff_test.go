@@ -7,10 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"portal/app/locale"
-	"portal/internal/testenv"
 )
 
 // FuzzStaffForms posts arbitrary bodies, with a valid CSRF pair, to every staff form an admin can reach: the
@@ -58,49 +55,4 @@ func FuzzStaffForms(f *testing.F) {
 			}
 		}
 	})
-}
-
-// unwatchedTables change on requests that change nothing a person did: rate-limit counters count refused posts
-// too, and the schema's version is the migrator's.
-var unwatchedTables = map[string]bool{"rate_limits": true, "schema_version": true}
-
-// tableDigest returns a function that gives an md5 of every row of every table (rate limits aside), by table,
-// in one query. A staff session's last_seen_at is left out: every signed-in request moves it on. So are audit
-// rows of views (`*.view`): a refused form shows its page again, with the participant's data on it, and that
-// showing is audited as any other.
-func tableDigest(t testing.TB, db *sqlx.DB) func(t *testing.T) map[string]string {
-	t.Helper()
-	var tables []string
-	testenv.MustSelect(t, db, &tables, `SELECT table_name FROM information_schema.tables
-		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
-	var parts []string
-	for _, table := range tables {
-		if unwatchedTables[table] {
-			continue
-		}
-		// Table names come from the catalogue, never from input.
-		row, where := `(to_jsonb(t) - 'last_seen_at')::text`, ""
-		if table == "audit_log" {
-			where = ` WHERE t.action NOT LIKE '%.view'`
-		}
-		parts = append(parts, `SELECT '`+table+`' AS name, md5(coalesce(string_agg(`+row+`, '|' ORDER BY `+row+`), '')) AS sum
-			FROM "`+table+`" t`+where)
-	}
-	if len(parts) < 10 {
-		t.Fatalf("only %d tables to watch: %v", len(parts), tables)
-	}
-	query := strings.Join(parts, " UNION ALL ")
-	return func(t *testing.T) map[string]string {
-		t.Helper()
-		var rows []struct {
-			Name string `db:"name"`
-			Sum  string `db:"sum"`
-		}
-		testenv.MustSelect(t, db, &rows, query)
-		out := make(map[string]string, len(rows))
-		for _, r := range rows {
-			out[r.Name] = r.Sum
-		}
-		return out
-	}
 }
