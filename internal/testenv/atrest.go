@@ -19,7 +19,7 @@ func Dump(t testing.TB, url string) []byte {
 	bin, err := exec.LookPath("pg_dump")
 	if err != nil {
 		// Debian keeps the versioned tools beside the server; the newest suits every older server.
-		found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
+		found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump") // Glob fails only on a malformed pattern
 		if len(found) == 0 {
 			t.Fatal("testenv: pg_dump not found (install postgresql-client)")
 		}
