@@ -1,16 +1,15 @@
 package handlers_test
 
 import (
-	"portal/internal/fixtures"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/lib/pq"
 
-	"github.com/chromedp/chromedp"
-
 	"portal/internal/browser"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 	"portal/internal/testserver"
 )
