@@ -42,6 +42,10 @@ type MailKind struct {
 	Calendar bool
 	// PersonalToken: the mail's Secret is a personal-link token, shown as the personal page's link.
 	PersonalToken bool
+	// LinkAtSend: the mail carries the personal page's link, made when it is sent (a reminder is planned long
+	// before; only the hash of a link is kept, so the link is new). Also for a discreet offering: the link
+	// uses the neutral host, and the page shows nothing more without the code.
+	LinkAtSend bool
 	// NeedsSession: the mail is about one session and is stale (cancelled) without it.
 	NeedsSession bool
 	// AboutRegistration: a mail to a participant about their registration; without their personal link in
@@ -69,11 +73,11 @@ var mailKinds = []MailKind{
 	{Name: MailWaitlisted, PersonalToken: true, AboutRegistration: true},
 	{Name: MailOffer, AboutRegistration: true},
 	{Name: MailOfferExpired, AboutRegistration: true},
-	{Name: MailPromoted, Details: DetailsGroup, ListsSessions: true, Calendar: true, AboutRegistration: true},
+	{Name: MailPromoted, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true},
 	{Name: MailCancelled},
 	{Name: MailSessionChanged, Details: DetailsSession, Calendar: true, NeedsSession: true, AboutRegistration: true},
 	{Name: MailSessionCancelled, Calendar: true, NeedsSession: true},
-	{Name: MailReminder, Details: DetailsSession, Calendar: true, NeedsSession: true, AboutRegistration: true},
+	{Name: MailReminder, Details: DetailsSession, Calendar: true, NeedsSession: true, LinkAtSend: true, AboutRegistration: true},
 	{Name: MailWaakvlamReceived, Details: DetailsWaakvlam},
 	{Name: MailWaakvlamPlanned, Details: DetailsSession, Calendar: true, NeedsSession: true},
 	{Name: MailLinkAgain, PersonalToken: true, AboutRegistration: true},

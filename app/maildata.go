@@ -7,6 +7,8 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // MailData is everything the mail templates need for one claimed outbox row, resolved when it is sent: the
@@ -143,7 +145,15 @@ func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error)
 	}
 	byID := make(map[int64]MailData, len(rows))
 	for _, r := range rows {
-		byID[r.ID] = a.mailData(r, upcoming)
+		d := a.mailData(r, upcoming)
+		if mailKindByName[r.Kind].LinkAtSend && d.Skip == "" && d.Links.Personal == "" && r.RegID != 0 && !d.ToStaff {
+			token, err := a.linkForMail(ctx, r.RegID)
+			if err != nil {
+				return nil, err
+			}
+			d.Links.Personal = a.personalLink(a.LinkBase(d.Discreet), token)
+		}
+		byID[r.ID] = d
 	}
 	out := make([]MailData, 0, len(rows))
 	for _, id := range ids {
@@ -152,6 +162,17 @@ func (a *App) LoadMailData(ctx context.Context, ids []int64) ([]MailData, error)
 		}
 	}
 	return out, nil
+}
+
+// linkForMail gives registration regID one more personal link, for a mail that is being sent.
+func (a *App) linkForMail(ctx context.Context, regID int64) (string, error) {
+	var token string
+	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		token, err = a.addToken(ctx, tx, regID)
+		return err
+	})
+	return token, err
 }
 
 // upcomingForMail loads the upcoming planned sessions of the groups whose confirmations list them.

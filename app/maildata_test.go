@@ -135,9 +135,12 @@ func TestMailDataDropsStaleMail(t *testing.T) {
 	}
 
 	d := reminder("ok", sessions[0])
+	// A reminder carries a new personal link, made as it is sent: the link opens her page.
 	if d.Skip != "" || d.Links.Excuse != a.ExcuseLink(reg, sessions[0].ID, sessions[0].StartsAt) ||
-		d.Links.LinkRequest != a.LinkRequestURL() || d.Links.Personal != "" {
+		!strings.HasPrefix(d.Links.Personal, a.Config.BaseURL+"/mijn/") {
 		t.Errorf("fresh reminder: skip %q links %+v", d.Skip, d.Links)
+	} else if v, err := a.Personal(ctx, strings.TrimPrefix(d.Links.Personal, a.Config.BaseURL+"/mijn/")); err != nil || v.Registration.ID != reg {
+		t.Errorf("the reminder's link opens registration %d: %v", v.Registration.ID, err)
 	}
 	if _, err := a.Store.DB.Exec(`INSERT INTO attendance (session_id, person_id, registration_id, status)
 		VALUES ($1, $2, $3, 'excused')`, sessions[1].ID, p, reg); err != nil {

@@ -176,8 +176,8 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 			if p.Header("Subject") != subject {
 				t.Errorf("reminder subject %q, want %q", p.Header("Subject"), subject)
 			}
-			if !strings.Contains(p.Text, cfg.DiscreetBaseURL+"/afmelden/") || !strings.Contains(p.Text, cfg.DiscreetBaseURL+"/mijn-link") {
-				t.Errorf("reminder lacks the excuse link or the link request page:\n%s", p.Text)
+			if !strings.Contains(p.Text, cfg.DiscreetBaseURL+"/afmelden/") || !strings.Contains(p.Text, cfg.DiscreetBaseURL+"/mijn/") {
+				t.Errorf("reminder lacks the excuse link or the link to her page:\n%s", p.Text)
 			}
 		}
 		if (want.kind == app.MailAdmitted || want.kind == app.MailLinkAgain) && !strings.Contains(p.Text, a.DiscreetPersonalLink("tok"+addr)) {

@@ -184,7 +184,7 @@ func TestEveryKindOfMail(t *testing.T) {
 	personal(app.MailOfferExpired, "nl", "De vrije plaats in Intervisiegroep Bornem is doorgegeven",
 		[]string{"volgende persoon", base + "/mijn-link"}, false, false, nil)
 	personal(app.MailPromoted, "nl", "Je hebt een plaats in Intervisiegroep Bornem",
-		[]string{place, base + "/mijn-link"}, true, false, nil)
+		[]string{place, base + "/mijn/"}, true, false, nil)
 	personal(app.MailCancelled, "nl", "Je afmelding voor Intervisiegroep Bornem",
 		[]string{"afmelding"}, false, false, nil)
 	personal(app.MailSessionChanged, "nl", "Gewijzigd: Intervisiegroep Bornem op "+locale.Date("nl", session.StartsAt),
@@ -193,7 +193,7 @@ func TestEveryKindOfMail(t *testing.T) {
 	personal(app.MailSessionCancelled, "en", "Cancelled: Intervision group Bornem on "+locale.Date("en", session.StartsAt),
 		[]string{"will not take place", whenEN}, true, false, nil)
 	personal(app.MailReminder, "nl", "Herinnering: Intervisiegroep Bornem op "+when,
-		[]string{when, place, locale.TimeRange("nl", session.StartsAt, session.EndsAt), base + "/mijn-link"}, true, false, nil)
+		[]string{when, place, locale.TimeRange("nl", session.StartsAt, session.EndsAt), base + "/mijn/"}, true, false, nil)
 	personal(app.MailLinkAgain, "nl", "Je persoonlijke link", []string{"opnieuw aan"}, false, true, nil)
 
 	wr := waakvlam("wr@example.org")
