@@ -3,8 +3,10 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime/debug"
@@ -168,14 +170,21 @@ func CheckCodesAtOnce(ctx context.Context, n int) (int, error) {
 	return matched, err
 }
 
+// codeStamp ties an unlock proof to the code it proves (its hash, salted anew with every code): when staff
+// reset the code, every proof of the old one ends at once, not when its cookie expires.
+func codeStamp(hash string) int64 {
+	sum := sha256.Sum256([]byte(hash))
+	return int64(binary.BigEndian.Uint64(sum[:8]) >> 1)
+}
+
 // unlocked reports whether the unlock proof opens registration regID's full page: the code is set, the page is
-// not locked, and the proof is this registration's and still fresh.
+// not locked, and the proof is this registration's, for its current code, and still fresh.
 func (a *App) unlocked(st codeState, regID int64, unlock string) bool {
 	if !st.HasCode() || st.Locked() || unlock == "" {
 		return false
 	}
-	ids, err := a.Keys.Verify(purposeUnlock, unlock, a.Now(), 1)
-	return err == nil && ids[0] == regID
+	ids, err := a.Keys.Verify(purposeUnlock, unlock, a.Now(), 2)
+	return err == nil && ids[0] == regID && ids[1] == codeStamp(*st.Hash)
 }
 
 // fullAccess reports whether the visitor may see and change everything: always for offerings that are not
@@ -207,7 +216,7 @@ func (a *App) UnlockPersonal(ctx context.Context, token, code string) (string, e
 			if err := a.resetCodeAttempts(ctx, r.ID); err != nil {
 				return "", err
 			}
-			return a.Keys.Sign(purposeUnlock, a.Now().Add(unlockFor), r.ID), nil
+			return a.Keys.Sign(purposeUnlock, a.Now().Add(unlockFor), r.ID, codeStamp(hash)), nil
 		}
 		if attempts < CodeAttempts {
 			f := newFields()

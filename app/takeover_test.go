@@ -278,3 +278,43 @@ func TestWithoutACodeChangesBecomeRequests(t *testing.T) {
 		t.Errorf("work items without rights: %v", err)
 	}
 }
+
+// A code reset by staff ends at once what the old code opened: a browser still holding the old proof sees only
+// her appointments again, not for up to half an hour.
+func TestACodeResetEndsAnOpenPageAtOnce(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	res, err := a.Request(ctx, app.RequestInput{OfferingSlug: "lotgenotengroepen", Alias: "Mona",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 12 12 12"}, Consent: true, ConsentText: consentText,
+		Language: "nl", Code: "Tulpenveld"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := a.UnlockPersonal(ctx, res.Token, "tulpenveld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, res.Token, old); err != nil || v.Limited {
+		t.Fatalf("page with the code: limited %v, %v", v.Limited, err)
+	}
+	office, err := a.ActorOf(ctx, app.Staff{ID: staffMember(t, a)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ResetCode(ctx, office, res.RegistrationID, "Tulpenveld"); err != nil { // even the same code, anew
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, res.Token, old); err != nil || !v.Limited {
+		t.Errorf("the old proof still opens the page after a reset: limited %v, %v", v.Limited, err)
+	}
+	if err := a.Cancel(ctx, res.Token, old); !errors.Is(err, app.ErrCodeNeeded) {
+		t.Errorf("cancel with the old proof: %v", err)
+	}
+	fresh, err := a.UnlockPersonal(ctx, res.Token, "tulpenveld")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, res.Token, fresh); err != nil || v.Limited {
+		t.Errorf("the new code does not open the page: limited %v, %v", v.Limited, err)
+	}
+}
