@@ -85,8 +85,15 @@ func TestAccessibilityOfPersonalPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	discreet, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "lotgenotengroepen", Alias: "Lena",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 12 34 58"}, Code: "zonnebloem", Consent: true,
+		ConsentText: consent})
+	if err != nil {
+		t.Fatal(err)
+	}
 	pages := map[string]string{
 		"personal page":         "/mijn/" + second.Token,
+		"code page (discreet)":  "/mijn/" + discreet.Token,
 		"offer":                 offered.OfferLink[len(srv.URL):],
 		"offer, choice made":    offered.OfferLink[len(srv.URL):] + "?keuze=ja",
 		"excuse link":           excuse[len(srv.URL):],
@@ -106,6 +113,16 @@ func TestAccessibilityOfPersonalPages(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action$="/contact"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("fouten")))
 	browser.Axe(t, ctx, "personal page with errors")
+	// The code page with a wrong code, and the confirmation asked before something that cannot be undone.
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+"/mijn/"+discreet.Token),
+		chromedp.SendKeys(chromedp.ID("f-code"), "verkeerd"),
+		chromedp.Click(chromedp.CSS(`form[action$="/code"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("fouten")))
+	browser.Axe(t, ctx, "code page with a wrong code")
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+"/mijn/"+second.Token),
+		chromedp.Click(chromedp.CSS(`form[action$="/nieuwe-link"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form.inline-actions button.danger`)))
+	browser.Axe(t, ctx, "confirm page")
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+"/aanbod/rotonde/aanvragen"),
 		chromedp.SendKeys(chromedp.ID("f-alias"), "Tom"), chromedp.SendKeys(chromedp.ID("f-email"), "tom@example.be"),
 		chromedp.Click(chromedp.ID("f-consent")), chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
