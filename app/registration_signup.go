@@ -23,6 +23,10 @@ type SignupInput struct {
 	ConsentText   Consent
 	Language      string
 	SubmissionKey string
+	// Code is the personal code chosen for a discreet group (optional, strongly recommended): with it, her page
+	// shows only her appointments until the code is given, as after a request (see RequestInput). Ignored
+	// elsewhere.
+	Code string
 }
 
 // SignupResult is what the person sees after signing up.
@@ -65,8 +69,16 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 	} else {
 		email = f.email("email", in.Email, true)
 	}
+	var code string
+	if !professional && g.Discreet(o) {
+		code = checkCodeInput(f, "code", in.Code, false)
+	}
 	f.consent("consent", in.Consent)
 	if err := f.err(); err != nil {
+		return SignupResult{}, err
+	}
+	codeHash, err := hashCodeIfSet(ctx, code)
+	if err != nil {
 		return SignupResult{}, err
 	}
 	lang := in.Language
@@ -135,6 +147,9 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 			return storeSubmission(ctx, tx, in.SubmissionKey, res)
 		}
 		if err != nil {
+			return err
+		}
+		if err := a.setCode(ctx, tx, regID, codeHash); err != nil {
 			return err
 		}
 		if err := insertConsent(ctx, tx, personID, regID, in.ConsentText, "form", nil); err != nil {

@@ -318,3 +318,41 @@ func TestACodeResetEndsAnOpenPageAtOnce(t *testing.T) {
 		t.Errorf("the new code does not open the page: limited %v, %v", v.Limited, err)
 	}
 }
+
+// A discreet group joined by open signup offers the personal code on its form: with one chosen, her page shows
+// only her appointments until the code is given; without one it stays as it was.
+func TestADiscreetSignupCanChooseACode(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	var group int64
+	if err := a.Store.DB.Get(&group, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`); err != nil {
+		t.Fatal(err)
+	}
+	with, err := a.SignUp(ctx, app.SignupInput{GroupID: group, Name: "Noor", ByPhone: true, Phone: "0470 21 21 21",
+		Code: "Regenboog", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, with.Token, ""); err != nil || !v.Limited || !v.CodeSet {
+		t.Errorf("page without the code: limited %v, code set %v, %v", v.Limited, v.CodeSet, err)
+	}
+	unlock, err := a.UnlockPersonal(ctx, with.Token, "regenboog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, with.Token, unlock); err != nil || v.Limited || v.Group == nil {
+		t.Errorf("page with the code: limited %v, %v", v.Limited, err)
+	}
+	without, err := a.SignUp(ctx, app.SignupInput{GroupID: group, Name: "Ida", ByPhone: true, Phone: "0470 21 21 22",
+		Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, without.Token, ""); err != nil || v.Limited {
+		t.Errorf("page of a signup without a code: limited %v, %v", v.Limited, err)
+	}
+	if _, err := a.SignUp(ctx, app.SignupInput{GroupID: group, Name: "Eva", ByPhone: true, Phone: "0470 21 21 23",
+		Code: "ab", Consent: true, ConsentText: consentText}); err == nil {
+		t.Error("a code of two characters was taken")
+	}
+}

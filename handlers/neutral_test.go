@@ -72,3 +72,23 @@ func checkNeutral(t *testing.T, path, body string) {
 		t.Errorf("neutral host %s lacks the quick exit", path)
 	}
 }
+
+// The signup form of a discreet group offers the personal code, as the request form does; a form for
+// professionals, or for a group that is not discreet, does not.
+func TestDiscreetSignupFormOffersTheCode(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	c := testserver.Client()
+	for p, want := range map[string]bool{
+		"/aanbod/activiteiten/inschrijven/samen-naar-herstel": true,
+		"/aanbod/activiteiten/inschrijven/orange-the-world":   false,
+		"/aanbod/intervisie/inschrijven/intervisie-bornem":    false,
+	} {
+		status, body := get(t, c, srv.URL+p)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d", p, status)
+		}
+		if got := strings.Contains(body, `name="code"`); got != want {
+			t.Errorf("%s: code field %v, want %v", p, got, want)
+		}
+	}
+}

@@ -14,6 +14,8 @@ type signupData struct {
 	Offering     app.OfferingView
 	Group        app.GroupView
 	Professional bool
+	// Code: the form offers a personal code (a discreet group, for participants).
+	Code         bool
 	Sectors      []views.Option
 	Key          string
 	Action       string
@@ -21,7 +23,7 @@ type signupData struct {
 	PersonalLink string
 }
 
-var signupOrder = []string{"name", "email", "contact", "phone", "organisation", "sector", "consent", "form"}
+var signupOrder = []string{"name", "email", "contact", "phone", "organisation", "sector", "code", "consent", "form"}
 
 // signupForm shows the open signup form of a group (intervision, events).
 func (s *Server) signupForm(c *fiber.Ctx) error {
@@ -39,8 +41,9 @@ func (s *Server) signupForm(c *fiber.Ctx) error {
 }
 
 func (s *Server) signupData(c *fiber.Ctx, view app.OfferingView, g app.GroupView) *signupData {
-	return &signupData{Offering: view, Group: g, Professional: view.Audience == app.AudienceProfessionals,
-		Sectors: s.options(c, "sector.", app.Sectors), Key: newSubmissionKey(), Action: c.Path()}
+	professional := view.Audience == app.AudienceProfessionals
+	return &signupData{Offering: view, Group: g, Professional: professional,
+		Code: !professional && g.Discreet(view.Offering), Sectors: s.options(c, "sector.", app.Sectors), Key: newSubmissionKey(), Action: c.Path()}
 }
 
 // signup handles the open signup form: a seat, a waiting-list place, or the form again with its errors.
@@ -66,7 +69,7 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 		GroupID: g.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
 		ByPhone: !d.Professional && c.FormValue("contact") == "phone", Organisation: c.FormValue("organisation"),
 		Sector: c.FormValue("sector"), Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
-		Language: lang(c), SubmissionKey: c.FormValue("_key"),
+		Language: lang(c), SubmissionKey: c.FormValue("_key"), Code: c.FormValue("code"),
 	})
 	if errors.Is(err, app.ErrClosed) {
 		return s.closedPage(c, view)
