@@ -683,3 +683,16 @@ CREATE INDEX IF NOT EXISTS work_items_open ON work_items (created_at) WHERE done
 ALTER TABLE people ADD COLUMN IF NOT EXISTS display_name_enc bytea;
 ALTER TABLE registrations ADD COLUMN IF NOT EXISTS referrer_detail_enc bytea;
 ALTER TABLE waakvlam_requests ADD COLUMN IF NOT EXISTS contact_name_enc bytea;
+
+-- version 7: "free seat, people waiting" for staff
+-- In a group with an intake, staff decide who takes a freed seat: the portal keeps one open work item per track
+-- naming who waits longest, while a seat is free and someone waits. The kinds' check is replaced once.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'work_items_kind_check'
+                   AND pg_get_constraintdef(oid) LIKE '%seat_free%') THEN
+        ALTER TABLE work_items DROP CONSTRAINT IF EXISTS work_items_kind_check;
+        ALTER TABLE work_items ADD CONSTRAINT work_items_kind_check CHECK (kind IN ('code_locked', 'moment_unsuitable',
+            'contact_me', 'contact_changed', 'request_contact', 'request_new_link', 'request_cancel', 'seat_free'));
+    END IF;
+END $$;
+CREATE INDEX IF NOT EXISTS work_items_group_open ON work_items (group_id) WHERE done_at IS NULL;

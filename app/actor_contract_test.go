@@ -83,6 +83,7 @@ var notStaffFacing = map[string]string{
 	"Offer":                "participant: signed link",
 	"AnswerOffer":          "participant: signed link",
 	"ExpireOffers":         "system: background jobs",
+	"ReconcileAllSeats":    "system: background jobs",
 }
 
 // openToEveryStaff lists Actor methods that any active staff member may call without leading a group: lists that

@@ -109,7 +109,8 @@ func (a *App) CreateGroup(ctx context.Context, actor Actor, offeringID int64, f 
 	return id, err
 }
 
-// UpdateGroup saves an edited group and its facilitators, for the office (ErrForbidden for anyone else).
+// UpdateGroup saves an edited group and its facilitators, for the office (ErrForbidden for anyone else), and
+// reconciles its seats (reconcileSeats) in the same transaction.
 func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f GroupForm) error {
 	if err := actor.AllowGroup(OfficeRoles, groupID); err != nil {
 		return err
@@ -148,8 +149,12 @@ func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f Gro
 			"visibility":           old.Visibility != f.Visibility,
 			"facilitators":         !slices.Equal(oldFac, f.Facilitators),
 		})
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditGroupUpdate, GroupID: &groupID,
-			Detail: map[string]any{"fields": changed, "facilitators": f.Facilitators}})
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditGroupUpdate, GroupID: &groupID,
+			Detail: map[string]any{"fields": changed, "facilitators": f.Facilitators}}); err != nil {
+			return err
+		}
+		// More seats, a group reopened or closing later: whoever waits gets the seat now, not at the next cancel.
+		return a.reconcileSeats(ctx, tx, groupID)
 	})
 }
 

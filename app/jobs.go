@@ -16,8 +16,9 @@ func (a *App) claimDay(ctx context.Context, job string) (bool, error) {
 
 func (a *App) today() string { return a.Now().In(locale.Brussels).Format("2006-01-02") }
 
-// RunJobs runs the portal's background jobs until ctx ends: every minute the offers that expired; once a day
-// (in one process only) the retention purge and the clean-up of rate-limit counters and old submissions.
+// RunJobs runs the portal's background jobs until ctx ends: every minute the offers that expired and the seat
+// reconciliation's safety net (ReconcileAllSeats); once a day (in one process only) the retention purge and the
+// clean-up of rate-limit counters and old submissions.
 func (a *App) RunJobs(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -48,6 +49,8 @@ func (a *App) runJobsOnce(ctx context.Context, outage *Outage) {
 	}
 	if _, err := a.ExpireOffers(ctx); err != nil {
 		report("expire offers", err)
+	} else if _, err := a.ReconcileAllSeats(ctx); err != nil {
+		report("reconcile seats", err)
 	} else {
 		outage.OK()
 	}

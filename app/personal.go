@@ -184,9 +184,8 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 	}
 	r := view.Registration
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		var g Group
 		if r.GroupID != nil {
-			if g, err = lockGroup(ctx, tx, *r.GroupID); err != nil {
+			if _, err = lockGroup(ctx, tx, *r.GroupID); err != nil {
 				return err
 			}
 		}
@@ -196,7 +195,6 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 				return err
 			}
 		}
-		freed := map[bool]bool{}
 		for _, id := range members {
 			m, err := registrationByID(ctx, tx, id, true)
 			if err != nil {
@@ -204,9 +202,6 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 			}
 			if !m.Active() {
 				continue
-			}
-			if m.HoldsSeat() {
-				freed[m.Role == RoleChild] = true
 			}
 			if err := a.setStatus(ctx, tx, m, StatusWithdrawn, nil); err != nil {
 				return err
@@ -225,12 +220,7 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 		if r.GroupID == nil {
 			return nil
 		}
-		for child := range freed {
-			if err := a.offerFreedSeats(ctx, tx, g, child); err != nil {
-				return err
-			}
-		}
-		return nil
+		return a.reconcileSeats(ctx, tx, *r.GroupID)
 	})
 }
 

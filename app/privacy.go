@@ -30,27 +30,16 @@ func (a *App) Erase(ctx context.Context, actor Actor, personID int64) error {
 		if err != nil {
 			return err
 		}
-		groups := map[int64]Group{}
 		for _, id := range groupIDs {
-			g, err := lockGroup(ctx, tx, id)
-			if err != nil {
+			if _, err := lockGroup(ctx, tx, id); err != nil {
 				return err
 			}
-			groups[id] = g
 		}
 		regs, err := lockOpenRegistrationsOfPerson(ctx, tx, personID)
 		if err != nil {
 			return err
 		}
-		type track struct {
-			group int64
-			child bool
-		}
-		freed := map[track]bool{}
 		for _, r := range regs {
-			if r.HoldsSeat() && r.GroupID != nil {
-				freed[track{*r.GroupID, r.Role == RoleChild}] = true
-			}
 			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
 				return err
 			}
@@ -58,8 +47,8 @@ func (a *App) Erase(ctx context.Context, actor Actor, personID int64) error {
 				return err
 			}
 		}
-		for tr := range freed {
-			if err := a.offerFreedSeats(ctx, tx, groups[tr.group], tr.child); err != nil {
+		for _, id := range groupIDs {
+			if err := a.reconcileSeats(ctx, tx, id); err != nil {
 				return err
 			}
 		}

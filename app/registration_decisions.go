@@ -8,33 +8,86 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// The decisions staff take on requests and places. They are for the office (OfficeRoles): each checks its actor
-// first and returns ErrForbidden to anyone else, before it reads or validates anything. Each then runs in one
-// transaction with the group locked, checks the state machine (the database checks it again), writes the audit
-// row and the mail the person should get, and keeps reminders in step.
+// The decisions staff take on requests and places. They are for the office (OfficeRoles) and share one shape,
+// decide: the actor's rights first (ErrForbidden to anyone else, before anything is read or validated), then the
+// typed input, then one transaction with the group locked that checks the state machine (the database checks it
+// again), writes the audit row and the mail the person should get, keeps reminders in step and reconciles the
+// seats of every group the decision touched.
 
-// PlanIntake records when the introductory talk is, and a short note (stored encrypted).
-func (a *App) PlanIntake(ctx context.Context, actor Actor, regID int64, at time.Time, note string) error {
+// decide runs one decision about registration regID for actor. check validates the typed input (nil when there
+// is none); may says from which states the decision can be taken (ErrTransition otherwise); change makes it, given
+// the registration as locked. The registration's group is locked before the registration (group, then
+// registrations, as everywhere), and the seats of that group and of the group the registration ends up in are
+// reconciled (reconcileSeats) in the same transaction.
+func (a *App) decide(ctx context.Context, actor Actor, regID int64, check func() error, may func(Registration) bool,
+	change func(tx *sqlx.Tx, r Registration) error) error {
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return err
 	}
-	staffID := actor.ID()
-	f := newFields()
-	note = f.long("note", note, MaxMessage, false)
-	if at.IsZero() {
-		f.v.Add("intake_at", "form.required")
-	}
-	if err := f.err(); err != nil {
-		return err
+	if check != nil {
+		if err := check(); err != nil {
+			return err
+		}
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, true)
+		r, err := registrationByID(ctx, tx, regID, false)
 		if err != nil {
 			return err
 		}
-		if r.Status != StatusRequested && r.Status != StatusIntakePlanned {
+		if r.GroupID != nil {
+			if _, err := lockGroup(ctx, tx, *r.GroupID); err != nil {
+				return err
+			}
+		}
+		if r, err = registrationByID(ctx, tx, regID, true); err != nil {
+			return err
+		}
+		if !may(r) {
 			return ErrTransition
 		}
+		if err := change(tx, r); err != nil {
+			return err
+		}
+		after, err := registrationByID(ctx, tx, regID, false)
+		if err != nil {
+			return err
+		}
+		var touched []int64
+		if r.GroupID != nil {
+			touched = append(touched, *r.GroupID)
+		}
+		if after.GroupID != nil && (r.GroupID == nil || *after.GroupID != *r.GroupID) {
+			touched = append(touched, *after.GroupID)
+		}
+		for _, id := range touched {
+			if err := a.reconcileSeats(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Registration states a decision starts from.
+func requestOpen(r Registration) bool {
+	return r.Status == StatusRequested || r.Status == StatusIntakePlanned
+}
+func waiting(r Registration) bool   { return r.Status == StatusWaitlisted || r.Status == StatusOffered }
+func notSeated(r Registration) bool { return r.Active() && r.Status != StatusAdmitted }
+func active(r Registration) bool    { return r.Active() }
+
+// PlanIntake records when the introductory talk is, and a short note (stored encrypted).
+func (a *App) PlanIntake(ctx context.Context, actor Actor, regID int64, at time.Time, note string) error {
+	staffID := actor.ID()
+	check := func() error {
+		f := newFields()
+		note = f.long("note", note, MaxMessage, false)
+		if at.IsZero() {
+			f.v.Add("intake_at", "form.required")
+		}
+		return f.err()
+	}
+	return a.decide(ctx, actor, regID, check, requestOpen, func(tx *sqlx.Tx, r Registration) error {
 		if err := setIntake(ctx, tx, r.ID, at, a.Keys.Encrypt(note), a.Now()); err != nil {
 			return err
 		}
@@ -61,18 +114,8 @@ type AdmitOptions struct {
 // Admit gives a place in a group: to one person, or to a whole household (parents on the adult track, children
 // on the children's track). A closed group, a full group (unless overridden) and a separated person refuse.
 func (a *App) Admit(ctx context.Context, actor Actor, regID int64, opt AdmitOptions) error {
-	if err := actor.Allow(OfficeRoles); err != nil {
-		return err
-	}
 	staffID := actor.ID()
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, false)
-		if err != nil {
-			return err
-		}
-		if !r.Active() || r.Status == StatusAdmitted {
-			return ErrTransition
-		}
+	return a.decide(ctx, actor, regID, nil, notSeated, func(tx *sqlx.Tx, r Registration) error {
 		g, err := groupFor(ctx, tx, r, opt.GroupID)
 		if err != nil {
 			return err
@@ -84,8 +127,7 @@ func (a *App) Admit(ctx context.Context, actor Actor, regID int64, opt AdmitOpti
 		if err != nil {
 			return err
 		}
-		seatable := func(m Registration) bool { return m.Active() && m.Status != StatusAdmitted }
-		if err := a.seat(ctx, tx, staffID, members, seatable, g.ID, opt.OverCapacity); err != nil {
+		if err := a.seat(ctx, tx, staffID, members, notSeated, g.ID, opt.OverCapacity); err != nil {
 			return err
 		}
 		if err := a.auditChange(ctx, tx, staffID, AuditRegistrationAdmit, r, map[string]any{"group": g.ID,
@@ -125,30 +167,20 @@ func (a *App) seat(ctx context.Context, tx *sqlx.Tx, staffID int64, members []Re
 // Decline ends a request (for the whole household) with a reason for the file and, optionally, a message for
 // the person.
 func (a *App) Decline(ctx context.Context, actor Actor, regID int64, reason, message string) error {
-	if err := actor.Allow(OfficeRoles); err != nil {
-		return err
-	}
 	staffID := actor.ID()
-	f := newFields()
-	reason = f.text("reason", reason, 500, true)
-	message = f.long("message", message, MaxMessage, false)
-	if err := f.err(); err != nil {
-		return err
+	check := func() error {
+		f := newFields()
+		reason = f.text("reason", reason, 500, true)
+		message = f.long("message", message, MaxMessage, false)
+		return f.err()
 	}
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, false)
-		if err != nil {
-			return err
-		}
-		if !r.Active() {
-			return ErrTransition
-		}
+	return a.decide(ctx, actor, regID, check, active, func(tx *sqlx.Tx, r Registration) error {
 		members, err := householdOf(ctx, tx, r)
 		if err != nil {
 			return err
 		}
 		for _, m := range members {
-			if m.Status == StatusAdmitted || m.Status == StatusOffered {
+			if m.HoldsSeat() {
 				return ErrTransition // a place once given is withdrawn, not declined
 			}
 			if !m.Active() {
@@ -171,18 +203,8 @@ func (a *App) Decline(ctx context.Context, actor Actor, regID int64, reason, mes
 
 // Waitlist puts a request (or household) on the waiting list of a group.
 func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) error {
-	if err := actor.Allow(OfficeRoles); err != nil {
-		return err
-	}
 	staffID := actor.ID()
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, false)
-		if err != nil {
-			return err
-		}
-		if r.Status != StatusRequested && r.Status != StatusIntakePlanned {
-			return ErrTransition
-		}
+	return a.decide(ctx, actor, regID, nil, requestOpen, func(tx *sqlx.Tx, r Registration) error {
 		g, err := groupFor(ctx, tx, r, groupID)
 		if err != nil {
 			return err
@@ -192,7 +214,7 @@ func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) e
 			return err
 		}
 		for _, m := range members {
-			if m.Status != StatusRequested && m.Status != StatusIntakePlanned {
+			if !requestOpen(m) {
 				continue
 			}
 			if err := setWaitingGroup(ctx, tx, m.ID, g.ID); err != nil {
@@ -213,18 +235,9 @@ func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) e
 // Promote gives a waiting person a place straight away (staff override of the queue); with overCapacity the
 // group may go above its capacity.
 func (a *App) Promote(ctx context.Context, actor Actor, regID int64, overCapacity bool) error {
-	if err := actor.Allow(OfficeRoles); err != nil {
-		return err
-	}
 	staffID := actor.ID()
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, false)
-		if err != nil {
-			return err
-		}
-		if r.GroupID == nil || (r.Status != StatusWaitlisted && r.Status != StatusOffered) {
-			return ErrTransition
-		}
+	may := func(r Registration) bool { return r.GroupID != nil && waiting(r) }
+	return a.decide(ctx, actor, regID, nil, may, func(tx *sqlx.Tx, r Registration) error {
 		g, err := lockGroup(ctx, tx, *r.GroupID)
 		if err != nil {
 			return err
@@ -236,7 +249,6 @@ func (a *App) Promote(ctx context.Context, actor Actor, regID int64, overCapacit
 		if err != nil {
 			return err
 		}
-		waiting := func(m Registration) bool { return m.Status == StatusWaitlisted || m.Status == StatusOffered }
 		if err := a.seat(ctx, tx, staffID, members, waiting, g.ID, overCapacity); err != nil {
 			return err
 		}
@@ -252,30 +264,10 @@ func (a *App) Promote(ctx context.Context, actor Actor, regID int64, overCapacit
 	})
 }
 
-// Withdraw ends a place or request on the person's behalf (they called to stop), and passes a freed seat on.
+// Withdraw ends a place or request on the person's behalf (they called to stop); a freed seat is passed on.
 func (a *App) Withdraw(ctx context.Context, actor Actor, regID int64) error {
-	if err := actor.Allow(OfficeRoles); err != nil {
-		return err
-	}
 	staffID := actor.ID()
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, regID, false)
-		if err != nil {
-			return err
-		}
-		var g Group
-		if r.GroupID != nil {
-			if g, err = lockGroup(ctx, tx, *r.GroupID); err != nil {
-				return err
-			}
-		}
-		if r, err = registrationByID(ctx, tx, regID, true); err != nil {
-			return err
-		}
-		if !r.Active() {
-			return ErrTransition
-		}
-		freed := r.HoldsSeat()
+	return a.decide(ctx, actor, regID, nil, active, func(tx *sqlx.Tx, r Registration) error {
 		if err := a.setStatus(ctx, tx, r, StatusWithdrawn, &staffID); err != nil {
 			return err
 		}
@@ -286,14 +278,8 @@ func (a *App) Withdraw(ctx context.Context, actor Actor, regID int64) error {
 			return err
 		}
 		// Staff ended it: the mail must not say "we noted your cancellation", which she never gave.
-		if err := a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailEnded, r.ID), Kind: MailEnded,
-			PersonID: &r.PersonID, RegistrationID: &r.ID}); err != nil {
-			return err
-		}
-		if freed && r.GroupID != nil {
-			return a.offerFreedSeats(ctx, tx, g, r.Role == RoleChild)
-		}
-		return nil
+		return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d", MailEnded, r.ID), Kind: MailEnded,
+			PersonID: &r.PersonID, RegistrationID: &r.ID})
 	})
 }
 
@@ -318,8 +304,11 @@ func (a *App) CompleteGroup(ctx context.Context, actor Actor, groupID int64) (in
 			}
 			n++
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupComplete, GroupID: &groupID,
-			Detail: map[string]any{"completed": n}})
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditGroupComplete, GroupID: &groupID,
+			Detail: map[string]any{"completed": n}}); err != nil {
+			return err
+		}
+		return a.reconcileSeats(ctx, tx, groupID)
 	})
 	return n, err
 }

@@ -54,13 +54,9 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 		if err != nil {
 			return err
 		}
-		freed := map[bool]bool{}
 		for _, m := range members {
 			if m.GroupID == nil || *m.GroupID != old.ID || (m.Status != StatusAdmitted && m.Status != StatusWaitlisted) {
 				continue
-			}
-			if m.HoldsSeat() {
-				freed[m.Role == RoleChild] = true
 			}
 			if err := moveRegistration(ctx, tx, m.ID, target.ID, a.Now()); err != nil {
 				return err
@@ -78,11 +74,10 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 			RegistrationID: &r.ID, GroupID: &target.ID, Detail: map[string]any{"from_group": old.ID}}); err != nil {
 			return err
 		}
-		for child := range freed {
-			if err := a.offerFreedSeats(ctx, tx, old, child); err != nil {
-				return err
-			}
+		// A seat freed in the old group goes to whoever waits there; someone waiting who moved in may be next.
+		if err := a.reconcileSeats(ctx, tx, first); err != nil {
+			return err
 		}
-		return nil
+		return a.reconcileSeats(ctx, tx, second)
 	})
 }

@@ -104,6 +104,16 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		if err != nil {
 			return err
 		}
+		if taken < g.Capacity && waiting > 0 {
+			// A free seat while people wait is never answered with "full": they get their offers first (this
+			// heals a group left behind), and the newcomer what is left.
+			if err := a.reconcileSeats(ctx, tx, g.ID); err != nil {
+				return err
+			}
+			if taken, waiting, err = seatState(ctx, tx, g.ID, false); err != nil {
+				return err
+			}
+		}
 		status := StatusWaitlisted
 		if taken < g.Capacity && waiting == 0 {
 			status = StatusAdmitted

@@ -8,34 +8,71 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// offerFreedSeats gives free seats of an open group to the people who wait longest: each gets an offer that
-// expires after the group's offer_hours, and holds the seat meanwhile. The group must be locked by the caller.
-// Groups with an intake are left to staff, who decide who is ready.
-func (a *App) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, g Group, child bool) error {
+// reconcileSeats brings the seats of group groupID in step with its waiting list, in the caller's transaction.
+// Every change that can free or add a seat, or add someone waiting, calls it before it commits: a seat freed
+// (cancel, withdraw, decline, erase, a move out, an offer refused or expired), capacity raised, a group reopened
+// or closing later, a session added or moved. It locks the group row; a caller that locks registrations must lock
+// their group first (group, then registrations, everywhere), or two changes could wait for each other.
+//
+// In a group open to signup, each free seat, on each track (adults, children), goes at once as an offer to whoever
+// waits longest (first come, first served) and can be placed (not separated from someone in the group); the offer
+// holds the seat until it expires after the group's offer_hours. In a group with an intake staff decide who is
+// ready: a "free seat, people waiting" work item, naming who waits longest, is open exactly while a seat is free
+// and someone waits. A group that takes nobody now (not open, or past its closing session) offers nothing and
+// has no such item.
+func (a *App) reconcileSeats(ctx context.Context, tx *sqlx.Tx, groupID int64) error {
+	g, err := lockGroup(ctx, tx, groupID)
+	if err != nil {
+		return err
+	}
 	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
 	if err != nil {
 		return err
 	}
-	if o.Admission != AdmissionOpen && !(o.Kind == KindWaakvlam && g.Visibility == "private") {
-		return nil
+	var heads []Registration // per track, who waits longest for a free seat (intake groups)
+	if a.joinable(ctx, tx, g) == nil {
+		for _, child := range []bool{false, true} {
+			capacity := g.Capacity
+			if child {
+				capacity = g.ChildCapacity
+			}
+			if takesSignups(o, g) {
+				if err := a.offerSeats(ctx, tx, g, child, capacity); err != nil {
+					return err
+				}
+				continue
+			}
+			taken, _, err := seatState(ctx, tx, g.ID, child)
+			if err != nil {
+				return err
+			}
+			if taken >= capacity {
+				continue
+			}
+			r, found, err := nextOnWaitingList(ctx, tx, g.ID, child)
+			if err != nil {
+				return err
+			}
+			if found {
+				heads = append(heads, r)
+			}
+		}
 	}
-	if a.joinable(ctx, tx, g) != nil {
-		return nil // a closed group offers nobody a place any more
-	}
-	capacity := g.Capacity
-	if child {
-		capacity = g.ChildCapacity
-	}
+	return a.keepSeatFreeItems(ctx, tx, g.ID, heads)
+}
+
+// offerSeats offers the free seats of one track of group g, while someone waits, each to the next in line.
+func (a *App) offerSeats(ctx context.Context, tx *sqlx.Tx, g Group, child bool, capacity int) error {
 	for {
-		taken, waiting, err := seatState(ctx, tx, g.ID, child)
+		taken, _, err := seatState(ctx, tx, g.ID, child)
 		if err != nil {
 			return err
 		}
-		if taken >= capacity || waiting == 0 {
+		if taken >= capacity {
 			return nil
 		}
-		r, err := nextOnWaitingList(ctx, tx, g.ID, child)
-		if err != nil {
+		r, found, err := nextOnWaitingList(ctx, tx, g.ID, child)
+		if err != nil || !found {
 			return err
 		}
 		expires := a.Now().Add(time.Duration(g.OfferHours) * time.Hour)
@@ -51,6 +88,49 @@ func (a *App) offerFreedSeats(ctx context.Context, tx *sqlx.Tx, g Group, child b
 			return err
 		}
 	}
+}
+
+// keepSeatFreeItems makes the open "free seat, people waiting" work items of group groupID exactly one per
+// registration in heads: items about anyone else are closed (by nobody: the portal saw the seat taken or the
+// person gone), missing ones are opened.
+func (a *App) keepSeatFreeItems(ctx context.Context, tx *sqlx.Tx, groupID int64, heads []Registration) error {
+	keep := make([]int64, len(heads))
+	for i, r := range heads {
+		keep[i] = r.ID
+	}
+	if err := closeSeatFreeItems(ctx, tx, groupID, keep, a.Now()); err != nil {
+		return err
+	}
+	for _, r := range heads {
+		if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkSeatFree, RegistrationID: &r.ID, PersonID: &r.PersonID,
+			GroupID: &groupID}, ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// takesSignups reports whether people join group g of offering o by signing up (first come, first served)
+// rather than after an intake: open offerings, and a Waakvlam session through its private link.
+func takesSignups(o Offering, g Group) bool {
+	return o.Admission == AdmissionOpen || (o.Kind == KindWaakvlam && g.Visibility == VisibilityPrivate)
+}
+
+// ReconcileAllSeats runs the seat reconciliation (see reconcileSeats) for every open group where a seat is free
+// while someone waits, or where a "free seat, people waiting" item is open: a safety net the minute job runs, so
+// a group whose state was left behind (by an older version, or a change made in the database by hand) heals
+// within a minute. It returns how many groups it reconciled.
+func (a *App) ReconcileAllSeats(ctx context.Context) (int, error) {
+	ids, err := groupsToReconcile(ctx, a.Store.DB)
+	if err != nil {
+		return 0, err
+	}
+	for i, id := range ids {
+		if err := a.Store.tx(ctx, func(tx *sqlx.Tx) error { return a.reconcileSeats(ctx, tx, id) }); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
 }
 
 // OfferView is what the page behind an offer link shows.
@@ -119,7 +199,7 @@ func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error
 			if err := a.setStatus(ctx, tx, r, StatusWithdrawn, nil); err != nil {
 				return err
 			}
-			return a.offerFreedSeats(ctx, tx, g, r.Role == RoleChild)
+			return a.reconcileSeats(ctx, tx, g.ID)
 		}
 		if err := a.joinable(ctx, tx, g); err != nil {
 			return err // the group passed its closing session while the offer waited
@@ -165,7 +245,7 @@ func (a *App) ExpireOffers(ctx context.Context) (int, error) {
 				return err
 			}
 			n++
-			return a.offerFreedSeats(ctx, tx, g, r.Role == RoleChild)
+			return a.reconcileSeats(ctx, tx, g.ID)
 		})
 		if err != nil {
 			return n, err

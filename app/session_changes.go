@@ -55,8 +55,12 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 				return err
 			}
 		}
-		return a.sessionAudit(ctx, tx, actor.ID(), AuditSessionMove, old.GroupID, map[string]any{"session_id": sessionID,
-			"old_starts_at": old.StartsAt, "starts_at": start, "ends_at": end})
+		if err := a.sessionAudit(ctx, tx, actor.ID(), AuditSessionMove, old.GroupID, map[string]any{"session_id": sessionID,
+			"old_starts_at": old.StartsAt, "starts_at": start, "ends_at": end}); err != nil {
+			return err
+		}
+		// A session moved ahead can reopen a group past its closing session: whoever waits is offered a seat.
+		return a.reconcileSeats(ctx, tx, old.GroupID)
 	})
 }
 

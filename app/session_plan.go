@@ -181,8 +181,12 @@ func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times
 				return err
 			}
 		}
-		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditSessionCreate, GroupID: &groupID,
-			Detail: map[string]any{"sessions": ids}})
+		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditSessionCreate, GroupID: &groupID,
+			Detail: map[string]any{"sessions": ids}}); err != nil {
+			return err
+		}
+		// A group that had ended takes people again when a session is added ahead: whoever waits is offered a seat.
+		return a.reconcileSeats(ctx, tx, groupID)
 	})
 	if err != nil {
 		return nil, err

@@ -229,15 +229,42 @@ func admittedOfGroup(ctx context.Context, tx *sqlx.Tx, groupID int64) ([]Registr
 }
 
 // nextOnWaitingList returns, locked, who waits longest for a seat on one track (adults or children) of group
-// groupID. The caller has checked that someone waits.
-func nextOnWaitingList(ctx context.Context, tx *sqlx.Tx, groupID int64, child bool) (Registration, error) {
-	var r Registration
-	if err := tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations
-		WHERE group_id = $1 AND status = 'waitlisted' AND (role = 'child') = $2
-		ORDER BY waitlisted_at, id LIMIT 1 FOR UPDATE`, groupID, child); err != nil {
-		return r, fmt.Errorf("store: unable to find the next on the waiting list: %w", err)
+// groupID and can take one: someone separated from a person with a seat there is passed over (the database would
+// refuse the seat). found is false when nobody waits who can.
+func nextOnWaitingList(ctx context.Context, tx *sqlx.Tx, groupID int64, child bool) (r Registration, found bool, err error) {
+	err = tx.GetContext(ctx, &r, `SELECT `+registrationColumns+` FROM registrations w
+		WHERE w.group_id = $1 AND w.status = 'waitlisted' AND (w.role = 'child') = $2
+		  AND NOT EXISTS (SELECT 1 FROM separations s
+		                  JOIN registrations m
+		                    ON m.person_id = CASE WHEN s.person_a = w.person_id THEN s.person_b ELSE s.person_a END
+		                  WHERE (s.person_a = w.person_id OR s.person_b = w.person_id)
+		                    AND m.group_id = w.group_id AND m.status IN ('admitted', 'offered'))
+		ORDER BY w.waitlisted_at, w.id LIMIT 1 FOR UPDATE OF w`, groupID, child)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
 	}
-	return r, nil
+	if err != nil {
+		return r, false, fmt.Errorf("store: unable to find the next on the waiting list: %w", err)
+	}
+	return r, true, nil
+}
+
+// groupsToReconcile lists, in id order, the open groups where a seat is free on a track while someone waits on
+// it, and the groups with an open "free seat, people waiting" work item.
+func groupsToReconcile(ctx context.Context, q sqlx.QueryerContext) ([]int64, error) {
+	var ids []int64
+	err := sqlx.SelectContext(ctx, q, &ids, `SELECT g.id FROM groups g
+		WHERE (g.status = 'open' AND EXISTS (
+		        SELECT 1 FROM registrations w WHERE w.group_id = g.id AND w.status = 'waitlisted'
+		          AND (SELECT count(*) FROM registrations x WHERE x.group_id = g.id AND (x.role = 'child') = (w.role = 'child')
+		                 AND x.status IN ('admitted', 'offered') AND NOT x.over_capacity)
+		              < CASE WHEN w.role = 'child' THEN g.child_capacity ELSE g.capacity END))
+		   OR EXISTS (SELECT 1 FROM work_items i WHERE i.group_id = g.id AND i.kind = 'seat_free' AND i.done_at IS NULL)
+		ORDER BY g.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list groups to reconcile: %w", err)
+	}
+	return ids, nil
 }
 
 // offerSeat makes registration regID an offer of a seat until expires (the transition is recorded separately).

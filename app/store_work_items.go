@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 // addWorkItem records a work item for staff in the caller's transaction. detail (the person's own words or
@@ -68,6 +69,17 @@ func (a *App) markWorkItemDone(ctx context.Context, tx *sqlx.Tx, staffID, id int
 func (a *App) closeWorkItems(ctx context.Context, q sqlx.ExecerContext, staffID, regID int64, kind string) error {
 	if _, err := q.ExecContext(ctx, `UPDATE work_items SET done_at = $4, done_by = $1
 		WHERE registration_id = $2 AND kind = $3 AND done_at IS NULL`, staffID, regID, kind, a.Now()); err != nil {
+		return fmt.Errorf("store: unable to close work items: %w", err)
+	}
+	return nil
+}
+
+// closeSeatFreeItems closes the open "free seat, people waiting" items of group groupID except those about a
+// registration in keep (nobody closes them: the portal saw the seat taken, or the person gone).
+func closeSeatFreeItems(ctx context.Context, q sqlx.ExecerContext, groupID int64, keep []int64, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `UPDATE work_items SET done_at = $3
+		WHERE group_id = $1 AND kind = 'seat_free' AND done_at IS NULL AND NOT (registration_id = ANY($2))`,
+		groupID, pq.Array(keep), now); err != nil {
 		return fmt.Errorf("store: unable to close work items: %w", err)
 	}
 	return nil

@@ -18,6 +18,7 @@ const (
 	WorkRequestContact   = "request_contact"   // without a code: a contact change, to confirm by her safe channel
 	WorkRequestNewLink   = "request_new_link"  // without a code: retire the old links
 	WorkRequestCancel    = "request_cancel"    // without a code: give up the seat
+	WorkSeatFree         = "seat_free"         // a group with an intake has a free seat while this person waits longest
 )
 
 // WorkItem is one thing for staff to do, with the person's name and the session it is about, if any.
