@@ -110,7 +110,8 @@ func (a *App) CreateGroup(ctx context.Context, actor Actor, offeringID int64, f 
 }
 
 // UpdateGroup saves an edited group and its facilitators, for the office (ErrForbidden for anyone else), and
-// reconciles its seats (reconcileSeats) in the same transaction.
+// reconciles its seats (reconcileSeats) in the same transaction. Seats below those already taken are refused (a
+// ValidationError on capacity or child_capacity).
 func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f GroupForm) error {
 	if err := actor.AllowGroup(OfficeRoles, groupID); err != nil {
 		return err
@@ -121,6 +122,9 @@ func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f Gro
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		old, err := lockGroup(ctx, tx, groupID)
 		if err != nil {
+			return err
+		}
+		if err := seatsFit(ctx, tx, groupID, f.capacity, f.childCapacity); err != nil {
 			return err
 		}
 		oldFac, err := facilitatorIDs(ctx, tx, groupID)
@@ -156,6 +160,25 @@ func (a *App) UpdateGroup(ctx context.Context, actor Actor, groupID int64, f Gro
 		// More seats, a group reopened or closing later: whoever waits gets the seat now, not at the next cancel.
 		return a.reconcileSeats(ctx, tx, groupID)
 	})
+}
+
+// seatsFit refuses seats below the number already taken (admitted, or held by an offer) on either track: nobody
+// loses a seat because a number was lowered, and a group never counts more people than seats.
+func seatsFit(ctx context.Context, q sqlx.QueryerContext, groupID int64, capacity, childCapacity int) error {
+	v := &ValidationError{}
+	for field, track := range map[string]struct {
+		child bool
+		seats int
+	}{"capacity": {false, capacity}, "child_capacity": {true, childCapacity}} {
+		taken, _, err := seatState(ctx, q, groupID, track.child)
+		if err != nil {
+			return err
+		}
+		if track.seats < taken {
+			v.Add(field, "staff.groups.capacity.below")
+		}
+	}
+	return v.OrNil()
 }
 
 // setFacilitators makes ids the facilitators of a group; ids of unknown or inactive staff are refused.

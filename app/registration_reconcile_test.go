@@ -73,6 +73,12 @@ func TestRaisingSeatsOffersTheWaitingAtOnce(t *testing.T) {
 	if fourth := signup(t, a, g, 4); fourth.Status != app.StatusWaitlisted {
 		t.Errorf("a fourth signup in a full group is %s, want waitlisted", fourth.Status)
 	}
+
+	// Lowering the seats below those taken is refused: nobody loses a seat, the group never counts more than it has.
+	form.Capacity = "2"
+	if v, ok := app.AsValidation(a.UpdateGroup(ctx, admin, g, form)); !ok || v.Fields["capacity"] != "staff.groups.capacity.below" {
+		t.Errorf("lowering the seats to 2 with 3 taken: %v, want a validation error on capacity", v)
+	}
 }
 
 // Every change to a group that can add a seat passes it on at once: more seats, a closed group reopened, a
