@@ -275,11 +275,17 @@ func moveSessionReminders(ctx context.Context, tx *sqlx.Tx, sessionID int64, sta
 		WHERE session_id = $1 AND kind = 'reminder' AND status IN ('queued', 'retrying')`, sessionID, start); err != nil {
 		return fmt.Errorf("store: unable to move reminders: %w", err)
 	}
-	// A reminder that went out for the old time goes out again when its new time is still ahead.
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox
-		SET status = 'queued', due_at = $2::timestamptz - offset_minutes * interval '1 minute', attempts = 0, last_error = ''
-		WHERE session_id = $1 AND kind = 'reminder' AND status = 'sent'
-		  AND $2::timestamptz - offset_minutes * interval '1 minute' > $3`, sessionID, start, now); err != nil {
+	// A reminder that went out for the old time goes out again when its new time is still ahead, to whoever
+	// still has a seat in the session's group and has not excused themselves for it (a reminder once sent stays
+	// "sent" when its person leaves, moves or excuses themselves).
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox o
+		SET status = 'queued', due_at = $2::timestamptz - o.offset_minutes * interval '1 minute', attempts = 0, last_error = ''
+		FROM registrations r, sessions s
+		WHERE o.session_id = $1 AND o.kind = 'reminder' AND o.status = 'sent'
+		  AND $2::timestamptz - o.offset_minutes * interval '1 minute' > $3
+		  AND r.id = o.registration_id AND s.id = o.session_id AND r.status = 'admitted' AND r.group_id = s.group_id
+		  AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id AND a.person_id = r.person_id
+		                  AND a.status = 'excused')`, sessionID, start, now); err != nil {
 		return fmt.Errorf("store: unable to move reminders: %w", err)
 	}
 	// A reminder whose new time has passed is not sent late.
