@@ -239,6 +239,10 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 		return ErrForbidden
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		// The group first, as every change that touches reminders (see lockSession).
+		if _, err := lockGroup(ctx, tx, *r.GroupID); err != nil {
+			return err
+		}
 		s, err := sessionOfGroup(ctx, tx, sessionID, *r.GroupID)
 		if err != nil {
 			return err

@@ -36,10 +36,23 @@ type lockedSession struct {
 	Status   string    `db:"status"`
 }
 
-// lockSession locks a session for a change; ErrNotFound when there is none.
+// lockSession locks a session's group, then the session, for a change; ErrNotFound when there is none. Group
+// first is the order of every change that touches seats, reminders or mail (group, session, registrations,
+// outbox): a session moved while a member of its group withdraws would otherwise wait for each other.
 func lockSession(ctx context.Context, tx *sqlx.Tx, sessionID int64) (lockedSession, error) {
 	var s lockedSession
-	err := tx.GetContext(ctx, &s, `SELECT group_id, starts_at, ends_at, status FROM sessions WHERE id = $1 FOR UPDATE`,
+	var groupID int64
+	err := tx.GetContext(ctx, &groupID, `SELECT group_id FROM sessions WHERE id = $1`, sessionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("store: unable to read session: %w", err)
+	}
+	if _, err := lockGroup(ctx, tx, groupID); err != nil {
+		return s, err
+	}
+	err = tx.GetContext(ctx, &s, `SELECT group_id, starts_at, ends_at, status FROM sessions WHERE id = $1 FOR UPDATE`,
 		sessionID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
