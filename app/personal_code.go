@@ -140,7 +140,7 @@ func codeKey(ctx context.Context, code string, salt []byte, t, m uint32, p uint8
 }
 
 // CheckCodesAtOnce hashes and checks n codes concurrently, the way n visitors giving their code at the same
-// moment would, and returns how many matched (n when all is well). It exists for the memory benchmark.
+// moment would, and returns how many matched (n when all is well): they take turns for a slot, none is refused.
 func CheckCodesAtOnce(ctx context.Context, n int) (int, error) {
 	hash, err := hashCode(ctx, "1234")
 	if err != nil {

@@ -356,3 +356,12 @@ func TestADiscreetSignupCanChooseACode(t *testing.T) {
 		t.Error("a code of two characters was taken")
 	}
 }
+
+// Code checks take turns (one argon2id hash at a time, for the memory budget): twenty-one at once all finish,
+// the last ones waiting, none refused.
+func TestCodeChecksAtOnceWaitTheirTurn(t *testing.T) {
+	n, err := app.CheckCodesAtOnce(t.Context(), 21)
+	if err != nil || n != 21 {
+		t.Errorf("%d of 21 code checks matched: %v", n, err)
+	}
+}
