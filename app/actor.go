@@ -16,11 +16,14 @@ import (
 
 // Role sets: who may do what. Handlers guard routes and build the menu from these same sets.
 var (
-	// AdminRoles may manage staff accounts, read the audit log, erase people and close years.
+	// AdminRoles may manage staff accounts, read the audit log, and export or erase a person's data.
 	AdminRoles = []string{RoleAdmin}
-	// OfficeRoles run the offer: offerings, groups, sessions, requests and intake, Waakvlam, figures.
+	// OfficeRoles run the offer: offerings, groups, requests and intake, Waakvlam, mail, and the yearly figures,
+	// closing a year included (the coordinating staff report the figures).
 	OfficeRoles = []string{RoleAdmin, RoleCoordinator}
-	// AllRoles is every active staff member: their own account, their groups, roll calls.
+	// AllRoles is every active staff member: their own account and agenda, and, with AllowGroup, the groups they
+	// lead: the group's page, moving and cancelling its sessions (adding them is the office's), roll calls,
+	// attendance lists and certificates, its registrations and onward referrals.
 	AllRoles = []string{RoleAdmin, RoleCoordinator, RoleFacilitator}
 )
 
@@ -49,7 +52,8 @@ func (ac Actor) Allow(roles []string) error {
 
 // AllowGroup returns nil when the actor has one of roles and may see group groupID (office roles see every
 // group, a facilitator the groups they lead), else ErrForbidden. It does not check that the group exists: the
-// caller's query answers ErrNotFound for that.
+// caller's query answers ErrNotFound for that. So a facilitator asking for a group that does not exist gets
+// ErrForbidden (403), the same answer as for a group someone else leads: they cannot learn which ids exist.
 func (ac Actor) AllowGroup(roles []string, groupID int64) error {
 	if err := ac.Allow(roles); err != nil {
 		return err

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"sort"
+	"slices"
 	"testing"
 	"time"
 
 	"portal/app"
+	"portal/internal/fixtures"
+	"portal/internal/testenv"
 )
 
 // notStaffFacing lists the exported App methods that do not act for a staff member, with the reason: public and
@@ -86,11 +88,46 @@ var notStaffFacing = map[string]string{
 	"ReconcileAllSeats":    "system: background jobs",
 }
 
-// openToEveryStaff lists Actor methods that any active staff member may call without leading a group: lists that
-// scope their rows to the actor themselves, and the actor's own account. The scope test calls them too, but
-// expects no ErrForbidden.
-var openToEveryStaff = map[string]bool{
-	"Agenda": true, "VisibleGroups": true, "EndAllStaffSessions": true, "Queue": true, "MyAccount": true,
+// Who may call a staff method: the role set it checks, and whether a facilitator reaches it only for a group
+// they lead. The tests below call every method as each kind of actor and hold it to its line here.
+const (
+	adminOnly   = "admin"  // app.AdminRoles
+	officeOnly  = "office" // app.OfficeRoles
+	groupScoped = "group"  // app.AllRoles, a facilitator only for the groups they lead (AllowGroup)
+	everyStaff  = "all"    // app.AllRoles, the rows scoped to the actor themselves (their lists, their account)
+)
+
+// staffAccess gives every exported App method that takes an Actor its access. A method missing here fails
+// TestEveryStaffMethodTakesAnActor: a new staff method is added here with the access it must check.
+var staffAccess = map[string]string{
+	// Staff accounts, the audit log, a person's data.
+	"AuditLog": adminOnly, "CreateStaff": adminOnly, "ChangeStaffRole": adminOnly, "SetStaffActive": adminOnly,
+	"StaffList": adminOnly, "StaffAccount": adminOnly, "ResetTOTP": adminOnly, "SendPasswordMail": adminOnly,
+	"Erase": adminOnly, "ExportPerson": adminOnly,
+
+	// Running the offer: offerings and groups, requests and decisions, Waakvlam, mail, figures, work items.
+	"CreateOffering": officeOnly, "UpdateOffering": officeOnly, "OfferingsForStaff": officeOnly,
+	"OfferingForStaff": officeOnly, "CreateGroup": officeOnly, "UpdateGroup": officeOnly,
+	"FacilitatorChoices": officeOnly, "CompleteGroup": officeOnly, "OfferingCounts": officeOnly,
+	"RequestOnBehalf": officeOnly, "RequestHouseholdOnBehalf": officeOnly, "PlanIntake": officeOnly,
+	"Admit": officeOnly, "Decline": officeOnly, "Waitlist": officeOnly, "Promote": officeOnly,
+	"Withdraw": officeOnly, "MoveGroup": officeOnly, "Separate": officeOnly, "ResetCode": officeOnly,
+	"CodeStatusForStaff": officeOnly, "OpenWorkItems": officeOnly, "CloseWorkItem": officeOnly,
+	"PlanWaakvlam": officeOnly, "WaakvlamRequests": officeOnly, "WaakvlamForStaff": officeOnly,
+	"SetWaakvlamStatus": officeOnly, "OutboxList": officeOnly, "OutboxItem": officeOnly, "ResendMail": officeOnly,
+	"CaughtMailList": officeOnly, "CaughtMessage": officeOnly, "FiguresOf": officeOnly, "FigureYears": officeOnly,
+	"CloseYear": officeOnly, "AddSessions": officeOnly,
+
+	// One group, its sessions and its people: the office, and the group's facilitators.
+	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped,
+	"MoveSession": groupScoped, "CancelSession": groupScoped, "RollCallOf": groupScoped,
+	"ViewRollCall": groupScoped, "Mark": groupScoped, "MarkMany": groupScoped, "AddWalkIn": groupScoped,
+	"ExportAttendance": groupScoped, "GroupYears": groupScoped, "ViewAttest": groupScoped,
+	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped, "RecordReferral": groupScoped,
+
+	// Every staff member, for what is theirs.
+	"Agenda": everyStaff, "VisibleGroups": everyStaff, "Queue": everyStaff, "MyAccount": everyStaff,
+	"EndAllStaffSessions": everyStaff,
 }
 
 var actorType = reflect.TypeFor[app.Actor]()
@@ -136,6 +173,18 @@ func TestEveryStaffMethodTakesAnActor(t *testing.T) {
 			t.Errorf("notStaffFacing lists %s, which is not a method of App", name)
 		}
 	}
+	takesActor := map[string]bool{}
+	for _, m := range withActor {
+		takesActor[m.Name] = true
+		if _, ok := staffAccess[m.Name]; !ok {
+			t.Errorf("%s takes an Actor but has no line in staffAccess: say which roles may call it", m.Name)
+		}
+	}
+	for name := range staffAccess {
+		if !takesActor[name] {
+			t.Errorf("staffAccess lists %s, which is not an App method taking an Actor", name)
+		}
+	}
 }
 
 // callAsActor calls m on a with ctx, actor and id for every int64 argument (zero values for the rest), and
@@ -154,6 +203,8 @@ func callAsActor(t *testing.T, a *app.App, m reflect.Method, actor app.Actor, id
 		switch {
 		case in.Kind() == reflect.Int64:
 			args = append(args, reflect.ValueOf(id).Convert(in))
+		case in == reflect.TypeFor[*int64]():
+			args = append(args, reflect.ValueOf(&id))
 		case in == reflect.TypeFor[time.Time]():
 			args = append(args, reflect.ValueOf(testNow.AddDate(0, 0, 3)))
 		case m.Type.IsVariadic() && i == m.Type.NumIn()-1:
@@ -188,44 +239,86 @@ func TestEveryStaffMethodRefusesAnActorWithoutRights(t *testing.T) {
 	}
 }
 
-// TestAFacilitatorReachesOnlyTheirGroups calls every staff method as a facilitator who leads no group, in a world
-// of one of each thing: on a fresh database every first row has id 1, so the id 1 names the one offering, group,
-// session, person, registration and Waakvlam request. Every method must refuse, but those open to every staff
-// member.
+// expectAccess calls every staff method as actor, in a world where id 1 names one of each thing, and holds it
+// to staffAccess: a method whose access is not in reaches must answer ErrForbidden, one whose access is in reaches
+// must not (any other error is fine: the arguments are made up, and earlier calls may have changed the world).
+func expectAccess(t *testing.T, a *app.App, who string, actor app.Actor, reaches ...string) {
+	t.Helper()
+	withActor, _ := staffMethods(t)
+	for _, m := range withActor {
+		access, ok := staffAccess[m.Name]
+		if !ok {
+			t.Errorf("%s: no line in staffAccess", m.Name)
+			continue
+		}
+		err := callAsActor(t, a, m, actor, 1)
+		switch {
+		case slices.Contains(reaches, access) && errors.Is(err, app.ErrForbidden):
+			t.Errorf("%s (%s): refused %s", m.Name, access, who)
+		case !slices.Contains(reaches, access) && !errors.Is(err, app.ErrForbidden):
+			t.Errorf("%s (%s): %s got %v, want ErrForbidden", m.Name, access, who, err)
+		}
+	}
+}
+
+// actorIn adds a staff member with role to a's world and loads them as a request would.
+func actorIn(t *testing.T, a *app.App, email, role string) app.Actor {
+	t.Helper()
+	return fixtures.Actor(t, a, addStaff(t, a, email, role))
+}
+
+// TestAFacilitatorReachesOnlyTheirGroups calls every staff method as a facilitator who leads no group: every
+// method must refuse, but those open to every staff member.
 func TestAFacilitatorReachesOnlyTheirGroups(t *testing.T) {
 	a, _ := newStaffApp(t, testNow)
-	world := oneOfEach(t, a)
-	facilitator := addStaff(t, a, "begeleider@example.be", app.RoleFacilitator)
-	actor, err := a.ActorOf(t.Context(), app.Staff{ID: facilitator})
-	if err != nil {
-		t.Fatal(err)
-	}
+	oneOfEach(t, a)
+	actor := actorIn(t, a, "begeleider@example.be", app.RoleFacilitator)
 	if len(actor.Leads) != 0 {
 		t.Fatalf("the facilitator leads %v, want none", actor.Leads)
 	}
-	withActor, _ := staffMethods(t)
-	names := make([]string, 0, len(withActor))
-	for _, m := range withActor {
-		names = append(names, m.Name)
-		err := callAsActor(t, a, m, actor, world)
-		switch {
-		case openToEveryStaff[m.Name] && errors.Is(err, app.ErrForbidden):
-			t.Errorf("%s: refused a facilitator, although it is open to every staff member", m.Name)
-		case !openToEveryStaff[m.Name] && !errors.Is(err, app.ErrForbidden):
-			t.Errorf("%s: a facilitator who leads no group got %v, want ErrForbidden", m.Name, err)
-		}
-	}
-	sort.Strings(names)
-	t.Logf("checked %d methods: %v", len(names), names)
+	expectAccess(t, a, "a facilitator who leads no group", actor, everyStaff)
 }
 
-// oneOfEach loads the demo offer, sends one survivor request and one Waakvlam request, and checks that each table
-// has a row with id 1, the id the scope test passes for every id argument.
-func oneOfEach(t *testing.T, a *app.App) int64 {
+// TestAFacilitatorReachesTheGroupTheyLead calls every staff method as the facilitator of group 1, the group of
+// session 1 and registration 1: what is about one group is open to them, the office's and the admins' work is not.
+func TestAFacilitatorReachesTheGroupTheyLead(t *testing.T) {
+	a, _ := newStaffApp(t, testNow)
+	oneOfEach(t, a)
+	fac := addStaff(t, a, "begeleider@example.be", app.RoleFacilitator)
+	lead(t, a, 1, fac)
+	actor := fixtures.Actor(t, a, fac)
+	if !slices.Equal(actor.Leads, []int64{1}) {
+		t.Fatalf("the facilitator leads %v, want group 1", actor.Leads)
+	}
+	expectAccess(t, a, "the facilitator of group 1", actor, groupScoped, everyStaff)
+}
+
+// TestACoordinatorRunsTheOfferButNotTheAccounts calls every staff method as a coordinator: everything but the
+// admins' work.
+func TestACoordinatorRunsTheOfferButNotTheAccounts(t *testing.T) {
+	a, _ := newStaffApp(t, testNow)
+	oneOfEach(t, a)
+	actor := actorIn(t, a, "coordinator@example.be", app.RoleCoordinator)
+	expectAccess(t, a, "a coordinator", actor, officeOnly, groupScoped, everyStaff)
+}
+
+// TestAnAdminReachesEveryStaffMethod calls every staff method as an admin: none refuses.
+func TestAnAdminReachesEveryStaffMethod(t *testing.T) {
+	a, _ := newStaffApp(t, testNow)
+	oneOfEach(t, a)
+	actor := actorIn(t, a, "admin@example.be", app.RoleAdmin)
+	expectAccess(t, a, "an admin", actor, adminOnly, officeOnly, groupScoped, everyStaff)
+}
+
+// oneOfEach loads the demo offer, signs one professional up for group 1, sends one survivor request and one
+// Waakvlam request, and checks that id 1 names one of each thing, and that session 1 and registration 1 (of
+// person 1) are in group 1: the access tests pass 1 for every id argument.
+func oneOfEach(t *testing.T, a *app.App) {
 	t.Helper()
 	if err := a.Seed(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	signup(t, a, 1, 1)
 	request(t, a, "lotgenotengroepen", 0, "Anna")
 	if _, err := a.RequestWaakvlam(t.Context(), app.WaakvlamInput{Organisation: "CKG", ServiceType: "ckg",
 		ContactName: "Jo", ContactEmail: "jo@example.be", ExpectedStaff: "12", PreferredPeriods: "mei", Consent: true, ConsentText: consentText,
@@ -234,12 +327,15 @@ func oneOfEach(t *testing.T, a *app.App) int64 {
 	}
 	for _, table := range []string{"offerings", "groups", "sessions", "people", "registrations", "waakvlam_requests"} {
 		var n int
-		if err := a.Store.DB.Get(&n, `SELECT count(*) FROM `+table+` WHERE id = 1`); err != nil {
-			t.Fatal(err)
-		}
+		testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM `+table+` WHERE id = 1`)
 		if n != 1 {
-			t.Fatalf("the demo data has no %s row with id 1: the scope test needs one", table)
+			t.Fatalf("the demo data has no %s row with id 1: the access tests need one", table)
 		}
 	}
-	return 1
+	var inGroup1 bool
+	testenv.MustGet(t, a.Store.DB, &inGroup1, `SELECT (SELECT group_id FROM sessions WHERE id = 1) = 1
+		AND (SELECT group_id = 1 AND person_id = 1 FROM registrations WHERE id = 1)`)
+	if !inGroup1 {
+		t.Fatal("session 1 or registration 1 (of person 1) is not in group 1: the access tests need them there")
+	}
 }

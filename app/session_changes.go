@@ -80,36 +80,41 @@ func (a *App) CancelSession(ctx context.Context, actor Actor, sessionID int64) e
 // cancelSession is CancelSession on behalf of staff member staffID, once allow (when not nil) lets them change
 // the session's group. A caller that passes nil has authorized the change itself.
 func (a *App) cancelSession(ctx context.Context, staffID, sessionID int64, allow func(groupID int64) error) error {
-	now := a.Now()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		s, err := lockSession(ctx, tx, sessionID)
-		if err != nil {
-			return err
-		}
-		if allow != nil {
-			if err := allow(s.GroupID); err != nil {
-				return err
-			}
-		}
-		if s.Status == SessionCancelled {
-			return nil
-		}
-		if !s.StartsAt.After(now) {
-			return ErrTransition
-		}
-		if err := setSessionCancelled(ctx, tx, sessionID); err != nil {
-			return err
-		}
-		if err := dropSessionMail(ctx, tx, sessionID); err != nil {
-			return err
-		}
-		key := "session_cancelled:" + strconv.FormatInt(sessionID, 10)
-		if err := a.mailMembers(ctx, tx, sessionID, s.GroupID, MailSessionCancelled, key, nil); err != nil {
-			return err
-		}
-		return a.sessionAudit(ctx, tx, staffID, AuditSessionCancel, s.GroupID, map[string]any{"session_id": sessionID,
-			"starts_at": s.StartsAt})
+		return a.cancelSessionIn(ctx, tx, staffID, sessionID, allow)
 	})
+}
+
+// cancelSessionIn is cancelSession inside the caller's transaction, so a change that cancels several sessions
+// (a Waakvlam training called off) commits or fails as one, its audit rows with it.
+func (a *App) cancelSessionIn(ctx context.Context, tx *sqlx.Tx, staffID, sessionID int64, allow func(groupID int64) error) error {
+	s, err := lockSession(ctx, tx, sessionID)
+	if err != nil {
+		return err
+	}
+	if allow != nil {
+		if err := allow(s.GroupID); err != nil {
+			return err
+		}
+	}
+	if s.Status == SessionCancelled {
+		return nil
+	}
+	if !s.StartsAt.After(a.Now()) {
+		return ErrTransition
+	}
+	if err := setSessionCancelled(ctx, tx, sessionID); err != nil {
+		return err
+	}
+	if err := dropSessionMail(ctx, tx, sessionID); err != nil {
+		return err
+	}
+	key := "session_cancelled:" + strconv.FormatInt(sessionID, 10)
+	if err := a.mailMembers(ctx, tx, sessionID, s.GroupID, MailSessionCancelled, key, nil); err != nil {
+		return err
+	}
+	return a.sessionAudit(ctx, tx, staffID, AuditSessionCancel, s.GroupID, map[string]any{"session_id": sessionID,
+		"starts_at": s.StartsAt})
 }
 
 // mailMembers queues a mail about a session to every admitted adult of its group (children hear it from their

@@ -151,10 +151,11 @@ func parseClock(s string) (h, m int, ok bool) {
 
 // AddSessions adds sessions to a group and returns their ids. Every session the portal creates goes through
 // here, so what must happen for a new session (reminders, notices) happens in one place, in the same
-// transaction. Whoever may see the group may plan its sessions: the office and the group's facilitators
-// (ErrForbidden for anyone else).
+// transaction. Planning a group's sessions is the office's work, like the group itself (its route and the group
+// page's button are the office's too): ErrForbidden for a facilitator, even of this group, who may move or
+// cancel its sessions but not add them.
 func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times []SessionTime) ([]int64, error) {
-	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
+	if err := actor.Allow(OfficeRoles); err != nil {
 		return nil, err
 	}
 	if len(times) == 0 || len(times) > MaxSeriesLength {

@@ -283,32 +283,34 @@ func (a *App) SetWaakvlamStatus(ctx context.Context, actor Actor, id int64, stat
 		return ErrTransition
 	}
 	action := map[string]string{"given": AuditWaakvlamGive, "cancelled": AuditWaakvlamCancel}[status]
-	if status == "cancelled" {
-		// A planned training that is called off: its sessions are cancelled (whoever signed up is told, reminders
-		// stop), its group closes and the private signup link stops working.
-		req, err := waakvlamRequestByID(ctx, a.Store.DB, id)
-		if err != nil {
-			return err
-		}
-		if !slices.Contains(from, req.Status) {
-			return ErrTransition
-		}
-		if groupID := req.GroupID; groupID != nil {
-			sessions, err := plannedSessionIDsAfter(ctx, a.Store.DB, *groupID, a.Now())
+	// One transaction: the request row is locked first (as PlanWaakvlam does), so a cancellation and a planning
+	// of the same request cannot cross, and the sessions, the group, the status and the audit rows change together.
+	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
+		if status == "cancelled" {
+			// A planned training that is called off: its sessions are cancelled (whoever signed up is told,
+			// reminders stop), its group closes and the private signup link stops working.
+			req, err := lockWaakvlamRequest(ctx, tx, id)
 			if err != nil {
 				return err
 			}
-			for _, s := range sessions {
-				if err := a.cancelSession(ctx, staffID, s, nil); err != nil {
+			if !slices.Contains(from, req.Status) {
+				return ErrTransition
+			}
+			if groupID := req.GroupID; groupID != nil {
+				sessions, err := plannedSessionIDsAfter(ctx, tx, *groupID, a.Now())
+				if err != nil {
+					return err
+				}
+				for _, s := range sessions {
+					if err := a.cancelSessionIn(ctx, tx, staffID, s, nil); err != nil {
+						return err
+					}
+				}
+				if err := cancelPrivateGroup(ctx, tx, *groupID); err != nil {
 					return err
 				}
 			}
-			if err := cancelPrivateGroup(ctx, a.Store.DB, *groupID); err != nil {
-				return err
-			}
 		}
-	}
-	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		moved, err := setWaakvlamStatus(ctx, tx, id, status, from, a.Now())
 		if err != nil {
 			return err
