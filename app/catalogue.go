@@ -73,7 +73,7 @@ func (a *App) OfferingPage(ctx context.Context, slug string) (OfferingView, erro
 	if err != nil {
 		return OfferingView{}, err
 	}
-	seats, err := a.Store.SeatsTaken(ctx, o.ID)
+	seats, err := seatsTaken(ctx, a.Store.DB, o.ID)
 	if err != nil {
 		return OfferingView{}, err
 	}

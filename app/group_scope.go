@@ -7,18 +7,7 @@ import (
 
 // Who sees which group: admins and coordinators see every group; a facilitator sees only the groups they lead
 // (group_facilitators). Actor.AllowGroup is that rule for one group, checked by every app method about a group,
-// its sessions or its people; GroupScopeSQL is the same rule in SQL, for lists.
-
-// GroupScopeSQL returns an SQL condition that holds when the active staff member whose id is the query
-// parameter param (for example "$2") may see the group whose id is in column col (for example "g.id"). The role
-// is read from the database, so a changed role counts at once. Both arguments are fixed strings in the code,
-// never user input.
-func GroupScopeSQL(col, param string) string {
-	return `EXISTS (SELECT 1 FROM staff_users scope_u WHERE scope_u.id = ` + param + ` AND scope_u.active
-		AND (scope_u.role IN ('admin', 'coordinator')
-		     OR EXISTS (SELECT 1 FROM group_facilitators scope_gf
-		                WHERE scope_gf.group_id = ` + col + ` AND scope_gf.staff_id = scope_u.id)))`
-}
+// its sessions or its people; groupScopeSQL (store_group_facilitators.go) is the same rule in SQL, for lists.
 
 // StaffGroup is a group in a staff member's list: with its offering and what is coming.
 type StaffGroup struct {

@@ -14,8 +14,16 @@ import (
 // Store is the portal's PostgreSQL access. Every query lives in a store_<table>.go file of this package, named
 // after the table the statement is mainly about (store_staff_users.go, store_outbox.go, ...): small functions that
 // take the database or a transaction (sqlx.QueryerContext, sqlx.ExecerContext, *sqlx.Tx) so a workflow can run
-// several in one transaction, and a few exported Store methods for the mail worker, the jobs and tests. App
-// methods hold the workflow and the permission checks; they write no SQL themselves.
+// several in one transaction. App methods hold the workflow and the permission checks; they write no SQL
+// themselves. Handlers go through App methods only.
+//
+// The one caller outside app is the mail worker (package mail): mail leaves the portal as app → outbox table →
+// worker → SMTP, and the worker owns the outbox's delivery columns, so it claims, renews, records and releases
+// its mail through the exported Store methods of store_outbox.go and store_outbox_lease.go (ClaimMail,
+// RenewMail, RecordMail, ReleaseMail), and the built-in catcher keeps its own table (SaveCaughtMail,
+// PurgeCaughtMail). No person acts there, so there is no actor to check; what a mail says is read through
+// App.LoadMailData. A few older exported Store methods (GroupByID, OfferingByID, ...) are still read by app and
+// by tests; new queries are package functions.
 type Store struct {
 	DB *sqlx.DB
 }

@@ -50,3 +50,24 @@ func replaceFacilitators(ctx context.Context, tx *sqlx.Tx, groupID int64, ids []
 	}
 	return nil
 }
+
+// groupsLedBy lists the ids of the groups a staff member leads (group_facilitators), sorted.
+func groupsLedBy(ctx context.Context, q sqlx.QueryerContext, staffID int64) ([]int64, error) {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT group_id FROM group_facilitators WHERE staff_id = $1 ORDER BY group_id`,
+		staffID); err != nil {
+		return nil, fmt.Errorf("store: unable to load led groups: %w", err)
+	}
+	return ids, nil
+}
+
+// groupScopeSQL returns an SQL condition that holds when the active staff member whose id is the query
+// parameter param (for example "$2") may see the group whose id is in column col (for example "g.id"): the rule
+// of Actor.AllowGroup, in SQL, for the lists (visibleGroups, the agenda, the queue). The role is read from the
+// database, so a changed role counts at once. Both arguments are fixed strings in the code, never user input.
+func groupScopeSQL(col, param string) string {
+	return `EXISTS (SELECT 1 FROM staff_users scope_u WHERE scope_u.id = ` + param + ` AND scope_u.active
+		AND (scope_u.role IN ('admin', 'coordinator')
+		     OR EXISTS (SELECT 1 FROM group_facilitators scope_gf
+		                WHERE scope_gf.group_id = ` + col + ` AND scope_gf.staff_id = scope_u.id)))`
+}

@@ -65,7 +65,7 @@ func (s *Store) GroupsOfOffering(ctx context.Context, offeringID int64) ([]Group
 	return out, nil
 }
 
-// visibleGroups lists the groups staff member staffID may see (GroupScopeSQL), by offering and name; with
+// visibleGroups lists the groups staff member staffID may see (groupScopeSQL), by offering and name; with
 // active, only the running ones: not cancelled, of an active offering, and with no sessions yet or a session
 // ending after two weeks before now.
 func visibleGroups(ctx context.Context, q sqlx.QueryerContext, staffID int64, active bool, now time.Time) ([]StaffGroup, error) {
@@ -77,7 +77,7 @@ func visibleGroups(ctx context.Context, q sqlx.QueryerContext, staffID int64, ac
 			(SELECT min(starts_at) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS next_session,
 			(SELECT count(*) FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned' AND s.starts_at > $3) AS upcoming
 		FROM groups g JOIN offerings o ON o.id = g.offering_id
-		WHERE `+GroupScopeSQL("g.id", "$1")+`
+		WHERE `+groupScopeSQL("g.id", "$1")+`
 		  AND (NOT $2 OR (g.status <> 'cancelled' AND o.active
 		       AND (NOT EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id)
 		            OR EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.ends_at > $3 - interval '14 days'))))
@@ -203,14 +203,4 @@ func cancelPrivateGroup(ctx context.Context, e sqlx.ExecerContext, id int64) err
 		return fmt.Errorf("store: unable to close the group: %w", err)
 	}
 	return nil
-}
-
-// groupsLedBy lists the ids of the groups a staff member leads (group_facilitators), sorted.
-func groupsLedBy(ctx context.Context, q sqlx.QueryerContext, staffID int64) ([]int64, error) {
-	var ids []int64
-	if err := sqlx.SelectContext(ctx, q, &ids, `SELECT group_id FROM group_facilitators WHERE staff_id = $1 ORDER BY group_id`,
-		staffID); err != nil {
-		return nil, fmt.Errorf("store: unable to load led groups: %w", err)
-	}
-	return ids, nil
 }

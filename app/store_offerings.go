@@ -50,28 +50,6 @@ func (s *Store) OfferingByID(ctx context.Context, id int64) (Offering, error) {
 	return o, nil
 }
 
-// SeatsTaken counts the seats held (admitted or offered) per group of an offering.
-func (s *Store) SeatsTaken(ctx context.Context, offeringID int64) (map[int64]SeatCount, error) {
-	var rows []struct {
-		GroupID int64 `db:"group_id"`
-		SeatCount
-	}
-	err := s.DB.SelectContext(ctx, &rows, `SELECT group_id,
-			count(*) FILTER (WHERE role <> 'child') AS adults,
-			count(*) FILTER (WHERE role = 'child') AS children
-		FROM registrations
-		WHERE offering_id = $1 AND group_id IS NOT NULL AND status IN ('admitted', 'offered') AND NOT over_capacity
-		GROUP BY group_id`, offeringID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to count seats: %w", err)
-	}
-	out := map[int64]SeatCount{}
-	for _, r := range rows {
-		out[r.GroupID] = r.SeatCount
-	}
-	return out, nil
-}
-
 // offeringCounts gives, per active offering: groups running (open, with a planned session ending after now),
 // people waiting (adults and households once) and open requests (a household counts once).
 func offeringCounts(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]OfferingCount, error) {

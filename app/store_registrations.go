@@ -22,6 +22,28 @@ func seatState(ctx context.Context, q sqlx.QueryerContext, groupID int64, child 
 	return taken, waiting, nil
 }
 
+// seatsTaken counts the seats held (admitted or offered) per group of an offering, for the catalogue.
+func seatsTaken(ctx context.Context, q sqlx.QueryerContext, offeringID int64) (map[int64]SeatCount, error) {
+	var rows []struct {
+		GroupID int64 `db:"group_id"`
+		SeatCount
+	}
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT group_id,
+			count(*) FILTER (WHERE role <> 'child') AS adults,
+			count(*) FILTER (WHERE role = 'child') AS children
+		FROM registrations
+		WHERE offering_id = $1 AND group_id IS NOT NULL AND status IN ('admitted', 'offered') AND NOT over_capacity
+		GROUP BY group_id`, offeringID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count seats: %w", err)
+	}
+	out := map[int64]SeatCount{}
+	for _, r := range rows {
+		out[r.GroupID] = r.SeatCount
+	}
+	return out, nil
+}
+
 // insertRegistration stores a new registration. The database's guard refuses a seat beyond capacity or next
 // to a separated person; those come back as ErrFull and ErrSeparated.
 // Times come from the app's clock, so that figures and retention follow it (and tests can travel in time).
@@ -336,7 +358,7 @@ func queueRows(ctx context.Context, q sqlx.QueryerContext, k *Keys, staffID int6
 		  AND (r.household_id IS NULL OR r.id = (SELECT min(h.id) FROM registrations h WHERE h.household_id = r.household_id))
 		  AND ($2 = '' OR o.slug = $2)
 		  AND (EXISTS (SELECT 1 FROM staff_users u WHERE u.id = $1 AND u.role IN ('admin', 'coordinator'))
-		       OR (r.group_id IS NOT NULL AND `+GroupScopeSQL("r.group_id", "$1")+`))
+		       OR (r.group_id IS NOT NULL AND `+groupScopeSQL("r.group_id", "$1")+`))
 		ORDER BY r.status = 'offered' DESC, r.status = 'waitlisted', COALESCE(r.waitlisted_at, r.created_at), r.id`,
 		staffID, offering)
 	if err != nil {

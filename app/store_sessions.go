@@ -153,7 +153,7 @@ func groupYears(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]in
 }
 
 // agendaSessions lists the sessions in [from, to) of the groups, not cancelled, that staff member staffID may
-// see (GroupScopeSQL), in time order.
+// see (groupScopeSQL), in time order.
 func agendaSessions(ctx context.Context, q sqlx.QueryerContext, staffID int64, from, to time.Time) ([]AgendaItem, error) {
 	var out []AgendaItem
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT s.id AS session_id, g.id AS group_id, g.name AS group_name,
@@ -162,7 +162,7 @@ func agendaSessions(ctx context.Context, q sqlx.QueryerContext, staffID int64, f
 			COALESCE(NULLIF(s.address, ''), g.address) AS address
 		FROM sessions s JOIN groups g ON g.id = s.group_id JOIN offerings o ON o.id = g.offering_id
 		WHERE s.starts_at >= $2 AND s.starts_at < $3 AND g.status <> 'cancelled'
-		  AND `+GroupScopeSQL("g.id", "$1")+`
+		  AND `+groupScopeSQL("g.id", "$1")+`
 		ORDER BY s.starts_at, g.id`, staffID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read agenda: %w", err)
