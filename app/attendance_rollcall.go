@@ -76,10 +76,10 @@ func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (Rol
 	if err := actor.AllowGroup(AllRoles, rc.Session.GroupID); err != nil {
 		return RollCall{}, err
 	}
-	if rc.Group, err = a.Store.GroupByID(ctx, rc.Session.GroupID); err != nil {
+	if rc.Group, err = groupByID(ctx, a.Store.DB, rc.Session.GroupID); err != nil {
 		return rc, err
 	}
-	if rc.Offering, err = a.Store.OfferingByID(ctx, rc.Group.OfferingID); err != nil {
+	if rc.Offering, err = offeringByID(ctx, a.Store.DB, rc.Group.OfferingID); err != nil {
 		return rc, err
 	}
 	people, err := rollCallPeople(ctx, a.Store.DB, a.Keys, sessionID, rc.Group.ID)

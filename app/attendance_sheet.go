@@ -58,11 +58,11 @@ func (a *App) ExportAttendance(ctx context.Context, actor Actor, groupID int64, 
 	if err := actor.AllowGroup(AllRoles, groupID); err != nil {
 		return nil, err
 	}
-	g, err := a.Store.GroupByID(ctx, groupID)
+	g, err := groupByID(ctx, a.Store.DB, groupID)
 	if err != nil {
 		return nil, err
 	}
-	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
+	o, err := offeringByID(ctx, a.Store.DB, g.OfferingID)
 	if err != nil {
 		return nil, err
 	}

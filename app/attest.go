@@ -65,10 +65,10 @@ func (a *App) attestOf(ctx context.Context, groupID, personID int64, year int) (
 	if t.Person, err = a.personByID(ctx, a.Store.DB, personID); err != nil {
 		return t, err
 	}
-	if t.Group, err = a.Store.GroupByID(ctx, groupID); err != nil {
+	if t.Group, err = groupByID(ctx, a.Store.DB, groupID); err != nil {
 		return t, err
 	}
-	if t.Offering, err = a.Store.OfferingByID(ctx, t.Group.OfferingID); err != nil {
+	if t.Offering, err = offeringByID(ctx, a.Store.DB, t.Group.OfferingID); err != nil {
 		return t, err
 	}
 	t.IssuedOn = a.Now()

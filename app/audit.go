@@ -192,10 +192,10 @@ func (a *App) AuditLog(ctx context.Context, actor Actor, f AuditFilter) (AuditPa
 	}
 	var p AuditPage
 	var err error
-	if p.Rows, p.More, err = a.Store.AuditLog(ctx, f); err != nil {
+	if p.Rows, p.More, err = auditLogPage(ctx, a.Store.DB, f); err != nil {
 		return p, err
 	}
-	if p.Staff, err = a.Store.ListStaff(ctx); err != nil {
+	if p.Staff, err = listStaff(ctx, a.Store.DB); err != nil {
 		return p, err
 	}
 	detail := map[string]any{}

@@ -31,12 +31,12 @@ type AudienceSection struct {
 
 // ActiveOfferings lists the active offerings in catalogue order (the privacy page names each with its retention).
 func (a *App) ActiveOfferings(ctx context.Context) ([]Offering, error) {
-	return a.Store.ActiveOfferings(ctx)
+	return activeOfferings(ctx, a.Store.DB)
 }
 
 // Catalogue returns the active offerings grouped by audience, in catalogue order.
 func (a *App) Catalogue(ctx context.Context) ([]AudienceSection, error) {
-	offerings, err := a.Store.ActiveOfferings(ctx)
+	offerings, err := activeOfferings(ctx, a.Store.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (a *App) Catalogue(ctx context.Context) ([]AudienceSection, error) {
 
 // OfferingPage returns an offering with its public groups and their upcoming sessions.
 func (a *App) OfferingPage(ctx context.Context, slug string) (OfferingView, error) {
-	o, err := a.Store.OfferingBySlug(ctx, slug)
+	o, err := offeringBySlug(ctx, a.Store.DB, slug)
 	if err != nil {
 		return OfferingView{}, err
 	}
@@ -65,11 +65,11 @@ func (a *App) OfferingPage(ctx context.Context, slug string) (OfferingView, erro
 		return OfferingView{}, ErrNotFound
 	}
 	now := a.Now()
-	groups, err := a.Store.PublicGroups(ctx, o.ID)
+	groups, err := publicGroups(ctx, a.Store.DB, o.ID)
 	if err != nil {
 		return OfferingView{}, err
 	}
-	sessions, err := a.Store.SessionsOfOffering(ctx, o.ID)
+	sessions, err := sessionsOfOffering(ctx, a.Store.DB, o.ID)
 	if err != nil {
 		return OfferingView{}, err
 	}

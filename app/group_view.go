@@ -32,16 +32,16 @@ func (a *App) GroupForStaff(ctx context.Context, actor Actor, groupID int64) (Gr
 		return d, err
 	}
 	var err error
-	if d.Group, err = a.Store.GroupByID(ctx, groupID); err != nil {
+	if d.Group, err = groupByID(ctx, a.Store.DB, groupID); err != nil {
 		return d, err
 	}
-	if d.Offering, err = a.Store.OfferingByID(ctx, d.Group.OfferingID); err != nil {
+	if d.Offering, err = offeringByID(ctx, a.Store.DB, d.Group.OfferingID); err != nil {
 		return d, err
 	}
-	if d.Facilitators, err = a.Store.GroupFacilitators(ctx, groupID); err != nil {
+	if d.Facilitators, err = groupFacilitators(ctx, a.Store.DB, groupID); err != nil {
 		return d, err
 	}
-	if d.Sessions, err = a.Store.GroupSessions(ctx, groupID); err != nil {
+	if d.Sessions, err = groupSessions(ctx, a.Store.DB, groupID); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -53,5 +53,5 @@ func (a *App) FacilitatorChoices(ctx context.Context, actor Actor) ([]Staff, err
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return nil, err
 	}
-	return a.Store.ActiveStaff(ctx)
+	return activeStaff(ctx, a.Store.DB)
 }

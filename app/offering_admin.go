@@ -158,7 +158,7 @@ func (a *App) OfferingsForStaff(ctx context.Context, actor Actor) ([]OfferingSum
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return nil, err
 	}
-	return a.Store.AllOfferings(ctx)
+	return allOfferings(ctx, a.Store.DB)
 }
 
 // OfferingDetail is one offering as the office sees it, with its groups.
@@ -175,10 +175,10 @@ func (a *App) OfferingForStaff(ctx context.Context, actor Actor, offeringID int6
 		return d, err
 	}
 	var err error
-	if d.Offering, err = a.Store.OfferingByID(ctx, offeringID); err != nil {
+	if d.Offering, err = offeringByID(ctx, a.Store.DB, offeringID); err != nil {
 		return d, err
 	}
-	if d.Groups, err = a.Store.GroupsOfOffering(ctx, offeringID); err != nil {
+	if d.Groups, err = groupsOfOffering(ctx, a.Store.DB, offeringID); err != nil {
 		return d, err
 	}
 	return d, nil

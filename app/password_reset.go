@@ -58,7 +58,7 @@ func (a *App) SendPasswordMail(ctx context.Context, actor Actor, staffID int64) 
 		return err
 	}
 	adminID := actor.ID()
-	st, err := a.Store.StaffByID(ctx, staffID)
+	st, err := staffByID(ctx, a.Store.DB, staffID)
 	if err != nil {
 		return err
 	}

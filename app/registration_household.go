@@ -65,7 +65,7 @@ func (a *App) RequestHouseholdOnBehalf(ctx context.Context, actor Actor, in Hous
 // a registration for each, parents on the adult track and children on the children's track of the group. The
 // contacting parent's registration carries the personal link for the whole family.
 func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (HouseholdResult, error) {
-	o, err := a.Store.OfferingBySlug(ctx, "blaffen-of-schuilen")
+	o, err := offeringBySlug(ctx, a.Store.DB, "blaffen-of-schuilen")
 	if err != nil {
 		return HouseholdResult{}, err
 	}

@@ -36,11 +36,11 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 		if _, err := lockGroup(ctx, tx, second); err != nil {
 			return err
 		}
-		old, err := a.Store.GroupByID(ctx, *r.GroupID)
+		old, err := groupByID(ctx, a.Store.DB, *r.GroupID)
 		if err != nil {
 			return err
 		}
-		target, err := a.Store.GroupByID(ctx, groupID)
+		target, err := groupByID(ctx, a.Store.DB, groupID)
 		if err != nil {
 			return err
 		}

@@ -78,7 +78,7 @@ func (a *App) preferredGroup(ctx context.Context, f *fields, o Offering, groupID
 	if groupID == 0 {
 		return nil
 	}
-	g, err := a.Store.GroupByID(ctx, groupID)
+	g, err := groupByID(ctx, a.Store.DB, groupID)
 	if err != nil || g.OfferingID != o.ID || g.Visibility != "public" || a.joinable(ctx, a.Store.DB, g) != nil {
 		f.v.Add("group", "form.group.invalid")
 		return nil
@@ -100,7 +100,7 @@ func (a *App) RequestOnBehalf(ctx context.Context, actor Actor, in RequestInput)
 // Request records a request to join a group with an intake. It creates a new person every time: a request
 // never attaches to, changes or reveals someone already known (an address may be typed by someone else).
 func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, error) {
-	o, err := a.Store.OfferingBySlug(ctx, in.OfferingSlug)
+	o, err := offeringBySlug(ctx, a.Store.DB, in.OfferingSlug)
 	if err != nil {
 		return RequestResult{}, err
 	}

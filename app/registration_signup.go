@@ -45,11 +45,11 @@ type SignupResult struct {
 // else a place on the waiting list. The group row is locked for the decision, so capacity holds under any
 // number of simultaneous signups, from any number of portal processes.
 func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) {
-	g, err := a.Store.GroupByID(ctx, in.GroupID)
+	g, err := groupByID(ctx, a.Store.DB, in.GroupID)
 	if err != nil {
 		return SignupResult{}, err
 	}
-	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
+	o, err := offeringByID(ctx, a.Store.DB, g.OfferingID)
 	if err != nil {
 		return SignupResult{}, err
 	}

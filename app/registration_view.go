@@ -106,11 +106,11 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 	v.Contact = a.ContactOf(v.Person)
 	v.Message = a.Keys.MustDecrypt(r.MessageEnc)
 	v.IntakeNote = a.Keys.MustDecrypt(r.IntakeNoteEnc)
-	if v.Offering, err = a.Store.OfferingByID(ctx, r.OfferingID); err != nil {
+	if v.Offering, err = offeringByID(ctx, a.Store.DB, r.OfferingID); err != nil {
 		return v, err
 	}
 	if r.GroupID != nil {
-		g, err := a.Store.GroupByID(ctx, *r.GroupID)
+		g, err := groupByID(ctx, a.Store.DB, *r.GroupID)
 		if err != nil {
 			return v, err
 		}

@@ -137,7 +137,7 @@ func (a *App) StaffList(ctx context.Context, actor Actor) ([]Staff, error) {
 	if err := actor.Allow(AdminRoles); err != nil {
 		return nil, err
 	}
-	return a.Store.ListStaff(ctx)
+	return listStaff(ctx, a.Store.DB)
 }
 
 // StaffAccountView is one account as an admin sees it: the account and how many sessions it has open.
@@ -152,11 +152,11 @@ func (a *App) StaffAccount(ctx context.Context, actor Actor, id int64) (StaffAcc
 	if err := actor.Allow(AdminRoles); err != nil {
 		return StaffAccountView{}, err
 	}
-	st, err := a.Store.StaffByID(ctx, id)
+	st, err := staffByID(ctx, a.Store.DB, id)
 	if err != nil {
 		return StaffAccountView{}, err
 	}
-	n, err := a.Store.CountStaffSessions(ctx, id, a.Now())
+	n, err := countStaffSessions(ctx, a.Store.DB, id, a.Now())
 	return StaffAccountView{Account: st, Sessions: n}, err
 }
 
@@ -165,6 +165,6 @@ func (a *App) MyAccount(ctx context.Context, actor Actor) (StaffAccountView, err
 	if err := actor.Allow(AllRoles); err != nil {
 		return StaffAccountView{}, err
 	}
-	n, err := a.Store.CountStaffSessions(ctx, actor.ID(), a.Now())
+	n, err := countStaffSessions(ctx, a.Store.DB, actor.ID(), a.Now())
 	return StaffAccountView{Account: actor.Staff, Sessions: n}, err
 }

@@ -22,8 +22,9 @@ import (
 // its mail through the exported Store methods of store_outbox.go and store_outbox_lease.go (ClaimMail,
 // RenewMail, RecordMail, ReleaseMail), and the built-in catcher keeps its own table (SaveCaughtMail,
 // PurgeCaughtMail). No person acts there, so there is no actor to check; what a mail says is read through
-// App.LoadMailData. A few older exported Store methods (GroupByID, OfferingByID, ...) are still read by app and
-// by tests; new queries are package functions.
+// App.LoadMailData. The other Store methods are the background jobs' own (the claim of a daily run, the daily
+// clean-ups), and one-line wrappers such as GroupByID that run a package function on the database, for callers
+// outside a transaction and for tests.
 type Store struct {
 	DB *sqlx.DB
 }

@@ -22,8 +22,13 @@ func insertAuditRow(ctx context.Context, q sqlx.ExecerContext, at time.Time, e A
 	return nil
 }
 
-// AuditLog returns one page of the audit log, newest first, and whether an older page exists.
+// AuditLog is auditLogPage on the database, for callers outside a transaction.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRow, bool, error) {
+	return auditLogPage(ctx, s.DB, f)
+}
+
+// auditLogPage returns one page of the audit log, newest first, and whether an older page exists.
+func auditLogPage(ctx context.Context, q sqlx.QueryerContext, f AuditFilter) ([]AuditRow, bool, error) {
 	f.Page = min(max(f.Page, 1), 100000) // beyond that the offset would overflow; nobody pages that far
 	var from, to *time.Time
 	if !f.From.IsZero() {
@@ -34,7 +39,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditRow, bool, 
 		to = &end
 	}
 	var rows []AuditRow
-	err := s.DB.SelectContext(ctx, &rows, `SELECT l.id, l.at, l.staff_id, u.name AS staff_name, l.actor, l.action,
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT l.id, l.at, l.staff_id, u.name AS staff_name, l.actor, l.action,
 			l.person_id, l.registration_id, l.group_id, l.detail::text AS detail
 		FROM audit_log l LEFT JOIN staff_users u ON u.id = l.staff_id
 		WHERE ($1::bigint = 0 OR l.person_id = $1)

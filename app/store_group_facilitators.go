@@ -17,10 +17,15 @@ type Facilitator struct {
 	Email string `db:"email"`
 }
 
-// GroupFacilitators lists who leads a group.
+// GroupFacilitators is groupFacilitators on the database, for callers outside a transaction.
 func (s *Store) GroupFacilitators(ctx context.Context, groupID int64) ([]Facilitator, error) {
+	return groupFacilitators(ctx, s.DB, groupID)
+}
+
+// groupFacilitators lists who leads a group.
+func groupFacilitators(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]Facilitator, error) {
 	var out []Facilitator
-	err := s.DB.SelectContext(ctx, &out, `SELECT u.id, u.name, u.email FROM group_facilitators gf
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT u.id, u.name, u.email FROM group_facilitators gf
 		JOIN staff_users u ON u.id = gf.staff_id WHERE gf.group_id = $1 ORDER BY lower(u.name), u.id`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list facilitators: %w", err)

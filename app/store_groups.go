@@ -15,36 +15,38 @@ import (
 const groupColumns = `id, offering_id, slug, name, municipality, place_name, address, place_private, capacity,
 	child_capacity, closed_after_session, discreet, status, visibility, offer_hours, description, created_at`
 
-// GroupByID returns one group, or ErrNotFound.
+// GroupByID is groupByID on the database, for callers outside a transaction.
 func (s *Store) GroupByID(ctx context.Context, id int64) (Group, error) {
+	return groupByID(ctx, s.DB, id)
+}
+
+// groupByID returns one group, or ErrNotFound.
+func groupByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Group, error) {
 	var g Group
-	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("store: unable to fetch group: %w", err)
+	if err := sqlx.GetContext(ctx, q, &g, `SELECT `+groupColumns+` FROM groups WHERE id = $1`, id); err != nil {
+		return g, notFoundOr(err, "store: unable to fetch group")
 	}
 	return g, nil
 }
 
-// GroupBySlug returns one group, or ErrNotFound.
+// GroupBySlug is groupBySlug on the database, for callers outside a transaction.
 func (s *Store) GroupBySlug(ctx context.Context, slug string) (Group, error) {
+	return groupBySlug(ctx, s.DB, slug)
+}
+
+// groupBySlug returns one group, or ErrNotFound.
+func groupBySlug(ctx context.Context, q sqlx.QueryerContext, slug string) (Group, error) {
 	var g Group
-	err := s.DB.GetContext(ctx, &g, `SELECT `+groupColumns+` FROM groups WHERE slug = $1`, slug)
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, ErrNotFound
-	}
-	if err != nil {
-		return g, fmt.Errorf("store: unable to fetch group: %w", err)
+	if err := sqlx.GetContext(ctx, q, &g, `SELECT `+groupColumns+` FROM groups WHERE slug = $1`, slug); err != nil {
+		return g, notFoundOr(err, "store: unable to fetch group")
 	}
 	return g, nil
 }
 
-// PublicGroups lists the groups of an offering that the public may see (not drafts, not private links).
-func (s *Store) PublicGroups(ctx context.Context, offeringID int64) ([]Group, error) {
+// publicGroups lists the groups of an offering that the public may see (not drafts, not private links).
+func publicGroups(ctx context.Context, q sqlx.QueryerContext, offeringID int64) ([]Group, error) {
 	var out []Group
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+groupColumns+` FROM groups
 		WHERE offering_id = $1 AND visibility = 'public' AND status IN ('open', 'closed')
 		ORDER BY (SELECT min(starts_at) FROM sessions WHERE group_id = groups.id AND starts_at > now()) NULLS LAST, id`,
 		offeringID)
@@ -54,10 +56,10 @@ func (s *Store) PublicGroups(ctx context.Context, offeringID int64) ([]Group, er
 	return out, nil
 }
 
-// GroupsOfOffering lists every group of an offering, drafts and cancelled ones too.
-func (s *Store) GroupsOfOffering(ctx context.Context, offeringID int64) ([]Group, error) {
+// groupsOfOffering lists every group of an offering, drafts and cancelled ones too.
+func groupsOfOffering(ctx context.Context, q sqlx.QueryerContext, offeringID int64) ([]Group, error) {
 	var out []Group
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+groupColumns+` FROM groups WHERE offering_id = $1
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+groupColumns+` FROM groups WHERE offering_id = $1
 		ORDER BY name->>'nl', id`, offeringID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list groups: %w", err)

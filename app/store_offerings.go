@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,38 +12,40 @@ import (
 const offeringColumns = `id, slug, kind, audience, admission, discreet, retention_days, reminder_offsets,
 	cancel_hours, position, name, summary, description, for_whom, how_to_join, partner, active, created_at`
 
-// ActiveOfferings lists the active offerings in catalogue order.
-func (s *Store) ActiveOfferings(ctx context.Context) ([]Offering, error) {
+// activeOfferings lists the active offerings in catalogue order.
+func activeOfferings(ctx context.Context, q sqlx.QueryerContext) ([]Offering, error) {
 	var out []Offering
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+offeringColumns+` FROM offerings WHERE active ORDER BY position, id`)
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+offeringColumns+` FROM offerings WHERE active ORDER BY position, id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list offerings: %w", err)
 	}
 	return out, nil
 }
 
-// OfferingBySlug returns one offering, or ErrNotFound.
+// OfferingBySlug is offeringBySlug on the database, for callers outside a transaction.
 func (s *Store) OfferingBySlug(ctx context.Context, slug string) (Offering, error) {
+	return offeringBySlug(ctx, s.DB, slug)
+}
+
+// offeringBySlug returns one offering, or ErrNotFound.
+func offeringBySlug(ctx context.Context, q sqlx.QueryerContext, slug string) (Offering, error) {
 	var o Offering
-	err := s.DB.GetContext(ctx, &o, `SELECT `+offeringColumns+` FROM offerings WHERE slug = $1`, slug)
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, ErrNotFound
-	}
-	if err != nil {
-		return o, fmt.Errorf("store: unable to fetch offering: %w", err)
+	if err := sqlx.GetContext(ctx, q, &o, `SELECT `+offeringColumns+` FROM offerings WHERE slug = $1`, slug); err != nil {
+		return o, notFoundOr(err, "store: unable to fetch offering")
 	}
 	return o, nil
 }
 
-// OfferingByID returns one offering, or ErrNotFound.
+// OfferingByID is offeringByID on the database, for callers outside a transaction.
 func (s *Store) OfferingByID(ctx context.Context, id int64) (Offering, error) {
+	return offeringByID(ctx, s.DB, id)
+}
+
+// offeringByID returns one offering, or ErrNotFound.
+func offeringByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Offering, error) {
 	var o Offering
-	err := s.DB.GetContext(ctx, &o, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, ErrNotFound
-	}
-	if err != nil {
-		return o, fmt.Errorf("store: unable to fetch offering: %w", err)
+	if err := sqlx.GetContext(ctx, q, &o, `SELECT `+offeringColumns+` FROM offerings WHERE id = $1`, id); err != nil {
+		return o, notFoundOr(err, "store: unable to fetch offering")
 	}
 	return o, nil
 }
@@ -95,10 +95,10 @@ func offeringTotal(ctx context.Context, q sqlx.QueryerContext) (int, error) {
 	return n, nil
 }
 
-// AllOfferings lists every offering, active or not, in catalogue order.
-func (s *Store) AllOfferings(ctx context.Context) ([]OfferingSummary, error) {
+// allOfferings lists every offering, active or not, in catalogue order.
+func allOfferings(ctx context.Context, q sqlx.QueryerContext) ([]OfferingSummary, error) {
 	var out []OfferingSummary
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+prefixColumns("o", offeringColumns)+`,
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+prefixColumns("o", offeringColumns)+`,
 			(SELECT count(*) FROM groups g WHERE g.offering_id = o.id) AS groups
 		FROM offerings o ORDER BY o.position, o.id`)
 	if err != nil {

@@ -93,10 +93,15 @@ func setSessionCancelled(ctx context.Context, tx *sqlx.Tx, sessionID int64) erro
 	return nil
 }
 
-// GroupSessions lists every session of a group, cancelled ones included, in time order.
+// GroupSessions is groupSessions on the database, for callers outside a transaction.
 func (s *Store) GroupSessions(ctx context.Context, groupID int64) ([]Session, error) {
+	return groupSessions(ctx, s.DB, groupID)
+}
+
+// groupSessions lists every session of a group, cancelled ones included, in time order.
+func groupSessions(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]Session, error) {
 	var out []Session
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+sessionColumns+` FROM sessions WHERE group_id = $1
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+sessionColumns+` FROM sessions WHERE group_id = $1
 		ORDER BY starts_at, id`, groupID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
@@ -104,10 +109,15 @@ func (s *Store) GroupSessions(ctx context.Context, groupID int64) ([]Session, er
 	return out, nil
 }
 
-// UpcomingSessions lists a group's planned sessions that start after now.
+// UpcomingSessions is upcomingSessions on the database, for callers outside a transaction.
 func (s *Store) UpcomingSessions(ctx context.Context, groupID int64, now time.Time) ([]Session, error) {
+	return upcomingSessions(ctx, s.DB, groupID, now)
+}
+
+// upcomingSessions lists a group's planned sessions that start after now.
+func upcomingSessions(ctx context.Context, q sqlx.QueryerContext, groupID int64, now time.Time) ([]Session, error) {
 	var out []Session
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+sessionColumns+` FROM sessions
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+sessionColumns+` FROM sessions
 		WHERE group_id = $1 AND status = 'planned' AND starts_at > $2 ORDER BY starts_at`, groupID, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list sessions: %w", err)
@@ -115,10 +125,10 @@ func (s *Store) UpcomingSessions(ctx context.Context, groupID int64, now time.Ti
 	return out, nil
 }
 
-// SessionsOfOffering returns the sessions of every group of an offering, by group, in time order.
-func (s *Store) SessionsOfOffering(ctx context.Context, offeringID int64) (map[int64][]Session, error) {
+// sessionsOfOffering returns the sessions of every group of an offering, by group, in time order.
+func sessionsOfOffering(ctx context.Context, q sqlx.QueryerContext, offeringID int64) (map[int64][]Session, error) {
 	var rows []Session
-	err := s.DB.SelectContext(ctx, &rows, `SELECT `+prefixed("s.", sessionColumns)+`
+	err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+prefixed("s.", sessionColumns)+`
 		FROM sessions s JOIN groups g ON g.id = s.group_id
 		WHERE g.offering_id = $1 ORDER BY s.starts_at`, offeringID)
 	if err != nil {

@@ -68,10 +68,15 @@ func deleteStaffSessions(ctx context.Context, e sqlx.ExecerContext, staffID int6
 	return nil
 }
 
-// CountStaffSessions returns how many sessions a staff member has open (for the account page and tests).
+// CountStaffSessions is countStaffSessions on the database, for callers outside a transaction.
 func (s *Store) CountStaffSessions(ctx context.Context, staffID int64, now time.Time) (int, error) {
+	return countStaffSessions(ctx, s.DB, staffID, now)
+}
+
+// countStaffSessions returns how many sessions a staff member has open (for the account page and tests).
+func countStaffSessions(ctx context.Context, q sqlx.QueryerContext, staffID int64, now time.Time) (int, error) {
 	var n int
-	err := s.DB.GetContext(ctx, &n, `SELECT count(*) FROM staff_sessions
+	err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM staff_sessions
 		WHERE staff_id = $1 AND expires_at > $2 AND last_seen_at > $3`, staffID, now, now.Add(-StaffIdleTimeout))
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to count staff sessions: %w", err)

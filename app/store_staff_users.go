@@ -64,10 +64,10 @@ func staffByEmail(ctx context.Context, q sqlx.QueryerContext, email string) (Sta
 	return st, nil
 }
 
-// ListStaff returns every staff account, active ones first, by name.
-func (s *Store) ListStaff(ctx context.Context) ([]Staff, error) {
+// listStaff returns every staff account, active ones first, by name.
+func listStaff(ctx context.Context, q sqlx.QueryerContext) ([]Staff, error) {
 	var out []Staff
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff_users
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+staffColumns+` FROM staff_users
 		ORDER BY active DESC, lower(name), lower(email)`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list staff: %w", err)
@@ -75,10 +75,10 @@ func (s *Store) ListStaff(ctx context.Context) ([]Staff, error) {
 	return out, nil
 }
 
-// ActiveStaff lists the active staff members, for choosing a group's facilitators.
-func (s *Store) ActiveStaff(ctx context.Context) ([]Staff, error) {
+// activeStaff lists the active staff members, for choosing a group's facilitators.
+func activeStaff(ctx context.Context, q sqlx.QueryerContext) ([]Staff, error) {
 	var out []Staff
-	err := s.DB.SelectContext(ctx, &out, `SELECT `+staffColumns+` FROM staff_users WHERE active
+	err := sqlx.SelectContext(ctx, q, &out, `SELECT `+staffColumns+` FROM staff_users WHERE active
 		ORDER BY lower(name), lower(email)`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list staff: %w", err)

@@ -36,7 +36,7 @@ type TOTPSetup struct {
 // encrypted and only becomes active when a first code is accepted (SecondFactor). A staff member whose
 // authenticator is already active gets ErrForbidden: only an admin can reset it.
 func (a *App) TOTPEnrolment(ctx context.Context, staffID int64) (TOTPSetup, error) {
-	st, err := a.Store.StaffByID(ctx, staffID)
+	st, err := staffByID(ctx, a.Store.DB, staffID)
 	if err != nil {
 		return TOTPSetup{}, err
 	}

@@ -134,12 +134,12 @@ func (a *App) WaakvlamByToken(ctx context.Context, token string) (WaakvlamStatus
 		return st, err
 	}
 	if st.Request.GroupID != nil {
-		g, err := a.Store.GroupByID(ctx, *st.Request.GroupID)
+		g, err := groupByID(ctx, a.Store.DB, *st.Request.GroupID)
 		if err != nil {
 			return st, err
 		}
 		st.Group = &g
-		if st.Sessions, err = a.Store.UpcomingSessions(ctx, g.ID, time.Time{}); err != nil {
+		if st.Sessions, err = upcomingSessions(ctx, a.Store.DB, g.ID, time.Time{}); err != nil {
 			return st, err
 		}
 		taken, _, err := seatState(ctx, a.Store.DB, g.ID, false)
@@ -162,7 +162,7 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 	if !end.After(start) {
 		return 0, &ValidationError{Fields: map[string]string{"end": "form.end.beforestart"}}
 	}
-	o, err := a.Store.OfferingBySlug(ctx, "waakvlam")
+	o, err := offeringBySlug(ctx, a.Store.DB, "waakvlam")
 	if err != nil {
 		return 0, err
 	}
@@ -209,7 +209,7 @@ func (a *App) GroupBySignupToken(ctx context.Context, token string) (Group, Offe
 	if err != nil {
 		return g, Offering{}, err
 	}
-	o, err := a.Store.OfferingByID(ctx, g.OfferingID)
+	o, err := offeringByID(ctx, a.Store.DB, g.OfferingID)
 	return g, o, err
 }
 
@@ -220,7 +220,7 @@ func (a *App) PrivateSignupGroup(ctx context.Context, token string) (OfferingVie
 	if err != nil {
 		return OfferingView{}, GroupView{}, err
 	}
-	sessions, err := a.Store.UpcomingSessions(ctx, g.ID, a.Now())
+	sessions, err := upcomingSessions(ctx, a.Store.DB, g.ID, a.Now())
 	if err != nil {
 		return OfferingView{}, GroupView{}, err
 	}
@@ -260,7 +260,7 @@ func (a *App) WaakvlamForStaff(ctx context.Context, actor Actor, id int64) (Waak
 	v.ContactEmail = a.Keys.MustDecrypt(v.Request.ContactEmailEnc)
 	v.ContactPhone = a.Keys.MustDecrypt(v.Request.ContactPhoneEnc)
 	if g := v.Request.GroupID; g != nil {
-		if v.Sessions, err = a.Store.GroupSessions(ctx, *g); err != nil {
+		if v.Sessions, err = groupSessions(ctx, a.Store.DB, *g); err != nil {
 			return v, err
 		}
 		if v.Signups, _, err = seatState(ctx, a.Store.DB, *g, false); err != nil {
