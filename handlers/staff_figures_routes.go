@@ -10,7 +10,7 @@ func (s *Server) figuresRoutes(f *fiber.App) {
 	staff := s.requireStaff
 	office := s.requireRole(staffOffice...)
 
-	f.Get("/beheer/cijfers", staff, office, s.staffFigures)
+	s.menuPage(f, "/beheer/cijfers", s.staffFigures)
 	f.Get("/beheer/cijfers/:jaar.csv", staff, office, s.staffFiguresCSV)
 	f.Get("/beheer/cijfers/:jaar.xlsx", staff, office, s.staffFiguresXLSX)
 	f.Post("/beheer/cijfers/:jaar/afsluiten", staff, office, s.staffFiguresClose)

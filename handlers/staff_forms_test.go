@@ -274,7 +274,7 @@ func TestStaffMenuShowsWhatExistsForTheRole(t *testing.T) {
 		id        int64
 		want, not []string
 	}{
-		{w.fac, []string{">Vandaag<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Aanvragen<", ">Cijfers<"}},
+		{w.fac, []string{">Vandaag<", ">Aanvragen<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Cijfers<"}},
 		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<"}, []string{">Medewerkers<", ">Audit<"}},
 		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<", ">Medewerkers<", ">Audit<"}, nil},
 	} {

@@ -26,14 +26,20 @@ type staffNavItem struct {
 	Current     bool
 }
 
-// staffNav lists the menu in its order, with the roles that see each entry. An entry appears only once its
-// page exists (a GET route with exactly that path), so pages still to be built stay out of the menu.
-var staffNav = []struct {
+// staffNavEntry is one entry of the staff menu: its page, its label, and the roles that see it in the menu and
+// may open it.
+type staffNavEntry struct {
 	href, label string
 	roles       []string
-}{
+}
+
+// staffNav lists the menu in its order, with the roles that see each entry. The route of each entry is
+// registered with menuPage, which guards it with the same roles, so the menu shows a page exactly to those who
+// may open it. An entry appears only once its page exists (a GET route with exactly that path), so pages still to
+// be built stay out of the menu.
+var staffNav = []staffNavEntry{
 	{"/beheer", "staff.nav.today", app.AllRoles},
-	{"/beheer/aanvragen", "staff.nav.requests", app.OfficeRoles},
+	{"/beheer/aanvragen", "staff.nav.requests", app.AllRoles},
 	{"/beheer/waakvlam", "staff.nav.waakvlam", app.OfficeRoles},
 	{"/beheer/groepen", "staff.nav.groups", app.AllRoles},
 	{"/beheer/aanbod", "staff.nav.offer", app.OfficeRoles},
@@ -41,6 +47,18 @@ var staffNav = []struct {
 	{"/beheer/cijfers", "staff.nav.figures", app.OfficeRoles},
 	{"/beheer/medewerkers", "staff.nav.staff", app.AdminRoles},
 	{"/beheer/audit", "staff.nav.audit", app.AdminRoles},
+}
+
+// menuPage registers the GET route of the menu entry for href, behind sign-in and guarded by the entry's roles.
+// It panics at start for an href that is not in staffNav: a menu page without its entry is a programming error.
+func (s *Server) menuPage(f *fiber.App, href string, h fiber.Handler) {
+	for _, n := range staffNav {
+		if n.href == href {
+			f.Get(href, s.requireStaff, s.requireRole(n.roles...), h)
+			return
+		}
+	}
+	panic("handlers: " + href + " is not in the staff menu")
 }
 
 // staffRoutesByApp caches, per Fiber app, the set of GET paths (the routes do not change after start).

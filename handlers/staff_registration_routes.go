@@ -16,7 +16,7 @@ func (s *Server) registrationRoutes(f *fiber.App) {
 
 	// Requests and registrations: the queue and the decisions are for the office; a facilitator may open the
 	// registrations of their own groups.
-	f.Get("/beheer/aanvragen", staff, s.staffQueue)
+	s.menuPage(f, "/beheer/aanvragen", s.staffQueue)
 	f.Get("/beheer/aanvragen/nieuw", staff, office, s.staffRegisterForm)
 	f.Post("/beheer/aanvragen/nieuw", staff, office, s.staffRegister)
 	f.Get("/beheer/inschrijvingen/:id", staff, s.staffRegistration)

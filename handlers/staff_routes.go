@@ -4,8 +4,9 @@ import "github.com/gofiber/fiber/v2"
 
 // staffRoutes lists every staff route under /beheer: here, and through the feature files it calls at the end
 // (registrationRoutes, figuresRoutes). Each signed-in route names its guard: requireStaff (password and code
-// given), then requireRole for pages not every role may open. The guards are the second line: the app method
-// behind each page checks the actor's role and, for one group, the group itself.
+// given), then requireRole for pages not every role may open; the pages of the menu are registered with menuPage,
+// which guards each with the roles that see it in the menu (staffNav). The guards are the second line: the app
+// method behind each page checks the actor's role and, for one group, the group itself.
 func (s *Server) staffRoutes(f *fiber.App) {
 	f.Use("/beheer", staffHeaders, s.forgetPagesAfterChange)
 
@@ -26,12 +27,12 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	office := s.requireRole(staffOffice...)
 	admin := s.requireRole(staffAdmins...)
 
-	f.Get("/beheer", staff, s.staffDashboard)
+	s.menuPage(f, "/beheer", s.staffDashboard)
 	f.Get("/beheer/account", staff, s.staffMyAccount)
 	f.Post("/beheer/uitloggen/overal", staff, s.staffLogoutEverywhere)
 
 	// Groups: everyone sees the groups they may see; changing them is for the office.
-	f.Get("/beheer/groepen", staff, s.staffGroups)
+	s.menuPage(f, "/beheer/groepen", s.staffGroups)
 	f.Get("/beheer/groepen/:id", staff, s.staffGroup)
 	f.Get("/beheer/groepen/:id/bewerken", staff, office, s.staffGroupEditForm)
 	f.Post("/beheer/groepen/:id/bewerken", staff, office, s.staffGroupUpdate)
@@ -51,7 +52,7 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/sessies/:id/annuleren", staff, s.staffSessionCancel)
 
 	// Running the offer.
-	f.Get("/beheer/aanbod", staff, office, s.staffOfferings)
+	s.menuPage(f, "/beheer/aanbod", s.staffOfferings)
 	f.Get("/beheer/aanbod/nieuw", staff, office, s.staffOfferingNewForm)
 	f.Post("/beheer/aanbod/nieuw", staff, office, s.staffOfferingCreate)
 	f.Get("/beheer/aanbod/:id", staff, office, s.staffOfferingEditForm)
@@ -60,7 +61,7 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/aanbod/:id/groepen/nieuw", staff, office, s.staffGroupCreate)
 
 	// Staff accounts and the audit log: admins only.
-	f.Get("/beheer/medewerkers", staff, admin, s.staffAccounts)
+	s.menuPage(f, "/beheer/medewerkers", s.staffAccounts)
 	f.Get("/beheer/medewerkers/nieuw", staff, admin, s.staffAccountNewForm)
 	f.Post("/beheer/medewerkers/nieuw", staff, admin, s.staffAccountCreate)
 	f.Get("/beheer/medewerkers/:id", staff, admin, s.staffAccount)
@@ -68,16 +69,16 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/medewerkers/:id/actief", staff, admin, s.staffAccountActive)
 	f.Post("/beheer/medewerkers/:id/tweestaps", staff, admin, s.staffAccountTOTP)
 	f.Post("/beheer/medewerkers/:id/wachtwoordmail", staff, admin, s.staffAccountPasswordMail)
-	f.Get("/beheer/audit", staff, admin, s.staffAudit)
+	s.menuPage(f, "/beheer/audit", s.staffAudit)
 
 	// Waakvlam: organisations' requests, planned by the office.
-	f.Get("/beheer/waakvlam", staff, office, s.staffWaakvlamList)
+	s.menuPage(f, "/beheer/waakvlam", s.staffWaakvlamList)
 	f.Get("/beheer/waakvlam/:id", staff, office, s.staffWaakvlam)
 	f.Post("/beheer/waakvlam/:id/plannen", staff, office, s.staffWaakvlamPlan)
 	f.Post("/beheer/waakvlam/:id/status", staff, office, s.staffWaakvlamStatus)
 
 	// Mail: the outbox with its statuses and the resend button, and what the built-in catcher received.
-	f.Get("/beheer/mail", staff, office, s.staffOutbox)
+	s.menuPage(f, "/beheer/mail", s.staffOutbox)
 	f.Get("/beheer/mail/opgevangen", staff, office, s.staffCaught)
 	f.Get("/beheer/mail/opgevangen/:id", staff, office, s.staffCaughtMessage)
 	f.Get("/beheer/mail/:id", staff, office, s.staffOutboxItem)
