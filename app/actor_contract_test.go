@@ -116,14 +116,14 @@ var staffAccess = map[string]string{
 	"PlanWaakvlam": officeOnly, "WaakvlamRequests": officeOnly, "WaakvlamForStaff": officeOnly,
 	"SetWaakvlamStatus": officeOnly, "OutboxList": officeOnly, "OutboxItem": officeOnly, "ResendMail": officeOnly,
 	"CaughtMailList": officeOnly, "CaughtMessage": officeOnly, "FiguresOf": officeOnly, "FigureYears": officeOnly,
-	"CloseYear": officeOnly, "AddSessions": officeOnly,
+	"CloseYear": officeOnly, "AddSessions": officeOnly, "RecordReferral": officeOnly,
 
 	// One group, its sessions and its people: the office, and the group's facilitators.
 	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped,
 	"MoveSession": groupScoped, "CancelSession": groupScoped, "RollCallOf": groupScoped,
 	"ViewRollCall": groupScoped, "Mark": groupScoped, "MarkMany": groupScoped, "AddWalkIn": groupScoped,
 	"ExportAttendance": groupScoped, "GroupYears": groupScoped, "ViewAttest": groupScoped,
-	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped, "RecordReferral": groupScoped,
+	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped,
 
 	// Every staff member, for what is theirs.
 	"Agenda": everyStaff, "VisibleGroups": everyStaff, "Queue": everyStaff, "MyAccount": everyStaff,

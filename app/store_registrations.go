@@ -510,17 +510,6 @@ func rollCallRegistration(ctx context.Context, q sqlx.QueryerContext, groupID, p
 	return regID, nil
 }
 
-// groupOfRegistration reads the group of registration regID of person personID: nil when it has none, or there
-// is no such registration of that person.
-func groupOfRegistration(ctx context.Context, q sqlx.QueryerContext, regID, personID int64) (*int64, error) {
-	var groupID *int64
-	if err := sqlx.GetContext(ctx, q, &groupID, `SELECT group_id FROM registrations WHERE id = $1 AND person_id = $2`,
-		regID, personID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: unable to read registration: %w", err)
-	}
-	return groupID, nil
-}
-
 // everRegistered reports whether person personID ever registered for group groupID.
 func everRegistered(ctx context.Context, q sqlx.QueryerContext, groupID, personID int64) (bool, error) {
 	var ok bool
