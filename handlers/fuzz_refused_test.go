@@ -25,7 +25,10 @@ func FuzzRefusedFormsChangeNothing(f *testing.F) {
 	csrf := "_csrf=" + url.QueryEscape(form.Get("_csrf"))
 	for _, s := range []string{"email=a%00b%40example.org&password=x", "email=%ff%fe&password=x", "email=%ff%fe",
 		"email=a%00b%40example.org", "name=An&email=an@example.be&consent=ja", "alias=%ff%fe&channels=email",
-		"email=" + strings.Repeat("x", 300) + "@example.org&password=y", "organisation=CAW%ff&name=An&email=a@b.be&consent=ja"} {
+		"email=" + strings.Repeat("x", 300) + "@example.org&password=y", "organisation=CAW%ff&name=An&email=a@b.be&consent=ja",
+		"alias=%ff%fe&channels=email&channels=sms", "child_name_1=Lina&child_age_1=-1", "expected_staff=99999999999999999999",
+		"_key=" + strings.Repeat("a", 80), "group=-5", "%%%", "a=" + strings.Repeat("x", 5000),
+		"channels=email&email=a%00b@example.be"} {
 		for which := range uint8(9) {
 			f.Add(s, which)
 		}
