@@ -60,6 +60,14 @@ type RollCall struct {
 	Counts   Counts
 	// Locked means the session is older than EditWindow and only an admin may change marks.
 	Locked bool
+	// Open means attendance can be taken: the session has started and is not cancelled (TakesAttendance).
+	Open bool
+}
+
+// TakesAttendance reports whether attendance can be recorded for s at now: only once it has started, and never
+// for a cancelled session (nobody came to it).
+func TakesAttendance(s Session, now time.Time) bool {
+	return s.Status == SessionPlanned && !s.StartsAt.After(now)
 }
 
 // RollCallOf reads the roll call of a session: everyone admitted to the group (and walk-ins of this session), for
@@ -107,6 +115,7 @@ func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (Rol
 		}
 	}
 	rc.Locked = a.Now().Sub(rc.Session.StartsAt) > EditWindow
+	rc.Open = TakesAttendance(rc.Session, a.Now())
 	return rc, nil
 }
 
@@ -133,7 +142,9 @@ func (a *App) Mark(ctx context.Context, actor Actor, sessionID, personID int64, 
 }
 
 // MarkMany records several marks at once (the roll call sent as one form). Marks that did not change are left
-// alone, so a form sent twice, or after a lost connection, does no harm.
+// alone, so a form sent twice, or after a lost connection, does no harm. ErrTransition for a session that has
+// not started or was cancelled (TakesAttendance). Once a mark is saved, a "take attendance" mail still waiting
+// for this session is dropped.
 func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks map[int64]string) error {
 	if err := actor.Allow(AllRoles); err != nil {
 		return err
@@ -149,6 +160,14 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 		for _, m := range marks {
 			if !validMark(m) {
 				return &ValidationError{Fields: map[string]string{"mark": "form.choice.invalid"}}
+			}
+		}
+		if !TakesAttendance(s, a.Now()) {
+			return ErrTransition
+		}
+		if len(marks) > 0 {
+			if err := dropTakeAttendance(ctx, tx, s.ID); err != nil {
+				return err
 			}
 		}
 		late := a.Now().Sub(s.StartsAt) > EditWindow
@@ -249,8 +268,14 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if err := f.err(); err != nil {
 			return err
 		}
+		if !TakesAttendance(s, a.Now()) {
+			return ErrTransition
+		}
 		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Staff.Role != RoleAdmin {
 			return ErrForbidden
+		}
+		if err := dropTakeAttendance(ctx, tx, s.ID); err != nil {
+			return err
 		}
 		g, err := lockGroup(ctx, tx, s.GroupID)
 		if err != nil {

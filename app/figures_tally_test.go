@@ -65,6 +65,7 @@ func TestAttendanceTalliesFollowEveryChange(t *testing.T) {
 	// A mark corrected, a roll call sent again unchanged, a walk-in.
 	y.mark(sessions[0], map[int64]string{people[2]: "present", people[1]: "absent"})
 	y.mark(sessions[0], map[int64]string{people[2]: "present", people[1]: "absent"})
+	y.at(d(12, 16).Add(time.Hour)) // the walk-in comes to the second session, while it runs
 	if _, err := a.AddWalkIn(ctx, y.staff, sessions[1], "Dora", app.RoleParticipant); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,9 @@ func (a *App) RecordReferral(ctx context.Context, actor Actor, personID int64, r
 		}
 		if on.IsZero() {
 			on = a.Now()
+		} else if !InWindow(on) {
+			f.v.Add("referred_on", msgDateWindow)
+			return f.err()
 		}
 		day := on.In(locale.Brussels).Format("2006-01-02") // a calendar day in Brussels, whatever the server's zone
 		if err := insertReferral(ctx, tx, personID, registrationID, destination, a.Keys.Encrypt(note), day, actor.ID()); err != nil {

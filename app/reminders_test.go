@@ -276,8 +276,8 @@ func TestMoveAndCancelSessionRights(t *testing.T) {
 	}
 	if err := a.MoveSession(ctx, fixtures.Actor(t, a, mine), s.ID, start, start); err == nil {
 		t.Error("a session that ends when it starts was accepted")
-	} else if v, ok := app.AsValidation(err); !ok || v.Fields["ends_at"] == "" {
-		t.Errorf("want a validation error on ends_at, got %v", err)
+	} else if v, ok := app.AsValidation(err); !ok || v.Fields["to"] == "" {
+		t.Errorf("want a validation error on to, got %v", err)
 	}
 	if err := a.MoveSession(ctx, fixtures.Actor(t, a, mine), 999999, start, start.Add(time.Hour)); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unknown session: %v", err)

@@ -26,8 +26,10 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 		if err := actor.AllowGroup(AllRoles, old.GroupID); err != nil {
 			return err
 		}
-		if !end.After(start) {
-			return &ValidationError{Fields: map[string]string{"ends_at": "session.ends.before.start"}}
+		v := &ValidationError{}
+		checkSpan(v, "date", "to", start, end)
+		if err := v.OrNil(); err != nil {
+			return err
 		}
 		if old.Status != SessionPlanned {
 			return ErrTransition

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -36,23 +34,16 @@ type SessionPlan struct {
 	End, Count, Until    string
 }
 
-// PlanSessions turns a session form into session times. Each session keeps its wall-clock time in Brussels,
-// across the change to and from summer time.
+// PlanSessions turns a session form into session times, by the date rule of app/dates.go. Each session keeps
+// its wall-clock time in Brussels, across the change to and from summer time; a series with a session on a
+// day that skips its clock time (the change to summer time) is refused, never shifted.
 func PlanSessions(p SessionPlan) ([]SessionTime, error) {
 	v := &ValidationError{}
-	first, errDate := time.ParseInLocation("2006-01-02", strings.TrimSpace(p.Date), locale.Brussels)
-	if errDate != nil {
-		v.Add("date", "staff.sessions.date.invalid")
-	}
-	fromH, fromM, okFrom := parseClock(p.From)
-	toH, toM, okTo := parseClock(p.To)
-	if !okFrom {
-		v.Add("from", "staff.sessions.time.invalid")
-	}
-	if !okTo {
-		v.Add("to", "staff.sessions.time.invalid")
-	} else if okFrom && toH*60+toM <= fromH*60+fromM {
-		v.Add("to", "staff.sessions.to.before")
+	first, okDate := readDay(v, "date", p.Date)
+	from, okFrom := readClock(v, "from", p.From)
+	to, okTo := readClock(v, "to", p.To)
+	if okFrom && okTo && to <= from {
+		v.Add("to", msgEndBefore)
 	}
 	var days []time.Time
 	switch p.Mode {
@@ -68,11 +59,8 @@ func PlanSessions(p SessionPlan) ([]SessionTime, error) {
 		case "count":
 			count = checkInt(v, "count", p.Count, 1, MaxSeriesLength, true)
 		case "until":
-			var err error
-			until, err = time.ParseInLocation("2006-01-02", strings.TrimSpace(p.Until), locale.Brussels)
-			if err != nil {
-				v.Add("until", "staff.sessions.date.invalid")
-			} else if errDate == nil && until.Before(first) {
+			var ok bool
+			if until, ok = readDay(v, "until", p.Until); ok && okDate && until.Before(first) {
 				v.Add("until", "staff.sessions.until.before")
 			}
 		default:
@@ -90,6 +78,10 @@ func PlanSessions(p SessionPlan) ([]SessionTime, error) {
 				v.Add("until", "staff.sessions.series.long")
 				break
 			}
+			if d.Year() > LastYear {
+				v.Add("count", msgDateWindow)
+				break
+			}
 			days = append(days, d)
 		}
 	default:
@@ -100,10 +92,12 @@ func PlanSessions(p SessionPlan) ([]SessionTime, error) {
 	}
 	out := make([]SessionTime, len(days))
 	for i, d := range days {
-		out[i] = SessionTime{
-			Start: time.Date(d.Year(), d.Month(), d.Day(), fromH, fromM, 0, 0, locale.Brussels),
-			End:   time.Date(d.Year(), d.Month(), d.Day(), toH, toM, 0, 0, locale.Brussels),
+		start, okStart := at(v, "from", d, from)
+		end, okEnd := at(v, "to", d, to)
+		if !okStart || !okEnd {
+			return nil, v
 		}
+		out[i] = SessionTime{Start: start, End: end}
 	}
 	return out, nil
 }
@@ -134,21 +128,6 @@ func seriesDay(first time.Time, unit string, n int) time.Time {
 	}
 }
 
-// parseClock reads "19:00" (or "19.00", as people write it here).
-func parseClock(s string) (h, m int, ok bool) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "uur"))
-	hs, ms, found := strings.Cut(strings.ReplaceAll(s, ".", ":"), ":")
-	if !found {
-		return 0, 0, false
-	}
-	h, err1 := strconv.Atoi(strings.TrimSpace(hs))
-	m, err2 := strconv.Atoi(strings.TrimSpace(ms))
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, 0, false
-	}
-	return h, m, true
-}
-
 // AddSessions adds sessions to a group and returns their ids. Every session the portal creates goes through
 // here, so what must happen for a new session (reminders, notices) happens in one place, in the same
 // transaction. Planning a group's sessions is the office's work, like the group itself (its route and the group
@@ -161,10 +140,12 @@ func (a *App) AddSessions(ctx context.Context, actor Actor, groupID int64, times
 	if len(times) == 0 || len(times) > MaxSeriesLength {
 		return nil, &ValidationError{Fields: map[string]string{"date": "staff.sessions.series.long"}}
 	}
+	v := &ValidationError{}
 	for _, t := range times {
-		if !t.End.After(t.Start) {
-			return nil, &ValidationError{Fields: map[string]string{"to": "staff.sessions.to.before"}}
-		}
+		checkSpan(v, "date", "to", t.Start, t.End)
+	}
+	if err := v.OrNil(); err != nil {
+		return nil, err
 	}
 	var ids []int64
 	err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {

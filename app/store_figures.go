@@ -33,32 +33,35 @@ func frozenFigures(ctx context.Context, q sqlx.QueryerContext, year int) ([]Figu
 	return rows, nil
 }
 
-// figureYears lists the years that have figures, newest first: every year up to thisYear with a planned session,
-// and every closed year. The sessions are probed a year at a time through their index on starts_at.
+// figureYears lists the years that have figures, newest first: every year from FirstYear up to thisYear with a
+// planned session, and every closed year. The sessions are probed a year at a time through their index on
+// starts_at. A session stored outside the years FirstYear–LastYear (before the date rule held) is left out
+// rather than breaking the list: make_timestamptz refuses year 0.
 func figureYears(ctx context.Context, q sqlx.QueryerContext, thisYear int) ([]int, error) {
 	var years []int
 	err := sqlx.SelectContext(ctx, q, &years, `
-		SELECT y FROM generate_series((SELECT figures_year(min(starts_at)) FROM sessions),
-		                              LEAST((SELECT figures_year(max(starts_at)) FROM sessions), $1)) AS y
+		SELECT y FROM generate_series(GREATEST((SELECT figures_year(min(starts_at)) FROM sessions), $2),
+		                              LEAST((SELECT figures_year(max(starts_at)) FROM sessions), $1, $3)) AS y
 		WHERE EXISTS (SELECT 1 FROM sessions s WHERE s.status = 'planned'
 		              AND s.starts_at >= make_timestamptz(y, 1, 1, 0, 0, 0, 'Europe/Brussels')
 		              AND s.starts_at < make_timestamptz(y + 1, 1, 1, 0, 0, 0, 'Europe/Brussels'))
 		UNION SELECT year FROM years_closed
-		ORDER BY 1 DESC`, thisYear)
+		ORDER BY 1 DESC`, thisYear, FirstYear, LastYear)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list years: %w", err)
 	}
 	return years, nil
 }
 
-// openYearsBefore lists the years (Brussels) before from with planned sessions that are not closed.
+// openYearsBefore lists the years (Brussels) from FirstYear until before from with planned sessions that are not
+// closed (a session stored outside the years of the date rule cannot hold every later year open).
 func openYearsBefore(ctx context.Context, q sqlx.QueryerContext, from time.Time) ([]int, error) {
 	var open []int
 	if err := sqlx.SelectContext(ctx, q, &open, `SELECT DISTINCT extract(year FROM s.starts_at AT TIME ZONE 'Europe/Brussels')::int AS y
-		FROM sessions s WHERE s.starts_at < $1 AND s.status = 'planned'
+		FROM sessions s WHERE s.starts_at < $1 AND s.starts_at >= $2 AND s.status = 'planned'
 		  AND NOT EXISTS (SELECT 1 FROM years_closed c
 		                  WHERE c.year = extract(year FROM s.starts_at AT TIME ZONE 'Europe/Brussels')::int)
-		ORDER BY 1`, from); err != nil {
+		ORDER BY 1`, from, windowStart); err != nil {
 		return nil, fmt.Errorf("store: unable to check earlier years: %w", err)
 	}
 	return open, nil

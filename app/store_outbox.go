@@ -310,6 +310,16 @@ func dropSessionMail(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
 	return nil
 }
 
+// dropTakeAttendance cancels the "take attendance" mails of a session that are still waiting: attendance is
+// being taken, so the request is moot.
+func dropTakeAttendance(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = 'attendance was taken'
+		WHERE session_id = $1 AND kind = 'take_attendance' AND status IN ('queued', 'retrying')`, sessionID); err != nil {
+		return fmt.Errorf("store: unable to drop the attendance mail: %w", err)
+	}
+	return nil
+}
+
 const outboxColumns = `id, kind, status, due_at, offset_minutes, person_id, staff_id, registration_id, session_id,
 
 	waakvlam_request_id, attempts, max_attempts, claimed_by, sent_at, subject, message_id, last_error, created_at`

@@ -152,11 +152,13 @@ func plannedSessionsBetween(ctx context.Context, q sqlx.QueryerContext, groupID 
 	return out, nil
 }
 
-// groupYears lists the years (Brussels) in which a group has planned sessions, newest first.
+// groupYears lists the years (Brussels) in which a group has planned sessions, newest first; only the years
+// FirstYear–LastYear, so a session stored before the date rule held cannot offer a year no page takes.
 func groupYears(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]int, error) {
 	var years []int
 	if err := sqlx.SelectContext(ctx, q, &years, `SELECT DISTINCT figures_year(starts_at) AS y FROM sessions
-		WHERE group_id = $1 AND status = 'planned' ORDER BY 1 DESC`, groupID); err != nil {
+		WHERE group_id = $1 AND status = 'planned' AND starts_at >= $2 AND starts_at < $3 ORDER BY 1 DESC`,
+		groupID, windowStart, windowEnd); err != nil {
 		return nil, fmt.Errorf("store: unable to list years: %w", err)
 	}
 	return years, nil
@@ -180,15 +182,16 @@ func agendaSessions(ctx context.Context, q sqlx.QueryerContext, staffID int64, f
 	return out, nil
 }
 
-// queueTakeAttendance marks the planned sessions that ended in the last seven days before now and were not
-// handled yet, and queues a take_attendance mail to each of their group's facilitators, in one statement.
+// queueTakeAttendance marks the planned sessions that ended in the last seven days before now, were not
+// handled yet and have no attendance recorded (nobody needs asking for what is done), and queues a take_attendance mail to each of their group's facilitators, in one statement.
 // Sessions another worker holds are skipped (SKIP LOCKED); the dedupe key makes a second run harmless.
 func queueTakeAttendance(ctx context.Context, q sqlx.ExecerContext, now time.Time) error {
 	_, err := q.ExecContext(ctx, `WITH ended AS (
 			UPDATE sessions SET attendance_mailed_at = $1
-			WHERE id IN (SELECT id FROM sessions
+			WHERE id IN (SELECT id FROM sessions s
 			             WHERE status = 'planned' AND attendance_mailed_at IS NULL
 			               AND ends_at <= $1 AND ends_at > $1 - interval '7 days'
+			               AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id)
 			             FOR UPDATE SKIP LOCKED)
 			RETURNING id, group_id)
 		INSERT INTO outbox (dedupe_key, kind, due_at, staff_id, session_id)

@@ -159,8 +159,10 @@ func (a *App) PlanWaakvlam(ctx context.Context, actor Actor, requestID int64, st
 		return 0, err
 	}
 	staffID := actor.ID()
-	if !end.After(start) {
-		return 0, &ValidationError{Fields: map[string]string{"end": "form.end.beforestart"}}
+	v := &ValidationError{}
+	checkSpan(v, "date", "to", start, end)
+	if err := v.OrNil(); err != nil {
+		return 0, err
 	}
 	o, err := offeringBySlug(ctx, a.Store.DB, "waakvlam")
 	if err != nil {

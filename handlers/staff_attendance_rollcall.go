@@ -42,7 +42,7 @@ func (s *Server) staffRollCall(c *fiber.Ctx) error {
 		return err
 	}
 	d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks),
-		Editable: !rc.Locked || actor(c).Staff.Role == app.RoleAdmin, Saved: c.Query("opgeslagen") != "",
+		Editable: rc.Open && (!rc.Locked || actor(c).Staff.Role == app.RoleAdmin), Saved: c.Query("opgeslagen") != "",
 		Added: c.Query("toegevoegd") != ""}
 	d.Roles = s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})
 	return s.render(c, "staff_rollcall", s.staffPage(c, "staff.rollcall.title", d))
@@ -112,7 +112,7 @@ func (s *Server) staffWalkIn(c *fiber.Ctx) error {
 	}
 	if _, err := s.App.AddWalkIn(c.UserContext(), actor(c), rc.Session.ID, c.FormValue("name"), c.FormValue("role")); err != nil {
 		if _, invalid := app.AsValidation(err); invalid {
-			d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: true,
+			d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: rc.Open,
 				Roles: s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})}
 			p := s.staffPage(c, "staff.rollcall.title", d)
 			p.Form = formValues(c)

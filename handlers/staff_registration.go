@@ -4,6 +4,7 @@ import (
 	"errors"
 	"path"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -77,9 +78,11 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	}
 	p := s.staffPage(c, "staff.reg.title", d)
 	p.Title = v.Person.DisplayName + " – " + p.Title
+	p.Form = map[string]string{"referred_on": d.Today}
 	if formErr != nil {
 		p.Form = formValues(c)
-		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination", "other", "code")
+		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination",
+			"referred_on", "referral_note", "other", "code")
 	}
 	return s.render(c, "staff_registration", p)
 }
@@ -100,10 +103,9 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 	action := path.Base(c.Path())
 	switch action {
 	case "intake":
-		at, perr := parseLocal(c.FormValue("intake_date"), c.FormValue("intake_time"))
-		if perr != nil {
-			err = &app.ValidationError{Fields: map[string]string{"intake_date": "staff.form.datetime"}}
-		} else {
+		var at time.Time
+		at, err = app.ParseMoment("intake_date", c.FormValue("intake_date"), "intake_time", c.FormValue("intake_time"))
+		if err == nil {
 			err = s.App.PlanIntake(ctx, me, id, at, c.FormValue("note"))
 		}
 	case "toelaten":
@@ -119,11 +121,13 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 	case "verplaatsen":
 		err = s.App.MoveGroup(ctx, me, id, formID(c, "group"))
 	case "doorverwijzen":
-		on, perr := time.ParseInLocation("2006-01-02", c.FormValue("referred_on"), locale.Brussels)
-		if perr != nil {
-			on = time.Time{} // the app takes today, in Brussels
+		var on time.Time // left empty: the app takes today, in Brussels
+		if typed := strings.TrimSpace(c.FormValue("referred_on")); typed != "" {
+			on, err = app.ParseDay("referred_on", typed)
 		}
-		err = s.App.RecordReferral(ctx, me, v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+		if err == nil {
+			err = s.App.RecordReferral(ctx, me, v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+		}
 	case "code":
 		err = s.App.ResetCode(ctx, me, id, c.FormValue("code"))
 	case "werk-klaar":
@@ -170,11 +174,6 @@ func decisionMessage(err error) string {
 		return "staff.reg.refused.separated"
 	}
 	return "staff.reg.refused.transition"
-}
-
-// parseLocal reads a date (2026-03-12) and a time (19:00) in Brussels.
-func parseLocal(date, clock string) (time.Time, error) {
-	return time.ParseInLocation("2006-01-02 15:04", date+" "+clock, locale.Brussels)
 }
 
 // staffRegisterForm lets office staff register someone on their behalf (a phone call, a partner's referral),

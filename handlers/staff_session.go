@@ -50,10 +50,9 @@ func (s *Server) staffSessionMove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, err1 := parseLocal(c.FormValue("date"), c.FormValue("from"))
-	to, err2 := parseLocal(c.FormValue("date"), c.FormValue("to"))
-	if err1 != nil || err2 != nil {
-		return s.sessionPage(c, &app.ValidationError{Fields: map[string]string{"date": "staff.form.datetime"}})
+	from, to, err := app.ParseSpan(c.FormValue("date"), c.FormValue("from"), c.FormValue("to"))
+	if err != nil {
+		return s.sessionPage(c, err)
 	}
 	if err := s.App.MoveSession(c.UserContext(), actor(c), rc.Session.ID, from, to); err != nil {
 		if _, invalid := app.AsValidation(err); invalid {

@@ -54,10 +54,9 @@ func (s *Server) staffWaakvlamPlan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, err1 := parseLocal(c.FormValue("date"), c.FormValue("from"))
-	to, err2 := parseLocal(c.FormValue("date"), c.FormValue("to"))
-	if err1 != nil || err2 != nil {
-		return s.waakvlamPage(c, &app.ValidationError{Fields: map[string]string{"date": "staff.form.datetime"}})
+	from, to, err := app.ParseSpan(c.FormValue("date"), c.FormValue("from"), c.FormValue("to"))
+	if err != nil {
+		return s.waakvlamPage(c, err)
 	}
 	_, err = s.App.PlanWaakvlam(c.UserContext(), actor(c), id, from, to, c.FormValue("place_name"), c.FormValue("address"))
 	if _, invalid := app.AsValidation(err); invalid {

@@ -1,0 +1,86 @@
+package handlers_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/app/locale"
+	"portal/internal/testenv"
+)
+
+// Every staff date goes through one rule: the values that once went through are refused next to their field,
+// nothing is saved, and what was typed stays.
+func TestStaffDatesAreRefusedNextToTheField(t *testing.T) {
+	w, session, _ := rollCallWorld(t)
+	c, token := w.client(t, w.fac)
+	var before time.Time
+	testenv.MustGet(t, w.srv.DB, &before, `SELECT starts_at FROM sessions WHERE id = $1`, session)
+	for _, tc := range []struct {
+		name, date, from, to, message string
+	}{
+		{"year 0", "0000-06-01", "14:00", "16:00", "Kies een datum tussen 2000 en 2100."},
+		{"30 February", "2027-02-30", "14:00", "16:00", "Vul een bestaande datum in"},
+		{"02.30-03.30 on 28 March 2027", "2027-03-28", "02:30", "03:30", "Dit uur bestaat niet op die dag"},
+		{"02.30-04.00 on 28 March 2027", "2027-03-28", "02:30", "04:00", "Dit uur bestaat niet op die dag"},
+	} {
+		r := w.post(t, c, "/beheer/sessies/"+itoa(session)+"/verplaatsen", url.Values{"_csrf": {token}, "date": {tc.date},
+			"from": {tc.from}, "to": {tc.to}})
+		if r.status != 422 || !strings.Contains(r.body, tc.message) || !strings.Contains(r.body, `value="`+tc.date+`"`) {
+			t.Errorf("%s: %d, want 422 with %q and the typed date", tc.name, r.status, tc.message)
+		}
+	}
+	var after time.Time
+	testenv.MustGet(t, w.srv.DB, &after, `SELECT starts_at FROM sessions WHERE id = $1`, session)
+	if !after.Equal(before) {
+		t.Errorf("a refused move changed the session: %v → %v", before, after)
+	}
+
+	// A referral dated 30 February is refused, not recorded as today.
+	coord, ctoken := w.client(t, w.coord)
+	reg := itoa(w.registrations[w.own])
+	r := w.post(t, coord, "/beheer/inschrijvingen/"+reg+"/doorverwijzen", url.Values{"_csrf": {ctoken},
+		"destination": {"caw_individual"}, "referred_on": {"2026-02-30"}})
+	if r.status != 422 || !strings.Contains(r.body, "Vul een bestaande datum in") || !strings.Contains(r.body, `value="2026-02-30"`) {
+		t.Errorf("referral on 30 February: %d", r.status)
+	}
+	var referrals int
+	testenv.MustGet(t, w.srv.DB, &referrals, `SELECT count(*) FROM onward_referrals`)
+	if referrals != 0 {
+		t.Errorf("%d referrals recorded from a refused form", referrals)
+	}
+}
+
+// A session stored in year 0 (before the date rule held) cannot break the yearly lists.
+func TestAYearZeroSessionLeavesTheFiguresPageStanding(t *testing.T) {
+	w := newStaffWorld(t, monday)
+	start := time.Date(0, 6, 1, 19, 0, 0, 0, locale.Brussels) // what a move to 0000-06-01 once stored
+	w.srv.DB.MustExec(`UPDATE sessions SET starts_at = $2, ends_at = $3 WHERE id = $1`, w.sessions[w.own], start,
+		start.Add(2*time.Hour))
+	c, _ := w.client(t, w.coord)
+	for _, path := range []string{"/beheer/cijfers", "/beheer/groepen/" + itoa(w.own) + "/attesten"} {
+		if r := w.get(t, c, path); r.status != 200 {
+			t.Errorf("%s: %d, want 200", path, r.status)
+		}
+	}
+}
+
+// The roll call of a session that has not started, or was cancelled, says so and offers no marks.
+func TestRollCallBeforeTheStartSaysSo(t *testing.T) {
+	w, session, people := rollCallWorld(t)
+	c, token := w.client(t, w.fac)
+	w.clock.t = w.clock.t.Add(-time.Hour) // 55 minutes before the start
+	page := w.get(t, c, "/beheer/sessies/"+itoa(session)+"/aanwezigheid")
+	if page.status != 200 || !strings.Contains(page.body, "Deze bijeenkomst is nog niet begonnen") ||
+		strings.Contains(page.body, `class="save-bar"`) || strings.Contains(page.body, `id="walkin"`) {
+		t.Errorf("roll call before the start: %d", page.status)
+	}
+	r := w.post(t, c, "/beheer/sessies/"+itoa(session)+"/aanwezigheid", url.Values{"_csrf": {token},
+		"mark-" + itoa(people[0]): {"present"}})
+	var marks int
+	testenv.MustGet(t, w.srv.DB, &marks, `SELECT count(*) FROM attendance WHERE session_id = $1`, session)
+	if r.status < 400 || marks != 0 {
+		t.Errorf("marks before the start: %d, %d marks", r.status, marks)
+	}
+}
