@@ -32,7 +32,7 @@ type OfferingForm struct {
 	ForWhom, HowToJoin              Text
 	Partner                         string
 	Discreet, Active                bool
-	RetentionDays, ReminderHours    string
+	RetentionDays, Reminders        string
 	CancelHours, Position           string
 	retention, cancel, position     int
 	offsets                         pq.Int64Array
@@ -40,14 +40,10 @@ type OfferingForm struct {
 
 // OfferingFormOf fills the form from an offering, for editing.
 func OfferingFormOf(o Offering) OfferingForm {
-	hours := make([]string, len(o.ReminderOffsets))
-	for i, m := range o.ReminderOffsets {
-		hours[i] = strconv.FormatInt(m/60, 10)
-	}
 	return OfferingForm{Slug: o.Slug, Kind: o.Kind, Audience: o.Audience, Admission: o.Admission, Name: o.Name,
 		Summary: o.Summary, Description: o.Description, ForWhom: o.ForWhom, HowToJoin: o.HowToJoin, Partner: o.Partner,
 		Discreet: o.Discreet, Active: o.Active, RetentionDays: strconv.Itoa(o.RetentionDays),
-		ReminderHours: strings.Join(hours, ", "), CancelHours: strconv.Itoa(o.CancelHours), Position: strconv.Itoa(o.Position)}
+		Reminders: FormatReminderOffsets(o.ReminderOffsets), CancelHours: strconv.Itoa(o.CancelHours), Position: strconv.Itoa(o.Position)}
 }
 
 func (f *OfferingForm) check(creating bool) error {
@@ -76,25 +72,65 @@ func (f *OfferingForm) check(creating bool) error {
 	f.retention = checkInt(v, "retention_days", f.RetentionDays, 1, 3650, true)
 	f.cancel = checkInt(v, "cancel_hours", f.CancelHours, 0, 720, false)
 	f.position = checkInt(v, "position", f.Position, 0, 1000, false)
-	f.offsets = nil
-	for _, part := range strings.FieldsFunc(f.ReminderHours, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
-		h, err := strconv.Atoi(part)
-		if err != nil || h < 1 || h > 24*60 {
-			v.Add("reminder_hours", "staff.offer.reminders.invalid")
-			break
-		}
-		if !slices.Contains(f.offsets, int64(h*60)) {
-			f.offsets = append(f.offsets, int64(h*60))
-		}
+	offsets, ok := ParseReminderOffsets(f.Reminders)
+	if !ok {
+		v.Add("reminders", "staff.offer.reminders.invalid")
 	}
-	if len(f.offsets) > 5 {
-		v.Add("reminder_hours", "staff.offer.reminders.invalid")
-	}
-	sort.Slice(f.offsets, func(i, j int) bool { return f.offsets[i] > f.offsets[j] })
-	if f.offsets == nil {
-		f.offsets = pq.Int64Array{}
-	}
+	f.offsets = offsets
 	return v.OrNil()
+}
+
+// reminderPart is one reminder as staff type it: a number and an optional unit, days or hours.
+var reminderPart = regexp.MustCompile(`^(\d{1,4})\s*(d|dag|dagen|day|days|u|uur|uren|h|hour|hours)?$`)
+
+// maxReminderMinutes bounds a reminder offset: 60 days.
+const maxReminderMinutes = 60 * minutesPerDay
+
+// ParseReminderOffsets reads the reminders of an offering as staff type them, "7 dagen, 1 dag, 2 uur" (also
+// "7d, 2u" or English "7 days, 2 hours"; a bare number is hours, as the field once asked), into offsets in
+// minutes, largest first, without repeats: at most five, each from one hour to 60 days. ok is false when a
+// part cannot be read. Whole days count Brussels calendar days when the reminder is planned (ReminderDue).
+func ParseReminderOffsets(s string) (offsets pq.Int64Array, ok bool) {
+	offsets = pq.Int64Array{}
+	for _, part := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return r == ',' || r == ';' }) {
+		m := reminderPart.FindStringSubmatch(strings.TrimSpace(part))
+		if m == nil {
+			return offsets, false
+		}
+		n, _ := strconv.ParseInt(m[1], 10, 64)
+		minutes := n * 60
+		switch m[2] {
+		case "d", "dag", "dagen", "day", "days":
+			minutes = n * minutesPerDay
+		}
+		if minutes < 60 || minutes > maxReminderMinutes {
+			return offsets, false
+		}
+		if !slices.Contains(offsets, minutes) {
+			offsets = append(offsets, minutes)
+		}
+	}
+	if len(offsets) > 5 {
+		return offsets, false
+	}
+	sort.Slice(offsets, func(i, j int) bool { return offsets[i] > offsets[j] })
+	return offsets, true
+}
+
+// FormatReminderOffsets writes offsets (minutes) as the offering form shows them: "7 dagen, 1 dag, 2 uur".
+func FormatReminderOffsets(offsets []int64) string {
+	parts := make([]string, len(offsets))
+	for i, m := range offsets {
+		switch {
+		case m%minutesPerDay == 0 && m == minutesPerDay:
+			parts[i] = "1 dag"
+		case m%minutesPerDay == 0:
+			parts[i] = strconv.FormatInt(m/minutesPerDay, 10) + " dagen"
+		default:
+			parts[i] = strconv.FormatInt(m/60, 10) + " uur"
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // CreateOffering makes an offering, for the office (ErrForbidden for anyone else).

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +26,11 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := app.OfferingFormOf(o)
-	if f.ReminderHours != "168, 24" || f.RetentionDays != "365" {
-		t.Errorf("form of the seeded offering: reminders %q, retention %q", f.ReminderHours, f.RetentionDays)
+	if f.Reminders != "7 dagen, 1 dag" || f.RetentionDays != "365" {
+		t.Errorf("form of the seeded offering: reminders %q, retention %q", f.Reminders, f.RetentionDays)
 	}
 	f.Name = app.Text{"nl": "Rotonde ", "en": ""}
-	f.ReminderHours = "24, 168, 24"
+	f.Reminders = "1 dag, 7 dagen, 24"
 	f.RetentionDays = "400"
 	if err := a.UpdateOffering(ctx, fixtures.Actor(t, a, coord), o.ID, f); err != nil {
 		t.Fatal(err)
@@ -51,10 +52,10 @@ func TestCoordinatorsEditOfferingsAndGroups(t *testing.T) {
 	bad := f
 	bad.Name = app.Text{}
 	bad.RetentionDays = "0"
-	bad.ReminderHours = "soon"
+	bad.Reminders = "soon"
 	err = a.UpdateOffering(ctx, fixtures.Actor(t, a, coord), o.ID, bad)
 	v, ok := app.AsValidation(err)
-	if !ok || v.Fields["name_nl"] == "" || v.Fields["retention_days"] == "" || v.Fields["reminder_hours"] == "" {
+	if !ok || v.Fields["name_nl"] == "" || v.Fields["retention_days"] == "" || v.Fields["reminders"] == "" {
 		t.Errorf("invalid offering: %v", err)
 	}
 
@@ -184,5 +185,38 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 	}
 	if len(rows) != 20 || more {
 		t.Errorf("An on 2 May: %d rows", len(rows))
+	}
+}
+
+func TestReminderOffsetsInDaysAndHours(t *testing.T) {
+	cases := []struct {
+		typed string
+		want  []int64 // nil: refused
+		shown string
+	}{
+		{"7 dagen, 1 dag, 2 uur", []int64{10080, 1440, 120}, "7 dagen, 1 dag, 2 uur"},
+		{"2u; 7d", []int64{10080, 120}, "7 dagen, 2 uur"},
+		{"7 days, 36 hours", []int64{10080, 2160}, "7 dagen, 36 uur"},
+		{"168, 24", []int64{10080, 1440}, "7 dagen, 1 dag"}, // bare numbers are hours, as the field once asked
+		{"", []int64{}, ""},
+		{"morgen", nil, ""},
+		{"0 uur", nil, ""},
+		{"61 dagen", nil, ""},
+		{"1, 2, 3, 4, 5, 6", nil, ""},
+	}
+	for _, tc := range cases {
+		got, ok := app.ParseReminderOffsets(tc.typed)
+		if tc.want == nil {
+			if ok {
+				t.Errorf("%q accepted as %v", tc.typed, got)
+			}
+			continue
+		}
+		if !ok || fmt.Sprint([]int64(got)) != fmt.Sprint(tc.want) {
+			t.Errorf("%q: %v %v, want %v", tc.typed, got, ok, tc.want)
+		}
+		if shown := app.FormatReminderOffsets(got); shown != tc.shown {
+			t.Errorf("%q shown as %q, want %q", tc.typed, shown, tc.shown)
+		}
 	}
 }

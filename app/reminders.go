@@ -2,16 +2,36 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"portal/app/locale"
 )
 
 // Reminders are outbox rows with an offset in minutes before their session's start (offerings.reminder_offsets).
+// An offset of whole days counts Brussels calendar days, so the reminder keeps the session's clock time across
+// summer time (ReminderDue); any other offset counts plain minutes.
 // They are planned when someone gets a seat and when a session is added, move when their session moves, and
 // are dropped when the session is cancelled or the person cancels or excuses themselves. An offset already past
 // is skipped, never sent late. Children get none: their parent does. The dedupe key
 // "reminder:REGISTRATION:SESSION:OFFSET" makes planning twice harmless, and planning again revives a reminder
 // that was dropped (the person was excused and then was not).
+
+// ReminderDue is when a reminder offsetMinutes before a session starting at start is due. Whole days (a
+// multiple of 1440 minutes) keep the local clock time in Brussels: "7 days before" Monday 29 March 2027 19.00
+// is Monday 22 March 19.00, not 18.00, although summer time began in between. Other offsets are plain minutes
+// ("2 hours before" is two hours before). reminderDueSQL is the same rule in SQL; a test holds them equal.
+func ReminderDue(start time.Time, offsetMinutes int64) time.Time {
+	if offsetMinutes%minutesPerDay != 0 {
+		return start.Add(-time.Duration(offsetMinutes) * time.Minute)
+	}
+	local := start.In(locale.Brussels)
+	return local.AddDate(0, 0, -int(offsetMinutes/minutesPerDay))
+}
+
+// minutesPerDay is the length of a reminder offset of one day.
+const minutesPerDay = 24 * 60
 
 // planReminders queues the reminders of an admitted registration for every planned session of its group still
 // ahead, one per offset of the offering. Call it in the transaction that admits (or confirms) the registration.

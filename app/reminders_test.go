@@ -30,7 +30,7 @@ func wantReminders(reg int64, sessions []fixtures.Session, offsets []int, now ti
 	out := map[string]time.Time{}
 	for _, s := range sessions {
 		for _, off := range offsets {
-			due := s.StartsAt.Add(-time.Duration(off) * time.Minute)
+			due := app.ReminderDue(s.StartsAt, int64(off))
 			if due.After(now) {
 				out[fmt.Sprintf("reminder:%d:%d:%d", reg, s.ID, off)] = due
 			}

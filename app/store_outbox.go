@@ -227,10 +227,19 @@ func mailRows(ctx context.Context, q sqlx.QueryerContext, ids []int64) ([]mailRo
 	return rows, nil
 }
 
+// reminderDueSQL is ReminderDue in SQL, for a session start and an offset in minutes given as SQL expressions
+// (column names or parameters of the caller's own statement, never user input): whole days are Brussels calendar
+// days, anything else plain minutes.
+func reminderDueSQL(start, offset string) string {
+	return `(CASE WHEN ` + offset + ` % 1440 = 0
+		THEN ((` + start + `) AT TIME ZONE 'Europe/Brussels' - (` + offset + ` / 1440) * interval '1 day') AT TIME ZONE 'Europe/Brussels'
+		ELSE (` + start + `) - ` + offset + ` * interval '1 minute' END)`
+}
+
 // reminderPlan inserts the reminders of admitted registrations for planned sessions of their group, for one
 // registration ($1) or one session ($2), whose time ($3 is now) is still ahead.
-const reminderPlan = `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, registration_id, session_id)
-	SELECT 'reminder:' || r.id || ':' || s.id || ':' || m.off, 'reminder', s.starts_at - m.off * interval '1 minute',
+var reminderPlan = `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, registration_id, session_id)
+	SELECT 'reminder:' || r.id || ':' || s.id || ':' || m.off, 'reminder', ` + reminderDueSQL("s.starts_at", "m.off") + `,
 		m.off, r.person_id, r.id, s.id
 	FROM registrations r
 	JOIN groups g ON g.id = r.group_id
@@ -239,7 +248,7 @@ const reminderPlan = `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minut
 	CROSS JOIN LATERAL unnest(f.reminder_offsets) AS m(off)
 	WHERE ($1::bigint IS NULL OR r.id = $1) AND ($2::bigint IS NULL OR s.id = $2)
 	  AND r.status = 'admitted' AND r.role <> 'child' AND s.status = 'planned' AND g.status <> 'cancelled'
-	  AND s.starts_at - m.off * interval '1 minute' > $3
+	  AND ` + reminderDueSQL("s.starts_at", "m.off") + ` > $3
 	  AND NOT EXISTS (SELECT 1 FROM attendance at
 	                  WHERE at.session_id = s.id AND at.person_id = r.person_id AND at.status = 'excused')
 	ON CONFLICT (dedupe_key) DO UPDATE
@@ -271,18 +280,20 @@ func cancelReminders(ctx context.Context, tx sqlx.ExecerContext, registrationID 
 // moveSessionReminders re-plans the reminders of a session that now starts at start.
 func moveSessionReminders(ctx context.Context, tx *sqlx.Tx, sessionID int64, start, now time.Time) error {
 	// Waiting reminders follow the session.
-	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET due_at = $2::timestamptz - offset_minutes * interval '1 minute'
+	due := reminderDueSQL("$2::timestamptz", "offset_minutes")
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET due_at = `+due+`
 		WHERE session_id = $1 AND kind = 'reminder' AND status IN ('queued', 'retrying')`, sessionID, start); err != nil {
 		return fmt.Errorf("store: unable to move reminders: %w", err)
 	}
 	// A reminder that went out for the old time goes out again when its new time is still ahead, to whoever
 	// still has a seat in the session's group and has not excused themselves for it (a reminder once sent stays
 	// "sent" when its person leaves, moves or excuses themselves).
+	dueO := reminderDueSQL("$2::timestamptz", "o.offset_minutes")
 	if _, err := tx.ExecContext(ctx, `UPDATE outbox o
-		SET status = 'queued', due_at = $2::timestamptz - o.offset_minutes * interval '1 minute', attempts = 0, last_error = ''
+		SET status = 'queued', due_at = `+dueO+`, attempts = 0, last_error = ''
 		FROM registrations r, sessions s
 		WHERE o.session_id = $1 AND o.kind = 'reminder' AND o.status = 'sent'
-		  AND $2::timestamptz - o.offset_minutes * interval '1 minute' > $3
+		  AND `+dueO+` > $3
 		  AND r.id = o.registration_id AND s.id = o.session_id AND r.status = 'admitted' AND r.group_id = s.group_id
 		  AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id AND a.person_id = r.person_id
 		                  AND a.status = 'excused')`, sessionID, start, now); err != nil {

@@ -213,7 +213,7 @@ func TestOfferAndGroupFormsSaveAndShowProblems(t *testing.T) {
 		t.Errorf("retention %d", days)
 	}
 	form.Set("name_nl", "")
-	form.Set("reminder_hours", "morgen")
+	form.Set("reminders", "morgen")
 	r = w.post(t, c, "/beheer/aanbod/"+itoa(w.offering), form)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `href="#f-name_nl"`) ||
 		!strings.Contains(r.body, `value="morgen"`) {
@@ -369,7 +369,7 @@ func TestStaffPagesHaveEveryMessageInBothLanguages(t *testing.T) {
 			check(p, w.get(t, anon, p))
 		}
 		// Forms with every problem shown.
-		check("offering errors", w.post(t, c, "/beheer/aanbod/nieuw", url.Values{"_csrf": {token}, "slug": {"X X"}, "reminder_hours": {"x"}}))
+		check("offering errors", w.post(t, c, "/beheer/aanbod/nieuw", url.Values{"_csrf": {token}, "slug": {"X X"}, "reminders": {"x"}}))
 		check("group errors", w.post(t, c, "/beheer/aanbod/"+itoa(w.offering)+"/groepen/nieuw", url.Values{"_csrf": {token},
 			"slug": {"X"}, "capacity": {"-4"}, "facilitators": {"99999"}}))
 		check("session errors", w.post(t, c, "/beheer/groepen/"+itoa(w.own)+"/sessies/nieuw", url.Values{"_csrf": {token},

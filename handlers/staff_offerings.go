@@ -57,7 +57,7 @@ var offeringTexts = []string{"name", "summary", "description", "for_whom", "how_
 // offeringFormFields lists the offering form's fields in page order, for the error summary.
 var offeringFormFields = []string{"slug", "kind", "audience", "admission", "name_nl", "name_en", "summary_nl",
 	"summary_en", "description_nl", "description_en", "for_whom_nl", "for_whom_en", "how_to_join_nl", "how_to_join_en",
-	"partner", "retention_days", "reminder_hours", "cancel_hours", "position"}
+	"partner", "retention_days", "reminders", "cancel_hours", "position"}
 
 func offeringFormOf(c *fiber.Ctx) app.OfferingForm {
 	text := func(name string) app.Text {
@@ -67,14 +67,14 @@ func offeringFormOf(c *fiber.Ctx) app.OfferingForm {
 		Admission: c.FormValue("admission"), Name: text("name"), Summary: text("summary"),
 		Description: text("description"), ForWhom: text("for_whom"), HowToJoin: text("how_to_join"),
 		Partner: c.FormValue("partner"), Discreet: yes(c, "discreet"), Active: yes(c, "active"),
-		RetentionDays: c.FormValue("retention_days"), ReminderHours: c.FormValue("reminder_hours"),
+		RetentionDays: c.FormValue("retention_days"), Reminders: c.FormValue("reminders"),
 		CancelHours: c.FormValue("cancel_hours"), Position: c.FormValue("position")}
 }
 
 func offeringFormValues(f app.OfferingForm) map[string]string {
 	m := map[string]string{"slug": f.Slug, "kind": f.Kind, "audience": f.Audience, "admission": f.Admission,
 		"partner": f.Partner, "discreet": tick(f.Discreet), "active": tick(f.Active),
-		"retention_days": f.RetentionDays, "reminder_hours": f.ReminderHours, "cancel_hours": f.CancelHours,
+		"retention_days": f.RetentionDays, "reminders": f.Reminders, "cancel_hours": f.CancelHours,
 		"position": f.Position}
 	for name, t := range map[string]app.Text{"name": f.Name, "summary": f.Summary, "description": f.Description,
 		"for_whom": f.ForWhom, "how_to_join": f.HowToJoin} {
@@ -87,7 +87,7 @@ func offeringFormValues(f app.OfferingForm) map[string]string {
 func (s *Server) staffOfferingNewForm(c *fiber.Ctx) error {
 	d := s.offeringFormData(c, nil)
 	p := s.staffPage(c, "staff.offer.new", d)
-	p.Form = offeringFormValues(app.OfferingForm{RetentionDays: "365", ReminderHours: "168, 24", CancelHours: "24",
+	p.Form = offeringFormValues(app.OfferingForm{RetentionDays: "365", Reminders: "7 dagen, 1 dag", CancelHours: "24",
 		Position: "100", Active: false})
 	return s.render(c, "staff_offering_form", p)
 }
