@@ -28,6 +28,7 @@ const (
 	MailHouseholdReceived = "household_received"     // Blaffen of Schuilen: we received your family's request
 	MailContactChanged    = "contact_changed"        // to the old address: your contact details were changed online
 	MailEnded             = "registration_ended"     // staff ended a registration (never "we noted your cancellation")
+	MailGroupMoved        = "group_moved"            // staff moved you to another group: its dates, the old ones off the calendar
 )
 
 // MailKind is what a mail of one kind needs and shows.
@@ -86,6 +87,7 @@ var mailKinds = []MailKind{
 	{Name: MailPasswordReset},
 	{Name: MailContactChanged},
 	{Name: MailEnded},
+	{Name: MailGroupMoved, Details: DetailsGroup, ListsSessions: true, Calendar: true, AboutRegistration: true},
 }
 
 var mailKindByName = func() map[string]MailKind {

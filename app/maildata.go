@@ -47,6 +47,9 @@ type MailData struct {
 	Session *MailSession
 	// Sessions are the group's upcoming sessions, for confirmations.
 	Sessions []MailSession
+	// Withdrawn are sessions the reader no longer goes to, for their calendar to take off (group_moved: the
+	// upcoming sessions of the group they left). Each is marked Cancelled.
+	Withdrawn []MailSession
 
 	OldStart     time.Time // session_changed: when it was
 	IntakeAt     time.Time // intake_planned
@@ -66,6 +69,7 @@ type MailSession struct {
 	Cancelled bool
 	// Sequence grows with every change to the session, so a calendar replaces the event it already has.
 	Sequence int
+	made     time.Time // when the session was created, the zero point of Sequence
 }
 
 // MailLinks are the addresses a mail may carry; empty when not for this mail.
@@ -182,6 +186,9 @@ func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]
 		if mailKindByName[r.Kind].ListsSessions && r.GroupID != 0 {
 			groups = append(groups, r.GroupID)
 		}
+		if from := movedFrom(r); from != 0 {
+			groups = append(groups, from)
+		}
 	}
 	out := map[int64][]MailSession{}
 	if len(groups) == 0 {
@@ -193,7 +200,7 @@ func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]
 	}
 	for _, s := range list {
 		out[s.GroupID] = append(out[s.GroupID], MailSession{ID: s.ID, Start: s.Start, End: s.End,
-			Sequence: sequence(s.Made, s.Edit)})
+			Sequence: sequence(s.Made, s.Edit), made: s.Made})
 	}
 	return out, nil
 }
@@ -201,6 +208,36 @@ func (a *App) upcomingForMail(ctx context.Context, rows []mailRow) (map[int64][]
 // sequence numbers the versions of a session for calendars: seconds between its creation and its last change.
 func sequence(created, updated time.Time) int {
 	return max(0, int(updated.Sub(created)/time.Second))
+}
+
+// movedFrom is the group a group_moved mail's reader left, 0 for any other mail.
+func movedFrom(r mailRow) int64 {
+	if r.Kind != MailGroupMoved {
+		return 0
+	}
+	var p struct {
+		From int64 `json:"from_group"`
+	}
+	_ = json.Unmarshal(r.Params, &p)
+	return p.From
+}
+
+// movedSessions fills a group_moved mail's sessions: the new group's as confirmed and the old group's as
+// withdrawn, each numbered as of the move (seconds from its creation to the move), so a calendar that has an
+// older version of the event takes this one, and one that took the withdrawal takes the event back should the
+// person return.
+func movedSessions(d *MailData, upcoming map[int64][]MailSession, from int64, movedAt time.Time) {
+	renumber := func(list []MailSession, cancelled bool) []MailSession {
+		out := make([]MailSession, len(list))
+		for i, s := range list {
+			s.Cancelled = cancelled
+			s.Sequence = max(s.Sequence, sequence(s.made, movedAt))
+			out[i] = s
+		}
+		return out
+	}
+	d.Sessions = renumber(d.Sessions, false)
+	d.Withdrawn = renumber(upcoming[from], true)
 }
 
 // mailData turns a joined row into what the templates need, and decides whether it may be sent at all.
@@ -237,6 +274,9 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	}
 	if mailKindByName[r.Kind].ListsSessions && r.GroupID != 0 {
 		d.Sessions = upcoming[r.GroupID]
+	}
+	if from := movedFrom(r); from != 0 {
+		movedSessions(&d, upcoming, from, paramTime(params, "moved_at"))
 	}
 	d.OldStart = paramTime(params, "old_starts_at")
 	d.IntakeAt = paramTime(params, "intake_at")
@@ -372,7 +412,7 @@ func mailStale(r mailRow, d MailData, now time.Time) string {
 		case r.Excused:
 			return "the person excused themselves for this session"
 		}
-	case MailSessionChanged, MailSessionCancelled:
+	case MailSessionChanged, MailSessionCancelled, MailGroupMoved:
 		if !active {
 			return "the registration is no longer active"
 		}

@@ -95,6 +95,13 @@ type Person struct {
 	AnonymisedAt   *time.Time `db:"anonymised_at"`
 }
 
+// TakesMail reports whether mail to p can go out at all: an address, not anonymised, and for a participant her
+// wish to be contacted by e-mail (professionals are mailed at the address they gave). Staff pages use it to say
+// who is told of a change.
+func (p Person) TakesMail() bool {
+	return p.AnonymisedAt == nil && len(p.EmailHash) > 0 && (p.Kind == PersonProfessional || p.ContactEmail)
+}
+
 // Person kinds.
 const (
 	PersonProfessional = "professional"

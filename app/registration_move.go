@@ -2,13 +2,17 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
 
 // MoveGroup moves an admitted (or waiting) person, with their household, to another group of the same
 // offering: capacity and separation are checked for the new group, reminders follow, and a seat freed in the
-// old group goes to whoever waits there. For the office (OfficeRoles): ErrForbidden for anyone else.
+// old group goes to whoever waits there. Every admitted adult moved gets a group_moved mail (discreet where the
+// offering is) with the new group's dates, whose calendar file takes the old group's sessions off; children
+// hear it from their parent. For the office (OfficeRoles): ErrForbidden for anyone else.
 func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) error {
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return err
@@ -68,6 +72,9 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 				if err := a.planReminders(ctx, tx, m.ID); err != nil {
 					return err
 				}
+				if err := a.mailMoved(ctx, tx, m, old.ID, target.ID); err != nil {
+					return err
+				}
 			}
 		}
 		if err := a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditRegistrationMove, PersonID: &r.PersonID,
@@ -80,4 +87,16 @@ func (a *App) MoveGroup(ctx context.Context, actor Actor, regID, groupID int64) 
 		}
 		return a.reconcileSeats(ctx, tx, second)
 	})
+}
+
+// mailMoved tells an admitted adult moved from group from to group to of their new dates (children hear it
+// from their parent). The dedupe key holds the moment, so moving back and forth tells each move.
+func (a *App) mailMoved(ctx context.Context, tx *sqlx.Tx, m Registration, from, to int64) error {
+	if m.Role == RoleChild {
+		return nil
+	}
+	now := a.Now()
+	return a.enqueue(ctx, tx, Mail{DedupeKey: fmt.Sprintf("%s:%d:%d:%d", MailGroupMoved, m.ID, to, now.Unix()),
+		Kind: MailGroupMoved, PersonID: &m.PersonID, RegistrationID: &m.ID,
+		Params: map[string]any{"from_group": from, "moved_at": now.Format(time.RFC3339)}})
 }

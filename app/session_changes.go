@@ -48,7 +48,7 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 		if err := a.planSessionReminders(ctx, tx, sessionID); err != nil {
 			return err
 		}
-		if start.After(now) {
+		if AnnouncesMove(start, now) {
 			// The dedupe key holds the new start: moving twice sends two mails, a double submit one.
 			key := "session_changed:" + strconv.FormatInt(sessionID, 10) + ":" + strconv.FormatInt(start.Unix(), 10)
 			err := a.mailMembers(ctx, tx, sessionID, old.GroupID, MailSessionChanged, key,
@@ -65,6 +65,10 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 		return a.reconcileSeats(ctx, tx, old.GroupID)
 	})
 }
+
+// AnnouncesMove reports whether members are mailed of a session moved at now to start: only when the new moment
+// is still ahead (nobody is told of a moment already past). Staff pages use it to say so.
+func AnnouncesMove(start, now time.Time) bool { return start.After(now) }
 
 // CancelSession calls a session off: its waiting reminders and change mails are dropped and every admitted
 // member gets a session_cancelled mail. Cancelling a cancelled session again does nothing; a session that has

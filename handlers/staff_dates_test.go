@@ -84,3 +84,38 @@ func TestRollCallBeforeTheStartSaysSo(t *testing.T) {
 		t.Errorf("marks before the start: %d, %d marks", r.status, marks)
 	}
 }
+
+// A session moved into the past mails nobody, and the page says so instead of "the participants get a message".
+func TestASessionMovedIntoThePastSaysNobodyIsMailed(t *testing.T) {
+	w, session, people := rollCallWorld(t)
+	c, token := w.client(t, w.fac)
+	r := w.post(t, c, "/beheer/sessies/"+itoa(session)+"/verplaatsen", url.Values{"_csrf": {token}, "date": {"2026-06-08"},
+		"from": {"14:00"}, "to": {"16:00"}})
+	if r.status != 303 {
+		t.Fatalf("move into the past: %d", r.status)
+	}
+	page := w.get(t, c, r.location)
+	if !strings.Contains(page.body, "Niemand krijgt een bericht") || strings.Contains(page.body, "De deelnemers krijgen een bericht") {
+		t.Errorf("after a move into the past the page says: %q", between(page.body, `role="status"`, "</p>"))
+	}
+	var changed int
+	testenv.MustGet(t, w.srv.DB, &changed, `SELECT count(*) FROM outbox WHERE kind = 'session_changed' AND session_id = $1`, session)
+	if changed != 0 {
+		t.Errorf("%d change mails for a moment already past", changed)
+	}
+	// Into the future: the members are told, and the page says so.
+	r = w.post(t, c, "/beheer/sessies/"+itoa(session)+"/verplaatsen", url.Values{"_csrf": {token}, "date": {"2026-06-22"},
+		"from": {"14:00"}, "to": {"16:00"}})
+	page = w.get(t, c, r.location)
+	testenv.MustGet(t, w.srv.DB, &changed, `SELECT count(*) FROM outbox WHERE kind = 'session_changed' AND session_id = $1`, session)
+	if !strings.Contains(page.body, "De deelnemers krijgen een bericht") || changed != len(people) {
+		t.Errorf("after a move ahead: %d change mails for %d people", changed, len(people))
+	}
+}
+
+// between returns what lies in s between the first start and the next end after it.
+func between(s, start, end string) string {
+	_, rest, _ := strings.Cut(s, start)
+	v, _, _ := strings.Cut(rest, end)
+	return v
+}

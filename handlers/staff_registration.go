@@ -120,6 +120,12 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 		err = s.App.Withdraw(ctx, me, id)
 	case "verplaatsen":
 		err = s.App.MoveGroup(ctx, me, id, formID(c, "group"))
+		// Say who is told: an admitted person who takes mail gets the new dates; anyone else hears nothing from us.
+		if v.Registration.Status != app.StatusAdmitted {
+			action = "verplaatsen-wachtlijst"
+		} else if !v.Person.TakesMail() {
+			action = "verplaatsen-geen-mail"
+		}
 	case "doorverwijzen":
 		var on time.Time // left empty: the app takes today, in Brussels
 		if typed := strings.TrimSpace(c.FormValue("referred_on")); typed != "" {

@@ -60,7 +60,11 @@ func (s *Server) staffSessionMove(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"?gedaan=verplaatst", fiber.StatusSeeOther)
+	done := "verplaatst"
+	if !app.AnnouncesMove(from, s.App.Now()) {
+		done = "verplaatst-verleden" // nobody is mailed of a moment already past: the page must not say they are
+	}
+	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"?gedaan="+done, fiber.StatusSeeOther)
 }
 
 // staffSessionCancel cancels a session after an explicit confirmation; members are told, reminders stop.

@@ -95,9 +95,9 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 	kinds := []string{app.MailSignupConfirmed, app.MailWaitlisted, app.MailRequestReceived, app.MailHouseholdReceived,
 		app.MailIntakePlanned, app.MailAdmitted, app.MailDeclined, app.MailOffer, app.MailOfferExpired,
 		app.MailPromoted, app.MailCancelled, app.MailSessionChanged, app.MailSessionCancelled, app.MailReminder,
-		app.MailLinkAgain, app.MailEnded, app.MailContactChanged}
+		app.MailLinkAgain, app.MailEnded, app.MailContactChanged, app.MailGroupMoved}
 	calendarKinds := map[string]bool{app.MailSignupConfirmed: true, app.MailAdmitted: true, app.MailPromoted: true,
-		app.MailReminder: true, app.MailSessionChanged: true, app.MailSessionCancelled: true}
+		app.MailReminder: true, app.MailSessionChanged: true, app.MailSessionCancelled: true, app.MailGroupMoved: true}
 
 	type sent struct {
 		kind, lang string
@@ -133,6 +133,9 @@ func TestDiscreetMailSaysNothing(t *testing.T) {
 						m.Params = map[string]any{"intake_at": now.Add(72 * time.Hour).Format(time.RFC3339)}
 					case app.MailOffer:
 						m.Params = map[string]any{"expires_at": now.Add(48 * time.Hour).Format(time.RFC3339)}
+					case app.MailGroupMoved: // from another discreet group, whose sessions leave the calendar
+						m.Params = map[string]any{"from_group": fixtures.GroupID(t, a, groups[0].Slug),
+							"moved_at": now.Format(time.RFC3339)}
 					}
 					fixtures.Queue(t, a, m)
 					expect[addr] = sent{kind, lang, optIn, s.StartsAt}

@@ -13,12 +13,13 @@ import (
 // carries the group's name and place. Discreet mail (only sent when the person opted in) carries a neutral
 // title, no place, no description, and CLASS:PRIVATE, so a shared calendar shows nothing of what it is.
 // Each session keeps one UID, and its SEQUENCE grows with every change, so a calendar updates the event it
-// has instead of adding a second one.
+// has instead of adding a second one. Withdrawn sessions (the group someone was moved out of) go out as
+// CANCELLED under their own UID, so the calendar drops them.
 func (c *Composer) calendar(d app.MailData, domain string, now time.Time) []byte {
 	if !d.Calendar {
 		return nil
 	}
-	sessions := d.Sessions
+	sessions := append(append([]app.MailSession(nil), d.Sessions...), d.Withdrawn...)
 	if d.Session != nil {
 		sessions = []app.MailSession{*d.Session}
 	}
