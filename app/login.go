@@ -9,16 +9,23 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Sign-in limits: per account and per client address, counted in PostgreSQL so every portal process shares
-// them. Every attempt counts, successful or not, and an unknown address counts like a known one, so the limit
-// tells nothing about which accounts exist.
+// Sign-in limits, counted in PostgreSQL so every portal process shares them. Only failed attempts count (a
+// sign-in that succeeds takes its hit back). Failures lock quickly per account and client address (5 in 15
+// minutes), per client address over all accounts (20 in 15 minutes), and only slowly per account (30 in an
+// hour): one address can fail at most 20 times an hour on an account, so a stranger who knows a colleague's
+// address cannot lock her out from elsewhere, while guessing from many addresses still stops. An unknown
+// address counts like a known one, so the limit tells nothing about which accounts exist. IPv6 addresses count
+// per /64 (AddressKey).
 const (
-	loginAccountLimit = 5
-	loginAddressLimit = 20
-	loginWindow       = 15 * time.Minute
-	codeAccountLimit  = 5
-	codeAddressLimit  = 20
-	codeWindow        = 10 * time.Minute
+	loginPairLimit     = 5
+	loginPairWindow    = 15 * time.Minute
+	loginAddressLimit  = 20
+	loginAddressWindow = 15 * time.Minute
+	loginAccountLimit  = 30
+	loginAccountWindow = time.Hour
+	codeAccountLimit   = 5
+	codeAddressLimit   = 20
+	codeWindow         = 10 * time.Minute
 )
 
 // ErrBadCredentials is the one answer for an unknown address, a wrong password and a deactivated account.
@@ -37,22 +44,39 @@ type LoginResult struct {
 
 // Login checks an address and password. It takes as long for an unknown address as for a wrong password (the
 // password is checked against a dummy hash), answers both with ErrBadCredentials, and refuses with
-// ErrRateLimited once the account or the client address has tried too often. An address that is not text at all
-// gets a *ValidationError (field "email") and changes nothing.
+// ErrRateLimited once failures reached a limit (see loginPairLimit). An address that is not text at all gets a
+// *ValidationError (field "email") and changes nothing.
 func (a *App) Login(ctx context.Context, email, password, clientAddr string) (LoginResult, error) {
 	f := newFields()
 	if email = f.text("email", email, MaxEmail, false); f.err() != nil {
 		// Text no address can have (invalid UTF-8, a NUL): refused before it reaches the database.
 		return LoginResult{}, f.err()
 	}
-	accountKey := "login:account:" + hex.EncodeToString(a.Keys.EmailHash(email)[:16])
-	okAccount, err := a.Allow(ctx, accountKey, loginAccountLimit, loginWindow)
-	if err != nil {
-		return LoginResult{}, err
-	}
-	okAddress, err := a.Allow(ctx, "login:addr:"+clientAddr, loginAddressLimit, loginWindow)
-	if err != nil {
-		return LoginResult{}, err
+	account := hex.EncodeToString(a.Keys.EmailHash(email)[:16])
+	addr := AddressKey(clientAddr)
+	// Each attempt counts first and takes its hits back when it succeeds, so concurrent guesses cannot slip past
+	// together. The account's own counter only moves once the pair and the address allow the attempt: failures
+	// a pair or an address is already refused for do not wear down the account.
+	counted := []string{}
+	allowed := true
+	for _, l := range []struct {
+		key    string
+		limit  int
+		window time.Duration
+	}{
+		{"login:pair:" + account + ":" + addr, loginPairLimit, loginPairWindow},
+		{"login:addr:" + addr, loginAddressLimit, loginAddressWindow},
+		{"login:account:" + account, loginAccountLimit, loginAccountWindow},
+	} {
+		ok, err := a.Allow(ctx, l.key, l.limit, l.window)
+		if err != nil {
+			return LoginResult{}, err
+		}
+		counted = append(counted, l.key)
+		if !ok {
+			allowed = false
+			break
+		}
 	}
 	st, err := staffByEmail(ctx, a.Store.DB, email)
 	known := err == nil
@@ -63,7 +87,7 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (Lo
 	if known {
 		staffID = &st.ID
 	}
-	if !okAccount || !okAddress {
+	if !allowed {
 		return LoginResult{}, a.loginFailed(ctx, staffID, "limited")
 	}
 	hash := dummyHash
@@ -82,6 +106,11 @@ func (a *App) Login(ctx context.Context, email, password, clientAddr string) (Lo
 			reason = "inactive"
 		}
 		return LoginResult{}, a.loginFailed(ctx, staffID, reason)
+	}
+	for _, key := range counted { // a sign-in that succeeds is no failure
+		if err := a.refund(ctx, key); err != nil {
+			return LoginResult{}, err
+		}
 	}
 	token, err := a.StartStaffSession(ctx, st.ID, false)
 	if err != nil {
@@ -121,7 +150,7 @@ func (a *App) SecondFactor(ctx context.Context, token, code, clientAddr string) 
 	if err != nil {
 		return "", err
 	}
-	okAddress, err := a.Allow(ctx, "code:addr:"+clientAddr, codeAddressLimit, codeWindow)
+	okAddress, err := a.Allow(ctx, "code:addr:"+AddressKey(clientAddr), codeAddressLimit, codeWindow)
 	if err != nil {
 		return "", err
 	}

@@ -57,41 +57,105 @@ func TestLoginGivesOneAnswerForUnknownWrongAndInactive(t *testing.T) {
 	}
 }
 
-func TestLoginIsThrottledPerAccount(t *testing.T) {
+func TestLoginIsThrottledPerAccountAndAddressButNobodyIsLockedOutFromElsewhere(t *testing.T) {
 	a, c := newStaffApp(t, t0)
 	ctx := t.Context()
 	addStaff(t, a, "an@example.org", app.RoleAdmin)
 	addStaff(t, a, "bo@example.org", app.RoleAdmin)
-	// Five tries from five addresses use up the account's allowance...
+	// Five wrong passwords from one address lock that address out of the account quickly...
 	for i := range 5 {
-		if _, err := a.Login(ctx, "an@example.org", "wrong password!", fmt.Sprintf("198.51.100.%d", i)); !errors.Is(err, app.ErrBadCredentials) {
+		if _, err := a.Login(ctx, "an@example.org", "wrong password!", "198.51.100.66"); !errors.Is(err, app.ErrBadCredentials) {
 			t.Fatalf("try %d: %v", i, err)
 		}
 	}
-	// ...so even the right password from a fresh address is refused now,
-	if _, err := a.Login(ctx, "an@example.org", testPassword, "198.51.100.200"); !errors.Is(err, app.ErrRateLimited) {
-		t.Fatalf("sixth try: %v, want ErrRateLimited", err)
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "198.51.100.66"); !errors.Is(err, app.ErrRateLimited) {
+		t.Fatalf("sixth try from the same address: %v, want ErrRateLimited", err)
 	}
-	// an unknown account is limited just the same (the limit betrays nothing),
+	// ...but the right password from another address signs in,
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "203.0.113.9"); err != nil {
+		t.Fatalf("the right password from another address after five wrong ones elsewhere: %v", err)
+	}
+	// and so do her next sign-ins: successes do not count.
+	for i := range 8 {
+		if _, err := a.Login(ctx, "an@example.org", testPassword, "203.0.113.9"); err != nil {
+			t.Fatalf("sign-in %d from her own address: %v", i+2, err)
+		}
+	}
+	// An unknown account is limited just the same (the limit betrays nothing),
 	for i := range 5 {
-		if _, err := a.Login(ctx, "nobody@example.org", "x", fmt.Sprintf("203.0.113.%d", i)); !errors.Is(err, app.ErrBadCredentials) {
+		if _, err := a.Login(ctx, "nobody@example.org", "x", "198.51.100.77"); !errors.Is(err, app.ErrBadCredentials) {
 			t.Fatalf("unknown account, try %d: %v", i, err)
 		}
 	}
-	if _, err := a.Login(ctx, "nobody@example.org", "x", "203.0.113.100"); !errors.Is(err, app.ErrRateLimited) {
+	if _, err := a.Login(ctx, "nobody@example.org", "x", "198.51.100.77"); !errors.Is(err, app.ErrRateLimited) {
 		t.Errorf("unknown account: %v, want ErrRateLimited", err)
 	}
-	// while another account is unaffected,
-	if _, err := a.Login(ctx, "bo@example.org", testPassword, "198.51.100.1"); err != nil {
+	// while another account from the locked address is unaffected,
+	if _, err := a.Login(ctx, "bo@example.org", testPassword, "198.51.100.66"); err != nil {
 		t.Errorf("other account: %v", err)
 	}
-	// and after the window the account may try again.
+	// and after the window the address may try again.
 	c.Add(16 * time.Minute)
-	if _, err := a.Login(ctx, "an@example.org", testPassword, "198.51.100.1"); err != nil {
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "198.51.100.66"); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 	if n := auditCount(t, a, app.AuditLoginFailed); n != 12 {
 		t.Errorf("%d failed logins in the audit log, want 12", n)
+	}
+}
+
+// Guessing one account's password from many addresses stops too, only later: 30 failures in an hour.
+func TestLoginIsThrottledPerAccountSlowly(t *testing.T) {
+	a, c := newStaffApp(t, t0)
+	ctx := t.Context()
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	for i := range 30 {
+		addr := fmt.Sprintf("198.51.100.%d", i/4) // four tries from each address: no pair reaches its limit
+		if _, err := a.Login(ctx, "an@example.org", "wrong password!", addr); !errors.Is(err, app.ErrBadCredentials) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "203.0.113.1"); !errors.Is(err, app.ErrRateLimited) {
+		t.Fatalf("after 30 failures from many addresses: %v, want ErrRateLimited", err)
+	}
+	c.Add(61 * time.Minute)
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "203.0.113.1"); err != nil {
+		t.Errorf("after the hour: %v", err)
+	}
+}
+
+// Addresses of one IPv6 /64 count as one: a new address in the same network is no fresh start.
+func TestLoginCountsIPv6PerNetwork(t *testing.T) {
+	a, _ := newStaffApp(t, t0)
+	ctx := t.Context()
+	addStaff(t, a, "an@example.org", app.RoleAdmin)
+	for i := range 5 {
+		addr := fmt.Sprintf("2001:db8:1:2::%x", i+1)
+		if _, err := a.Login(ctx, "an@example.org", "wrong password!", addr); !errors.Is(err, app.ErrBadCredentials) {
+			t.Fatalf("try %d: %v", i, err)
+		}
+	}
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "2001:db8:1:2:ffff::1"); !errors.Is(err, app.ErrRateLimited) {
+		t.Errorf("same /64: %v, want ErrRateLimited", err)
+	}
+	if _, err := a.Login(ctx, "an@example.org", testPassword, "2001:db8:1:3::1"); err != nil {
+		t.Errorf("another /64: %v", err)
+	}
+}
+
+func TestAddressKeyCountsIPv6PerSlash64(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.7":                     "192.0.2.7",
+		"::ffff:192.0.2.7":              "192.0.2.7",
+		"2001:db8:1:2::1":               "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff:ffff:ffff:1": "2001:db8:1:2::/64",
+		"2001:db8:1:3::1":               "2001:db8:1:3::/64",
+		"fe80::1%eth0":                  "fe80::/64",
+		"not an address":                "not an address",
+	} {
+		if got := app.AddressKey(in); got != want {
+			t.Errorf("AddressKey(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
@@ -112,20 +176,21 @@ func TestLoginIsThrottledPerAddress(t *testing.T) {
 	}
 }
 
+// Sixteen guesses at once from one address: five are checked, eleven refused, as one after the other.
 func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 	a, _ := newStaffApp(t, t0)
 	addStaff(t, a, "an@example.org", app.RoleAdmin)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	ok, limited := 0, 0
+	wrong, limited := 0, 0
 	for i := range 16 {
 		wg.Go(func() {
-			_, err := a.Login(t.Context(), "an@example.org", testPassword, fmt.Sprintf("192.0.2.%d", i))
+			_, err := a.Login(t.Context(), "an@example.org", fmt.Sprintf("guess number %d", i), "192.0.2.1")
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case err == nil:
-				ok++
+			case errors.Is(err, app.ErrBadCredentials):
+				wrong++
 			case errors.Is(err, app.ErrRateLimited):
 				limited++
 			default:
@@ -134,8 +199,8 @@ func TestLoginLimitHoldsUnderConcurrency(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if ok != 5 || limited != 11 {
-		t.Errorf("%d signed in and %d limited, want 5 and 11", ok, limited)
+	if wrong != 5 || limited != 11 {
+		t.Errorf("%d guesses checked and %d limited, want 5 and 11", wrong, limited)
 	}
 }
 

@@ -32,7 +32,7 @@ func (a *App) RequestPasswordReset(ctx context.Context, email, clientAddr string
 	if err != nil {
 		return err
 	}
-	okAddress, err := a.Allow(ctx, "reset:addr:"+clientAddr, resetAddressLimit, resetWindow)
+	okAddress, err := a.Allow(ctx, "reset:addr:"+AddressKey(clientAddr), resetAddressLimit, resetWindow)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,15 @@ func countHit(ctx context.Context, q sqlx.QueryerContext, key string, windowEnds
 	return hits, nil
 }
 
+// uncountHit takes one back from key's counter when its window is still running.
+func uncountHit(ctx context.Context, q sqlx.ExecerContext, key string, now time.Time) error {
+	if _, err := q.ExecContext(ctx, `UPDATE rate_limits SET hits = hits - 1 WHERE key = $1 AND hits > 0 AND window_ends > $2`,
+		key, now); err != nil {
+		return fmt.Errorf("store: unable to refund rate limit: %w", err)
+	}
+	return nil
+}
+
 // ForgetRateLimits removes counters whose window has ended (a daily clean-up).
 func (s *Store) ForgetRateLimits(ctx context.Context, now time.Time) error {
 	if _, err := s.DB.ExecContext(ctx, `DELETE FROM rate_limits WHERE window_ends < $1`, now); err != nil {

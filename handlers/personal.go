@@ -206,6 +206,11 @@ func (s *Server) linkRequestForm(c *fiber.Ctx) error {
 // linkRequest sends fresh links, and answers the same whether or not the address is known.
 func (s *Server) linkRequest(c *fiber.Ctx) error {
 	email := c.FormValue("email")
+	if err := overLimit(c); err != nil {
+		p := s.page(c, "linkrequest.title", true, nil)
+		s.withErrors(c, &p, err, []string{"email"})
+		return s.render(c, "link_request", p)
+	}
 	ok, err := s.App.Allow(c.UserContext(), "link:"+hex.EncodeToString(s.App.Keys.EmailHash(email)[:12]), 3, time.Hour)
 	if err != nil {
 		return err

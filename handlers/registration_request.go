@@ -93,7 +93,11 @@ func (s *Server) request(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	result, _, err := s.submitRequest(c, view, d, page, nil)
+	var result string
+	err = overLimit(c)
+	if err == nil {
+		result, _, err = s.submitRequest(c, view, d, page, nil)
+	}
 	if err != nil {
 		return s.requestInvalid(c, view, d, page, err, s.page(c, page+".title", view.ForParticipants(), d))
 	}

@@ -65,12 +65,16 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 	if d.Professional {
 		kind = "professional"
 	}
-	res, err := s.App.SignUp(c.UserContext(), app.SignupInput{
-		GroupID: g.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
-		ByPhone: !d.Professional && c.FormValue("contact") == "phone", Organisation: c.FormValue("organisation"),
-		Sector: c.FormValue("sector"), Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
-		Language: lang(c), SubmissionKey: c.FormValue("_key"), Code: c.FormValue("code"),
-	})
+	var res app.SignupResult
+	err := overLimit(c)
+	if err == nil {
+		res, err = s.App.SignUp(c.UserContext(), app.SignupInput{
+			GroupID: g.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
+			ByPhone: !d.Professional && c.FormValue("contact") == "phone", Organisation: c.FormValue("organisation"),
+			Sector: c.FormValue("sector"), Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
+			Language: lang(c), SubmissionKey: c.FormValue("_key"), Code: c.FormValue("code"),
+		})
+	}
 	if errors.Is(err, app.ErrClosed) {
 		return s.closedPage(c, view)
 	}

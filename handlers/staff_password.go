@@ -42,7 +42,7 @@ func (s *Server) staffResetForm(c *fiber.Ctx) error {
 
 // staffReset saves the new password; every session of the account ends, so the person signs in afresh.
 func (s *Server) staffReset(c *fiber.Ctx) error {
-	ok, err := s.App.Allow(c.UserContext(), "reset-form:addr:"+c.IP(), 20, time.Hour)
+	ok, err := s.App.Allow(c.UserContext(), "reset-form:addr:"+app.AddressKey(c.IP()), 20, time.Hour)
 	if err != nil {
 		return err
 	}
