@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
-	"portal/app/locale"
 	"portal/views"
 )
 
@@ -31,13 +30,18 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 		form["medewerker"] = v
 		f.StaffID, _ = strconv.ParseInt(v, 10, 64)
 	}
-	if v := c.Query("van"); v != "" {
-		form["van"] = v
-		f.From, _ = time.ParseInLocation("2006-01-02", v, locale.Brussels)
-	}
-	if v := c.Query("tot"); v != "" {
-		form["tot"] = v
-		f.To, _ = time.ParseInLocation("2006-01-02", v, locale.Brussels)
+	// Dates follow the one date rule; one that is not a day is said next to its field and filters nothing.
+	bad := &app.ValidationError{}
+	for field, to := range map[string]*time.Time{"van": &f.From, "tot": &f.To} {
+		if v := c.Query(field); v != "" {
+			form[field] = v
+			day, err := app.ParseDay(field, v)
+			if v, invalid := app.AsValidation(err); invalid {
+				bad.Add(field, v.Fields[field])
+				continue
+			}
+			*to = day
+		}
 	}
 	log, err := s.App.AuditLog(ctx, actor(c), f)
 	if err != nil {
@@ -76,5 +80,8 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 	}
 	p := s.staffPage(c, "staff.audit.title", d)
 	p.Form = form
+	if bad.OrNil() != nil {
+		s.fillErrors(c, &p, bad, []string{"van", "tot"})
+	}
 	return s.render(c, "staff_audit", p)
 }

@@ -50,6 +50,13 @@ func TestStaffDatesAreRefusedNextToTheField(t *testing.T) {
 	if referrals != 0 {
 		t.Errorf("%d referrals recorded from a refused form", referrals)
 	}
+
+	// The audit log's date filter says so too, instead of filtering from some other day.
+	admin, _ := w.client(t, w.admin)
+	page := w.get(t, admin, "/beheer/audit?van=2027-02-30")
+	if page.status != 200 || !strings.Contains(page.body, "Vul een bestaande datum in") || !strings.Contains(page.body, `value="2027-02-30"`) {
+		t.Errorf("audit filter from 30 February: %d", page.status)
+	}
 }
 
 // A session stored in year 0 (before the date rule held) cannot break the yearly lists.
