@@ -103,6 +103,14 @@ func (s *Server) personalAction(c *fiber.Ctx) error {
 	unlock := unlockOf(c)
 	var err error
 	done := c.Params("action")
+	if limited := overLimit(c); limited != nil {
+		// Over the page's budget: the page again, with what was typed and why, and nothing done.
+		v, verr := s.App.PersonalPage(ctx, token, unlock)
+		if verr != nil {
+			return s.linkProblem(c, verr)
+		}
+		return s.personalPage(c, v, limited)
+	}
 	if confirmFirst[done] && c.FormValue("bevestigd") != "ja" {
 		v, err := s.App.PersonalPage(ctx, token, unlock)
 		if err != nil {

@@ -17,10 +17,10 @@ import (
 // form again with what was typed and a message on top, and does nothing else; the answer is 429.
 const limitedLocal = "rate-limited"
 
-// limit gives the form name a budget of n posts per window per client address. When refill is set, the form's
-// handler shows the form again (overLimit); otherwise the answer is the plain "please wait" page.
-func (s *Server) limit(name string, n int, window time.Duration, refill bool) fiber.Handler {
-	return s.limitBy(func(*fiber.Ctx) (string, int) { return name, n }, window, refill)
+// limit gives the form name a budget of n posts per window per client address. Its handler must call overLimit
+// first.
+func (s *Server) limit(name string, n int, window time.Duration) fiber.Handler {
+	return s.limitBy(func(*fiber.Ctx) (string, int) { return name, n }, window)
 }
 
 // limitPrivateSignup is the budget of a private Waakvlam signup link: the organisation's staff sign up from one
@@ -33,10 +33,12 @@ func (s *Server) limitPrivateSignup() fiber.Handler {
 			return "private", s.Limits.Forms
 		}
 		return "private:" + strconv.FormatInt(g.ID, 10), max(s.Limits.Forms, 2*g.Capacity)
-	}, s.Limits.Window, true)
+	}, s.Limits.Window)
 }
 
-func (s *Server) limitBy(budget func(*fiber.Ctx) (string, int), window time.Duration, refill bool) fiber.Handler {
+// limitBy counts a POST against the budget it names (a key and its size) and, over it, lets the handler show
+// the form again (overLimit) and answers 429 with Retry-After.
+func (s *Server) limitBy(budget func(*fiber.Ctx) (string, int), window time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodPost {
 			return c.Next()
@@ -50,9 +52,6 @@ func (s *Server) limitBy(budget func(*fiber.Ctx) (string, int), window time.Dura
 			return c.Next()
 		}
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(window/time.Second)))
-		if !refill {
-			return s.errorPage(c, fiber.StatusTooManyRequests, "ratelimit")
-		}
 		c.Locals(limitedLocal, true)
 		if err := c.Next(); err != nil {
 			return err

@@ -32,19 +32,19 @@ func (s *Server) routes(f *fiber.App) {
 	// Joining: open signup, requests with an intake, families, organisations. Each form has its own budget per
 	// client address (handlers/ratelimit.go); only POSTs count.
 	f.Get("/aanbod/:slug/inschrijven/:group", s.signupForm)
-	f.Post("/aanbod/:slug/inschrijven/:group", s.limit("signup", s.Limits.Forms, s.Limits.Window, true), s.signup)
+	f.Post("/aanbod/:slug/inschrijven/:group", s.limit("signup", s.Limits.Forms, s.Limits.Window), s.signup)
 	f.Get("/aanbod/:slug/aanvragen", s.requestForm)
-	f.Post("/aanbod/:slug/aanvragen", s.limit("request", s.Limits.Forms, s.Limits.Window, true), s.request)
+	f.Post("/aanbod/:slug/aanvragen", s.limit("request", s.Limits.Forms, s.Limits.Window), s.request)
 	f.Get("/inschrijven/:token", s.privateSignupForm)
 	f.Post("/inschrijven/:token", s.limitPrivateSignup(), s.privateSignup)
 	f.Get("/waakvlam/:token", s.waakvlamStatus)
 
 	// Self-service without an account: the personal link, and the links in mail.
 	f.Get("/mijn-link", s.linkRequestForm)
-	f.Post("/mijn-link", s.limit("link", s.Limits.Forms, s.Limits.Window, true), s.linkRequest)
+	f.Post("/mijn-link", s.limit("link", s.Limits.Forms, s.Limits.Window), s.linkRequest)
 	f.Get("/mijn/:token", s.personal)
 	s.personalAttestRoutes(f)
-	f.Post("/mijn/:token/:action", s.limit("personal", s.Limits.Forms, s.Limits.Window, false), s.personalAction)
+	f.Post("/mijn/:token/:action", s.limit("personal", s.Limits.Forms, s.Limits.Window), s.personalAction)
 	f.Get("/afmelden/:sig", s.excuseForm)
 	f.Post("/afmelden/:sig", s.excuse)
 	f.Get("/plaats/:sig", s.offerForm)
