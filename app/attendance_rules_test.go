@@ -7,6 +7,7 @@ import (
 
 	"portal/app"
 	"portal/internal/fixtures"
+	"portal/internal/testenv"
 )
 
 // Attendance is taken for sessions that have started and were not cancelled, and facilitators are asked to take
@@ -38,6 +39,12 @@ func TestAttendanceOnlyForStartedSessionsAndAskedOnlyWhileMissing(t *testing.T) 
 	if rc, err := a.RollCallOf(ctx, me, first.ID); err != nil || rc.Open {
 		t.Errorf("roll call before the start: open %v, %v", rc.Open, err)
 	}
+
+	// Someone excused themselves beforehand: that is no roll call, the facilitator is still asked.
+	other := fixtures.AddPerson(t, a, fixtures.Person{Kind: "professional", Name: "Bo", Email: "bo@example.be"})
+	otherReg := fixtures.Register(t, a, other, "intervisie-mechelen", app.StatusAdmitted, "")
+	testenv.MustExec(t, a.Store.DB, `INSERT INTO attendance (session_id, person_id, registration_id, status, by_self)
+		VALUES ($1, $2, $3, 'excused', true)`, first.ID, other, otherReg)
 
 	// After the first session: asked once; taking attendance drops the request still waiting.
 	*now = first.EndsAt.Add(time.Minute)

@@ -183,7 +183,8 @@ func agendaSessions(ctx context.Context, q sqlx.QueryerContext, staffID int64, f
 }
 
 // queueTakeAttendance marks the planned sessions that ended in the last seven days before now, were not
-// handled yet and have no attendance recorded (nobody needs asking for what is done), and queues a take_attendance mail to each of their group's facilitators, in one statement.
+// handled yet and have no attendance recorded by staff (nobody needs asking for what is done; a participant's
+// own excuse is no roll call), and queues a take_attendance mail to each of their group's facilitators, in one statement.
 // Sessions another worker holds are skipped (SKIP LOCKED); the dedupe key makes a second run harmless.
 func queueTakeAttendance(ctx context.Context, q sqlx.ExecerContext, now time.Time) error {
 	_, err := q.ExecContext(ctx, `WITH ended AS (
@@ -191,7 +192,7 @@ func queueTakeAttendance(ctx context.Context, q sqlx.ExecerContext, now time.Tim
 			WHERE id IN (SELECT id FROM sessions s
 			             WHERE status = 'planned' AND attendance_mailed_at IS NULL
 			               AND ends_at <= $1 AND ends_at > $1 - interval '7 days'
-			               AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id)
+			               AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id AND NOT a.by_self)
 			             FOR UPDATE SKIP LOCKED)
 			RETURNING id, group_id)
 		INSERT INTO outbox (dedupe_key, kind, due_at, staff_id, session_id)
