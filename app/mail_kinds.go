@@ -87,7 +87,7 @@ var mailKinds = []MailKind{
 	{Name: MailPasswordReset},
 	{Name: MailContactChanged},
 	{Name: MailEnded},
-	{Name: MailGroupMoved, Details: DetailsGroup, ListsSessions: true, Calendar: true, AboutRegistration: true},
+	{Name: MailGroupMoved, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true},
 }
 
 var mailKindByName = func() map[string]MailKind {
