@@ -92,8 +92,10 @@ func TestNoPersonalDataIsStoredInClear(t *testing.T) {
 	secret("bellen via zus Ottilie")
 	must("admit", a.Admit(ctx, office, family.RegistrationID, app.AdmitOptions{}))
 	sessions := fixtures.Sessions(t, a, fam)
+	a.Now = func() time.Time { return sessions[0].StartsAt.Add(30 * time.Minute) } // a walk-in comes while it runs
 	_, err = a.AddWalkIn(ctx, office, sessions[0].ID, "Wolterwalkin", app.RoleChild)
 	must("walk-in", err)
+	a.Now = func() time.Time { return testNow }
 	secret("Wolterwalkin")
 	var parent int64
 	testenv.MustGet(t, conn, &parent, `SELECT person_id FROM registrations WHERE id = $1`, family.RegistrationID)
