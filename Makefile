@@ -19,11 +19,12 @@ test: build fmt-check vet axe
 	$(MAKE) --no-print-directory fuzz
 
 ## race: the tests where goroutines meet, under Go's race detector (it needs cgo, so a C compiler): the mail
-## workers, the page cache, signups racing for the last seats, and roll calls (with concurrent phones). The rest
+## workers, the page cache, signups racing for the last seats, roll calls (with concurrent phones) and the model
+## test's sequences (150 steps, with signups at once). The rest
 ## of the suite is left out because the detector makes it five to ten times slower.
-RACE_TESTS ?= ^Test(KilledWorker|WorkersOfOneProcess|StoppedWorker|PageCache|SignupRace|AttendanceTalliesUnderConcurrentRollCalls|RollCall)
+RACE_TESTS ?= ^Test(KilledWorker|WorkersOfOneProcess|StoppedWorker|PageCache|SignupRace|AttendanceTalliesUnderConcurrentRollCalls|RollCall|ModelSequences|RaisingSeats)
 race: build
-	CGO_ENABLED=1 ./$(BIN) devdb -- $(GO) test -race -count=1 -timeout 20m -run '$(RACE_TESTS)' ./mail ./app ./handlers
+	CGO_ENABLED=1 MODEL_STEPS=150 ./$(BIN) devdb -- $(GO) test -race -count=1 -timeout 20m -run '$(RACE_TESTS)' ./mail ./app ./handlers
 
 ## fuzz: every fuzz target of the parsers and validators, FUZZTIME each (the seeded corpus runs in every test).
 # A count, not a duration: Go 1.26's fuzz coordinator can report a bare "context deadline exceeded" when a
@@ -38,9 +39,13 @@ fuzz: build
 
 ## soak: the fault suite (internal/faultproxy, about a minute in make test) three times over with faults three
 ## times as long: PostgreSQL and the SMTP server cut, frozen, slowed and reset under two portals while signups and
-## mail flow; every signup saved once, every mail delivered once.
+## mail flow; every signup saved once, every mail delivered once. Then the model test (app/model_test.go) runs
+## new random sequences for MODEL_SOAK_FOR (10m) and reports how many steps it ran.
+MODEL_SOAK_FOR ?= 10m
 soak: build
 	FAULT_SOAK=1 ./$(BIN) devdb -- $(GO) test -count=1 -timeout 60m -v -run 'TestSignupsAndMailSurviveEveryFault' ./internal/faultproxy/
+	MODEL_SOAK=1 MODEL_SOAK_FOR=$(MODEL_SOAK_FOR) ./$(BIN) devdb -- $(GO) test -count=1 -timeout 60m -v \
+		-run '^TestModelSequencesKeepEveryInvariant$$' ./app/
 
 ## bench-figures: the yearly figures and their page on 1,000,000 attendance rows (a minute of setup each)
 bench-figures: build
