@@ -71,7 +71,6 @@ var notStaffFacing = map[string]string{
 	"MomentUnsuitable":     "participant: personal link",
 	"Purge":                "system: retention job",
 	"Allow":                "rate limiter",
-	"ContactOf":            "decrypts a row the caller already may see",
 	"Rekey":                "command line",
 	"Request":              "public form",
 	"Seed":                 "command line",

@@ -107,7 +107,7 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 	if v.Person, err = a.personByID(ctx, a.Store.DB, r.PersonID); err != nil {
 		return v, err
 	}
-	v.Contact = a.ContactOf(v.Person)
+	v.Contact = a.contactOf(v.Person)
 	if v.Offering, err = a.Store.OfferingByID(ctx, r.OfferingID); err != nil {
 		return v, err
 	}
@@ -362,7 +362,7 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 	if err := a.gate(ctx, r, unlock, WorkRequestContact, string(wish)); err != nil {
 		return err
 	}
-	old := a.ContactOf(p)
+	old := a.contactOf(p)
 	previous, err := json.Marshal(old)
 	if err != nil {
 		return err

@@ -109,7 +109,7 @@ func (a *App) ExportPerson(ctx context.Context, actor Actor, personID int64) ([]
 	if err != nil {
 		return nil, err
 	}
-	c := a.ContactOf(p)
+	c := a.contactOf(p)
 	ex := PersonExport{ExportedAt: a.Now(), Notes: map[string]string{
 		"scope": "Alle gegevens die Veilig Huis Rivierenland over deze persoon bewaart, zonder gegevens over anderen.",
 	}}

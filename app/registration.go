@@ -120,8 +120,8 @@ type Contact struct {
 	VoicemailOK, CalendarInvites bool
 }
 
-// ContactOf decrypts a person's contact details.
-func (a *App) ContactOf(p Person) Contact {
+// contactOf decrypts a person's contact details.
+func (a *App) contactOf(p Person) Contact {
 	return Contact{
 		Email: a.Keys.MustDecrypt(p.EmailEnc), Phone: a.Keys.MustDecrypt(p.PhoneEnc),
 		SafeTimes: a.Keys.MustDecrypt(p.SafeTimesEnc),

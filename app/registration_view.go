@@ -103,7 +103,7 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 	if v.Person, err = a.personByID(ctx, db, r.PersonID); err != nil {
 		return v, err
 	}
-	v.Contact = a.ContactOf(v.Person)
+	v.Contact = a.contactOf(v.Person)
 	v.Message = a.Keys.MustDecrypt(r.MessageEnc)
 	v.IntakeNote = a.Keys.MustDecrypt(r.IntakeNoteEnc)
 	if v.Offering, err = offeringByID(ctx, a.Store.DB, r.OfferingID); err != nil {
