@@ -6,6 +6,7 @@ import (
 
 	"portal/app"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 )
 
 // The date rule, with the values that once went through: year 0, 30 February, and the hour the clock skips on
@@ -113,4 +114,21 @@ func TestPlanSessionsHoldsTheDateRule(t *testing.T) {
 func refusedOn(err error, field, message string) bool {
 	v, ok := app.AsValidation(err)
 	return ok && v.Fields[field] == message
+}
+
+// TestPlanIntakeHoldsTheDateRule: an intake appointment outside the years staff may plan is refused by app
+// itself, not only by the form, and the request stays as it was.
+func TestPlanIntakeHoldsTheDateRule(t *testing.T) {
+	a := seeded(t)
+	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-datum", 20, 0, 4)
+	office := fixtures.ActiveActor(t, a, staffMember(t, a))
+	r := request(t, a, "lotgenotengroepen", g, "Mira")
+	for _, at := range []time.Time{time.Date(0, 6, 1, 10, 0, 0, 0, time.UTC), time.Date(2101, 1, 1, 10, 0, 0, 0, time.UTC)} {
+		if err := a.PlanIntake(t.Context(), office, r.RegistrationID, at, ""); !refusedOn(err, "intake_at", "date.window") {
+			t.Errorf("an intake on %v: %v, want date.window on intake_at", at, err)
+		}
+	}
+	if err := a.PlanIntake(t.Context(), office, r.RegistrationID, testNow.Add(48*time.Hour), ""); err != nil {
+		t.Fatalf("an intake in two days: %v", err)
+	}
 }

@@ -84,6 +84,8 @@ func (a *App) PlanIntake(ctx context.Context, actor Actor, regID int64, at time.
 		note = f.long("note", note, MaxMessage, false)
 		if at.IsZero() {
 			f.v.Add("intake_at", "form.required")
+		} else if !InWindow(at) {
+			f.v.Add("intake_at", msgDateWindow) // the date rule again, for callers that bypass the form
 		}
 		return f.err()
 	}
