@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net"
 	"net/url"
 	"strings"
 
@@ -29,22 +30,33 @@ func (s *Server) personalLinkOf(o app.Offering, token string) string {
 	return s.App.PersonalLink(token)
 }
 
-// neutralHostOf is the host (with port) of DISCREET_BASE_URL when it differs from BASE_URL's, else "".
+// neutralHostOf is the host name (no port, lower case, no trailing dot) of DISCREET_BASE_URL when it differs
+// from BASE_URL's, else "".
 func neutralHostOf(base, discreet string) string {
 	d, err := url.Parse(discreet)
 	if err != nil || discreet == "" {
 		return ""
 	}
 	b, err := url.Parse(base)
-	if err == nil && strings.EqualFold(b.Host, d.Host) {
+	if err == nil && hostName(b.Host) == hostName(d.Host) {
 		return ""
 	}
-	return strings.ToLower(d.Host)
+	return hostName(d.Host)
 }
 
-// neutral reports whether the request came in on the neutral host.
+// hostName reduces a Host header or URL host to the name a browser resolves: without port, lower case, without
+// the trailing dot of a fully qualified name. "mijn-afspraak.be.", "MIJN-AFSPRAAK.be:443" and "mijn-afspraak.be"
+// all reach the same server, so all must get the neutral pages.
+func hostName(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+}
+
+// neutral reports whether the request came in on the neutral host, under any spelling of its name.
 func (s *Server) neutral(c *fiber.Ctx) bool {
-	return s.neutralHost != "" && strings.EqualFold(string(c.Request().Host()), s.neutralHost)
+	return s.neutralHost != "" && hostName(string(c.Request().Host())) == s.neutralHost
 }
 
 // onNeutralHost answers "not found" on the neutral host for every address a discreet mail does not lead to.

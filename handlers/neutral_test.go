@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -49,6 +51,32 @@ func TestNeutralHostShowsOnlyMailPages(t *testing.T) {
 		if status != http.StatusOK || orgWords.MatchString(body) {
 			t.Errorf("neutral host %s: status %d, or it names the organisation", p, status)
 		}
+	}
+	// Every spelling of the neutral name reaches this server, so every one gets the neutral pages: a trailing dot,
+	// no port, upper case.
+	n, err := url.Parse(srv.NeutralURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{n.Hostname() + ".:" + n.Port(), n.Hostname(), strings.ToUpper(n.Host), n.Hostname() + "."} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("Host %q: status %d, want the neutral 404", host, resp.StatusCode)
+		}
+		checkNeutral(t, "/ as "+host, string(body))
 	}
 	// The site's own host keeps its name and all its pages.
 	if status, body := get(t, c, srv.URL+"/"); status != http.StatusOK || !strings.Contains(body, "Veilig Huis") {
