@@ -68,7 +68,7 @@ var mailKinds = []MailKind{
 	{Name: MailSignupConfirmed, Details: DetailsGroup, ListsSessions: true, Calendar: true, PersonalToken: true, AboutRegistration: true},
 	{Name: MailRequestReceived, PersonalToken: true, AboutRegistration: true},
 	{Name: MailHouseholdReceived, PersonalToken: true, AboutRegistration: true},
-	{Name: MailIntakePlanned, AboutRegistration: true},
+	{Name: MailIntakePlanned, LinkAtSend: true, AboutRegistration: true},
 	{Name: MailAdmitted, Details: DetailsGroup, ListsSessions: true, Calendar: true, PersonalToken: true, AboutRegistration: true},
 	{Name: MailDeclined},
 	{Name: MailWaitlisted, PersonalToken: true, AboutRegistration: true},

@@ -171,7 +171,7 @@ func TestEveryKindOfMail(t *testing.T) {
 	personal(app.MailHouseholdReceived, "nl", "We ontvingen de aanmelding van je gezin voor Intervisiegroep Bornem",
 		[]string{"je gezin"}, false, true, nil)
 	personal(app.MailIntakePlanned, "nl", "Je kennismakingsgesprek op "+locale.DateTime("nl", intake),
-		[]string{locale.DateTime("nl", intake), base + "/mijn-link"}, false, false,
+		[]string{locale.DateTime("nl", intake), "Dit moment past niet", base + "/mijn/"}, false, false,
 		map[string]any{"intake_at": intake.Format(time.RFC3339)})
 	personal(app.MailAdmitted, "en", "Welcome to Intervision group Bornem",
 		[]string{"Good news", place, "Your appointments", locale.Date("en", session.StartsAt)}, true, true, nil)
