@@ -28,10 +28,11 @@ import (
 // seed after seed for MODEL_SOAK_FOR (default 10m) and reports how many steps it ran. MODEL_SEED and MODEL_STEPS
 // replay one sequence.
 
-// modelStart is a Monday a week before summer time starts (28 March 2027); halfway the clock jumps to a week
-// before it ends (31 October 2027).
+// modelStart is a Monday three weeks before summer time starts (28 March 2027), so that the groups' first
+// sessions include two (29 March, 5 April) whose week-ahead reminders cross the change and are planned early in
+// every sequence; halfway the clock jumps to a week before summer time ends (31 October 2027).
 var (
-	modelStart  = time.Date(2027, 3, 22, 9, 0, 0, 0, locale.Brussels)
+	modelStart  = time.Date(2027, 3, 8, 9, 0, 0, 0, locale.Brussels)
 	modelAutumn = time.Date(2027, 10, 25, 9, 0, 0, 0, locale.Brussels)
 	modelCode   = "zonnebloem-7"
 	// The seed every test run replays: with its busy moments it found the session/withdrawal deadlock once (at
