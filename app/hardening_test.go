@@ -127,25 +127,10 @@ func TestYearsCloseInOrder(t *testing.T) {
 func TestCancellingAPlannedWaakvlamClosesItsGroup(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	staff := staffMember(t, a)
-	wv, err := a.RequestWaakvlam(ctx, app.WaakvlamInput{Organisation: "CKG", ServiceType: "ckg", ContactName: "Jo",
-		ContactEmail: "jo@ckg.example", ExpectedStaff: "8", PreferredPeriods: "mei", Consent: true, ConsentText: consentText})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := a.WaakvlamByToken(ctx, wv.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := testNow.AddDate(0, 1, 0)
-	coordinator := fixtures.Actor(t, a, staff)
-	groupID, err := a.PlanWaakvlam(ctx, coordinator, st.Request.ID, start, start.Add(3*time.Hour), "CKG", "Berlaar")
-	if err != nil {
-		t.Fatal(err)
-	}
+	coordinator, requestID, groupID := plannedWaakvlam(t, a)
 	link := secretOf(t, a, 0, "waakvlam_planned")
 	signup(t, a, groupID, 1)
-	if err := a.SetWaakvlamStatus(ctx, coordinator, st.Request.ID, "cancelled"); err != nil {
+	if err := a.SetWaakvlamStatus(ctx, coordinator, requestID, "cancelled"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := a.GroupBySignupToken(ctx, link); !errors.Is(err, app.ErrNotFound) {

@@ -15,28 +15,13 @@ import (
 func TestACancelledWaakvlamChangesAllOrNothing(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
-	staff := staffMember(t, a)
-	wv, err := a.RequestWaakvlam(ctx, app.WaakvlamInput{Organisation: "CKG", ServiceType: "ckg", ContactName: "Jo",
-		ContactEmail: "jo@ckg.example", ExpectedStaff: "8", PreferredPeriods: "mei", Consent: true, ConsentText: consentText})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := a.WaakvlamByToken(ctx, wv.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := testNow.AddDate(0, 1, 0)
-	coordinator := fixtures.Actor(t, a, staff)
-	groupID, err := a.PlanWaakvlam(ctx, coordinator, st.Request.ID, start, start.Add(3*time.Hour), "CKG", "Berlaar")
-	if err != nil {
-		t.Fatal(err)
-	}
+	coordinator, requestID, groupID := plannedWaakvlam(t, a)
 	signup(t, a, groupID, 1)
 	testenv.MustExec(t, a.Store.DB, `CREATE FUNCTION refuse_status() RETURNS trigger LANGUAGE plpgsql AS
 		$$ BEGIN RAISE EXCEPTION 'status refused for the test'; END $$`)
 	testenv.MustExec(t, a.Store.DB, `CREATE TRIGGER refuse_status BEFORE UPDATE OF status ON waakvlam_requests
 		FOR EACH ROW EXECUTE FUNCTION refuse_status()`)
-	if err := a.SetWaakvlamStatus(ctx, coordinator, st.Request.ID, "cancelled"); err == nil {
+	if err := a.SetWaakvlamStatus(ctx, coordinator, requestID, "cancelled"); err == nil {
 		t.Fatal("the cancellation succeeded although its status could not be written")
 	}
 	var sessionStatus, groupStatus string
@@ -50,4 +35,28 @@ func TestACancelledWaakvlamChangesAllOrNothing(t *testing.T) {
 		t.Errorf("after a failed cancellation: session %s, group %s, %d notices, %d audit rows; want nothing changed",
 			sessionStatus, groupStatus, notices, audits)
 	}
+}
+
+// plannedWaakvlam requests a Waakvlam training for an organisation and plans it a month ahead, as a coordinator;
+// it returns that coordinator, the request and the group the plan made.
+func plannedWaakvlam(t *testing.T, a *app.App) (coordinator app.Actor, requestID, groupID int64) {
+	t.Helper()
+	ctx := t.Context()
+	staff := staffMember(t, a)
+	wv, err := a.RequestWaakvlam(ctx, app.WaakvlamInput{Organisation: "CKG", ServiceType: "ckg", ContactName: "Jo",
+		ContactEmail: "jo@ckg.example", ExpectedStaff: "8", PreferredPeriods: "mei", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.WaakvlamByToken(ctx, wv.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := testNow.AddDate(0, 1, 0)
+	coordinator = fixtures.Actor(t, a, staff)
+	groupID, err = a.PlanWaakvlam(ctx, coordinator, st.Request.ID, start, start.Add(3*time.Hour), "CKG", "Berlaar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return coordinator, st.Request.ID, groupID
 }
