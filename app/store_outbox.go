@@ -157,19 +157,34 @@ func (s *Store) RecordMail(ctx context.Context, worker string, now time.Time, ou
 	return lost, nil
 }
 
+// releaseSet hands a claimed mail back to the queue as if it had never been claimed.
+const releaseSet = `UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'queued' END,
+	attempts = greatest(attempts - 1, 0), claimed_at = NULL, claimed_by = NULL`
+
 // ReleaseMail hands claimed mails that were not tried back to the queue, as if never claimed: a worker that
 // stops leaves them to the next one at once instead of after the stall timeout.
 func (s *Store) ReleaseMail(ctx context.Context, ids []int64, worker string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.DB.ExecContext(ctx, `UPDATE outbox SET status = CASE WHEN attempts > 1 THEN 'retrying' ELSE 'queued' END,
-			attempts = greatest(attempts - 1, 0), claimed_at = NULL, claimed_by = NULL
-		WHERE id = ANY($1) AND status = 'sending' AND claimed_by = $2`, pq.Int64Array(ids), worker)
+	_, err := s.DB.ExecContext(ctx, releaseSet+` WHERE id = ANY($1) AND status = 'sending' AND claimed_by = $2`,
+		pq.Int64Array(ids), worker)
 	if err != nil {
 		return fmt.Errorf("store: unable to release mail: %w", err)
 	}
 	return nil
+}
+
+// ReleaseOrphans hands back to the queue every mail still claimed by worker, and returns how many. The caller
+// must hold none of its claims: it is for the moment before a worker claims again after a failed database call,
+// when whatever its name still holds was claimed by a call whose answer was lost, or could not be handed back
+// while the database was away, and was never tried.
+func (s *Store) ReleaseOrphans(ctx context.Context, worker string) (int64, error) {
+	res, err := s.DB.ExecContext(ctx, releaseSet+` WHERE status = 'sending' AND claimed_by = $1`, worker)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to release orphaned claims: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // cutBytes cuts s to at most n bytes, at a rune boundary.

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -51,5 +52,44 @@ func TestRecordMailTwiceAndRenewMail(t *testing.T) {
 	}
 	if lost, err := a.Store.RecordMail(ctx, "w", later.Add(2*time.Minute), []app.MailOutcome{{ID: ids[2], Status: app.OutboxSent}}); err != nil || len(lost) != 1 {
 		t.Fatalf("taken-over mail not reported lost: %v %v", lost, err)
+	}
+}
+
+// A worker whose claim's answer was lost hands back everything its name still holds, and nothing of another's:
+// the mails are due again at once, their attempt not counted.
+func TestReleaseOrphansHandsBackOnlyThisWorkersClaims(t *testing.T) {
+	a, now := mailWorld(t)
+	ctx := context.Background()
+	queueMany(t, a, 5)
+	lost, err := a.Store.ClaimMail(ctx, "w", 3, *now, time.Minute)
+	if err != nil || len(lost) != 3 {
+		t.Fatal(lost, err)
+	}
+	other, err := a.Store.ClaimMail(ctx, "v", 10, *now, time.Minute)
+	if err != nil || len(other) != 2 {
+		t.Fatal(other, err)
+	}
+	if n, err := a.Store.ReleaseOrphans(ctx, "w"); err != nil || n != 3 {
+		t.Fatalf("released %d, %v; want 3", n, err)
+	}
+	var rows []struct {
+		Status   string         `db:"status"`
+		Attempts int            `db:"attempts"`
+		By       sql.NullString `db:"claimed_by"`
+	}
+	if err := a.Store.DB.Select(&rows, `SELECT status, attempts, claimed_by FROM outbox WHERE id = ANY($1) ORDER BY id`,
+		pq.Int64Array(lost)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Status != app.OutboxQueued || r.Attempts != 0 || r.By.Valid {
+			t.Errorf("handed back: %+v", r)
+		}
+	}
+	if mine, err := a.Store.RenewMail(ctx, "v", *now, other); err != nil || len(mine) != 2 {
+		t.Errorf("the other worker's claims: %v %v", mine, err)
+	}
+	if again, err := a.Store.ClaimMail(ctx, "u", 10, *now, time.Minute); err != nil || len(again) != 3 {
+		t.Errorf("claimed again: %v %v; want the three handed back", again, err)
 	}
 }

@@ -10,14 +10,14 @@ import (
 // confirmed that, and whether outcomes are being recorded. A mail is sent only while all three hold.
 type lease struct {
 	mu        sync.Mutex
-	held      map[int64]time.Time // claimed mail → when it was claimed (local clock)
-	renewed   time.Time           // when the database last confirmed the claims (local clock)
-	recording bool                // false while writing outcomes fails
-	changed   chan struct{}       // closed and replaced on every change, to wake waiting senders
+	held      map[int64]struct{} // the claimed mails still this worker's
+	renewed   time.Time          // when the database last confirmed the claims (local clock)
+	recording bool               // false while writing outcomes fails
+	changed   chan struct{}      // closed and replaced on every change, to wake waiting senders
 }
 
 func newLease() *lease {
-	return &lease{held: map[int64]time.Time{}, recording: true, changed: make(chan struct{})}
+	return &lease{held: map[int64]struct{}{}, recording: true, changed: make(chan struct{})}
 }
 
 // wake tells waiting senders that something changed; call with mu held.
@@ -31,7 +31,7 @@ func (l *lease) claimed(ids []int64, claimedAt time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, id := range ids {
-		l.held[id] = claimedAt
+		l.held[id] = struct{}{}
 	}
 	if claimedAt.After(l.renewed) {
 		l.renewed = claimedAt
@@ -50,17 +50,18 @@ func (l *lease) ids() []int64 {
 	return out
 }
 
-// renewedAt records a renewal that started at start and found mine still claimed by this worker: a mail
-// claimed before start that is not among them was taken over by another worker.
-func (l *lease) renewedAt(start time.Time, mine []int64) {
+// renewedAt records a renewal that started at start, asked for the mails asked, and found mine still claimed by
+// this worker: a mail asked for that is not among them was taken over by another worker (or its outcome is
+// recorded). Only the mails asked for count: one claimed while the renewal was on its way was not in it.
+func (l *lease) renewedAt(start time.Time, asked, mine []int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	still := make(map[int64]bool, len(mine))
 	for _, id := range mine {
 		still[id] = true
 	}
-	for id, at := range l.held {
-		if !still[id] && at.Before(start) {
+	for _, id := range asked {
+		if !still[id] {
 			delete(l.held, id)
 		}
 	}
@@ -137,7 +138,9 @@ func (w *Worker) renew(l *lease) (stop func()) {
 				continue
 			}
 			start := time.Now()
-			ctx, cancel := context.WithTimeout(context.Background(), max(w.RecordGrace, 5*time.Second))
+			// A renewal that hangs on a dead connection must give up well within Stall, so that the next one,
+			// on a fresh connection, lands before another worker may judge these claims stalled.
+			ctx, cancel := context.WithTimeout(context.Background(), min(max(w.RecordGrace, 5*time.Second), w.Stall/4))
 			mine, err := w.App.Store.RenewMail(ctx, w.ID, w.App.Now(), ids)
 			cancel()
 			if err != nil {
@@ -145,8 +148,8 @@ func (w *Worker) renew(l *lease) (stop func()) {
 				every = min(w.Heartbeat, time.Second)
 				continue
 			}
-			w.dbAnswered()
-			l.renewedAt(start, mine)
+			w.dbAnswered(start)
+			l.renewedAt(start, ids, mine)
 			every = w.Heartbeat
 		}
 	}()

@@ -26,9 +26,10 @@ import (
 // worker that stopped renewing stall. When it cannot record an outcome or renew its claims, it stops sending and
 // keeps what it sent in memory, trying again until the database answers; then it records it. It sends a mail
 // only while its claims were renewed less than Stall/2 ago, and it takes over stalled rows only after it has
-// reached the database without a failure for two heartbeats, so that after an outage the workers that lived
-// through it renew their claims before anyone judges them dead. The one duplicate left is a worker that dies
-// (or is cut off from the database for longer than Stall) after the SMTP server took a mail and before the
+// reached the database without a failure for a whole Stall: an outage of the database stops every worker's
+// renewals at once, so right after it every claim looks stalled, and the workers that lived through it need
+// that time to renew theirs before anyone judges them dead. The one duplicate left is a worker that dies (or is
+// cut off from the database, alone, for longer than Stall) after the SMTP server took a mail and before the
 // outcome was recorded.
 type Worker struct {
 	App      *app.App
@@ -57,6 +58,7 @@ type Worker struct {
 	smtpOutage   *app.Outage
 	healthyMu    sync.Mutex
 	healthySince time.Time // since when every database call succeeded (App.Now); zero after a failure
+	orphans      bool      // a database call failed since the last drain began: claims may be left under our name
 }
 
 // NewWorker returns a worker with the default settings and a unique ID.
@@ -94,7 +96,7 @@ func (w *Worker) init() {
 }
 
 // dbFailed notes a failed database call: logged once per outage, and no stalled rows are taken until the
-// database has answered for two heartbeats again.
+// database has answered for a whole Stall again.
 func (w *Worker) dbFailed(err error) {
 	if db.Unavailable(err) {
 		w.dbOutage.Fail(err)
@@ -103,25 +105,31 @@ func (w *Worker) dbFailed(err error) {
 	}
 	w.healthyMu.Lock()
 	w.healthySince = time.Time{}
+	w.orphans = true
 	w.healthyMu.Unlock()
 }
 
-// dbAnswered notes a successful database call.
-func (w *Worker) dbAnswered() {
+// dbAnswered notes a successful database call that started at start. A call that took longer than a
+// heartbeat counts as the end of an outage all the same: it may have waited out a freeze during which no worker
+// could renew its claims, and a short freeze fails no call.
+func (w *Worker) dbAnswered(start time.Time) {
 	w.dbOutage.OK()
+	slow := time.Since(start) > w.Heartbeat
 	w.healthyMu.Lock()
-	if w.healthySince.IsZero() {
+	if w.healthySince.IsZero() || slow {
 		w.healthySince = w.App.Now()
 	}
 	w.healthyMu.Unlock()
 }
 
-// stallFor is the stall timeout for the next claim: Stall once the database has answered for two heartbeats,
-// else so long that no stalled row is taken (their worker may be alive and about to renew its claims).
+// stallFor is the stall timeout for the next claim: Stall once the database has answered for a whole Stall,
+// else so long that no stalled row is taken. A claim is judged by when it was last renewed, and nobody could
+// renew during an outage: until the database has been back for Stall, a claim that looks stalled may belong to
+// a worker that is alive, has sent mail it could not record yet, and is about to renew.
 func (w *Worker) stallFor() time.Duration {
 	w.healthyMu.Lock()
 	defer w.healthyMu.Unlock()
-	if !w.healthySince.IsZero() && w.App.Now().Sub(w.healthySince) >= 2*w.Heartbeat {
+	if !w.healthySince.IsZero() && w.App.Now().Sub(w.healthySince) >= w.Stall {
 		return w.Stall
 	}
 	return 100 * 365 * 24 * time.Hour
@@ -174,6 +182,10 @@ func (w *Worker) Drain(ctx context.Context) (Stats, error) {
 	w.init()
 	// Bookkeeping must finish even when ctx is cancelled: the mail in hand was sent.
 	db := context.WithoutCancel(ctx)
+	if err := w.releaseOrphans(db); err != nil {
+		w.dbFailed(err)
+		return Stats{}, err
+	}
 	size := w.Batch
 	if size <= 0 {
 		size = 50
@@ -205,8 +217,37 @@ func (w *Worker) Drain(ctx context.Context) (Stats, error) {
 	return d.stats, err
 }
 
+// releaseOrphans hands back, after a failed database call, what this worker's name still holds although no
+// drain holds it: a claim whose answer was lost on a broken connection (PostgreSQL committed it; the worker never
+// learned which mails it took), or mails it could not hand back while the database was away. None of them was
+// tried. Left alone they would wait for the stall timeout, which is for workers that died.
+func (w *Worker) releaseOrphans(ctx context.Context) error {
+	w.healthyMu.Lock()
+	orphans := w.orphans
+	w.healthyMu.Unlock()
+	if !orphans {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, max(w.RecordGrace, 5*time.Second))
+	defer cancel()
+	start := time.Now()
+	n, err := w.App.Store.ReleaseOrphans(ctx, w.ID)
+	if err != nil {
+		return err
+	}
+	w.dbAnswered(start)
+	w.healthyMu.Lock()
+	w.orphans = false
+	w.healthyMu.Unlock()
+	if n > 0 {
+		w.Log.Info("mail worker handed back mails it had claimed during a database outage", "mails", n, "worker", w.ID)
+	}
+	return nil
+}
+
 // release hands claimed mails that were not tried back to the queue. When the database does not answer they
-// stay claimed, and stall: they were not sent, so taking them again sends them once.
+// stay claimed: the next drain hands them back (releaseOrphans), or, after a stop, they stall; they were not
+// sent, so either way they go out once.
 func (w *Worker) release(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -361,9 +402,10 @@ func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepare
 func (w *Worker) claim(ctx context.Context, size int) ([]int64, error) {
 	ctx, cancel := context.WithTimeout(ctx, max(w.RecordGrace, 5*time.Second))
 	defer cancel()
+	start := time.Now()
 	ids, err := w.App.Store.ClaimMail(ctx, w.ID, size, w.App.Now(), w.stallFor())
 	if err == nil {
-		w.dbAnswered()
+		w.dbAnswered(start)
 	}
 	return ids, err
 }
@@ -465,10 +507,11 @@ func (r *recorder) record(batch []app.MailOutcome) ([]int64, error) {
 	now := r.w.App.Now()
 	for {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.ctx), max(r.w.RecordGrace, 5*time.Second))
+		start := time.Now()
 		lost, err := r.w.App.Store.RecordMail(ctx, r.w.ID, now, batch)
 		cancel()
 		if err == nil {
-			r.w.dbAnswered()
+			r.w.dbAnswered(start)
 			r.lease.recordingOK(true)
 			return lost, nil
 		}

@@ -591,6 +591,28 @@ func (w *world) check(t *testing.T) {
 	if missing > 0 || failed > 0 {
 		t.Errorf("%d signups got no mail; %d mails failed", missing, failed)
 	}
+	// No worker dies here, so none may lose a mail it tried to another worker (the worker warns "mail handled
+	// after another worker took it over"): that sends it twice whenever the first try reached the SMTP server,
+	// whether or not it did in this run. Nor may any mail wait for the stall timeout, which is for workers that
+	// died: a worker hands back what a claim with a lost answer took, or what it could not hand back while the
+	// database was away, as soon as the database answers again.
+	if n := w.logs.takeovers.Load(); n > 0 {
+		t.Errorf("%d mails were tried by a worker that lived through the faults and then taken over by another", n)
+	}
+	var stalled []struct {
+		Worker string    `db:"worker"`
+		At     time.Time `db:"at"`
+		ID     int64     `db:"outbox_id"`
+	}
+	if err := w.direct.Select(&stalled, `SELECT worker, at, outbox_id FROM outbox_attempts WHERE error LIKE 'stalled%'
+		ORDER BY at`); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stalled {
+		t.Errorf("mail %d of %s waited for the stall timeout; taken over %v after the first fault began (fault then: %s; "+
+			"%v before: %s)", s.ID, s.Worker, s.At.Sub(w.faults[0].start).Round(100*time.Millisecond), w.faultAt(s.At),
+			stall, w.faultAt(s.At.Add(-stall)))
+	}
 	var http5xx, http2xx int
 	for s, n := range w.answers {
 		switch {

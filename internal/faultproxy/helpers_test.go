@@ -16,6 +16,7 @@ func listen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
 // not once per request or mail.
 type logCounter struct {
 	outages, recoveries, other atomic.Int64
+	takeovers                  atomic.Int64 // "mail handled after another worker took it over"
 	last                       atomic.Value // the last other warning, for the report
 
 	mu     sync.Mutex
@@ -63,6 +64,10 @@ func (l *logCounter) byPortal() map[int][]outageEvent {
 	return out
 }
 
+// mailTakenOver is the mail worker's warning for an outcome it could not record because another worker had
+// taken the mail over.
+const mailTakenOver = "mail handled after another worker took it over"
+
 func (l *logCounter) Enabled(_ context.Context, level slog.Level) bool {
 	return level >= slog.LevelInfo
 }
@@ -76,6 +81,9 @@ func (l *logCounter) Handle(_ context.Context, r slog.Record) error {
 		t.recoveries.Add(1)
 		l.record(strings.TrimSuffix(r.Message, " available again"), false)
 	case r.Level >= slog.LevelWarn:
+		if r.Message == mailTakenOver {
+			t.takeovers.Add(1)
+		}
 		t.other.Add(1)
 		r.Attrs(func(a slog.Attr) bool { t.last.Store(r.Message + " " + a.String()); return false })
 	}
