@@ -36,7 +36,7 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	testenv.MustSelect(t, a.Store.DB, &sessions, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at`, g)
 	// Ilse excuses the family for the first session through her link.
 	ilse := secretOf(t, a, 0, "admitted")
-	if err := a.Excuse(ctx, ilse, sessions[0], true); err != nil {
+	if err := a.Excuse(ctx, ilse, "", sessions[0], true); err != nil {
 		t.Fatal(err)
 	}
 	rc, err := a.RollCallOf(ctx, actor, sessions[0])

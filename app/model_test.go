@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -270,6 +271,16 @@ func (m *model) token(regID int64) string {
 	return m.tokens[regID]
 }
 
+// unlock gives the personal code on registration regID's page, as she would before an action, and returns the
+// proof ("" when no code is set: the page needs none).
+func (m *model) unlock(ctx context.Context, regID int64) (string, error) {
+	proof, err := m.a.UnlockPersonal(ctx, m.token(regID), modelCode)
+	if errors.Is(err, app.ErrNotFound) {
+		return "", nil
+	}
+	return proof, err
+}
+
 func (m *model) keep(regID int64, token string) {
 	if regID == 0 || token == "" {
 		return
@@ -410,7 +421,11 @@ func (m *model) actions() []modelAction {
 			if !ok || m.token(r) == "" {
 				return "nobody", nil
 			}
-			return fmt.Sprint("reg ", r), m.a.Cancel(ctx, m.token(r), modelCode)
+			unlock, err := m.unlock(ctx, r)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprint("reg ", r), m.a.Cancel(ctx, m.token(r), unlock)
 		}},
 		{"excuse", 3, func() (string, error) {
 			r, ok := m.pick(`SELECT r.id FROM registrations r WHERE r.status = 'admitted' AND ` + m.inModel())
@@ -423,7 +438,11 @@ func (m *model) actions() []modelAction {
 				return "no session ahead", nil
 			}
 			excuse := m.intn(3) > 0
-			return fmt.Sprintf("reg %d session %d excuse %v", r, s, excuse), m.a.Excuse(ctx, m.token(r), s, excuse)
+			unlock, err := m.unlock(ctx, r)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("reg %d session %d excuse %v", r, s, excuse), m.a.Excuse(ctx, m.token(r), unlock, s, excuse)
 		}},
 		{"withdraw", 3, func() (string, error) {
 			r, ok := m.pick(`SELECT r.id FROM registrations r WHERE r.status IN ('requested', 'intake_planned', 'admitted',
@@ -475,7 +494,11 @@ func (m *model) actions() []modelAction {
 				return "nobody", nil
 			}
 			accept := m.intn(10) < 7
-			return fmt.Sprintf("reg %d accept %v", r, accept), m.a.AnswerOfferByToken(ctx, m.token(r), accept)
+			unlock, err := m.unlock(ctx, r)
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("reg %d accept %v", r, accept), m.a.AnswerOfferByToken(ctx, m.token(r), unlock, accept)
 		}},
 		{"add sessions", 4, func() (string, error) {
 			g, day, n := m.group(), m.now().AddDate(0, 0, 1+m.intn(35)), 1+m.intn(6)
@@ -837,7 +860,7 @@ func TestAMovedSessionRemindsOnlyWhoStillComes(t *testing.T) {
 
 	c.Add(10 * time.Hour) // the 7-day reminders of the first session went out at 19.00
 	testenv.MustExec(t, a.Store.DB, `UPDATE outbox SET status = 'sent' WHERE kind = 'reminder' AND due_at <= $1`, c.Now())
-	if err := a.Excuse(ctx, excused.Token, session, true); err != nil {
+	if err := a.Excuse(ctx, excused.Token, "", session, true); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Cancel(ctx, leaves.Token, ""); err != nil {

@@ -226,9 +226,13 @@ func (a *App) Cancel(ctx context.Context, token, unlock string) error {
 
 // Excuse records that the person behind a personal link (with their household) cannot come to one session, or,
 // with excuse false, takes that back. The mark shows on the facilitator's roll call; the session's reminders stop.
-func (a *App) Excuse(ctx context.Context, token string, sessionID int64, excuse bool) error {
+// A page guarded by a code needs it (unlock): see gateAnswer.
+func (a *App) Excuse(ctx context.Context, token, unlock string, sessionID int64, excuse bool) error {
 	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
 	if err != nil {
+		return err
+	}
+	if err := a.gateAnswer(ctx, r, unlock, "", ""); err != nil {
 		return err
 	}
 	return a.excuse(ctx, r, sessionID, excuse)
@@ -287,6 +291,7 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 type ExcuseView struct {
 	Session Session
 	Excused bool
+	AnswerGuard
 }
 
 // ExcuseLinkView reads the session behind a signed excuse link.
@@ -306,18 +311,25 @@ func (a *App) ExcuseLinkView(ctx context.Context, signed string) (ExcuseView, er
 	if v.Session, err = sessionOfGroup(ctx, a.Store.DB, ids[1], *r.GroupID); err != nil {
 		return v, err
 	}
-	v.Excused, err = isExcused(ctx, a.Store.DB, ids[1], r.PersonID)
+	if v.Excused, err = isExcused(ctx, a.Store.DB, ids[1], r.PersonID); err != nil {
+		return v, err
+	}
+	v.AnswerGuard, err = a.answerGuard(ctx, r.ID)
 	return v, err
 }
 
-// ExcuseByLink records the excuse behind a signed link from a reminder.
-func (a *App) ExcuseByLink(ctx context.Context, signed string) error {
+// ExcuseByLink records the excuse behind a signed link from a reminder. A page guarded by a code needs it
+// (code, as typed on the page): see gateAnswer for the errors.
+func (a *App) ExcuseByLink(ctx context.Context, signed, code string) error {
 	ids, err := a.Keys.Verify(purposeExcuse, signed, a.Now(), 2)
 	if err != nil {
 		return err
 	}
 	r, err := registrationByID(ctx, a.Store.DB, ids[0], false)
 	if err != nil {
+		return err
+	}
+	if err := a.gateAnswer(ctx, r, "", code, ""); err != nil {
 		return err
 	}
 	return a.excuse(ctx, r, ids[1], true)
@@ -442,8 +454,9 @@ func (a *App) MomentUnsuitable(ctx context.Context, token, unlock string, sessio
 	})
 }
 
-// AnswerOfferByToken accepts or refuses an offered place from the personal page.
-func (a *App) AnswerOfferByToken(ctx context.Context, token string, accept bool) error {
+// AnswerOfferByToken accepts or refuses an offered place from the personal page. A page guarded by a code needs
+// it (unlock): see gateAnswer.
+func (a *App) AnswerOfferByToken(ctx context.Context, token, unlock string, accept bool) error {
 	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
 	if err != nil {
 		return err
@@ -451,7 +464,10 @@ func (a *App) AnswerOfferByToken(ctx context.Context, token string, accept bool)
 	if r.Status != StatusOffered || r.OfferExpiresAt == nil {
 		return ErrExpired
 	}
-	return a.AnswerOffer(ctx, a.Keys.Sign(purposeOffer, *r.OfferExpiresAt, r.ID), accept)
+	if err := a.gateAnswer(ctx, r, unlock, "", refusalRequest(accept)); err != nil {
+		return err
+	}
+	return a.answerOffer(ctx, r.ID, accept)
 }
 
 // SendLinksAgain mails a fresh personal link for every active registration of the people with this address.

@@ -203,6 +203,17 @@ func (a *App) UnlockPersonal(ctx context.Context, token, code string) (string, e
 	if err != nil {
 		return "", err
 	}
+	hash, err := a.checkCode(ctx, r, code)
+	if err != nil {
+		return "", err
+	}
+	return a.Keys.Sign(purposeUnlock, a.Now().Add(unlockFor), r.ID, codeStamp(hash)), nil
+}
+
+// checkCode counts one try of registration r's code and returns the hash it matched. A wrong code gives a
+// ValidationError on field "code"; the CodeAttempts-th wrong code in a row locks the page (ErrLocked) and gives
+// staff a work item. ErrNotFound: no code set.
+func (a *App) checkCode(ctx context.Context, r Registration, code string) (string, error) {
 	attempts, hash, err := a.countCodeAttempt(ctx, r.ID)
 	if err != nil {
 		return "", err
@@ -213,10 +224,7 @@ func (a *App) UnlockPersonal(ctx context.Context, token, code string) (string, e
 			return "", err
 		}
 		if ok {
-			if err := a.resetCodeAttempts(ctx, r.ID); err != nil {
-				return "", err
-			}
-			return a.Keys.Sign(purposeUnlock, a.Now().Add(unlockFor), r.ID, codeStamp(hash)), nil
+			return hash, a.resetCodeAttempts(ctx, r.ID)
 		}
 		if attempts < CodeAttempts {
 			f := newFields()
@@ -259,6 +267,49 @@ func (a *App) gate(ctx context.Context, r Registration, unlock, request, detail 
 		return err
 	}
 	return ErrRequested
+}
+
+// gateAnswer lets an answer to a mail (an excuse for one session, or accepting or refusing an offered place) go
+// ahead for registration r (nil). Whoever reads her mailbox can open the mail's links too, so when her page is
+// guarded by a code the answer needs it: proven by unlock (the personal page's proof) or given with the answer
+// (code, checked and counted as on the personal page: a ValidationError on "code", ErrLocked on the last wrong
+// try). No code given: ErrCodeNeeded, or ErrLocked. Without a code set, an excuse or an acceptance goes ahead
+// (she can take an excuse back, and a seat is what she asked for), while giving up her place (request set)
+// becomes a request that staff confirm through her safe channel (ErrRequested).
+func (a *App) gateAnswer(ctx context.Context, r Registration, unlock, code, request string) error {
+	st, err := a.codeStateOf(ctx, a.Store.DB, r.ID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !st.Discreet, a.unlocked(st, r.ID, unlock):
+		return nil
+	case st.Locked():
+		return ErrLocked
+	case st.HasCode() && code == "":
+		return ErrCodeNeeded
+	case st.HasCode():
+		_, err := a.checkCode(ctx, r, code)
+		return err
+	case request == "":
+		return nil
+	}
+	return a.gate(ctx, r, unlock, request, "")
+}
+
+// AnswerGuard says what a page behind a mail's link must ask before an answer: CodeNeeded when her page is
+// guarded by a code (the form asks for it), Locked when wrong codes locked it (no answer is possible online).
+type AnswerGuard struct {
+	CodeNeeded, Locked bool
+}
+
+// answerGuard reads registration r's AnswerGuard.
+func (a *App) answerGuard(ctx context.Context, regID int64) (AnswerGuard, error) {
+	st, err := a.codeStateOf(ctx, a.Store.DB, regID)
+	if err != nil {
+		return AnswerGuard{}, err
+	}
+	return AnswerGuard{CodeNeeded: st.Discreet && st.HasCode(), Locked: st.Discreet && st.Locked()}, nil
 }
 
 // ResetCode sets a new personal code for registration regID, chosen by the person and given to staff through

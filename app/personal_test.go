@@ -53,13 +53,13 @@ func TestCancellationOffersTheSeatAndOffersExpire(t *testing.T) {
 		t.Fatalf("personal view of an offer: %v %+v", err, view)
 	}
 	sig := view.OfferLink[strings.LastIndex(view.OfferLink, "/")+1:]
-	if err := a.AnswerOffer(ctx, sig, true); err != nil {
+	if err := a.AnswerOffer(ctx, sig, "", true); err != nil {
 		t.Fatal(err)
 	}
 	if s := status(t, a, third.RegistrationID); s != "admitted" {
 		t.Errorf("accepted offer: %s", s)
 	}
-	if err := a.AnswerOffer(ctx, sig, true); !errors.Is(err, app.ErrExpired) {
+	if err := a.AnswerOffer(ctx, sig, "", true); !errors.Is(err, app.ErrExpired) {
 		t.Errorf("answering twice: %v", err)
 	}
 	kinds := outboxKinds(t, a, second.RegistrationID)
@@ -94,7 +94,7 @@ func TestPersonalLinkShowsPlaceOnlyWhenAdmittedAndExpires(t *testing.T) {
 		t.Fatalf("after admission: %v showPlace=%v sessions=%d", err, v.ShowPlace, len(v.Sessions))
 	}
 	// Excusing one session records it for the roll call and stops that session's reminders.
-	if err := a.Excuse(ctx, token, v.Sessions[0].ID, true); err != nil {
+	if err := a.Excuse(ctx, token, "", v.Sessions[0].ID, true); err != nil {
 		t.Fatal(err)
 	}
 	var st string
@@ -130,7 +130,7 @@ func TestExcuseLinkFromAReminder(t *testing.T) {
 	if err != nil || ev.Excused || ev.Session.ID != s.ID {
 		t.Fatalf("view: %+v %v", ev, err)
 	}
-	if err := a.ExcuseByLink(ctx, sig); err != nil {
+	if err := a.ExcuseByLink(ctx, sig, ""); err != nil {
 		t.Fatal(err)
 	}
 	if ev, err = a.ExcuseLinkView(ctx, sig); err != nil {
@@ -139,7 +139,7 @@ func TestExcuseLinkFromAReminder(t *testing.T) {
 		t.Error("not excused")
 	}
 	a.Now = func() time.Time { return s.StartsAt.Add(time.Minute) }
-	if err := a.ExcuseByLink(ctx, sig); !errors.Is(err, app.ErrExpired) {
+	if err := a.ExcuseByLink(ctx, sig, ""); !errors.Is(err, app.ErrExpired) {
 		t.Errorf("excusing after the start: %v", err)
 	}
 }

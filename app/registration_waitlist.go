@@ -140,6 +140,7 @@ type OfferView struct {
 	Offering     Offering
 	Upcoming     []Session
 	Expires      time.Time
+	AnswerGuard
 }
 
 // Offer reads the offer behind a signed offer link.
@@ -167,18 +168,47 @@ func (a *App) Offer(ctx context.Context, signed string) (OfferView, error) {
 	if err != nil {
 		return OfferView{}, err
 	}
-	return OfferView{Registration: r, Group: g, Offering: o, Upcoming: sessions, Expires: *r.OfferExpiresAt}, nil
+	guard, err := a.answerGuard(ctx, r.ID)
+	if err != nil {
+		return OfferView{}, err
+	}
+	return OfferView{Registration: r, Group: g, Offering: o, Upcoming: sessions, Expires: *r.OfferExpiresAt,
+		AnswerGuard: guard}, nil
+}
+
+// refusalRequest is the staff request that refusing an offered place becomes when it cannot be done online.
+func refusalRequest(accept bool) string {
+	if accept {
+		return ""
+	}
+	return WorkRequestCancel
 }
 
 // AnswerOffer accepts or refuses the place behind a signed offer link. Accepting gives the seat for good (and a
-// fresh personal link by mail); refusing passes it on to the next person waiting.
-func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error {
+// fresh personal link by mail); refusing passes it on to the next person waiting. A page guarded by a code needs
+// it (code, as typed on the page): see gateAnswer for the errors.
+func (a *App) AnswerOffer(ctx context.Context, signed, code string, accept bool) error {
 	ids, err := a.Keys.Verify(purposeOffer, signed, a.Now(), 1)
 	if err != nil {
 		return err
 	}
+	r, err := registrationByID(ctx, a.Store.DB, ids[0], false)
+	if err != nil {
+		return err
+	}
+	if r.Status != StatusOffered || r.OfferExpiresAt == nil || a.Now().After(*r.OfferExpiresAt) {
+		return ErrExpired // before the code: an answer that is too late costs no try
+	}
+	if err := a.gateAnswer(ctx, r, "", code, refusalRequest(accept)); err != nil {
+		return err
+	}
+	return a.answerOffer(ctx, r.ID, accept)
+}
+
+// answerOffer accepts or refuses the place offered to registration regID, once its answer was allowed.
+func (a *App) answerOffer(ctx context.Context, regID int64, accept bool) error {
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		r, err := registrationByID(ctx, tx, ids[0], false)
+		r, err := registrationByID(ctx, tx, regID, false)
 		if err != nil {
 			return err
 		}
@@ -189,7 +219,7 @@ func (a *App) AnswerOffer(ctx context.Context, signed string, accept bool) error
 		if err != nil {
 			return err
 		}
-		if r, err = registrationByID(ctx, tx, ids[0], true); err != nil {
+		if r, err = registrationByID(ctx, tx, regID, true); err != nil {
 			return err
 		}
 		if r.Status != StatusOffered || r.OfferExpiresAt == nil || a.Now().After(*r.OfferExpiresAt) {

@@ -120,3 +120,49 @@ func TestDiscreetSignupFormOffersTheCode(t *testing.T) {
 		}
 	}
 }
+
+// The "I can't come" link of a reminder, opened on the neutral host for a page guarded by a code: the form asks
+// for the code; without it or with a wrong one the answer is refused next to the field (422) and nothing
+// changes; with it, she is excused. No page along the way names the organisation.
+func TestExcuseLinkAsksForTheCode(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true, Neutral: true})
+	ctx := t.Context()
+	var group int64
+	if err := srv.App.Store.DB.Get(&group, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`); err != nil {
+		t.Fatal(err)
+	}
+	res, err := srv.App.SignUp(ctx, app.SignupInput{GroupID: group, Name: "Noor", ByPhone: true, Phone: "0470 21 21 21",
+		Code: "Regenboog", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := srv.App.Personal(ctx, res.Token)
+	if err != nil || len(v.Sessions) == 0 {
+		t.Fatalf("personal view: %d sessions, %v", len(v.Sessions), err)
+	}
+	s := v.Sessions[0]
+	link := srv.App.ExcuseLink(res.RegistrationID, s.ID, s.StartsAt)
+	page := srv.NeutralURL + link[strings.Index(link, "/afmelden/"):]
+	c := testserver.Client()
+	status, body := get(t, c, page)
+	if status != http.StatusOK || !strings.Contains(body, `name="code"`) {
+		t.Fatalf("excuse page: status %d, or no code field", status)
+	}
+	checkNeutral(t, "excuse page", body)
+	form := formFor(t, c, page)
+	for code, want := range map[string]string{"": "Vul je persoonlijke code in", "zonneschijn": "Die code klopt niet"} {
+		status, body := post(t, c, page, merge(form, map[string]string{"code": code}))
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, want) || !strings.Contains(body, `aria-invalid="true"`) {
+			t.Errorf("code %q: status %d, want 422 with %q next to the field", code, status, want)
+		}
+		checkNeutral(t, "excuse refused", body)
+	}
+	if ev, err := srv.App.ExcuseLinkView(ctx, link[strings.LastIndex(link, "/")+1:]); err != nil || ev.Excused {
+		t.Fatalf("excused without the code: %v %v", ev.Excused, err)
+	}
+	status, body = post(t, c, page, merge(form, map[string]string{"code": "regenboog"}))
+	if status != http.StatusOK || !strings.Contains(body, "Je bent afgemeld") {
+		t.Errorf("with the code: status %d\n%s", status, body)
+	}
+	checkNeutral(t, "excused", body)
+}

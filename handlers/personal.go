@@ -137,7 +137,7 @@ func (s *Server) personalAction(c *fiber.Ctx) error {
 		err = s.App.Cancel(ctx, token, unlock)
 	case "afmelden":
 		sessionID, _ := strconv.ParseInt(c.FormValue("session"), 10, 64)
-		err = s.App.Excuse(ctx, token, sessionID, c.FormValue("undo") == "")
+		err = s.App.Excuse(ctx, token, unlock, sessionID, c.FormValue("undo") == "")
 		if c.FormValue("undo") != "" {
 			done = "terug"
 		}
@@ -147,7 +147,7 @@ func (s *Server) personalAction(c *fiber.Ctx) error {
 	case "contacteer-me":
 		err = s.App.AskContact(ctx, token)
 	case "plaats":
-		err = s.App.AnswerOfferByToken(ctx, token, c.FormValue("answer") == "accept")
+		err = s.App.AnswerOfferByToken(ctx, token, unlock, c.FormValue("answer") == "accept")
 		done = "plaats-" + c.FormValue("answer")
 	case "nieuwe-link":
 		fresh, err := s.App.RotateLinks(ctx, token, unlock)
@@ -249,17 +249,43 @@ func (s *Server) excuseForm(c *fiber.Ctx) error {
 }
 
 // excuse records the excused absence behind a reminder's link. A GET never changes anything (mail scanners
-// open links); the button posts.
+// open links); the button posts. A page guarded by a personal code asks for it with the button.
 func (s *Server) excuse(c *fiber.Ctx) error {
 	noStore(c)
-	if err := s.App.ExcuseByLink(c.UserContext(), c.Params("sig")); err != nil {
-		return s.linkProblem(c, err)
+	ctx := c.UserContext()
+	err := s.App.ExcuseByLink(ctx, c.Params("sig"), c.FormValue("code"))
+	v, verr := s.App.ExcuseLinkView(ctx, c.Params("sig"))
+	if verr != nil {
+		return s.linkProblem(c, verr)
 	}
-	v, err := s.App.ExcuseLinkView(c.UserContext(), c.Params("sig"))
+	p := s.page(c, "excuse.title", true, v)
+	if s.answerRefused(c, &p, err) {
+		return s.render(c, "excuse", p)
+	}
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
-	return s.render(c, "excuse", s.page(c, "excuse.title", true, v))
+	return s.render(c, "excuse", p)
+}
+
+// answerRefused shows on page p why an answer behind a mail's link was not taken: the personal code was missing
+// or wrong (next to its field, 422), or wrong codes locked the page (409; the page, read after the answer, says
+// so). It reports false for any other error.
+func (s *Server) answerRefused(c *fiber.Ctx, p *views.Page, err error) bool {
+	switch {
+	case errors.Is(err, app.ErrCodeNeeded):
+		v := &app.ValidationError{}
+		v.Add("code", "code.needed")
+		err = v
+	case errors.Is(err, app.ErrLocked):
+		c.Status(fiber.StatusConflict)
+		return true
+	}
+	if !s.withErrors(c, p, err, []string{"code"}) {
+		return false
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return true
 }
 
 // offerForm shows a waiting-list offer with accept and refuse buttons.
@@ -282,7 +308,24 @@ func (s *Server) offerForm(c *fiber.Ctx) error {
 func (s *Server) offerAnswer(c *fiber.Ctx) error {
 	noStore(c)
 	accept := c.FormValue("answer") == "accept"
-	if err := s.App.AnswerOffer(c.UserContext(), c.Params("sig"), accept); err != nil {
+	err := s.App.AnswerOffer(c.UserContext(), c.Params("sig"), c.FormValue("code"), accept)
+	if errors.Is(err, app.ErrRequested) {
+		return s.render(c, "offer_done", s.page(c, "offer.requested", true, "requested"))
+	}
+	if errors.Is(err, app.ErrCodeNeeded) || errors.Is(err, app.ErrLocked) || isValidation(err) {
+		v, verr := s.App.Offer(c.UserContext(), c.Params("sig"))
+		if verr != nil {
+			return s.linkProblem(c, verr)
+		}
+		d := struct {
+			app.OfferView
+			Choice string
+		}{v, map[bool]string{true: "ja", false: "nee"}[accept]}
+		p := s.page(c, "offer.title", v.Offering.ForParticipants(), d)
+		s.answerRefused(c, &p, err)
+		return s.render(c, "offer", p)
+	}
+	if err != nil {
 		return s.linkProblem(c, err)
 	}
 	key := "offer.refused"

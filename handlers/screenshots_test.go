@@ -40,6 +40,17 @@ func TestScreenshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A participant who chose a personal code, for the excuse link of a reminder (it asks for the code).
+	coded, err := a.SignUp(t.Context(), app.SignupInput{GroupID: event, Name: "Noor", ByPhone: true, Phone: "0470 12 34 57",
+		Code: "Regenboog", Consent: true, ConsentText: consent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codedView, err := a.Personal(t.Context(), coded.Token)
+	if err != nil || len(codedView.Sessions) == 0 {
+		t.Fatalf("personal view: %v", err)
+	}
+	excuse := a.ExcuseLink(coded.RegistrationID, codedView.Sessions[0].ID, codedView.Sessions[0].StartsAt)
 	if _, err := a.RequestHousehold(t.Context(), app.HouseholdInput{Parent: "Sara", Children: []app.ChildInput{{FirstName: "Lina", Age: "7"}},
 		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 09", SafeTimes: "na 20 uur"}, Consent: true, ConsentText: consent}); err != nil {
 		t.Fatal(err)
@@ -62,7 +73,8 @@ func TestScreenshots(t *testing.T) {
 		{"blaffen-of-schuilen", "/aanbod/blaffen-of-schuilen"}, {"activiteiten", "/aanbod/activiteiten"},
 		{"signup", "/aanbod/intervisie/inschrijven/intervisie-mechelen"}, {"request", "/aanbod/lotgenotengroepen/aanvragen"},
 		{"household", "/aanbod/blaffen-of-schuilen/aanvragen"}, {"waakvlam-request", "/aanbod/waakvlam/aanvragen"},
-		{"personal", "/mijn/" + guest.Token}, {"link-request", "/mijn-link"}, {"safe-browsing", "/veilig-surfen"},
+		{"personal", "/mijn/" + guest.Token}, {"excuse-with-code", excuse[strings.Index(excuse, "/afmelden/"):]},
+		{"link-request", "/mijn-link"}, {"safe-browsing", "/veilig-surfen"},
 		{"privacy", "/privacy"}, {"accessibility", "/toegankelijkheid"}, {"not-found", "/bestaat-niet"},
 	}
 	var index []string

@@ -1,0 +1,175 @@
+package app_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"portal/app"
+	"portal/internal/testenv"
+)
+
+// The links in a mail answer it: "I can't come" in a reminder, accept or refuse in an offer. Whoever reads her
+// mailbox can open them too, so when her page is guarded by a code, each answer needs that code, given on the
+// page or proven by the personal page's unlock; without it nothing changes, and wrong codes count towards the
+// lock like on the personal page.
+func TestAnswersFromMailNeedTheCode(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	g := addGroup(t, a, "activiteiten", "discreet-test", 1, 0, 2)
+	testenv.MustExec(t, a.Store.DB, `UPDATE groups SET discreet = true WHERE id = $1`, g)
+	first, err := a.SignUp(ctx, app.SignupInput{GroupID: g, Name: "Noor", ByPhone: true, Phone: "0470 21 21 21",
+		Code: "Regenboog", Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := a.SignUp(ctx, app.SignupInput{GroupID: g, Name: "Ida", ByPhone: true, Phone: "0470 21 21 22",
+		Code: "Maanlicht", Consent: true, ConsentText: consentText})
+	if err != nil || first.Status != app.StatusAdmitted || second.Status != app.StatusWaitlisted {
+		t.Fatalf("setup: %s, %s, %v", first.Status, second.Status, err)
+	}
+	v, err := a.Personal(ctx, first.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.Sessions[0]
+	link := a.ExcuseLink(first.RegistrationID, s.ID, s.StartsAt)
+	sig := link[strings.LastIndex(link, "/")+1:]
+	excused := func() bool {
+		t.Helper()
+		ev, err := a.ExcuseLinkView(ctx, sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ev.CodeNeeded {
+			t.Error("the excuse page does not ask for the code")
+		}
+		return ev.Excused
+	}
+
+	// Without the code, or with a wrong one, the excuse is refused and nothing changes.
+	if err := a.ExcuseByLink(ctx, sig, ""); !errors.Is(err, app.ErrCodeNeeded) {
+		t.Errorf("excuse by link without the code: %v", err)
+	}
+	if _, invalid := app.AsValidation(a.ExcuseByLink(ctx, sig, "zonneschijn")); !invalid {
+		t.Error("excuse by link with a wrong code was not refused as wrong")
+	}
+	if err := a.Excuse(ctx, first.Token, "", s.ID, true); !errors.Is(err, app.ErrCodeNeeded) {
+		t.Errorf("excuse on the page without the code: %v", err)
+	}
+	if excused() {
+		t.Fatal("excused without the code")
+	}
+	// With it, the excuse is taken; on her page, with the page's proof, she takes it back.
+	if err := a.ExcuseByLink(ctx, sig, " REGENBOOG "); err != nil {
+		t.Fatal(err)
+	}
+	if !excused() {
+		t.Fatal("not excused with the code")
+	}
+	unlock, err := a.UnlockPersonal(ctx, first.Token, "regenboog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Excuse(ctx, first.Token, unlock, s.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if excused() {
+		t.Error("the excuse was not taken back")
+	}
+
+	// She gives up her seat (with her code): the next one is offered it, and her offer's answers need her code.
+	if err := a.Cancel(ctx, first.Token, unlock); err != nil {
+		t.Fatal(err)
+	}
+	if st := status(t, a, second.RegistrationID); st != app.StatusOffered {
+		t.Fatalf("the seat was not offered: %s", st)
+	}
+	pv, err := a.Personal(ctx, second.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer := pv.OfferLink[strings.LastIndex(pv.OfferLink, "/")+1:]
+	if ov, err := a.Offer(ctx, offer); err != nil || !ov.CodeNeeded || ov.Locked {
+		t.Fatalf("offer page: code needed %v, locked %v, %v", ov.CodeNeeded, ov.Locked, err)
+	}
+	for _, accept := range []bool{false, true} {
+		if err := a.AnswerOffer(ctx, offer, "", accept); !errors.Is(err, app.ErrCodeNeeded) {
+			t.Errorf("answer %v by link without the code: %v", accept, err)
+		}
+		if err := a.AnswerOfferByToken(ctx, second.Token, "", accept); !errors.Is(err, app.ErrCodeNeeded) {
+			t.Errorf("answer %v on the page without the code: %v", accept, err)
+		}
+		if _, invalid := app.AsValidation(a.AnswerOffer(ctx, offer, "regenboog", accept)); !invalid {
+			t.Errorf("answer %v with another's code was not refused as wrong", accept)
+		}
+	}
+	if st := status(t, a, second.RegistrationID); st != app.StatusOffered {
+		t.Fatalf("answered without her code: %s", st)
+	}
+	// Two wrong codes were counted: three more lock her page, and the offer page says so.
+	for range 2 {
+		if _, invalid := app.AsValidation(a.AnswerOffer(ctx, offer, "fout", false)); !invalid {
+			t.Fatal("a wrong code was not refused as wrong")
+		}
+	}
+	if err := a.AnswerOffer(ctx, offer, "fout", false); !errors.Is(err, app.ErrLocked) {
+		t.Fatalf("the fifth wrong code: %v", err)
+	}
+	if err := a.AnswerOffer(ctx, offer, "maanlicht", true); !errors.Is(err, app.ErrLocked) {
+		t.Errorf("the right code on a locked page: %v", err)
+	}
+	if ov, err := a.Offer(ctx, offer); err != nil || !ov.Locked {
+		t.Errorf("offer page after the lock: locked %v, %v", ov.Locked, err)
+	}
+	var items int
+	testenv.MustGet(t, a.Store.DB, &items, `SELECT count(*) FROM work_items WHERE kind = $1 AND registration_id = $2
+		AND done_at IS NULL`, app.WorkCodeLocked, second.RegistrationID)
+	if items != 1 || status(t, a, second.RegistrationID) != app.StatusOffered {
+		t.Errorf("after the lock: %d work items, status %s", items, status(t, a, second.RegistrationID))
+	}
+	// Staff reset her code through her safe channel; with it she accepts.
+	office, err := a.ActorOf(ctx, app.Staff{ID: staffMember(t, a)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.ResetCode(ctx, office, second.RegistrationID, "Maanlicht"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AnswerOffer(ctx, offer, "maanlicht", true); err != nil {
+		t.Fatal(err)
+	}
+	if st := status(t, a, second.RegistrationID); st != app.StatusAdmitted {
+		t.Errorf("accepted with the code: %s", st)
+	}
+}
+
+// Without a code set, an answer from a mail goes ahead as before: a page of a group that is not discreet, or a
+// discreet signup whose person chose no code.
+func TestAnswersWithoutACodeGoAhead(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	g := addGroup(t, a, "activiteiten", "discreet-zonder-code", 5, 0, 2)
+	testenv.MustExec(t, a.Store.DB, `UPDATE groups SET discreet = true WHERE id = $1`, g)
+	res, err := a.SignUp(ctx, app.SignupInput{GroupID: g, Name: "Eva", ByPhone: true, Phone: "0470 21 21 23",
+		Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := a.Personal(ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := v.Sessions[0]
+	link := a.ExcuseLink(res.RegistrationID, s.ID, s.StartsAt)
+	sig := link[strings.LastIndex(link, "/")+1:]
+	if ev, err := a.ExcuseLinkView(ctx, sig); err != nil || ev.CodeNeeded {
+		t.Fatalf("excuse page without a code set: code needed %v, %v", ev.CodeNeeded, err)
+	}
+	if err := a.ExcuseByLink(ctx, sig, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Excuse(ctx, res.Token, "", s.ID, false); err != nil {
+		t.Fatal(err)
+	}
+}
