@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 6
+-- schema-version: 8
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -696,3 +696,9 @@ DO $$ BEGIN
     END IF;
 END $$;
 CREATE INDEX IF NOT EXISTS work_items_group_open ON work_items (group_id) WHERE done_at IS NULL;
+
+-- version 8: the reason a request was declined, encrypted like the other free text. The application seals the
+-- values of registrations.decline_reason into this column at start-up, then drops the clear column
+-- (app/db/seal.go, SealClearColumns). This version also brings version 7's statements to a database at version 6:
+-- version 7 was appended without raising the version line.
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS decline_reason_enc bytea;

@@ -82,7 +82,7 @@ func TestNoPersonalDataIsStoredInClear(t *testing.T) {
 	secret("Jorinwaakvlam", "jorin.wv@example.be", "472123456", "0472 12 34 56", wv.Token)
 
 	// Staff: a request on someone's behalf, an intake with a note, an admission, a walk-in, an onward referral,
-	// a code reset.
+	// a code reset, a request declined with its reason.
 	behalf, err := a.RequestOnBehalf(ctx, office, app.RequestInput{OfferingSlug: "lotgenotengroepen", Alias: "Balthazarbehalf",
 		Contact: app.ContactInput{ByPhone: true, Phone: "0473 98 12 34"}, Referrer: "other",
 		ReferrerDetail: "huisarts Tamarindelaan", Consent: true, ConsentText: consentText})
@@ -104,6 +104,11 @@ func TestNoPersonalDataIsStoredInClear(t *testing.T) {
 	secret("traject Pimpernel gestart")
 	must("code reset", a.ResetCode(ctx, office, behalf.RegistrationID, "wolkenkrabber9"))
 	secret("wolkenkrabber9")
+	declined, err := a.RequestOnBehalf(ctx, office, app.RequestInput{OfferingSlug: "rotonde", Alias: "Dorotheadecline",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0475 10 20 30"}, Consent: true, ConsentText: consentText})
+	must("request to decline", err)
+	must("decline", a.Decline(ctx, office, declined.RegistrationID, "woont samen met Gustaafdader", ""))
+	secret("Dorotheadecline", "woont samen met Gustaafdader")
 
 	// Her personal page: the code, a contact change, "contact me", a new link by mail.
 	unlock, err := a.UnlockPersonal(ctx, asked.Token, "kaasbroodje42")

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/net/publicsuffix"
 )
@@ -65,15 +66,25 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 // LocalBase reports whether BaseURL points at this machine (development, tests).
 func (c Config) LocalBase() bool {
 	u, err := url.Parse(c.BaseURL)
-	if err != nil {
-		return false
-	}
-	h := u.Hostname()
-	if h == "localhost" {
+	return err == nil && localHost(u.Hostname())
+}
+
+// localHost reports whether host names this machine (localhost, a loopback address).
+func localHost(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
 	}
-	ip := net.ParseIP(h)
+	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// privateHost reports whether host can only be reached from this machine or its own network: a link to it in a
+// mail does not open on her phone.
+func privateHost(host string) bool {
+	ip := net.ParseIP(host)
+	return localHost(host) || strings.HasSuffix(strings.ToLower(host), ".local") ||
+		(ip != nil && (ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()))
 }
 
 // LoadConfig reads the configuration from getenv (os.Getenv in production) and checks it. Without SECRET_KEY
@@ -219,14 +230,46 @@ func (c Config) discreetProblems(from *mail.Address) []string {
 	}
 	check("DISCREET_BASE_URL", hostOf(c.DiscreetBaseURL),
 		"a neutral address for the links in discreet mail, such as https://mijn-afspraak.be")
+	if h := hostOf(c.DiscreetBaseURL); h != "" && privateHost(h) {
+		problems = append(problems, "DISCREET_BASE_URL must be a public address when BASE_URL is: "+
+			"a link to "+h+" in her mail would not open")
+	}
 	discreet := ""
-	if a, err := mail.ParseAddress(c.MailFromDiscreet); err == nil {
+	a, err := mail.ParseAddress(c.MailFromDiscreet)
+	if err == nil {
 		discreet = domainOf(a.Address)
 	}
 	if c.MailFromDiscreet == "" || discreet != "" {
 		check("MAIL_FROM_DISCREET", discreet, "a neutral sender such as 'Afspraken <afspraken@mijn-afspraak.be>'")
 	}
+	if err == nil {
+		if w := namingWord(a.Name, from, hostOf(c.BaseURL)); w != "" {
+			problems = append(problems, "MAIL_FROM_DISCREET's name must not name the organisation (it says "+
+				strconv.Quote(w)+"): whoever reads the participant's mail sees it first")
+		}
+	}
 	return problems
+}
+
+// namingWord returns the first word of a discreet sender's display name that names the organisation: a word of
+// four letters or more from MAIL_FROM's display name, or the name of BASE_URL's registrable domain (without its
+// suffix); "" when there is none.
+func namingWord(name string, from *mail.Address, base string) string {
+	var org []string
+	if from != nil {
+		org = strings.FieldsFunc(strings.ToLower(from.Name), func(r rune) bool { return !unicode.IsLetter(r) })
+	}
+	if d := registrable(base); d != "" {
+		org = append(org, strings.SplitN(d, ".", 2)[0])
+	}
+	lower := strings.ToLower(name)
+	compact := strings.Join(strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) }), "")
+	for _, w := range org {
+		if len([]rune(w)) >= 4 && (strings.Contains(lower, w) || strings.Contains(compact, w)) {
+			return w
+		}
+	}
+	return ""
 }
 
 // hostOf is the host name of an address, lower case, without port; empty when there is none.

@@ -105,6 +105,17 @@ func TestConfigRefusesAnUnsafePublicSetup(t *testing.T) {
 			"MAIL_FROM_DISCREET": "Afspraken <a@mail.vhr.example>"}, "MAIL_FROM_DISCREET must not share its domain with MAIL_FROM"},
 		{"neutral link with a path", map[string]string{"DISCREET_BASE_URL": "https://mijn-afspraak.be/x"}, "DISCREET_BASE_URL must be"},
 		{"a public suffix of two labels", map[string]string{"BASE_URL": "https://vhr.co.uk", "DISCREET_BASE_URL": "https://other.co.uk"}, ""},
+		{"neutral links on this machine", map[string]string{"DISCREET_BASE_URL": "http://localhost:8081"},
+			"DISCREET_BASE_URL must be a public address"},
+		{"neutral links on a private network", map[string]string{"DISCREET_BASE_URL": "https://192.168.1.20"},
+			"DISCREET_BASE_URL must be a public address"},
+		{"neutral sender named after the organisation", map[string]string{"MAIL_FROM_DISCREET": "Veilig Huis – afspraken <afspraken@mijn-afspraak.be>"},
+			"MAIL_FROM_DISCREET's name must not name the organisation"},
+		{"neutral sender named after the site's domain", map[string]string{"BASE_URL": "https://inschrijven.veilighuisrivierenland.be",
+			"MAIL_FROM": "noreply@veilighuisrivierenland.be", "MAIL_FROM_DISCREET": "Veilig-Huis-Rivierenland <afspraken@mijn-afspraak.be>"},
+			"MAIL_FROM_DISCREET's name must not name the organisation"},
+		{"a neutral sender's name that only shares short words", map[string]string{"MAIL_FROM": "Huis van het Kind <info@veilighuis.example.be>",
+			"MAIL_FROM_DISCREET": "Je afspraken van het jaar <afspraken@mijn-afspraak.be>"}, ""},
 	}
 	for _, tc := range cases {
 		m := map[string]string{"DATA_DIR": t.TempDir()}

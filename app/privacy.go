@@ -126,7 +126,7 @@ func (a *App) ExportPerson(ctx context.Context, actor Actor, personID int64) ([]
 		ex.Registrations = append(ex.Registrations, map[string]any{"id": r.ID, "offering": r.Offering, "group": r.Group,
 			"role": r.Role, "status": r.Status, "referrer": r.Referrer, "referrer_detail": a.Keys.MustDecrypt(r.ReferrerDetailEnc),
 			"message": a.Keys.MustDecrypt(r.MessageEnc), "intake_at": r.IntakeAt, "intake_note": a.Keys.MustDecrypt(r.IntakeNoteEnc),
-			"decline_reason": r.DeclineReason, "created_at": r.CreatedAt, "updated_at": r.UpdatedAt})
+			"decline_reason": a.Keys.MustDecrypt(r.DeclineReasonEnc), "created_at": r.CreatedAt, "updated_at": r.UpdatedAt})
 	}
 	if ex.Attendance, ex.Consents, ex.Referrals, ex.Access, ex.Mail, err = personRecordsToExport(ctx, a.Store.DB, personID); err != nil {
 		return nil, err

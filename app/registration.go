@@ -39,15 +39,18 @@ type Registration struct {
 	MessageEnc        []byte     `db:"message_enc"`
 	IntakeAt          *time.Time `db:"intake_at"`
 	IntakeNoteEnc     []byte     `db:"intake_note_enc"`
-	DeclineReason     string     `db:"decline_reason"`
-	WaitlistedAt      *time.Time `db:"waitlisted_at"`
-	OfferExpiresAt    *time.Time `db:"offer_expires_at"`
-	OverCapacity      bool       `db:"over_capacity"`
-	WalkIn            bool       `db:"walk_in"`
-	RegisteredBy      *int64     `db:"registered_by"`
-	TokenHash         []byte     `db:"token_hash"`
-	CreatedAt         time.Time  `db:"created_at"`
-	UpdatedAt         time.Time  `db:"updated_at"`
+	// DeclineReason is why staff declined the request, kept encrypted (DeclineReasonEnc); filled only where a
+	// page shows it (see openRegistration).
+	DeclineReason    string     `db:"-"`
+	DeclineReasonEnc []byte     `db:"decline_reason_enc"`
+	WaitlistedAt     *time.Time `db:"waitlisted_at"`
+	OfferExpiresAt   *time.Time `db:"offer_expires_at"`
+	OverCapacity     bool       `db:"over_capacity"`
+	WalkIn           bool       `db:"walk_in"`
+	RegisteredBy     *int64     `db:"registered_by"`
+	TokenHash        []byte     `db:"token_hash"`
+	CreatedAt        time.Time  `db:"created_at"`
+	UpdatedAt        time.Time  `db:"updated_at"`
 }
 
 // Active reports whether the registration still holds or asks for a place.
@@ -65,7 +68,7 @@ func (r Registration) HoldsSeat() bool {
 }
 
 const registrationColumns = `id, person_id, offering_id, group_id, household_id, role, status, referrer,
-	referrer_detail_enc, message_enc, intake_at, intake_note_enc, decline_reason, waitlisted_at, offer_expires_at,
+	referrer_detail_enc, message_enc, intake_at, intake_note_enc, decline_reason_enc, waitlisted_at, offer_expires_at,
 	over_capacity, walk_in, registered_by, token_hash, created_at, updated_at`
 
 // Person is someone who joins: a professional, a participant (first name or alias is enough) or a child.

@@ -188,7 +188,7 @@ func (a *App) Decline(ctx context.Context, actor Actor, regID int64, reason, mes
 			if !m.Active() {
 				continue
 			}
-			if err := setDeclineReason(ctx, tx, m.ID, reason); err != nil {
+			if err := setDeclineReason(ctx, tx, m.ID, a.Keys.Encrypt(reason)); err != nil {
 				return err
 			}
 			if err := a.setStatus(ctx, tx, m, StatusDeclined, &staffID); err != nil {

@@ -99,6 +99,7 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 	}
 	v.Registration = r
 	v.Registration.ReferrerDetail = a.Keys.MustDecrypt(r.ReferrerDetailEnc)
+	v.Registration.DeclineReason = a.Keys.MustDecrypt(r.DeclineReasonEnc)
 	db := a.Store.DB
 	if v.Person, err = a.personByID(ctx, db, r.PersonID); err != nil {
 		return v, err

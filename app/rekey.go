@@ -17,6 +17,7 @@ var encryptedColumns = []struct{ table, column string }{
 	{"waakvlam_requests", "contact_email_enc"},
 	{"waakvlam_requests", "contact_phone_enc"},
 	{"registrations", "referrer_detail_enc"},
+	{"registrations", "decline_reason_enc"},
 	{"registrations", "message_enc"},
 	{"registrations", "intake_note_enc"},
 	{"onward_referrals", "note_enc"},

@@ -78,7 +78,7 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 		return fmt.Errorf("store: unable to anonymise person: %w", err)
 	}
 	steps := []struct{ what, sql string }{
-		{"registrations", `UPDATE registrations SET message_enc = NULL, intake_note_enc = NULL, decline_reason = '',
+		{"registrations", `UPDATE registrations SET message_enc = NULL, intake_note_enc = NULL, decline_reason_enc = NULL,
 			referrer_detail_enc = NULL, token_hash = NULL WHERE person_id = $1`},
 		{"links", `DELETE FROM registration_tokens WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = $1)`},
 		{"consents", `DELETE FROM consents WHERE person_id = $1`},

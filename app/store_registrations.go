@@ -217,9 +217,9 @@ func setIntake(ctx context.Context, tx sqlx.ExecerContext, regID int64, at time.
 	return nil
 }
 
-// setDeclineReason keeps why a request was declined, for the file.
-func setDeclineReason(ctx context.Context, tx sqlx.ExecerContext, regID int64, reason string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET decline_reason = $2 WHERE id = $1`, regID, reason); err != nil {
+// setDeclineReason keeps why a request was declined (reasonEnc, encrypted), for the file.
+func setDeclineReason(ctx context.Context, tx sqlx.ExecerContext, regID int64, reasonEnc []byte) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET decline_reason_enc = $2 WHERE id = $1`, regID, reasonEnc); err != nil {
 		return fmt.Errorf("store: unable to decline: %w", err)
 	}
 	return nil

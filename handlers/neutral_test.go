@@ -13,7 +13,8 @@ import (
 )
 
 // orgWords name the organisation, its place or its topic: none may appear on the neutral host of discreet links.
-var orgWords = regexp.MustCompile(`(?i)veilig ?huis|rivierenland|1712|015 45 33 28|schipstraat|mechelen|geweld|violence|lotgenot|intervisie|waakvlam|beheer`)
+// A line about danger would tell the topic as well as a name.
+var orgWords = regexp.MustCompile(`(?i)veilig ?huis|rivierenland|1712|015 45 33 28|schipstraat|mechelen|geweld|violence|gevaar|immediate danger|lotgenot|intervisie|waakvlam|beheer`)
 
 // TestNeutralHostShowsOnlyMailPages opens the neutral host as someone who read her mailbox would: the pages her
 // mail links to answer under the neutral name "Afspraken" with a neutral icon; every other address is "not

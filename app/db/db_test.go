@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -89,6 +91,30 @@ func TestConcurrentMigrationsApplyOnce(t *testing.T) {
 	wg.Wait()
 	if appliedCount != 1 {
 		t.Errorf("schema applied %d times, want exactly 1", appliedCount)
+	}
+}
+
+// The version line must name the newest section: a section appended without raising it never reaches a
+// database at the version before (it happened once, with version 7).
+func TestSchemaVersionLineNamesTheNewestSection(t *testing.T) {
+	schema, err := testenv.Schema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared, err := db.SchemaVersion(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest := 1
+	for _, m := range regexp.MustCompile(`(?m)^-- version (\d+):`).FindAllStringSubmatch(schema, -1) {
+		n, err := strconv.Atoi(m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		newest = max(newest, n)
+	}
+	if declared != newest {
+		t.Errorf("schema-version line says %d; the newest section is version %d", declared, newest)
 	}
 }
 

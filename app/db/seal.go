@@ -11,13 +11,15 @@ import (
 // ClearColumn is a column that once held personal text in clear and now lives encrypted in Sealed.
 type ClearColumn struct{ Table, Clear, Sealed string }
 
-// ClearColumns are the columns schema version 6 encrypts: names and aliases (children's first names too, they
-// are people; a Waakvlam request's contact person), and the free-text referral detail. The schema adds the sealed columns; only the application
-// holds the key, so SealClearColumns moves the values and drops the clear columns.
+// ClearColumns are the columns schema versions 6 and 8 encrypt: names and aliases (children's first names too,
+// they are people; a Waakvlam request's contact person), the free-text referral detail and the reason a request
+// was declined. The schema adds the sealed columns; only the application holds the key, so SealClearColumns
+// moves the values and drops the clear columns.
 var ClearColumns = []ClearColumn{
 	{"people", "display_name", "display_name_enc"},
 	{"registrations", "referrer_detail", "referrer_detail_enc"},
 	{"waakvlam_requests", "contact_name", "contact_name_enc"},
+	{"registrations", "decline_reason", "decline_reason_enc"},
 }
 
 // SealClearColumns encrypts, with seal, every value still in a clear column of ClearColumns into its sealed
