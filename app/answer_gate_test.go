@@ -28,13 +28,7 @@ func TestAnswersFromMailNeedTheCode(t *testing.T) {
 	if err != nil || first.Status != app.StatusAdmitted || second.Status != app.StatusWaitlisted {
 		t.Fatalf("setup: %s, %s, %v", first.Status, second.Status, err)
 	}
-	v, err := a.Personal(ctx, first.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := v.Sessions[0]
-	link := a.ExcuseLink(first.RegistrationID, s.ID, s.StartsAt)
-	sig := link[strings.LastIndex(link, "/")+1:]
+	s, sig := firstExcuseLink(t, a, first.Token, first.RegistrationID)
 	excused := func() bool {
 		t.Helper()
 		ev, err := a.ExcuseLinkView(ctx, sig)
@@ -156,13 +150,7 @@ func TestAnswersWithoutACodeGoAhead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := a.Personal(ctx, res.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := v.Sessions[0]
-	link := a.ExcuseLink(res.RegistrationID, s.ID, s.StartsAt)
-	sig := link[strings.LastIndex(link, "/")+1:]
+	s, sig := firstExcuseLink(t, a, res.Token, res.RegistrationID)
 	if ev, err := a.ExcuseLinkView(ctx, sig); err != nil || ev.CodeNeeded {
 		t.Fatalf("excuse page without a code set: code needed %v, %v", ev.CodeNeeded, err)
 	}
@@ -172,4 +160,17 @@ func TestAnswersWithoutACodeGoAhead(t *testing.T) {
 	if err := a.Excuse(ctx, res.Token, "", s.ID, false); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// firstExcuseLink returns the first session of registration regID (behind personal link token) and the signed
+// part of the "I can't come" link its reminder carries.
+func firstExcuseLink(t *testing.T, a *app.App, token string, regID int64) (app.SessionView, string) {
+	t.Helper()
+	v, err := a.Personal(t.Context(), token)
+	if err != nil || len(v.Sessions) == 0 {
+		t.Fatalf("personal view: %d sessions, %v", len(v.Sessions), err)
+	}
+	s := v.Sessions[0]
+	link := a.ExcuseLink(regID, s.ID, s.StartsAt)
+	return s, link[strings.LastIndex(link, "/")+1:]
 }
