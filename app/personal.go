@@ -291,6 +291,8 @@ func (a *App) excuse(ctx context.Context, r Registration, sessionID int64, excus
 type ExcuseView struct {
 	Session Session
 	Excused bool
+	// Offering is the session's offering: its audience decides whether the page carries the quick exit.
+	Offering Offering
 	AnswerGuard
 }
 
@@ -312,6 +314,13 @@ func (a *App) ExcuseLinkView(ctx context.Context, signed string) (ExcuseView, er
 		return v, err
 	}
 	if v.Excused, err = isExcused(ctx, a.Store.DB, ids[1], r.PersonID); err != nil {
+		return v, err
+	}
+	g, err := a.Store.GroupByID(ctx, *r.GroupID)
+	if err != nil {
+		return v, err
+	}
+	if v.Offering, err = a.Store.OfferingByID(ctx, g.OfferingID); err != nil {
 		return v, err
 	}
 	v.AnswerGuard, err = a.answerGuard(ctx, r.ID)

@@ -117,7 +117,7 @@ func (s *Server) personalAction(c *fiber.Ctx) error {
 			return s.linkProblem(c, err)
 		}
 		d := &personalData{PersonalView: v, Token: token, Confirm: done}
-		return s.render(c, "personal_confirm", s.page(c, "personal.confirm.title", true, d))
+		return s.render(c, "personal_confirm", s.page(c, "personal.confirm.title", v.Limited || v.Offering.ForParticipants(), d))
 	}
 	switch done {
 	case "code":
@@ -245,7 +245,7 @@ func (s *Server) excuseForm(c *fiber.Ctx) error {
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
-	return s.render(c, "excuse", s.page(c, "excuse.title", true, v))
+	return s.render(c, "excuse", s.page(c, "excuse.title", v.Offering.ForParticipants(), v))
 }
 
 // excuse records the excused absence behind a reminder's link. A GET never changes anything (mail scanners
@@ -258,7 +258,7 @@ func (s *Server) excuse(c *fiber.Ctx) error {
 	if verr != nil {
 		return s.linkProblem(c, verr)
 	}
-	p := s.page(c, "excuse.title", true, v)
+	p := s.page(c, "excuse.title", v.Offering.ForParticipants(), v)
 	if s.answerRefused(c, &p, err) {
 		return s.render(c, "excuse", p)
 	}
@@ -308,9 +308,15 @@ func (s *Server) offerForm(c *fiber.Ctx) error {
 func (s *Server) offerAnswer(c *fiber.Ctx) error {
 	noStore(c)
 	accept := c.FormValue("answer") == "accept"
+	// The offer is read before it is answered (after, it is gone) to know whether its pages are for participants;
+	// when it cannot be read, the pages carry the quick exit, the safe side.
+	forParticipants := true
+	if before, err := s.App.Offer(c.UserContext(), c.Params("sig")); err == nil {
+		forParticipants = before.Offering.ForParticipants()
+	}
 	err := s.App.AnswerOffer(c.UserContext(), c.Params("sig"), c.FormValue("code"), accept)
 	if errors.Is(err, app.ErrRequested) {
-		return s.render(c, "offer_done", s.page(c, "offer.requested", true, "requested"))
+		return s.render(c, "offer_done", s.page(c, "offer.requested", forParticipants, "requested"))
 	}
 	if errors.Is(err, app.ErrCodeNeeded) || errors.Is(err, app.ErrLocked) || isValidation(err) {
 		v, verr := s.App.Offer(c.UserContext(), c.Params("sig"))
@@ -332,5 +338,5 @@ func (s *Server) offerAnswer(c *fiber.Ctx) error {
 	if accept {
 		key = "offer.accepted"
 	}
-	return s.render(c, "offer_done", s.page(c, key, true, nil))
+	return s.render(c, "offer_done", s.page(c, key, forParticipants, nil))
 }
