@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,31 +54,7 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 	pages := append(append([]string{}, publicForms...), personalPage(t, srv))
 	for _, path := range pages {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
-		// Start after the last element of the page, as a person who scrolled down and goes back up.
-		browser.Eval[bool](t, ctx, `(() => { const all = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")];
-			window.scrollTo(0, document.documentElement.scrollHeight); all[all.length - 1].focus({preventScroll: true}); return true; })()`)
-		stops, worst, worstWhat := 0, 0.0, ""
-		for i := 0; i < 150; i++ {
-			browser.Within(t, ctx, 5*time.Second, browser.ShiftTab())
-			if browser.Eval[bool](t, ctx, `document.activeElement === document.body`) {
-				break
-			}
-			stops++
-			share, what := browser.FocusHidden(t, ctx)
-			if share > worst {
-				worst, worstWhat = share, what
-			}
-			if share > 0.5 {
-				t.Errorf("%s: Shift+Tab leaves %.0f%% of the focused element hidden: %s", path, share*100, what)
-			}
-			if browser.Eval[bool](t, ctx, `document.activeElement.id === "snelweg" || document.activeElement.matches(".skip-link")`) {
-				break
-			}
-		}
-		t.Logf("%s: %d stops by Shift+Tab, at worst %.0f%% hidden (%s)", path, stops, worst*100, worstWhat)
-		if stops < 3 {
-			t.Errorf("%s: only %d stops by Shift+Tab", path, stops)
-		}
+		shiftTabToTheTop(t, ctx, path)
 	}
 
 	// The error summary's links: each brings its field into view below the bar.
@@ -184,12 +161,7 @@ func TestBrowserForcedColours(t *testing.T) {
 	if err := w.srv.App.MarkMany(t.Context(), fixtures.ActiveActor(t, w.srv.App, w.coord), session, marks); err != nil {
 		t.Fatal(err)
 	}
-	secret := w.enrol(t, "coord@example.org", w.coord)
-	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"), chromedp.WaitVisible(chromedp.ID("f-email")),
-		chromedp.SendKeys(chromedp.ID("f-email"), "coord@example.org"), chromedp.SendKeys(chromedp.ID("f-password"), staffPassword),
-		chromedp.Submit(chromedp.ID("f-password")), chromedp.WaitVisible(chromedp.ID("f-code")),
-		chromedp.SendKeys(chromedp.ID("f-code"), codeAt(t, secret, w.clock.Now())), chromedp.Submit(chromedp.ID("f-code")),
-		chromedp.WaitVisible(chromedp.CSS(".agenda")))
+	signInAsCoordinator(t, ctx, w)
 	dir := os.Getenv("SCREENSHOT_DIR")
 	for _, scheme := range []string{"dark", "light"} {
 		browser.Within(t, ctx, 10*time.Second, browser.Media(map[string]string{"forced-colors": "active", "prefers-color-scheme": scheme}))
@@ -252,5 +224,65 @@ func TestBrowserLayoutScreenshots(t *testing.T) {
 			browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
 			browser.ScreenshotPNG(t, ctx, filepath.Join(dir, "layout-"+p.name+"-"+v.name+".png"))
 		}
+	}
+}
+
+// signInAsCoordinator signs the staff world's coordinator in, in the browser, with an authenticator.
+func signInAsCoordinator(t *testing.T, ctx context.Context, w *staffWorld) {
+	t.Helper()
+	secret := w.enrol(t, "coord@example.org", w.coord)
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"), chromedp.WaitVisible(chromedp.ID("f-email")),
+		chromedp.SendKeys(chromedp.ID("f-email"), "coord@example.org"), chromedp.SendKeys(chromedp.ID("f-password"), staffPassword),
+		chromedp.Submit(chromedp.ID("f-password")), chromedp.WaitVisible(chromedp.ID("f-code")),
+		chromedp.SendKeys(chromedp.ID("f-code"), codeAt(t, secret, w.clock.Now())), chromedp.Submit(chromedp.ID("f-code")),
+		chromedp.WaitVisible(chromedp.CSS(".agenda")))
+}
+
+// shiftTabToTheTop goes from the last focusable element of the current page back to the first with Shift+Tab, and
+// fails the test for every stop where more than half of the focused element is hidden (outside the window or under
+// a fixed or sticky element).
+func shiftTabToTheTop(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	// Start after the last element of the page, as a person who scrolled down and goes back up.
+	browser.Eval[bool](t, ctx, `(() => { const all = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")];
+		window.scrollTo(0, document.documentElement.scrollHeight); all[all.length - 1].focus({preventScroll: true}); return true; })()`)
+	stops, worst, worstWhat := 0, 0.0, ""
+	for i := 0; i < 150; i++ {
+		browser.Within(t, ctx, 5*time.Second, browser.ShiftTab())
+		if browser.Eval[bool](t, ctx, `document.activeElement === document.body`) {
+			break
+		}
+		stops++
+		share, what := browser.FocusHidden(t, ctx)
+		if share > worst {
+			worst, worstWhat = share, what
+		}
+		if share > 0.5 {
+			t.Errorf("%s: Shift+Tab leaves %.0f%% of the focused element hidden: %s", path, share*100, what)
+		}
+		if browser.Eval[bool](t, ctx, `document.activeElement.id === "snelweg" || document.activeElement.matches(".skip-link")`) {
+			break
+		}
+	}
+	t.Logf("%s: %d stops by Shift+Tab, at worst %.0f%% hidden (%s)", path, stops, worst*100, worstWhat)
+	if stops < 3 {
+		t.Errorf("%s: only %d stops by Shift+Tab", path, stops)
+	}
+}
+
+// The roll call has sticky bars of its own (the counts on top, the save button below): on a phone, Shift+Tab
+// through it keeps every choice in view, and zoomed to 400% no control stays covered.
+func TestBrowserRollCallFocusAndZoom(t *testing.T) {
+	ctx := browser.New(t)
+	w, session, _ := rollCallWorld(t)
+	signInAsCoordinator(t, ctx, w)
+	path := "/beheer/sessies/" + itoa(session) + "/aanwezigheid"
+	browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+path), chromedp.WaitVisible(chromedp.CSS(".mark-row")))
+	shiftTabToTheTop(t, ctx, path)
+	browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(320, 256))
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+path), chromedp.WaitVisible(chromedp.CSS(".mark-row")))
+	for _, c := range browser.CoveredControls(t, ctx) {
+		t.Errorf("roll call at 400%%: covered: %s", c)
 	}
 }
