@@ -44,6 +44,25 @@ func personalPage(t *testing.T, srv *testserver.Server) string {
 	return "/mijn/" + res.Token
 }
 
+// excusePage signs a participant with a personal code up for an event and returns the address of the excuse page
+// of her first session, as a reminder links to it (it asks for the code).
+func excusePage(t *testing.T, srv *testserver.Server) string {
+	t.Helper()
+	var event int64
+	testenv.MustGet(t, srv.DB, &event, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`)
+	res, err := srv.App.SignUp(t.Context(), app.SignupInput{GroupID: event, Name: "Noor", ByPhone: true, Phone: "0470 12 34 57",
+		Code: "Regenboog", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := srv.App.Personal(t.Context(), res.Token)
+	if err != nil || len(view.Sessions) == 0 {
+		t.Fatalf("personal view: %v", err)
+	}
+	link := srv.App.ExcuseLink(res.RegistrationID, view.Sessions[0].ID, view.Sessions[0].StartsAt)
+	return link[strings.Index(link, "/afmelden/"):]
+}
+
 // At 390×844 (a phone), Shift+Tab from the bottom of every public form and the personal page to the top: no
 // element that takes the focus lies more than half under the sticky quick exit or outside the window. Then an
 // empty submit: following each link of the error summary brings its field into view, not under the bar.
@@ -51,7 +70,7 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 	ctx := browser.New(t)
 	srv := testserver.Start(t, testserver.Options{Seed: true})
 	browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-	pages := append(append([]string{}, publicForms...), personalPage(t, srv))
+	pages := append(append([]string{}, publicForms...), personalPage(t, srv), excusePage(t, srv))
 	for _, path := range pages {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
 		shiftTabToTheTop(t, ctx, path)
@@ -88,7 +107,7 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 func TestBrowserLargeTextCoversNoControl(t *testing.T) {
 	ctx := browser.New(t)
 	srv := testserver.Start(t, testserver.Options{Seed: true})
-	pages := append([]string{"/", "/aanbod/lotgenotengroepen", "/toegankelijkheid", personalPage(t, srv)}, publicForms...)
+	pages := append([]string{"/", "/aanbod/lotgenotengroepen", "/toegankelijkheid", personalPage(t, srv), excusePage(t, srv)}, publicForms...)
 	for _, size := range []struct {
 		w, h, text int64
 	}{
