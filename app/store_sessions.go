@@ -261,3 +261,26 @@ func sessionOfGroup(ctx context.Context, q sqlx.QueryerContext, id, groupID int6
 	}
 	return s, nil
 }
+
+// calendarRow is a planned session with what a calendar file needs: its versions (SEQUENCE), place and topic.
+type calendarRow struct {
+	ID        int64     `db:"id"`
+	Start     time.Time `db:"starts_at"`
+	End       time.Time `db:"ends_at"`
+	Made      time.Time `db:"created_at"`
+	Edit      time.Time `db:"updated_at"`
+	PlaceName string    `db:"place_name"`
+	Address   string    `db:"address"`
+	Topic     Text      `db:"topic"`
+}
+
+// upcomingForCalendar lists the planned sessions of group groupID that start after now, in time order.
+func upcomingForCalendar(ctx context.Context, q sqlx.QueryerContext, groupID int64, now time.Time) ([]calendarRow, error) {
+	var out []calendarRow
+	if err := sqlx.SelectContext(ctx, q, &out, `SELECT id, starts_at, ends_at, created_at, updated_at, place_name,
+		address, topic FROM sessions WHERE group_id = $1 AND status = 'planned' AND starts_at > $2
+		ORDER BY starts_at, id`, groupID, now); err != nil {
+		return nil, fmt.Errorf("store: unable to load sessions for a calendar: %w", err)
+	}
+	return out, nil
+}

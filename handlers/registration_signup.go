@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -21,6 +22,18 @@ type signupData struct {
 	Action       string
 	Result       *app.SignupResult
 	PersonalLink string
+	// Confirmed is what the confirmation of a seat shows: its sessions, place and calendar file.
+	Confirmed *confirmedSeat
+}
+
+// confirmedSeat is when and where someone who got a seat is expected, and the calendar file of those sessions.
+type confirmedSeat struct {
+	Sessions []app.CalendarSession
+	// Place is where the sessions are (the first session's place; a session elsewhere names its own).
+	Place       string
+	CalendarURL string
+	// Discreet: the calendar file holds only the neutral title (the page says so).
+	Discreet bool
 }
 
 var signupOrder = []string{"name", "email", "contact", "phone", "organisation", "sector", "code", "consent", "form"}
@@ -92,6 +105,11 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 	if res.Token != "" && !res.Mailed {
 		d.PersonalLink = s.personalLinkOf(view.Offering, res.Token)
 	}
+	if res.Status == app.StatusAdmitted {
+		if d.Confirmed, err = s.confirmedSeat(c, view.Offering, g.Group); err != nil {
+			return err
+		}
+	}
 	titleID := "signup.done.admitted"
 	if res.Status == app.StatusWaitlisted {
 		titleID = "signup.done.waitlisted"
@@ -103,4 +121,17 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 func (s *Server) closedPage(c *fiber.Ctx, view app.OfferingView) error {
 	c.Status(fiber.StatusConflict)
 	return s.render(c, "closed", s.page(c, "closed.title", view.ForParticipants(), view))
+}
+
+// confirmedSeat reads the sessions of group g for the confirmation of a seat in it. The person is admitted, so
+// the page names the place even when the group keeps it private; the calendar file (sendCalendar) lies next to
+// the form's own address.
+func (s *Server) confirmedSeat(c *fiber.Ctx, o app.Offering, g app.Group) (*confirmedSeat, error) {
+	sessions, err := s.App.CalendarSessions(c.UserContext(), g)
+	if err != nil || len(sessions) == 0 {
+		return nil, err
+	}
+	seat := &confirmedSeat{Sessions: sessions, Place: sessions[0].Place, Discreet: g.Discreet(o),
+		CalendarURL: strings.TrimSuffix(c.Path(), "/") + "/agenda.ics"}
+	return seat, nil
 }

@@ -35,7 +35,9 @@ func (s *Server) routes(f *fiber.App) {
 	f.Post("/aanbod/:slug/inschrijven/:group", s.limit("signup", s.Limits.Forms, s.Limits.Window), s.signup)
 	f.Get("/aanbod/:slug/aanvragen", s.requestForm)
 	f.Post("/aanbod/:slug/aanvragen", s.limit("request", s.Limits.Forms, s.Limits.Window), s.request)
+	f.Get("/aanbod/:slug/inschrijven/:group/agenda.ics", s.signupCalendar)
 	f.Get("/inschrijven/:token", s.privateSignupForm)
+	f.Get("/inschrijven/:token/agenda.ics", s.privateSignupCalendar)
 	f.Post("/inschrijven/:token", s.limitPrivateSignup(), s.privateSignup)
 	f.Get("/waakvlam/:token", s.waakvlamStatus)
 

@@ -16,6 +16,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"portal/app"
+	"portal/app/calendar"
 	"portal/app/locale"
 )
 
@@ -78,7 +79,7 @@ func (c *Composer) Compose(d app.MailData, now time.Time) (*gomail.Msg, Composed
 	if d.Discreet {
 		from = c.fromDiscreet
 	}
-	domain := domainOf(from.Address)
+	domain := calendar.DomainOf(from.Address)
 	// No User-Agent or X-Mailer: they say nothing the reader needs and could tell the sender apart.
 	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	msg.FromMailAddress(from)
@@ -114,12 +115,4 @@ func randomID() string {
 	b := make([]byte, 15)
 	_, _ = rand.Read(b)
 	return strings.ToLower(base32.StdEncoding.EncodeToString(b))
-}
-
-// domainOf is the part of an address after the @, the right part of its Message-IDs.
-func domainOf(address string) string {
-	if i := strings.LastIndexByte(address, '@'); i >= 0 && i < len(address)-1 {
-		return address[i+1:]
-	}
-	return "localhost"
 }

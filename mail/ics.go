@@ -1,12 +1,10 @@
 package mail
 
 import (
-	"strconv"
 	"time"
 
-	ics "github.com/arran4/golang-ical"
-
 	"portal/app"
+	"portal/app/calendar"
 )
 
 // calendar returns the .ics file for a mail, or nil when it has none. Professional and other non-discreet mail
@@ -23,42 +21,21 @@ func (c *Composer) calendar(d app.MailData, domain string, now time.Time) []byte
 	if d.Session != nil {
 		sessions = []app.MailSession{*d.Session}
 	}
-	if len(sessions) == 0 {
-		return nil
-	}
-	cal := ics.NewCalendarFor("portal")
-	cal.SetProductId("-//portal//afspraken//NL")
-	cal.SetMethod(ics.MethodPublish)
+	events := make([]calendar.Event, 0, len(sessions))
 	for _, s := range sessions {
-		e := cal.AddEvent("session-" + strconv.FormatInt(s.ID, 10) + "@" + domain)
-		e.SetDtStampTime(now)
-		e.SetStartAt(s.Start)
-		e.SetEndAt(s.End)
-		e.SetSequence(s.Sequence)
-		cancelled := s.Cancelled || d.Kind == app.MailSessionCancelled
-		if cancelled {
-			e.SetStatus(ics.ObjectStatusCancelled)
-		} else {
-			e.SetStatus(ics.ObjectStatusConfirmed)
-		}
+		e := calendar.Event{UID: calendar.SessionUID(s.ID, domain), Start: s.Start, End: s.End, Sequence: s.Sequence,
+			Cancelled: s.Cancelled || d.Kind == app.MailSessionCancelled}
 		if d.Discreet {
-			e.SetSummary(c.cat.T(d.Lang, "mail.calendar.title.discreet"))
-			e.SetClass(ics.ClassificationPrivate)
-			continue
+			e.Summary, e.Private = c.cat.T(d.Lang, "mail.calendar.title.discreet"), true
+		} else {
+			e.Summary, e.Location, e.Description = firstOf(d.Group, d.Offering), d.Place, d.Topic
+			if d.Kind == app.MailWaakvlamPlanned && d.Organisation != "" {
+				e.Summary = firstOf(d.Offering, d.Group) + " – " + d.Organisation
+			}
 		}
-		title := firstOf(d.Group, d.Offering)
-		if d.Kind == app.MailWaakvlamPlanned && d.Organisation != "" {
-			title = firstOf(d.Offering, d.Group) + " – " + d.Organisation
-		}
-		e.SetSummary(title)
-		if d.Place != "" {
-			e.SetLocation(d.Place)
-		}
-		if d.Topic != "" {
-			e.SetDescription(d.Topic)
-		}
+		events = append(events, e)
 	}
-	return []byte(cal.Serialize(ics.WithNewLineWindows)) // RFC 5545 lines end in CRLF
+	return calendar.File(events, now)
 }
 
 func firstOf(s ...string) string {
