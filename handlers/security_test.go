@@ -25,6 +25,7 @@ var publicPaths = map[string]string{
 	"/aanbod/:slug":                    "/aanbod/intervisie",
 	"/aanbod/:slug/inschrijven/:group": "/aanbod/intervisie/inschrijven/intervisie-bornem",
 	"/aanbod/:slug/aanvragen":          "/aanbod/rotonde/aanvragen",
+	"/aanbod/:slug/inschrijven/:group/agenda.ics": "/aanbod/intervisie/inschrijven/intervisie-bornem/agenda.ics",
 }
 
 // TestSecurityHeadersOnEveryRoute walks every GET and POST route the portal has and checks the headers of the
