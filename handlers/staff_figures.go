@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -102,12 +101,12 @@ func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 				items[m] = views.ChartItem{Label: d.Months[m], Value: g.Monthly[m]}
 			}
 			title := s.Cat.T(l, "figures.chart.months", "Group", g.Name.In(l), "Year", year)
-			of.Charts = append(of.Charts, views.Columns("chart-"+g.Slug, title, title+": "+describe(items), items))
+			of.Charts = append(of.Charts, views.Columns("chart-"+g.Slug, title, items))
 		}
 		d.Offerings = append(d.Offerings, of)
 	}
 	title := s.Cat.T(l, "figures.chart.offerings", "Year", year)
-	d.OfferingChart = views.HorizontalBars("chart-offerings", title, title+": "+describe(perOffering), perOffering)
+	d.OfferingChart = views.HorizontalBars("chart-offerings", title, perOffering)
 	label := func(prefix string, cs []app.Count) []labelled {
 		out := make([]labelled, len(cs))
 		for i, c := range cs {
@@ -124,19 +123,10 @@ func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 		referrers = append(referrers, views.ChartItem{Label: r.Label, Value: r.Value})
 	}
 	title = s.Cat.T(l, "figures.chart.referrers", "Year", year)
-	d.ReferrerChart = views.HorizontalBars("chart-referrers", title, title+": "+describe(referrers), referrers)
+	d.ReferrerChart = views.HorizontalBars("chart-referrers", title, referrers)
 	p := s.staffPage(c, "", d)
 	p.Title = s.Cat.T(l, "figures.title", "Year", year)
 	return p, nil
-}
-
-// describe writes a chart's numbers as text: "Bornem 3, Lier 1".
-func describe(items []views.ChartItem) string {
-	parts := make([]string, len(items))
-	for i, it := range items {
-		parts[i] = it.Label + " " + strconv.Itoa(it.Value)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // staffFiguresClose freezes a past year's figures, after the box that confirms it was ticked.

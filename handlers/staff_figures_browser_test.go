@@ -114,7 +114,7 @@ func TestBrowserFiguresListsAndCertificates(t *testing.T) {
 	if w := browser.Eval[float64](t, ctx, `Math.max(...[...document.querySelectorAll("#chart-offerings-t ~ rect.bar")].map(r => r.getBoundingClientRect().width))`); w < 100 {
 		t.Errorf("the longest bar is %.0f px wide", w)
 	}
-	if n := browser.Eval[int](t, ctx, `document.querySelectorAll(".month-charts svg[role=img] rect.bar").length`); n != 3*12 {
+	if n := browser.Eval[int](t, ctx, `document.querySelectorAll(".month-charts svg[aria-hidden=true] rect.bar").length`); n != 3*12 {
 		t.Errorf("%d monthly bars, want 36 (three groups)", n)
 	}
 	if fill := browser.Eval[string](t, ctx, `getComputedStyle(document.querySelector("rect.bar")).fill`); fill != "rgb(11, 91, 107)" {

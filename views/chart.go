@@ -4,12 +4,13 @@ import "strconv"
 
 // Chart is a bar chart drawn on the server as inline SVG (the "chart" partial): shapes and text as attributes
 // only, so the strict CSP (no inline style) holds; colours and fonts come from figures.css, so it prints. The
-// SVG is one image to assistive technology (role="img", a title and a description with every number); pages
-// show the same numbers in a table next to it.
+// SVG is hidden from assistive technology (aria-hidden): every page that draws a chart shows the same numbers
+// in a table next to it, and a screen reader that met both read every number twice. The title stays as the
+// tooltip a mouse user sees.
 type Chart struct {
-	// ID is unique in the page; the title and description take it as their prefix.
-	ID          string
-	Title, Desc string
+	// ID is unique in the page; the title takes it as its prefix.
+	ID    string
+	Title string
 	// Width and Height are the viewBox; the SVG scales to the width of its column.
 	Width, Height int
 	Rects         []ChartRect
@@ -49,9 +50,9 @@ const chartWidth = 360
 
 // HorizontalBars draws one bar per item, its label above it and its value at its end: room for long labels
 // (the names of offerings) on a phone.
-func HorizontalBars(id, title, desc string, items []ChartItem) Chart {
+func HorizontalBars(id, title string, items []ChartItem) Chart {
 	const row, bar, top = 44.0, 17.0, 4.0
-	c := Chart{ID: id, Title: title, Desc: desc, Width: chartWidth, Height: int(top + row*float64(len(items)) + 4)}
+	c := Chart{ID: id, Title: title, Width: chartWidth, Height: int(top + row*float64(len(items)) + 4)}
 	most := 0
 	for _, it := range items {
 		most = max(most, it.Value)
@@ -76,9 +77,9 @@ func HorizontalBars(id, title, desc string, items []ChartItem) Chart {
 }
 
 // Columns draws a bar standing up per item (the months of a year), labels below, values on top.
-func Columns(id, title, desc string, items []ChartItem) Chart {
+func Columns(id, title string, items []ChartItem) Chart {
 	const top, plot, below = 18.0, 70.0, 20.0
-	c := Chart{ID: id, Title: title, Desc: desc, Width: chartWidth, Height: int(top + plot + below)}
+	c := Chart{ID: id, Title: title, Width: chartWidth, Height: int(top + plot + below)}
 	most := 0
 	for _, it := range items {
 		most = max(most, it.Value)

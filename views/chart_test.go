@@ -9,7 +9,7 @@ import (
 
 func TestChartsScaleToTheLargestValueAndKeepEveryNumber(t *testing.T) {
 	items := []views.ChartItem{{Label: "Begeleide intervisie", Value: 40}, {Label: "Rotonde", Value: 10}, {Label: "Leeg", Value: 0}}
-	h := views.HorizontalBars("h", "Deelnemers", "Deelnemers: ...", items)
+	h := views.HorizontalBars("h", "Deelnemers", items)
 	if len(h.Rects) != 3 {
 		t.Fatalf("%d bars", len(h.Rects))
 	}
@@ -39,7 +39,7 @@ func TestChartsScaleToTheLargestValueAndKeepEveryNumber(t *testing.T) {
 	for i := range months {
 		months[i] = views.ChartItem{Label: "m", Value: i}
 	}
-	c := views.Columns("c", "Per maand", "...", months)
+	c := views.Columns("c", "Per maand", months)
 	if len(c.Rects) != 12 || c.Rects[0].H != 0 || c.Rects[11].H <= c.Rects[10].H {
 		t.Errorf("columns %+v", c.Rects)
 	}
@@ -48,7 +48,7 @@ func TestChartsScaleToTheLargestValueAndKeepEveryNumber(t *testing.T) {
 			t.Errorf("a column outside the chart: %+v", r)
 		}
 	}
-	empty := views.Columns("e", "Niets", "...", make([]views.ChartItem, 12))
+	empty := views.Columns("e", "Niets", make([]views.ChartItem, 12))
 	for _, r := range empty.Rects {
 		if r.H != 0 {
 			t.Error("a year without attendance has bars")

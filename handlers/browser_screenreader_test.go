@@ -1,0 +1,78 @@
+package handlers_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"portal/internal/browser"
+	"portal/internal/testserver"
+)
+
+// TestBrowserScreenReaderHearsHintsAndNoFalseErrors reads the accessibility tree Chromium hands a screen reader,
+// which axe does not judge: on the survivor request form the calendar checkbox carries its safety hint as its
+// description, and before anything was sent no field of the form is announced as invalid.
+func TestBrowserScreenReaderHearsHintsAndNoFalseErrors(t *testing.T) {
+	ctx := browser.New(t)
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	browser.Within(t, ctx, 30*time.Second,
+		chromedp.Navigate(srv.URL+"/aanbod/lotgenotengroepen/aanvragen"),
+		chromedp.WaitVisible(chromedp.ID("f-alias")))
+	var calendar *browser.AXNode
+	for _, n := range browser.Accessibility(t, ctx) {
+		if n.States["invalid"] == "true" {
+			t.Errorf("%s %q is announced as invalid before anything was sent", n.Role, n.Name)
+		}
+		if n.Role == "checkbox" && n.Name == "Stuur me afspraken als agenda-item" {
+			calendar = &n
+		}
+	}
+	if calendar == nil {
+		t.Fatal("no calendar checkbox in the accessibility tree")
+	}
+	if !strings.Contains(calendar.Description, "Met een neutrale titel, zonder adres.") {
+		t.Errorf("the calendar checkbox is described as %q: its safety hint is not tied to it", calendar.Description)
+	}
+}
+
+// TestBrowserScreenReaderWalkInSection: on the roll call of a family group, the walk-in section is named by its
+// heading alone (not by all its text), and its adult-or-child radios are not invalid before a submit.
+func TestBrowserScreenReaderWalkInSection(t *testing.T) {
+	ctx := browser.New(t)
+	w, session, _ := rollCallWorld(t)
+	w.srv.DB.MustExec(`UPDATE groups SET child_capacity = 4 WHERE id = $1`, w.own)
+	secret := w.enrol(t, w.facEmail, w.fac)
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"),
+		chromedp.SendKeys(chromedp.ID("f-email"), w.facEmail),
+		chromedp.SendKeys(chromedp.ID("f-password"), staffPassword),
+		chromedp.Submit(chromedp.ID("f-password")),
+		chromedp.WaitVisible(chromedp.ID("f-code")),
+		chromedp.SendKeys(chromedp.ID("f-code"), codeAt(t, secret, w.clock.Now())),
+		chromedp.Submit(chromedp.ID("f-code")),
+		chromedp.WaitVisible(chromedp.CSS(".agenda .button")),
+		chromedp.Navigate(w.srv.URL+"/beheer/sessies/"+itoa(session)+"/aanwezigheid"),
+		chromedp.WaitVisible(chromedp.ID("f-role")))
+	var region, radios int
+	for _, n := range browser.Accessibility(t, ctx) {
+		if n.Role == "region" && strings.Contains(n.Name, "Iemand zonder inschrijving") {
+			region++
+			if n.Name != "Iemand zonder inschrijving" {
+				t.Errorf("the walk-in section is named %q, want its heading alone", n.Name)
+			}
+		}
+		if n.Role == "radio" && (n.Name == "Volwassene" || n.Name == "Kind") {
+			radios++
+			if n.States["invalid"] == "true" {
+				t.Errorf("walk-in radio %q is announced as invalid before anything was sent", n.Name)
+			}
+		}
+		if n.Role == "radiogroup" && n.Name == "Volwassene of kind?" && n.States["required"] != "true" {
+			t.Errorf("the walk-in role group is not announced as required: %v", n.States)
+		}
+	}
+	if region != 1 || radios != 2 {
+		t.Errorf("%d walk-in regions and %d role radios in the accessibility tree, want 1 and 2", region, radios)
+	}
+}
