@@ -255,7 +255,7 @@ func TestYearlyFiguresFromRecordedWorkAndAfterThePurge(t *testing.T) {
 		"4 professionals namen deel, op 5 bijeenkomsten.",
 		"In 2025 hebben we de Waakvlam aangeboden aan Sociaal Huis Lier.",
 		"Veilig Huis telt 1 lotgenotengroep.",
-		"2 lotgenoten namen deel aan 1 bijeenkomsten.",
+		"2 lotgenoten namen deel aan 1 bijeenkomst.",
 		"Aan Groep Mechelen nam 1 deelnemer deel.",
 		"3 ouders en 3 kinderen namen deel aan de groepssessies.",
 		"1 ouder stroomde door naar een individueel begeleidingstraject bij het CAW.",

@@ -152,8 +152,8 @@ func seedData(now time.Time) []seedOffering {
 				"nl": "In een begeleide intervisiegroep bespreek je situaties van intrafamiliaal geweld uit je eigen praktijk, samen met collega's van de politie en van hulp- en dienstverlening. Iedereen neemt deel vanuit de eigen professionele achtergrond. Zo leer je elkaars werking beter kennen en kunnen we beter op elkaar inspelen. Een regisseur van Veilig Huis begeleidt de groep.",
 				"en": "In a guided intervision group you discuss situations of family violence from your own practice, together with colleagues from the police and from care and services. Everyone takes part from their own professional background, so we get to know each other's work and can work together better. A case director of Veilig Huis leads the group."},
 			forWhom: Text{
-				"nl": "Professionals die met gezinnen werken: politie, OCMW, CAW, jeugdzorg, GGZ, huisartsen, CLB, Kind & Gezin en andere partners.",
-				"en": "Professionals who work with families: police, social services, CAW, youth care, mental health, GPs, pupil guidance, Kind & Gezin and other partners."},
+				"nl": "Professionals die met gezinnen werken: politie, Sociaal Huis, Centrum Algemeen Welzijnswerk (CAW), jeugdzorg, geestelijke gezondheidszorg, huisartsen, leerlingenbegeleiding, Kind & Gezin en andere partners.",
+				"en": "Professionals who work with families: police, social services, Centre for General Welfare Work (CAW), youth care, mental health, GPs, pupil guidance, Kind & Gezin and other partners."},
 			howToJoin: Text{
 				"nl": "Kies een groep in je regio en schrijf je in. Je lidmaatschap loopt voor het hele werkjaar. Is een groep volzet, dan kom je op de wachtlijst.",
 				"en": "Choose a group in your region and sign up. Membership runs for the whole year. When a group is full, you join its waiting list."},
@@ -176,7 +176,7 @@ func seedData(now time.Time) []seedOffering {
 				"nl": "De Waakvlam is een vorming die Veilig Huis ontwikkelde. We zoomen in op intrafamiliaal geweld: hoe herken je signalen en hoe ga je best om met zulke situaties? De vorming is heel concreet en op maat van de dienst die ze aanvraagt. Ze kan ook samen met een intervisiesessie.",
 				"en": "Waakvlam is a training developed by Veilig Huis. We look closely at family violence: how do you recognise the signs, and how do you best deal with such situations? The training is concrete and tailored to the service that asks for it. It can be combined with an intervision session."},
 			forWhom: Text{
-				"nl": "Diensten en organisaties die hun medewerkers willen versterken, zoals een Sociaal Huis, een asielcentrum of een CKG.",
+				"nl": "Diensten en organisaties die hun medewerkers willen versterken, zoals een Sociaal Huis, een asielcentrum of een Centrum voor Kinderzorg en Gezinsondersteuning (CKG).",
 				"en": "Services and organisations that want to strengthen their staff, such as a social services office, an asylum centre or a family support centre."},
 			howToJoin: Text{
 				"nl": "Je organisatie vraagt de vorming aan. We nemen contact op om de inhoud af te stemmen en een datum te kiezen. Daarna krijgen je collega's een eigen link om zich in te schrijven.",
@@ -219,8 +219,8 @@ func seedData(now time.Time) []seedOffering {
 				"nl": "Een groep voor wie schade veroorzaakte binnen het gezin of de relatie en daar iets aan wil doen.",
 				"en": "A group for people who caused harm in their family or relationship and want to change that."},
 			description: Text{
-				"nl": "Rotonde combineert uitleg en oefening met de kracht van contact met anderen in dezelfde situatie. Je neemt vrijwillig deel. Rotonde is een gezamenlijk aanbod van Veilig Huis en het CAW. We vragen en bewaren geen details over wat er gebeurd is.",
-				"en": "Rotonde combines explanation and practice with the strength of meeting others in the same situation. Taking part is voluntary. Rotonde is offered jointly by Veilig Huis and the CAW. We do not ask for or keep details of what happened."},
+				"nl": "Rotonde combineert uitleg en oefening met de kracht van contact met anderen in dezelfde situatie. Je neemt vrijwillig deel. Rotonde is een gezamenlijk aanbod van Veilig Huis en het Centrum Algemeen Welzijnswerk (CAW). We vragen en bewaren geen details over wat er gebeurd is.",
+				"en": "Rotonde combines explanation and practice with the strength of meeting others in the same situation. Taking part is voluntary. Rotonde is offered jointly by Veilig Huis and the Centre for General Welfare Work (CAW). We do not ask for or keep details of what happened."},
 			forWhom: Text{
 				"nl": "Mensen die geweld gebruikten of schade veroorzaakten binnen hun gezin of relatie, op eigen initiatief of na doorverwijzing.",
 				"en": "People who used violence or caused harm in their family or relationship, on their own initiative or after a referral."},
@@ -241,13 +241,13 @@ func seedData(now time.Time) []seedOffering {
 				"nl": "Groepssessies voor ouders en hun kinderen over wat spanningen en geweld thuis met kinderen doen.",
 				"en": "Group sessions for parents and their children about what tension and violence at home do to children."},
 			description: Text{
-				"nl": "Samen met het Vertrouwenscentrum Kindermishandeling bieden we in de hele regio groepssessies voor ouders en kinderen. Ouders leren wat geweld tussen volwassenen met kinderen doet. Ouders en kinderen krijgen hulpmiddelen om erover te praten. Ouders en kinderen zitten elk in hun eigen groep. Wie dat nodig heeft, kan daarna verder begeleid worden door het CAW.",
+				"nl": "Samen met het Vertrouwenscentrum Kindermishandeling bieden we in de hele regio groepssessies voor ouders en kinderen. Ouders leren wat geweld tussen volwassenen met kinderen doet. Ouders en kinderen krijgen hulpmiddelen om erover te praten. Ouders en kinderen zitten elk in hun eigen groep. Wie dat nodig heeft, kan daarna verder begeleid worden door het Centrum Algemeen Welzijnswerk (CAW).",
 				"en": "Together with the Child Abuse Confidential Centre we offer group sessions for parents and children across the region. Parents learn what violence between adults does to children. Parents and children get tools to talk about it. Parents and children each have their own group. Those who need it can get further support from the CAW afterwards."},
 			forWhom: Text{
 				"nl": "Ouders en hun kinderen (vanaf 6 jaar) in gezinnen waar spanningen of geweld tussen partners zijn of waren.",
 				"en": "Parents and their children (from 6 years) in families where there is or was tension or violence between partners."},
 			howToJoin: Text{
-				"nl": "Eén ouder schrijft het gezin aan: één of twee ouders en de kinderen, met alleen hun voornaam en leeftijd. We nemen contact op voor een kennismakingsgesprek.",
+				"nl": "Eén ouder meldt het gezin aan: één of twee ouders en de kinderen, met alleen hun voornaam en leeftijd. We nemen contact op voor een kennismakingsgesprek.",
 				"en": "One parent registers the family: one or two parents and the children, with only their first name and age. We contact you for an introductory talk."},
 			groups: []seedGroup{
 				{slug: "blaffen-mechelen", nl: "Blaffen of Schuilen Mechelen", en: "Blaffen of Schuilen Mechelen", municipality: "Mechelen",

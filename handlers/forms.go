@@ -13,7 +13,7 @@ import (
 )
 
 // consentVersion names the consent texts in the catalogue as they are worded now; change it with the wording.
-const consentVersion = "2026-11"
+const consentVersion = "2026-11-30"
 
 // newSubmissionKey is the random key a form carries so that sending it twice registers once.
 func newSubmissionKey() string {
