@@ -150,10 +150,10 @@ func seedData(now time.Time) []seedOffering {
 				"en": "Multidisciplinary intervision groups for police, care and service providers, every two months in your region."},
 			description: Text{
 				"nl": "In een begeleide intervisiegroep bespreek je situaties van intrafamiliaal geweld uit je eigen praktijk, samen met collega's van de politie en van hulp- en dienstverlening. Iedereen neemt deel vanuit de eigen professionele achtergrond. Zo leer je elkaars werking beter kennen en kunnen we beter op elkaar inspelen. Een regisseur van Veilig Huis begeleidt de groep.",
-				"en": "In a guided intervision group you discuss situations of family violence from your own practice, together with colleagues from the police and from care and services. Everyone takes part from their own professional background, so we get to know each other's work and can work together better. A case director of Veilig Huis leads the group."},
+				"en": "In a guided intervision group you discuss situations of family violence from your own practice. You do so with colleagues from the police and from care and services. Everyone takes part from their own professional background, so we get to know each other's work and can work together better. A case director of Veilig Huis leads the group."},
 			forWhom: Text{
-				"nl": "Professionals die met gezinnen werken: politie, Sociaal Huis, Centrum Algemeen Welzijnswerk (CAW), jeugdzorg, geestelijke gezondheidszorg, huisartsen, leerlingenbegeleiding, Kind & Gezin en andere partners.",
-				"en": "Professionals who work with families: police, social services, Centre for General Welfare Work (CAW), youth care, mental health, GPs, pupil guidance, Kind & Gezin and other partners."},
+				"nl": "Professionals die met gezinnen werken: politie, Sociaal Huis, het Centrum Algemeen Welzijnswerk (CAW), jeugdzorg en geestelijke gezondheidszorg. Ook huisartsen, leerlingenbegeleiding, Kind & Gezin en andere partners.",
+				"en": "Professionals who work with families: police, social services, the Centre for General Welfare Work (CAW), youth care and mental health. Also GPs, pupil guidance, Kind & Gezin and other partners."},
 			howToJoin: Text{
 				"nl": "Kies een groep in je regio en schrijf je in. Je lidmaatschap loopt voor het hele werkjaar. Is een groep volzet, dan kom je op de wachtlijst.",
 				"en": "Choose a group in your region and sign up. Membership runs for the whole year. When a group is full, you join its waiting list."},
@@ -190,8 +190,8 @@ func seedData(now time.Time) []seedOffering {
 				"nl": "Samen met anderen die hetzelfde meemaakten, in een kleine, vaste groep.",
 				"en": "Together with others who went through the same, in a small, closed group."},
 			description: Text{
-				"nl": "In een lotgenotengroep kom je samen met mensen die hetzelfde meemaakten. Je deelt ervaringen, steunt elkaar en werkt aan herstel, onder begeleiding. De groep blijft dezelfde van begin tot einde: na de eerste bijeenkomsten komt er niemand meer bij. We hebben groepen voor vrouwen die geweld van een (ex-)partner meemaken, een groep voor mannen, en Moedige Moeders, voor ouders die geweld van hun eigen kind meemaken.",
-				"en": "In a peer support group you meet people who went through the same. You share experiences, support each other and work on recovery, with a facilitator. The group stays the same from start to end: after the first meetings, nobody new joins. There are groups for women who experience violence from a (former) partner, a group for men, and Moedige Moeders, for parents who experience violence from their own child."},
+				"nl": "In een lotgenotengroep kom je samen met mensen die hetzelfde meemaakten. Je deelt ervaringen, steunt elkaar en werkt aan herstel, onder begeleiding. De groep blijft dezelfde van begin tot einde: na de eerste bijeenkomsten komt er niemand meer bij. We hebben groepen voor vrouwen die geweld van een partner of ex-partner meemaken, en een groep voor mannen. Moedige Moeders is er voor ouders die geweld van hun eigen kind meemaken.",
+				"en": "In a peer support group you meet people who went through the same. You share experiences, support each other and work on recovery, with a facilitator. The group stays the same from start to end: after the first meetings, nobody new joins. There are groups for women who experience violence from a partner or former partner, and a group for men. Moedige Moeders is for parents who experience violence from their own child."},
 			forWhom: Text{
 				"nl": "Mensen die geweld binnen hun gezin of relatie meemaken of meemaakten.",
 				"en": "People who experience or experienced violence in their family or relationship."},
@@ -242,7 +242,7 @@ func seedData(now time.Time) []seedOffering {
 				"en": "Group sessions for parents and their children about what tension and violence at home do to children."},
 			description: Text{
 				"nl": "Samen met het Vertrouwenscentrum Kindermishandeling bieden we in de hele regio groepssessies voor ouders en kinderen. Ouders leren wat geweld tussen volwassenen met kinderen doet. Ouders en kinderen krijgen hulpmiddelen om erover te praten. Ouders en kinderen zitten elk in hun eigen groep. Wie dat nodig heeft, kan daarna verder begeleid worden door het Centrum Algemeen Welzijnswerk (CAW).",
-				"en": "Together with the Child Abuse Confidential Centre we offer group sessions for parents and children across the region. Parents learn what violence between adults does to children. Parents and children get tools to talk about it. Parents and children each have their own group. Those who need it can get further support from the CAW afterwards."},
+				"en": "Together with the Child Abuse Confidential Centre we offer group sessions for parents and children across the region. Parents learn what violence between adults does to children. Parents and children get tools to talk about it. Parents and children each have their own group. Those who need it can get further support afterwards from the Centre for General Welfare Work (CAW)."},
 			forWhom: Text{
 				"nl": "Ouders en hun kinderen (vanaf 6 jaar) in gezinnen waar spanningen of geweld tussen partners zijn of waren.",
 				"en": "Parents and their children (from 6 years) in families where there is or was tension or violence between partners."},
