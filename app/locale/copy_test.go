@@ -28,7 +28,7 @@ var acronyms = map[string]map[string]string{
 		"CLB":  "Centrum voor Leerlingenbegeleiding",
 		"CKG":  "Centrum voor Kinderzorg en Gezinsondersteuning",
 		"GGZ":  "Geestelijke gezondheidszorg",
-		"WCAG": "richtlijnen voor toegankelijkheid",
+		"WCAG": "Web Content Accessibility Guidelines",
 		"AA":   "WCAG",
 		"AAA":  "WCAG",
 		"PV":   "proces-verbaal",
