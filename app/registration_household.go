@@ -97,7 +97,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			continue
 		}
 		if name == "" {
-			f.v.Add("child_name_"+n, "form.required")
+			f.v.Add("child_name_"+n, "form.child.name.forage") // an optional field: say why it is needed now
 		}
 		age, err := strconv.Atoi(ageText)
 		if err != nil || age < 0 || age > 25 {

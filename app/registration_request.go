@@ -56,8 +56,16 @@ func checkContact(f *fields, c ContactInput) ContactInput {
 	if !c.ByEmail && !c.ByPhone && !c.BySMS {
 		f.v.Add("channels", "form.channels.required")
 	}
-	out.Email = f.email("email", c.Email, c.ByEmail)
-	out.Phone = f.phone("phone", c.Phone, c.ByPhone || c.BySMS)
+	// The address and the number are optional fields on the form: one that a chosen way of contact needs
+	// says why it is needed, never a bare "fill this in".
+	out.Email = f.email("email", c.Email, false)
+	if c.ByEmail && out.Email == "" {
+		f.v.Add("email", "form.email.forchannel")
+	}
+	out.Phone = f.phone("phone", c.Phone, false)
+	if (c.ByPhone || c.BySMS) && out.Phone == "" {
+		f.v.Add("phone", "form.phone.forchannel")
+	}
 	out.SafeTimes = f.text("safe_times", c.SafeTimes, MaxShort, false)
 	if !c.ByPhone {
 		out.VoicemailOK = false

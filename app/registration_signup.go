@@ -65,9 +65,12 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		org = f.text("organisation", in.Organisation, MaxShort, true)
 		sector = f.choice("sector", in.Sector, Sectors, true)
 	} else if in.ByPhone {
-		phone = f.phone("phone", in.Phone, true)
-	} else {
-		email = f.email("email", in.Email, true)
+		// optional fields on the form (one of the two is needed): say why, never a bare "fill this in"
+		if phone = f.phone("phone", in.Phone, false); phone == "" {
+			f.v.Add("phone", "form.phone.forchannel")
+		}
+	} else if email = f.email("email", in.Email, false); email == "" {
+		f.v.Add("email", "form.email.forchannel")
 	}
 	var code string
 	if !professional && g.Discreet(o) {

@@ -83,7 +83,7 @@ func TestSignupValidation(t *testing.T) {
 		{"bidi override", func(in *app.SignupInput) { in.Name = "An\u202egnirts" }, "name", "form.invalidtext"},
 		{"unknown sector", func(in *app.SignupInput) { in.Sector = "pirate" }, "sector", "form.choice.invalid"},
 		{"no consent", func(in *app.SignupInput) { in.Consent = false }, "consent", "form.consent.required"},
-		{"event by phone without phone", func(in *app.SignupInput) { in.GroupID, in.ByPhone = ev.ID, true }, "phone", "form.required"},
+		{"event by phone without phone", func(in *app.SignupInput) { in.GroupID, in.ByPhone = ev.ID, true }, "phone", "form.phone.forchannel"},
 		{"event with a bad phone", func(in *app.SignupInput) { in.GroupID, in.ByPhone, in.Phone = ev.ID, true, "call me maybe" }, "phone", "form.phone.invalid"},
 	}
 	for _, tc := range cases {

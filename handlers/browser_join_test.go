@@ -24,8 +24,7 @@ func TestBrowserSurvivorRequestOnAPhone(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href="/aanbod/lotgenotengroepen/aanvragen"]`)),
 		chromedp.WaitVisible(chromedp.ID("f-alias")),
 		chromedp.SendKeys(chromedp.ID("f-alias"), "Mira"),
-		// She chooses phone instead of e-mail, but forgets her number.
-		chromedp.Click(chromedp.CSS(`input[name="channels"][value="email"]`)),
+		// She chooses phone (nothing is ticked for her), but forgets her number.
 		chromedp.Click(chromedp.CSS(`input[name="channels"][value="phone"]`)),
 		chromedp.SendKeys(chromedp.ID("f-safe_times"), "op weekdagen na 18 uur"),
 		chromedp.Click(chromedp.ID("f-consent")),
@@ -33,7 +32,7 @@ func TestBrowserSurvivorRequestOnAPhone(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("fouten")),
 	)
 	summary := browser.Eval[string](t, ctx, `document.getElementById("fouten").innerText`)
-	if !strings.Contains(summary, "telefoonnummer") && !strings.Contains(summary, "Vul dit in") {
+	if !strings.Contains(summary, "Telefoonnummer: we hebben je telefoonnummer nodig") {
 		t.Errorf("error summary: %q", summary)
 	}
 	if v := browser.Eval[string](t, ctx, `document.getElementById("f-safe_times").value`); v != "op weekdagen na 18 uur" {

@@ -65,8 +65,7 @@ func (s *Server) withErrors(c *fiber.Ctx, p *views.Page, err error, order []stri
 	if !ok {
 		return false
 	}
-	s.fillErrors(c, p, v, order)
-	p.Title = s.Cat.T(lang(c), "form.errors.titleprefix") + " " + p.Title
+	s.fillErrors(c, p, v, order) // the layouts put "Fout:" before the <title>, never before the visible heading
 	return true
 }
 

@@ -51,7 +51,9 @@ func TestKeyboardSurvivorRequestAndHousehold(t *testing.T) {
 	k.TabTo("#snelweg", 1) // the quick exit comes first on a participant page
 	k.TabTo(".skip-link", 1)
 	k.Fill("#f-alias", "Mira")
-	k.Fill("#f-email", "mira@example.be") // e-mail is the channel ticked by default
+	k.TabTo(`input[name="channels"][value="email"]`, 5) // nothing is ticked for her: she chooses e-mail
+	k.Press("Space")
+	k.Fill("#f-email", "mira@example.be")
 	k.Fill("#f-safe_times", "na 18 uur")
 	k.TabTo("#f-consent", 20)
 	k.Press("Space")
@@ -67,6 +69,8 @@ func TestKeyboardSurvivorRequestAndHousehold(t *testing.T) {
 	k.Fill("#f-child_age_1", "7")
 	k.Fill("#f-child_name_2", "Adam")
 	k.Fill("#f-child_age_2", "10")
+	k.TabTo(`input[name="channels"][value="email"]`, 10)
+	k.Press("Space")
 	k.Fill("#f-email", "sara@example.be")
 	k.TabTo("#f-consent", 25)
 	k.Press("Space")

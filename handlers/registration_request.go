@@ -51,7 +51,8 @@ func (s *Server) requestForm(c *fiber.Ctx) error {
 		return err
 	}
 	p := s.page(c, page+".title", view.ForParticipants(), d)
-	p.Form = map[string]string{"channels=email": "ja", "group": c.Query("groep")}
+	// Nothing is ticked for the person: the hint advises the phone when someone else may read the mail.
+	p.Form = map[string]string{"group": c.Query("groep")}
 	return s.render(c, page, p)
 }
 

@@ -3,6 +3,8 @@ package views
 import (
 	"html/template"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"portal/app"
 	"portal/app/locale"
@@ -33,6 +35,28 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 				return ""
 			}
 			return *p
+		},
+		// label notes the visible label of a form field in labels (Page.Labels), for the error summary; it
+		// writes nothing. A nil map (a page without errors) is left alone.
+		"label": func(labels map[string]string, field, text string) string {
+			if labels != nil && text != "" {
+				if _, seen := labels[field]; !seen {
+					labels[field] = text
+				}
+			}
+			return ""
+		},
+		// named is an error summary's link text: "Label: message", the message's first letter made small as
+		// after a colon; the message alone when the field noted no label.
+		"named": func(label, message string) string {
+			if label == "" {
+				return message
+			}
+			r, size := utf8.DecodeRuneInString(message)
+			if next, _ := utf8.DecodeRuneInString(message[size:]); !unicode.IsUpper(next) {
+				message = string(unicode.ToLower(r)) + message[size:]
+			}
+			return label + ": " + message
 		},
 		// dict builds a map for passing several values to a partial.
 		"dict": func(kv ...any) map[string]any {

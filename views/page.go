@@ -24,6 +24,9 @@ type Page struct {
 	Errors map[string]string
 	// ErrorList holds the same messages in the form's order, for the summary at the top.
 	ErrorList []FieldError
+	// Labels maps a form field to its visible label, for the error summary's links. Render fills it, from the
+	// form partials, when the page has errors; handlers leave it nil.
+	Labels map[string]string
 	// Form holds the values of a form shown again. A checked box of a group is stored as "name=value".
 	Form map[string]string
 	// D is the page's own data.

@@ -137,6 +137,17 @@ func (r *Renderer) Render(w io.Writer, lang, page string, data any) error {
 	buf := r.pool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer r.pool.Put(buf)
+	if p, ok := data.(Page); ok && len(p.ErrorList) > 0 && p.Labels == nil {
+		// The error summary stands above the form, so it is written before the fields it names. A first,
+		// discarded pass lets every field note its visible label; the second pass names each field in the
+		// summary with the very words of its label. Only a form shown again with errors pays for this.
+		p.Labels = map[string]string{}
+		if err := t.ExecuteTemplate(buf, "page", p); err != nil {
+			return fmt.Errorf("views: %s: %w", page, err)
+		}
+		buf.Reset()
+		data = p
+	}
 	if err := t.ExecuteTemplate(buf, "page", data); err != nil {
 		return fmt.Errorf("views: %s: %w", page, err)
 	}
