@@ -124,7 +124,8 @@ func TestAccessibilityOfPersonalPages(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`form.inline-actions button.danger`)))
 	browser.Axe(t, ctx, "confirm page")
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+"/aanbod/rotonde/aanvragen"),
-		chromedp.SendKeys(chromedp.ID("f-alias"), "Tom"), chromedp.SendKeys(chromedp.ID("f-email"), "tom@example.be"),
+		chromedp.SendKeys(chromedp.ID("f-alias"), "Tom"), chromedp.Click(chromedp.CSS(`input[name=channels][value=email]`)),
+		chromedp.SendKeys(chromedp.ID("f-email"), "tom@example.be"),
 		chromedp.Click(chromedp.ID("f-consent")), chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(".success")))
 	browser.Axe(t, ctx, "request result")

@@ -60,6 +60,22 @@ func clearAndSend(selector string) chromedp.Action[chromedp.Void] {
 })()`)
 }
 
+// summaryFocused waits up to 15 seconds for a page whose error summary holds the focus. Reading while the answer
+// is on its way can fail ("navigated"): that is the moment waited for, so it is tried again. autofocus acts at the
+// first rendering after the page is read, a moment after "complete".
+func summaryFocused(ctx context.Context) bool {
+	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ok, _ := chromedp.Run(tctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!document.getElementById("fouten") &&
+			document.getElementById("fouten").contains(document.activeElement)`))
+		cancel()
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
 // checkSummary sends the form at path empty and reports what is wrong with the summary that comes back.
 func checkSummary(t *testing.T, ctx context.Context, base, path, form string) {
 	t.Helper()
@@ -70,17 +86,7 @@ func checkSummary(t *testing.T, ctx context.Context, base, path, form string) {
 		t.Errorf("%s: no form %s to send: %v", path, form, err)
 		return
 	}
-	// Reading while the answer is on its way can fail ("navigated"): that is the moment waited for, tried again.
-	var shown bool
-	for end := time.Now().Add(15 * time.Second); !shown && time.Now().Before(end); {
-		tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		shown, _ = chromedp.Run(tctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!document.getElementById("fouten")`))
-		cancel()
-		if !shown {
-			time.Sleep(100 * time.Millisecond)
-		}
-	}
-	if !shown {
+	if !summaryFocused(ctx) && !browser.Eval[bool](t, ctx, `!!document.getElementById("fouten")`) {
 		t.Errorf("%s (%s): no error summary after an empty submit; now at %s", path, form, browser.Eval[string](t, ctx, `location.href`))
 		return
 	}
@@ -105,6 +111,16 @@ func TestBrowserEmptySubmitFocusesANamingSummary(t *testing.T) {
 			checkSummary(t, ctx, w.srv.URL, path, `main form[method=post]`)
 		}
 	}
+	// Screenshots of a form with errors, to look at (SCREENSHOT_DIR), at phone and desktop width.
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"desktop", browser.DesktopWidth, browser.DesktopHeight}, {"phone", browser.PhoneWidth, browser.PhoneHeight}} {
+		browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(size.width, size.height))
+		checkSummary(t, ctx, w.srv.URL, "/aanbod/lotgenotengroepen/aanvragen", `main form[method=post]`)
+		shot(t, ctx, "errors-request-"+size.name)
+	}
+
 	// The contact form on the personal page, far down the page: its summary stands next to it and takes focus.
 	var group int64
 	testenv.MustGet(t, w.srv.DB, &group, `SELECT id FROM groups WHERE slug = 'samen-naar-herstel'`)
@@ -117,6 +133,7 @@ func TestBrowserEmptySubmitFocusesANamingSummary(t *testing.T) {
 	if !browser.Eval[bool](t, ctx, `document.querySelector('form[action$="/contact"]').parentElement.contains(document.getElementById("fouten"))`) {
 		t.Error("the contact form's summary does not stand next to the form")
 	}
+	shot(t, ctx, "errors-personal-contact-phone")
 
 	// Child 6 with an age but no name: "More children" opens to show the field and its message.
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/aanbod/blaffen-of-schuilen/aanvragen"),
@@ -124,12 +141,14 @@ func TestBrowserEmptySubmitFocusesANamingSummary(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-child_age_6"), "7"),
 		chromedp.Click(chromedp.CSS(`form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("fouten")))
+	summaryFocused(ctx) // summaryProblems below says what is wrong if not
 	if !browser.Eval[bool](t, ctx, `document.querySelector("details.more-children").open && !!document.getElementById("e-child_name_6")`) {
 		t.Error("an error of child 6 stays hidden in a closed \"More children\"")
 	}
 	for _, p := range browser.Eval[[]string](t, ctx, summaryProblems) {
 		t.Errorf("child 6: %s", p)
 	}
+	shot(t, ctx, "errors-household-child6-phone")
 
 	// Staff forms, signed in as an admin (who sees every form), with a session begun today to take the roll of.
 	today := time.Date(2026, 6, 15, 8, 30, 0, 0, locale.Brussels)
@@ -145,7 +164,7 @@ func TestBrowserEmptySubmitFocusesANamingSummary(t *testing.T) {
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"),
 		chromedp.WaitVisible(chromedp.ID("f-email")), clearAndSend(`main form`),
 		chromedp.WaitVisible(chromedp.ID("fouten")))
-	if !browser.Eval[bool](t, ctx, `document.getElementById("fouten").contains(document.activeElement)`) {
+	if !summaryFocused(ctx) {
 		t.Error("/beheer/login: the refusal does not take the focus")
 	}
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"),
