@@ -25,6 +25,7 @@ var notStaffFacing = map[string]string{
 	"AttestByToken":        "participant: personal link",
 	"HasAttest":            "participant: personal link",
 	"Catalogue":            "public page",
+	"CalendarSessions":     "public page: the calendar file and confirmation of a group open to signup",
 	"ActiveOfferings":      "public page (privacy)",
 	"OfferingPage":         "public page",
 	"SignupGroup":          "public page",
