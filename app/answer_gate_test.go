@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"portal/app"
 	"portal/internal/testenv"
@@ -173,4 +174,32 @@ func firstExcuseLink(t *testing.T, a *app.App, token string, regID int64) (app.S
 	s := v.Sessions[0]
 	link := a.ExcuseLink(regID, s.ID, s.StartsAt)
 	return s, link[strings.LastIndex(link, "/")+1:]
+}
+
+// "Dit moment past niet" needs no code, like "contact me": it changes nothing but asks staff, who contact her
+// through her safe channel. Her intake mail points to it, with or without a code.
+func TestMomentUnsuitableNeedsNoCode(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	office, err := a.ActorOf(ctx, app.Staff{ID: staffMember(t, a)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := request(t, a, "rotonde", 0, "Tom")
+	at := testNow.Add(48 * time.Hour)
+	if err := a.PlanIntake(ctx, office, res.RegistrationID, at, ""); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.PersonalPage(ctx, res.Token, ""); err != nil || !v.Limited || v.Registration.IntakeAt == nil {
+		t.Fatalf("limited page with the intake: %+v %v", v.Registration, err)
+	}
+	if err := a.MomentUnsuitable(ctx, res.Token, 0); err != nil {
+		t.Fatal(err)
+	}
+	var items int
+	testenv.MustGet(t, a.Store.DB, &items, `SELECT count(*) FROM work_items WHERE kind = $1 AND registration_id = $2
+		AND done_at IS NULL`, app.WorkMomentUnsuitable, res.RegistrationID)
+	if items != 1 || status(t, a, res.RegistrationID) != app.StatusIntakePlanned {
+		t.Errorf("after 'dit moment past niet': %d work items, status %s", items, status(t, a, res.RegistrationID))
+	}
 }

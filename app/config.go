@@ -234,6 +234,15 @@ func (c Config) discreetProblems(from *mail.Address) []string {
 		problems = append(problems, "DISCREET_BASE_URL must be a public address when BASE_URL is: "+
 			"a link to "+h+" in her mail would not open")
 	}
+	if strings.HasPrefix(c.BaseURL, "https://") && strings.HasPrefix(c.DiscreetBaseURL, "http://") {
+		problems = append(problems, "DISCREET_BASE_URL must use https like BASE_URL: her page and its code travel over it")
+	}
+	if h := hostOf(c.DiscreetBaseURL); h != "" {
+		if w := namingWord(h, from, hostOf(c.BaseURL)); w != "" {
+			problems = append(problems, "DISCREET_BASE_URL must not name the organisation or the topic (it says "+
+				strconv.Quote(w)+"): the address shows in every link of her mail")
+		}
+	}
 	discreet := ""
 	a, err := mail.ParseAddress(c.MailFromDiscreet)
 	if err == nil {
@@ -243,21 +252,25 @@ func (c Config) discreetProblems(from *mail.Address) []string {
 		check("MAIL_FROM_DISCREET", discreet, "a neutral sender such as 'Afspraken <afspraken@mijn-afspraak.be>'")
 	}
 	if err == nil {
-		if w := namingWord(a.Name, from, hostOf(c.BaseURL)); w != "" {
-			problems = append(problems, "MAIL_FROM_DISCREET's name must not name the organisation (it says "+
+		if w := namingWord(a.Name+" "+a.Address, from, hostOf(c.BaseURL)); w != "" {
+			problems = append(problems, "MAIL_FROM_DISCREET must not name the organisation or the topic (it says "+
 				strconv.Quote(w)+"): whoever reads the participant's mail sees it first")
 		}
 	}
 	return problems
 }
 
-// namingWord returns the first word of a discreet sender's display name that names the organisation: a word of
-// four letters or more from MAIL_FROM's display name, or the name of BASE_URL's registrable domain (without its
-// suffix); "" when there is none.
+// topicWords tell what the portal is about; a discreet sender or link address must not carry them.
+var topicWords = []string{"geweld", "violence", "misbruik", "abuse", "mishandel", "slachtoffer", "victim", "trauma",
+	"vluchthuis", "lotgenot"}
+
+// namingWord returns the first word in name (a discreet sender's name and address, or a host name) that names
+// the organisation or the topic: a word of four letters or more from MAIL_FROM's display name, the name of
+// BASE_URL's registrable domain (without its suffix), or one of topicWords; "" when there is none.
 func namingWord(name string, from *mail.Address, base string) string {
-	var org []string
+	org := append([]string(nil), topicWords...)
 	if from != nil {
-		org = strings.FieldsFunc(strings.ToLower(from.Name), func(r rune) bool { return !unicode.IsLetter(r) })
+		org = append(org, strings.FieldsFunc(strings.ToLower(from.Name), func(r rune) bool { return !unicode.IsLetter(r) })...)
 	}
 	if d := registrable(base); d != "" {
 		org = append(org, strings.SplitN(d, ".", 2)[0])

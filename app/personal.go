@@ -429,13 +429,11 @@ func (a *App) AskContact(ctx context.Context, token string) error {
 }
 
 // MomentUnsuitable records "dit moment past niet" for her intake (sessionID 0) or one of her group's coming
-// sessions, as a work item for staff. It needs the code for a discreet registration (ErrCodeNeeded).
-func (a *App) MomentUnsuitable(ctx context.Context, token, unlock string, sessionID int64) error {
+// sessions, as a work item for staff. Like "contact me" it needs no code: it changes nothing (staff contact her
+// through her safe channel to find another moment) and tells nothing the limited page does not show.
+func (a *App) MomentUnsuitable(ctx context.Context, token string, sessionID int64) error {
 	r, err := a.registrationByToken(ctx, a.Store.DB, token, false)
 	if err != nil {
-		return err
-	}
-	if err := a.gate(ctx, r, unlock, "", ""); err != nil {
 		return err
 	}
 	w := WorkItem{Kind: WorkMomentUnsuitable, RegistrationID: &r.ID, PersonID: &r.PersonID, GroupID: r.GroupID}

@@ -386,11 +386,10 @@ func (st codeState) Locked() bool { return st.LockedAt != nil }
 // codeStateOf reads the code state of registration regID.
 func (a *App) codeStateOf(ctx context.Context, q sqlx.QueryerContext, regID int64) (codeState, error) {
 	var st codeState
-	// The code guards the discreet offerings that people join by request and intake, where the request form
-	// and the intake call let her choose one, and a discreet group joined by open signup when she chose one
-	// on its form (without it, such a page stays as it was: there is no intake call to set one).
-	err := sqlx.GetContext(ctx, q, &st, `SELECT COALESCE(g.discreet, o.discreet)
-			AND (o.admission = 'intake' OR COALESCE(r.code_hash, '') <> '') AS discreet,
+	// The code guards every discreet registration, whether she joined by request and intake or by open signup:
+	// whoever reads her mailbox can open the link either way. Without a code set, her page shows only her
+	// appointments and changes become requests for staff (who can set a code with her).
+	err := sqlx.GetContext(ctx, q, &st, `SELECT COALESCE(g.discreet, o.discreet) AS discreet,
 			r.code_hash,
 			r.code_attempts, r.code_locked_at
 		FROM registrations r JOIN offerings o ON o.id = r.offering_id LEFT JOIN groups g ON g.id = r.group_id

@@ -320,7 +320,8 @@ func TestACodeResetEndsAnOpenPageAtOnce(t *testing.T) {
 }
 
 // A discreet group joined by open signup offers the personal code on its form: with one chosen, her page shows
-// only her appointments until the code is given; without one it stays as it was.
+// only her appointments until the code is given; without one it shows only her appointments, and changes become
+// requests for staff, as for a request without a code.
 func TestADiscreetSignupCanChooseACode(t *testing.T) {
 	a := seeded(t)
 	ctx := t.Context()
@@ -348,8 +349,19 @@ func TestADiscreetSignupCanChooseACode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := a.PersonalPage(ctx, without.Token, ""); err != nil || v.Limited {
-		t.Errorf("page of a signup without a code: limited %v, %v", v.Limited, err)
+	// Without one her page shows only her appointments too, and a change becomes a request for staff: whoever
+	// reads her mailbox can open the link whether or not she chose a code.
+	if v, err := a.PersonalPage(ctx, without.Token, ""); err != nil || !v.Limited || v.CodeSet {
+		t.Errorf("page of a signup without a code: limited %v, code set %v, %v", v.Limited, v.CodeSet, err)
+	}
+	if err := a.UpdateContact(ctx, without.Token, "", app.ContactInput{ByPhone: true, Phone: "0470 99 99 99"}, "nl"); !errors.Is(err, app.ErrRequested) {
+		t.Errorf("contact change of a signup without a code: %v", err)
+	}
+	if err := a.Cancel(ctx, without.Token, ""); !errors.Is(err, app.ErrRequested) {
+		t.Errorf("cancel of a signup without a code: %v", err)
+	}
+	if s := status(t, a, without.RegistrationID); s != app.StatusAdmitted {
+		t.Errorf("status %s after a cancel that became a request", s)
 	}
 	if _, err := a.SignUp(ctx, app.SignupInput{GroupID: group, Name: "Eva", ByPhone: true, Phone: "0470 21 21 23",
 		Code: "ab", Consent: true, ConsentText: consentText}); err == nil {

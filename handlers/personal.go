@@ -143,7 +143,7 @@ func (s *Server) personalAction(c *fiber.Ctx) error {
 		}
 	case "past-niet":
 		sessionID, _ := strconv.ParseInt(c.FormValue("session"), 10, 64)
-		err = s.App.MomentUnsuitable(ctx, token, unlock, sessionID)
+		err = s.App.MomentUnsuitable(ctx, token, sessionID)
 	case "contacteer-me":
 		err = s.App.AskContact(ctx, token)
 	case "plaats":
@@ -334,9 +334,9 @@ func (s *Server) offerAnswer(c *fiber.Ctx) error {
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
-	key := "offer.refused"
+	// Only an accepted place is confirmed by mail; a refusal is not (nothing about it needs keeping).
 	if accept {
-		key = "offer.accepted"
+		return s.render(c, "offer_done", s.page(c, "offer.accepted", forParticipants, "accepted"))
 	}
-	return s.render(c, "offer_done", s.page(c, key, forParticipants, nil))
+	return s.render(c, "offer_done", s.page(c, "offer.refused", forParticipants, "refused"))
 }

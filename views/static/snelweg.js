@@ -1,4 +1,4 @@
-// Quick exit ("Snel weg"): leave for a neutral site without leaving this page in the back button's reach,
+// Leave at once: go to a neutral site without leaving this page in the back button's reach,
 // on a click of the button or on pressing Shift three times in a row. The button is a plain link, so it also
 // works without this script.
 (function () {
