@@ -83,8 +83,15 @@ func (a *App) PersonalPage(ctx context.Context, token, unlock string) (PersonalV
 	if err != nil {
 		return v, err
 	}
+	excused, err := a.excusedOf(ctx, r.PersonID)
+	if err != nil {
+		return v, err
+	}
 	for _, s := range upcoming {
-		v.Sessions = append(v.Sessions, SessionView{Session: Session{ID: s.ID, StartsAt: s.StartsAt, EndsAt: s.EndsAt}})
+		// Without a code set she can excuse herself here as from her reminder (see gateAnswer); with one, the
+		// code opens the full page first.
+		v.Sessions = append(v.Sessions, SessionView{Session: Session{ID: s.ID, StartsAt: s.StartsAt, EndsAt: s.EndsAt},
+			Excused: excused[s.ID], CanExcuse: !st.HasCode() && !st.Locked()})
 	}
 	return v, nil
 }
@@ -141,13 +148,9 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 	if err != nil {
 		return v, err
 	}
-	excused := map[int64]bool{}
-	rows, err := excusedSessions(ctx, a.Store.DB, r.PersonID)
+	excused, err := a.excusedOf(ctx, r.PersonID)
 	if err != nil {
 		return v, err
-	}
-	for _, id := range rows {
-		excused[id] = true
 	}
 	for _, s := range upcoming {
 		v.Sessions = append(v.Sessions, SessionView{Session: s, Excused: excused[s.ID], CanExcuse: r.Status == StatusAdmitted})
@@ -161,6 +164,19 @@ func (a *App) Personal(ctx context.Context, token string) (PersonalView, error) 
 		v.CancelUntil = a.Now().Add(linkGrace) // a request without sessions yet can always be withdrawn
 	}
 	return v, nil
+}
+
+// excusedOf returns the sessions person personID excused themselves from.
+func (a *App) excusedOf(ctx context.Context, personID int64) (map[int64]bool, error) {
+	rows, err := excusedSessions(ctx, a.Store.DB, personID)
+	if err != nil {
+		return nil, err
+	}
+	excused := make(map[int64]bool, len(rows))
+	for _, id := range rows {
+		excused[id] = true
+	}
+	return excused, nil
 }
 
 // cancelDeadline is the last moment to cancel online: the offering's cancel_hours before the next session.

@@ -124,7 +124,7 @@ func TestKeyboardWaakvlamRequestAndPersonalLink(t *testing.T) {
 	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".session-list")))
 	k.TabTo(".session-list button", 15)
 	k.Press("Enter")
-	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".success")))
+	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(`main [role=status]`)))
 	var excused int
 	testenv.MustGet(t, srv.DB, &excused, `SELECT count(*) FROM attendance WHERE status = 'excused' AND by_self`)
 	if excused != 1 {
