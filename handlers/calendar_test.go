@@ -9,9 +9,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"portal/app"
 	"portal/app/locale"
-	"portal/internal/fixtures"
 	"portal/internal/testserver"
 )
 
@@ -132,28 +130,7 @@ func TestSignupConfirmationShowsTimePlaceAndACalendarFile(t *testing.T) {
 // Waakvlam link: the confirmation (a professional page: no quick exit) shows the training's time and a calendar
 // button whose file holds that one session.
 func TestPrivateSignupConfirmationHasItsCalendarFile(t *testing.T) {
-	srv := testserver.Start(t, testserver.Options{Seed: true})
-	a := srv.App
-	a.Now = func() time.Time { return time.Date(2026, 9, 1, 9, 0, 0, 0, locale.Brussels) }
-	ctx := t.Context()
-	res, err := a.RequestWaakvlam(ctx, app.WaakvlamInput{Organisation: "Sociaal Huis Lier", ServiceType: "social_services",
-		Municipality: "Lier", ContactName: "Jo", ContactEmail: "jo@lier.example", ExpectedStaff: "20",
-		PreferredPeriods: "najaar", Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := a.WaakvlamByToken(ctx, res.Token)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coord := fixtures.AddStaff(t, a, "coord@example.org", "C", app.RoleCoordinator, "")
-	start := time.Date(2026, 10, 6, 13, 0, 0, 0, locale.Brussels)
-	group, err := a.PlanWaakvlam(ctx, fixtures.Actor(t, a, coord), st.Request.ID, start, start.Add(3*time.Hour), "Zaal", "Lier")
-	if err != nil {
-		t.Fatal(err)
-	}
-	const token = "the-link-of-sociaal-huis-lier-for-this-test"
-	srv.DB.MustExec(`UPDATE groups SET signup_token_hash = $2 WHERE id = $1`, group, app.HashToken(token))
+	srv, token, _ := privateWaakvlamLink(t)
 	c := testserver.Client()
 	page := srv.URL + "/inschrijven/" + token
 	status, body := post(t, c, page, merge(formFor(t, c, page), map[string]string{"name": "Collega", "email": "collega@lier.example",
@@ -171,6 +148,7 @@ func TestPrivateSignupConfirmationHasItsCalendarFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	start := time.Date(2026, 10, 6, 13, 0, 0, 0, locale.Brussels)
 	if events := cal.Events(); len(events) != 1 {
 		t.Fatalf("%d events, want the one training", len(events))
 	} else if at, err := events[0].GetStartAt(); err != nil || !at.Equal(start) {
