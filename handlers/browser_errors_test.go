@@ -66,8 +66,11 @@ func clearAndSend(selector string) chromedp.Action[chromedp.Void] {
 func summaryFocused(ctx context.Context) bool {
 	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		tctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		ok, _ := chromedp.Run(tctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!document.getElementById("fouten") &&
+		ok, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`document.readyState === "complete" && !!document.getElementById("fouten") &&
 			document.getElementById("fouten").contains(document.activeElement)`))
+		if err != nil {
+			ok = false // the page may still be loading or navigating: try again until the deadline
+		}
 		cancel()
 		if ok {
 			return true

@@ -65,7 +65,7 @@ func TestSignupConfirmationShowsTimePlaceAndACalendarFile(t *testing.T) {
 			if tc.discreet != strings.Contains(body, "alleen ‘Afspraak’") {
 				t.Errorf("the confirmation tells of the neutral calendar title: %v, want %v", !tc.discreet, tc.discreet)
 			}
-			loc, _ := time.LoadLocation("Europe/Brussels")
+			loc := locale.Brussels
 			list := body[strings.Index(body, `<ul class="confirmed-sessions">`):]
 			list = list[:strings.Index(list, "</ul>")]
 			if n := strings.Count(list, "<li>"); n != len(sessions) {
