@@ -249,9 +249,16 @@ func TestBrowserLayoutScreenshots(t *testing.T) {
 // signInAsCoordinator signs the staff world's coordinator in, in the browser, with an authenticator.
 func signInAsCoordinator(t *testing.T, ctx context.Context, w *staffWorld) {
 	t.Helper()
-	secret := w.enrol(t, "coord@example.org", w.coord)
+	signInInBrowser(t, ctx, w, "coord@example.org", w.coord)
+}
+
+// signInInBrowser gives staff member id (address email) an authenticator and signs them in, in the browser,
+// up to their dashboard.
+func signInInBrowser(t *testing.T, ctx context.Context, w *staffWorld, email string, id int64) {
+	t.Helper()
+	secret := w.enrol(t, email, id)
 	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"), chromedp.WaitVisible(chromedp.ID("f-email")),
-		chromedp.SendKeys(chromedp.ID("f-email"), "coord@example.org"), chromedp.SendKeys(chromedp.ID("f-password"), staffPassword),
+		chromedp.SendKeys(chromedp.ID("f-email"), email), chromedp.SendKeys(chromedp.ID("f-password"), staffPassword),
 		chromedp.Submit(chromedp.ID("f-password")), chromedp.WaitVisible(chromedp.ID("f-code")),
 		chromedp.SendKeys(chromedp.ID("f-code"), codeAt(t, secret, w.clock.Now())), chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS(".agenda")))

@@ -43,15 +43,8 @@ func TestBrowserScreenReaderWalkInSection(t *testing.T) {
 	ctx := browser.New(t)
 	w, session, _ := rollCallWorld(t)
 	w.srv.DB.MustExec(`UPDATE groups SET child_capacity = 4 WHERE id = $1`, w.own)
-	secret := w.enrol(t, w.facEmail, w.fac)
-	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/login"),
-		chromedp.SendKeys(chromedp.ID("f-email"), w.facEmail),
-		chromedp.SendKeys(chromedp.ID("f-password"), staffPassword),
-		chromedp.Submit(chromedp.ID("f-password")),
-		chromedp.WaitVisible(chromedp.ID("f-code")),
-		chromedp.SendKeys(chromedp.ID("f-code"), codeAt(t, secret, w.clock.Now())),
-		chromedp.Submit(chromedp.ID("f-code")),
-		chromedp.WaitVisible(chromedp.CSS(".agenda .button")),
+	signInInBrowser(t, ctx, w, w.facEmail, w.fac)
+	browser.Within(t, ctx, 30*time.Second,
 		chromedp.Navigate(w.srv.URL+"/beheer/sessies/"+itoa(session)+"/aanwezigheid"),
 		chromedp.WaitVisible(chromedp.ID("f-role")))
 	var region, radios int
