@@ -78,6 +78,7 @@ var notStaffFacing = map[string]string{
 	"SeedIfEmpty":          "command line",
 	"SignUp":               "public form",
 	"AddStaff":             "command line",
+	"NeedsFirstAdmin":      "command line: serve's start-up hint",
 	"RequestWaakvlam":      "public form",
 	"WaakvlamByToken":      "organisation: private link",
 	"GroupBySignupToken":   "organisation's staff: private link",

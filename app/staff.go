@@ -87,6 +87,13 @@ func (a *App) AddStaff(ctx context.Context, in NewStaff) (int64, error) {
 	return id, err
 }
 
+// NeedsFirstAdmin reports whether the portal has no staff account yet, so nobody can sign in to /beheer: serve
+// then says how to make the first admin (`user add`).
+func (a *App) NeedsFirstAdmin(ctx context.Context) (bool, error) {
+	has, err := a.Store.HasStaff(ctx)
+	return !has, err
+}
+
 // checkStaffEmail validates and normalises a staff address.
 func checkStaffEmail(v *ValidationError, raw string) string {
 	addr, err := mail.ParseAddress(strings.TrimSpace(raw))

@@ -53,6 +53,15 @@ func staffByID(ctx context.Context, q sqlx.QueryerContext, id int64) (Staff, err
 	return st, nil
 }
 
+// HasStaff reports whether any staff account exists (active or not).
+func (s *Store) HasStaff(ctx context.Context) (bool, error) {
+	var any bool
+	if err := s.DB.GetContext(ctx, &any, `SELECT EXISTS (SELECT 1 FROM staff_users)`); err != nil {
+		return false, fmt.Errorf("store: unable to look for staff accounts: %w", err)
+	}
+	return any, nil
+}
+
 // staffByEmail returns the account with this address (any case), or ErrNotFound.
 func staffByEmail(ctx context.Context, q sqlx.QueryerContext, email string) (Staff, error) {
 	var st Staff

@@ -58,13 +58,13 @@ func Run(args []string, schema string) int {
 	case "serve":
 		err = serve(ctx, cfg, schema, args, log)
 	case "migrate":
-		err = withDatabase(ctx, cfg, schema, log, func(a *app.App) error { return nil })
+		err = withDatabase(ctx, cfg, schema, log, false, func(a *app.App) error { return nil })
 	case "seed":
-		err = withDatabase(ctx, cfg, schema, log, func(a *app.App) error { return a.Seed(ctx) })
+		err = withDatabase(ctx, cfg, schema, log, false, func(a *app.App) error { return a.Seed(ctx) })
 	case "user":
 		err = userCommand(ctx, cfg, schema, args, log)
 	case "rekey":
-		err = withDatabase(ctx, cfg, schema, log, func(a *app.App) error {
+		err = withDatabase(ctx, cfg, schema, log, false, func(a *app.App) error {
 			n, err := a.Rekey(ctx)
 			fmt.Printf("re-encrypted %d values with the current SECRET_KEY\n", n)
 			return err

@@ -11,19 +11,21 @@ import (
 )
 
 // openDatabase connects to DATABASE_URL, or starts the private PostgreSQL server under DATA_DIR, and brings
-// the schema up to date. close releases the connection and stops a private server.
-func openDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.Logger) (conn *sqlx.DB, close func(), err error) {
+// the schema up to date. close releases the connection and stops a private server. With share, a portal that
+// already runs on DATA_DIR lends its server (user add while make run runs) instead of the command refusing;
+// close then leaves that server running.
+func openDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.Logger, share bool) (conn *sqlx.DB, close func(), err error) {
 	url := cfg.DatabaseURL
 	var server *db.Server
 	if url == "" {
-		server, err = db.StartServer(ctx, db.ServerOptions{DataDir: cfg.DataDir, Logger: log}, "portal")
+		server, err = db.StartServer(ctx, db.ServerOptions{DataDir: cfg.DataDir, Logger: log, ShareRunning: share}, "portal")
 		if err != nil {
 			return nil, nil, err
 		}
 		url = server.URL("portal")
 	}
 	stopServer := func() {
-		if server != nil {
+		if server != nil && !server.Shared() {
 			if err := server.Stop(); err != nil {
 				log.Error("stopping the private PostgreSQL", "err", err.Error())
 			} else {
@@ -59,9 +61,11 @@ func openDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.
 	return conn, func() { conn.Close(); stopServer() }, nil
 }
 
-// withDatabase runs fn with an App on the configured database.
-func withDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.Logger, fn func(*app.App) error) error {
-	conn, closeDB, err := openDatabase(ctx, cfg, schema, log)
+// withDatabase runs fn with an App on the configured database. With share, fn may run on the private server
+// of a portal already serving DATA_DIR (see openDatabase); only commands that add what a running portal
+// expects to see (a staff account) share, never the ones that rewrite data under it (rekey).
+func withDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.Logger, share bool, fn func(*app.App) error) error {
+	conn, closeDB, err := openDatabase(ctx, cfg, schema, log, share)
 	if err != nil {
 		return err
 	}

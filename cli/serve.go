@@ -41,7 +41,7 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	}
 	defer ln.Close()
 
-	conn, closeDB, err := openDatabase(ctx, cfg, schema, log)
+	conn, closeDB, err := openDatabase(ctx, cfg, schema, log, false)
 	if err != nil {
 		return err
 	}
@@ -85,6 +85,11 @@ func serve(ctx context.Context, cfg app.Config, schema string, args []string, lo
 	served := make(chan error, 1)
 	go func() { served <- web.Listener(ln) }()
 	log.Info("portal ready", "url", cfg.BaseURL, "listen", ln.Addr().String(), "startup_ms", time.Since(started).Milliseconds())
+	if needs, err := a.NeedsFirstAdmin(ctx); err != nil {
+		log.Error("looking for staff accounts", "err", err.Error())
+	} else if needs {
+		fmt.Fprint(os.Stderr, firstAdminHint(os.Args[0], os.Getenv("DATA_DIR"), cfg))
+	}
 
 	select {
 	case err := <-served:

@@ -34,7 +34,8 @@ func userCommand(ctx context.Context, cfg app.Config, schema string, args []stri
 		return err
 	}
 	password := strings.TrimRight(line, "\r\n")
-	return withDatabase(ctx, cfg, schema, log, func(a *app.App) error {
+	// A running portal (make run) lends its database: the first admin is made without stopping it.
+	return withDatabase(ctx, cfg, schema, log, true, func(a *app.App) error {
 		id, err := a.AddStaff(ctx, app.NewStaff{Email: *email, Name: *name, Role: *role, Password: password})
 		if v, ok := app.AsValidation(err); ok {
 			var msgs []string

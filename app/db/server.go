@@ -40,6 +40,10 @@ type ServerOptions struct {
 	Ephemeral bool
 	// Logger receives progress messages; nil means slog.Default().
 	Logger *slog.Logger
+	// ShareRunning lets a short command (user add) use the server of a portal that already runs on DataDir
+	// instead of refusing with ErrAlreadyRunning. The shared server is not the command's to stop: Stop leaves
+	// it running. A portal that serves never sets it, so two portals never share one folder.
+	ShareRunning bool
 }
 
 // Server is a private PostgreSQL server started from the machine's own binaries.
@@ -51,6 +55,7 @@ type Server struct {
 	logFile   string
 	cred      *syscall.Credential // nil when we run as an ordinary user
 	ephemeral bool
+	shared    bool // another portal runs this server; Stop leaves it alone
 	lock      *os.File
 	log       *slog.Logger
 }
@@ -74,6 +79,9 @@ func StartServer(ctx context.Context, opt ServerOptions, dbname string) (*Server
 		return nil, err
 	}
 	if err := s.takeLock(); err != nil {
+		if opt.ShareRunning && errors.Is(err, ErrAlreadyRunning) {
+			return s.share(ctx, dbname)
+		}
 		return nil, err
 	}
 	ok := false
@@ -227,6 +235,46 @@ func (s *Server) takeLock() error {
 	return nil
 }
 
+// shareWait bounds how long a command waits for the server of a portal that is still starting (initdb, start).
+const shareWait = 90 * time.Second
+
+// share adopts the server of the portal that holds the data folder's lock, once it answers and has database
+// dbname (that portal makes it while starting).
+func (s *Server) share(ctx context.Context, dbname string) (*Server, error) {
+	s.shared = true
+	ctx, cancel := context.WithTimeout(ctx, shareWait)
+	defer cancel()
+	for {
+		err := s.hasDatabase(ctx, dbname)
+		if err == nil {
+			s.log.Info("another portal runs on this data folder: using its PostgreSQL", "socket", s.socketDir)
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w, but its PostgreSQL does not answer (%s): %v", ErrAlreadyRunning, s.socketDir, err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// hasDatabase reports nil when the server answers and database name exists.
+func (s *Server) hasDatabase(ctx context.Context, name string) error {
+	conn, err := Open(ctx, s.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var exists bool
+	if err := conn.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
+		return err
+	}
+	if !exists {
+		return fmt.Errorf("database %s not created yet", name)
+	}
+	return nil
+}
+
 func (s *Server) releaseLock() {
 	if s.lock != nil {
 		_ = syscall.Flock(int(s.lock.Fd()), syscall.LOCK_UN)
@@ -295,6 +343,10 @@ func (s *Server) URL(name string) string {
 	return (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + name, RawQuery: q.Encode()}).String()
 }
 
+// Shared reports whether the server belongs to another portal running on the same data folder
+// (ServerOptions.ShareRunning).
+func (s *Server) Shared() bool { return s.shared }
+
 // SocketDir is the folder of the server's unix socket (for psql -h or pgbench -h).
 func (s *Server) SocketDir() string { return s.socketDir }
 
@@ -315,8 +367,12 @@ func (s *Server) Halt(ctx context.Context) error {
 func (s *Server) Resume(ctx context.Context) error { return s.start(ctx) }
 
 // Stop shuts the server down (fast mode: open transactions roll back), releases the data folder and, for an
-// ephemeral server, removes its files.
+// ephemeral server, removes its files. A shared server (ServerOptions.ShareRunning) is left running for the
+// portal that owns it.
 func (s *Server) Stop() error {
+	if s.shared {
+		return nil
+	}
 	defer s.releaseLock()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
