@@ -120,7 +120,7 @@ var staffAccess = map[string]string{
 	"CloseYear": officeOnly, "AddSessions": officeOnly, "RecordReferral": officeOnly,
 
 	// One group, its sessions and its people: the office, and the group's facilitators.
-	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped,
+	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped, "GroupMembers": groupScoped,
 	"MoveSession": groupScoped, "CancelSession": groupScoped, "RollCallOf": groupScoped,
 	"ViewRollCall": groupScoped, "Mark": groupScoped, "MarkMany": groupScoped, "AddWalkIn": groupScoped,
 	"ExportAttendance": groupScoped, "GroupYears": groupScoped, "ViewAttest": groupScoped,

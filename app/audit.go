@@ -34,6 +34,7 @@ const (
 	AuditGroupCreate    = "group.create"
 	AuditGroupUpdate    = "group.update" // detail: fields that changed
 	AuditGroupComplete  = "group.complete"
+	AuditGroupMembers   = "group.members_view" // staff opened a group's member list (detail: people)
 	AuditSessionCreate  = "session.create"
 	AuditSessionMove    = "session.move"   // detail: session_id, from, to
 	AuditSessionCancel  = "session.cancel" // detail: session_id
@@ -71,6 +72,7 @@ const (
 	AuditPersonRequest          = "person.request"              // the person asked something through their link (detail: kind)
 	AuditRegistrationCodeReset  = "registration.code_reset"     // staff reset a personal code
 	AuditWorkItemDone           = "work_item.done"              // staff closed a work item
+	AuditPeopleSearch           = "people.search"               // staff searched people (detail: kind of key, people found; never the term)
 
 	// Figures and certificates.
 	AuditYearClose  = "figures.close" // a year's figures were frozen (detail: year)
@@ -90,7 +92,7 @@ const (
 var AuditActions = []string{
 	AuditLogin, AuditLoginFailed, AuditLogout, AuditTOTPEnrolled, AuditTOTPReset, AuditPasswordMail,
 	AuditPasswordReset, AuditStaffCreate, AuditStaffRole, AuditStaffDeactive, AuditStaffReactive, AuditAuditView,
-	AuditOfferingCreate, AuditOfferingUpdate, AuditGroupCreate, AuditGroupUpdate, AuditGroupComplete, AuditSessionCreate,
+	AuditOfferingCreate, AuditOfferingUpdate, AuditGroupCreate, AuditGroupUpdate, AuditGroupComplete, AuditGroupMembers, AuditSessionCreate,
 	AuditSessionMove, AuditSessionCancel,
 	AuditQueueView, AuditRegistrationIntake, AuditRegistrationAdmit, AuditRegistrationDecline,
 	AuditRegistrationWaitlist, AuditRegistrationPromote, AuditRegistrationWithdraw, AuditRegistrationCancel,
@@ -99,7 +101,7 @@ var AuditActions = []string{
 	AuditAttendanceExcuse, AuditAttendanceExport,
 	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable,
 	AuditPersonExport, AuditPersonErase, AuditPersonCodeLock, AuditPersonRequest, AuditRegistrationCodeReset,
-	AuditWorkItemDone,
+	AuditWorkItemDone, AuditPeopleSearch,
 	AuditYearClose, AuditAttestView, AuditAttestList,
 	AuditWaakvlamView, AuditWaakvlamPlan, AuditWaakvlamGive, AuditWaakvlamCancel, AuditMailResend,
 	AuditCaughtMailView,

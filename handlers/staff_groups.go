@@ -24,7 +24,7 @@ func (s *Server) staffGroups(c *fiber.Ctx) error {
 	return s.render(c, "staff_groups", s.staffPage(c, "staff.groups.title", d))
 }
 
-// staffGroupData is the group page: the group, its offering, who leads it and its sessions.
+// staffGroupData is the group page: the group, its offering, who leads it, its sessions and its members.
 type staffGroupData struct {
 	Group        app.Group
 	Offering     app.Offering
@@ -32,6 +32,7 @@ type staffGroupData struct {
 	Upcoming     []app.Session
 	Past         []app.Session
 	Counts       app.GroupCounts
+	Members      []app.GroupMemberList
 	Completed    bool
 	CanEdit      bool
 	Saved        bool
@@ -57,8 +58,12 @@ func (s *Server) staffGroup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	members, err := s.App.GroupMembers(c.UserContext(), actor(c), gd.Group.ID)
+	if err != nil {
+		return err
+	}
 	g := gd.Group
-	d := staffGroupData{Group: g, Offering: gd.Offering, Facilitators: gd.Facilitators, CanEdit: actor(c).SeesAllGroups(),
+	d := staffGroupData{Members: members, Group: g, Offering: gd.Offering, Facilitators: gd.Facilitators, CanEdit: actor(c).SeesAllGroups(),
 		Saved: c.Query("opgeslagen") != "", Added: c.QueryInt("toegevoegd"), Counts: counts, Completed: c.Query("afgerond") != ""}
 	now := s.App.Now()
 	for _, sess := range gd.Sessions {
