@@ -15,6 +15,8 @@ import (
 type staffAuditRow struct {
 	app.AuditRow
 	Label string
+	// Facts is the row's detail in words.
+	Facts []auditFact
 }
 
 // staffAudit shows the audit log to admins, newest first, filtered by person, staff member and dates.
@@ -59,7 +61,7 @@ func (s *Server) staffAudit(c *fiber.Ctx) error {
 		if id := app.AuditActionLabel(r.Action); s.Cat.Has(id) {
 			label = s.Cat.T(lang(c), id)
 		}
-		d.Rows = append(d.Rows, staffAuditRow{AuditRow: r, Label: label})
+		d.Rows = append(d.Rows, staffAuditRow{AuditRow: r, Label: label, Facts: auditDetail(s.Cat, lang(c), r.Detail)})
 	}
 	for _, st := range log.Staff {
 		d.Staff = append(d.Staff, views.Option{Value: strconv.FormatInt(st.ID, 10), Label: st.DisplayName()})

@@ -78,6 +78,33 @@ func existingPaths(f *fiber.App) map[string]bool {
 	return m
 }
 
+// staffSections are the pages that belong to a menu entry without lying under its path: a registration and a
+// person are opened from the requests, a session from its group.
+var staffSections = map[string]string{
+	"/beheer/inschrijvingen": "/beheer/aanvragen",
+	"/beheer/personen":       "/beheer/aanvragen",
+	"/beheer/sessies":        "/beheer/groepen",
+}
+
+// currentNav returns the href of the menu entry that path belongs to, or "" for a page of no entry (the account
+// page). "/beheer" (today) is current on itself only: every staff page lies under it.
+func currentNav(path string, paths map[string]bool) string {
+	for prefix, href := range staffSections {
+		if path == prefix || strings.HasPrefix(path, prefix+"/") {
+			path = href + strings.TrimPrefix(path, prefix)
+			break
+		}
+	}
+	current := ""
+	for _, n := range staffNav {
+		under := path == n.href || (n.href != "/beheer" && strings.HasPrefix(path, n.href+"/"))
+		if paths[n.href] && under && len(n.href) > len(current) {
+			current = n.href
+		}
+	}
+	return current
+}
+
 // staffFrameOf builds the frame for this request: empty when nobody (fully) signed in.
 func (s *Server) staffFrameOf(c *fiber.Ctx) staffFrame {
 	sess, ok := c.Locals("staff").(app.StaffSession)
@@ -86,12 +113,7 @@ func (s *Server) staffFrameOf(c *fiber.Ctx) staffFrame {
 	}
 	f := staffFrame{ID: sess.ID, Name: sess.DisplayName(), Role: sess.Role}
 	paths := existingPaths(c.App())
-	current := ""
-	for _, n := range staffNav {
-		if paths[n.href] && (c.Path() == n.href || strings.HasPrefix(c.Path(), n.href+"/")) && len(n.href) > len(current) {
-			current = n.href
-		}
-	}
+	current := currentNav(c.Path(), paths)
 	for _, n := range staffNav {
 		if paths[n.href] && slices.Contains(n.roles, sess.Role) {
 			f.Nav = append(f.Nav, staffNavItem{Href: n.href, Label: n.label, Current: n.href == current})

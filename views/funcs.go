@@ -15,6 +15,15 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 	return template.FuncMap{
 		// t translates a message id; extra arguments are name/value pairs for the message.
 		"t": func(id string, args ...any) string { return cat.T(lang, id, args...) },
+		// ts translates a label of a form that both the person and staff fill in: on a staff page (the page's
+		// Staff frame is set) it takes the staff wording "staff.voice.<id>" when the catalogue has one, so the
+		// person typing is addressed as staff, not as the participant ("Woonplaats", not "Gemeente waar je woont").
+		"ts": func(p Page, id string, args ...any) string {
+			if p.Staff != nil && cat.Has("staff.voice."+id) {
+				id = "staff.voice." + id
+			}
+			return cat.T(lang, id, args...)
+		},
 		// tx picks the current language from a multilingual database text.
 		"tx":        func(t app.Text) string { return t.In(lang) },
 		"date":      func(t time.Time) string { return locale.Date(lang, t) },
@@ -33,6 +42,13 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 		"deref": func(p *string) string {
 			if p == nil {
 				return ""
+			}
+			return *p
+		},
+		// deref_int reads an optional number (an *int), 0 when absent.
+		"deref_int": func(p *int) int {
+			if p == nil {
+				return 0
 			}
 			return *p
 		},
