@@ -12,7 +12,7 @@ import (
 // Queries on waakvlam_requests: organisations' requests for the Waakvlam training.
 
 const waakvlamColumns = `id, reference, organisation, service_type, municipality, contact_name_enc, contact_email_enc,
-	contact_phone_enc, expected_staff, preferred_periods, place, topics, combine_intervision, status, group_id, created_at`
+	contact_phone_enc, expected_staff, preferred_periods, place, topics, combine_intervision, status, group_id, created_at, updated_at`
 
 // nextWaakvlamNumber returns the next request number of year, holding a transaction lock so that two requests
 // cannot take the same number.

@@ -50,6 +50,7 @@ type WaakvlamRequest struct {
 	Status             string    `db:"status"`
 	GroupID            *int64    `db:"group_id"`
 	CreatedAt          time.Time `db:"created_at"`
+	UpdatedAt          time.Time `db:"updated_at"` // when the status last changed
 }
 
 // WaakvlamResult is what the organisation sees after sending its request.
@@ -124,6 +125,24 @@ type WaakvlamStatus struct {
 	Sessions []Session
 	Group    *Group
 	Signups  int
+	// People names the organisation's colleagues who signed up, alphabetically (its contact person sees them).
+	People []string
+}
+
+// Since is the day the request took its status: the training's day once planned or given, the day it was asked
+// or cancelled otherwise.
+func (st WaakvlamStatus) Since() time.Time {
+	switch st.Request.Status {
+	case "planned", "given":
+		for _, s := range st.Sessions {
+			if s.Status != SessionCancelled {
+				return s.StartsAt
+			}
+		}
+	case "cancelled":
+		return st.Request.UpdatedAt
+	}
+	return st.Request.CreatedAt
 }
 
 // WaakvlamByToken reads a request from its status-page token.
@@ -147,6 +166,9 @@ func (a *App) WaakvlamByToken(ctx context.Context, token string) (WaakvlamStatus
 			return st, err
 		}
 		st.Signups = taken
+		if st.People, err = a.colleaguesSignedUp(ctx, a.Store.DB, g.ID); err != nil {
+			return st, err
+		}
 	}
 	return st, nil
 }

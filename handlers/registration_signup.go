@@ -16,8 +16,11 @@ type signupData struct {
 	Group        app.GroupView
 	Professional bool
 	// Code: the form offers a personal code (a discreet group, for participants).
-	Code         bool
-	Sectors      []views.Option
+	Code    bool
+	Sectors []views.Option
+	// Organisation is set behind a private Waakvlam link: the organisation and its sector are known, shown
+	// read-only and never taken from the form.
+	Organisation *app.WaakvlamOrganisation
 	Key          string
 	Action       string
 	Result       *app.SignupResult
@@ -68,12 +71,18 @@ func (s *Server) signup(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.handleSignup(c, view, g)
+	return s.handleSignup(c, view, g, nil)
 }
 
-// handleSignup runs a signup for group g and shows its result or the form again.
-func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupView) error {
+// handleSignup runs a signup for group g and shows its result or the form again. org is the organisation behind
+// a private Waakvlam link (nil for an open group): its name and sector replace whatever the form posted.
+func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupView, org *app.WaakvlamOrganisation) error {
 	d := s.signupData(c, view, g)
+	d.Organisation = org
+	organisation, sector := c.FormValue("organisation"), c.FormValue("sector")
+	if org != nil {
+		organisation, sector = org.Name, org.Sector
+	}
 	kind := "event"
 	if d.Professional {
 		kind = "professional"
@@ -83,8 +92,8 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 	if err == nil {
 		res, err = s.App.SignUp(c.UserContext(), app.SignupInput{
 			GroupID: g.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
-			ByPhone: !d.Professional && c.FormValue("contact") == "phone", Organisation: c.FormValue("organisation"),
-			Sector: c.FormValue("sector"), Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
+			ByPhone: !d.Professional && c.FormValue("contact") == "phone", Organisation: organisation,
+			Sector: sector, Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
 			Language: lang(c), SubmissionKey: c.FormValue("_key"), Code: c.FormValue("code"),
 		})
 	}

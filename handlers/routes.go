@@ -40,6 +40,7 @@ func (s *Server) routes(f *fiber.App) {
 	f.Get("/inschrijven/:token/agenda.ics", s.privateSignupCalendar)
 	f.Post("/inschrijven/:token", s.limitPrivateSignup(), s.privateSignup)
 	f.Get("/waakvlam/:token", s.waakvlamStatus)
+	f.Post("/waakvlam/:token/link", s.limit("waakvlam-link", s.Limits.Forms, s.Limits.Window), s.waakvlamResend)
 
 	// Self-service without an account: the personal link, and the links in mail.
 	f.Get("/mijn-link", s.linkRequestForm)

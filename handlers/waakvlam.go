@@ -1,10 +1,19 @@
 package handlers
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"portal/app"
 )
+
+// waakvlamStatusData is the status page: the request and, after the link was asked again, the neutral answer.
+type waakvlamStatusData struct {
+	app.WaakvlamStatus
+	Resent bool
+	Token  string // the status link's token, for the form that sends the signup link again
+}
 
 // waakvlamStatus shows an organisation its request: reference, status, and once planned, the date and the
 // private signup link for its staff.
@@ -14,7 +23,8 @@ func (s *Server) waakvlamStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
-	return s.render(c, "waakvlam_status", s.page(c, "waakvlam.status.title", false, st))
+	return s.render(c, "waakvlam_status", s.page(c, "waakvlam.status.title", false, waakvlamStatusData{WaakvlamStatus: st,
+		Resent: c.Query("gedaan") == "link", Token: c.Params("token")}))
 }
 
 // privateSignup loads the private group behind a Waakvlam staff-signup link.
@@ -32,7 +42,13 @@ func (s *Server) privateSignupForm(c *fiber.Ctx) error {
 	if len(g.Upcoming) == 0 {
 		return s.closedPage(c, view)
 	}
-	return s.render(c, "signup", s.page(c, "signup.title", false, s.signupData(c, view, g)))
+	org, err := s.App.PrivateSignupOrganisation(c.UserContext(), g.ID)
+	if err != nil {
+		return err
+	}
+	d := s.signupData(c, view, g)
+	d.Organisation = &org
+	return s.render(c, "signup", s.page(c, "signup.title", false, d))
 }
 
 // privateSignup handles the private signup form.
@@ -42,5 +58,19 @@ func (s *Server) privateSignup(c *fiber.Ctx) error {
 	if err != nil {
 		return s.linkProblem(c, err)
 	}
-	return s.handleSignup(c, view, g)
+	org, err := s.App.PrivateSignupOrganisation(c.UserContext(), g.ID)
+	if err != nil {
+		return err
+	}
+	return s.handleSignup(c, view, g, &org)
+}
+
+// waakvlamResend sends the contact person the private signup link again, from the status page. The answer is
+// the same whether or not a mail went out (an unknown link, a request not planned, the day's sends used up).
+func (s *Server) waakvlamResend(c *fiber.Ctx) error {
+	noStore(c)
+	if err := s.App.ResendWaakvlamLink(c.UserContext(), c.Params("token")); err != nil {
+		return err
+	}
+	return c.Redirect("/waakvlam/"+url.PathEscape(c.Params("token"))+"?gedaan=link", fiber.StatusSeeOther)
 }
