@@ -34,6 +34,7 @@ type staffOfferingFormData struct {
 	Kinds      []views.Option
 	Audiences  []views.Option
 	Admissions []views.Option
+	Reminders  []views.Option // the reminders offered as boxes (reminderChoices)
 	Saved      bool
 }
 
@@ -43,6 +44,7 @@ func (s *Server) offeringFormData(c *fiber.Ctx, od *app.OfferingDetail) staffOff
 		Kinds:      s.staffOptions(c, "staff.offer.kind.", app.Kinds),
 		Audiences:  s.staffOptions(c, "audience.", app.Audiences),
 		Admissions: s.staffOptions(c, "staff.offer.admission.", app.Admissions),
+		Reminders:  s.reminderOptions(c),
 		Saved:      c.Query("opgeslagen") != "",
 	}
 	if od != nil {
@@ -67,15 +69,15 @@ func offeringFormOf(c *fiber.Ctx) app.OfferingForm {
 		Admission: c.FormValue("admission"), Name: text("name"), Summary: text("summary"),
 		Description: text("description"), ForWhom: text("for_whom"), HowToJoin: text("how_to_join"),
 		Partner: c.FormValue("partner"), Discreet: yes(c, "discreet"), Active: yes(c, "active"),
-		RetentionDays: c.FormValue("retention_days"), Reminders: c.FormValue("reminders"),
+		RetentionDays: c.FormValue("retention_days"), Reminders: remindersOf(c),
 		CancelHours: c.FormValue("cancel_hours"), Position: c.FormValue("position")}
 }
 
 func offeringFormValues(f app.OfferingForm) map[string]string {
 	m := map[string]string{"slug": f.Slug, "kind": f.Kind, "audience": f.Audience, "admission": f.Admission,
 		"partner": f.Partner, "discreet": tick(f.Discreet), "active": tick(f.Active),
-		"retention_days": f.RetentionDays, "reminders": f.Reminders, "cancel_hours": f.CancelHours,
-		"position": f.Position}
+		"retention_days": f.RetentionDays, "cancel_hours": f.CancelHours, "position": f.Position}
+	reminderFormValues(m, f.Reminders)
 	for name, t := range map[string]app.Text{"name": f.Name, "summary": f.Summary, "description": f.Description,
 		"for_whom": f.ForWhom, "how_to_join": f.HowToJoin} {
 		m[name+"_nl"], m[name+"_en"] = t["nl"], t["en"]
