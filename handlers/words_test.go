@@ -68,6 +68,9 @@ func crawl(t *testing.T, w *staffWorld, c *http.Client, prefix string, start []s
 			continue
 		}
 		r := w.get(t, c, path)
+		if r.status >= 500 {
+			t.Errorf("%s: status %d", path, r.status)
+		}
 		if !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") {
 			continue
 		}

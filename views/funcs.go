@@ -18,8 +18,9 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 		// ts translates a label of a form that both the person and staff fill in: on a staff page (the page's
 		// Staff frame is set) it takes the staff wording "staff.voice.<id>" when the catalogue has one, so the
 		// person typing is addressed as staff, not as the participant ("Woonplaats", not "Gemeente waar je woont").
-		"ts": func(p Page, id string, args ...any) string {
-			if p.Staff != nil && cat.Has("staff.voice."+id) {
+		// Anything but a Page (a slip inside a with or range) takes the participant's wording.
+		"ts": func(p any, id string, args ...any) string {
+			if page, ok := p.(Page); ok && page.Staff != nil && cat.Has("staff.voice."+id) {
 				id = "staff.voice." + id
 			}
 			return cat.T(lang, id, args...)
