@@ -203,9 +203,18 @@ func (s *Server) staffRegisterForm(c *fiber.Ctx) error {
 	}
 	d.Action = "/beheer/aanvragen/nieuw?aanbod=" + view.Slug
 	d.ByStaff = true
-	p := s.staffPage(c, page+".title", d)
+	p := s.staffPage(c, s.staffFormTitle(page), d)
 	p.Form = map[string]string{"group": c.Query("groep")}
 	return s.render(c, page, p)
+}
+
+// staffFormTitle is the title of a participant form that staff fill in for someone: its staff wording
+// ("Een gezin aanmelden", not "Je gezin aanmelden") when the catalogue has one.
+func (s *Server) staffFormTitle(page string) string {
+	if id := "staff.voice." + page + ".title"; s.Cat.Has(id) {
+		return id
+	}
+	return page + ".title"
 }
 
 // staffRegister records the request made on someone's behalf and opens it.
@@ -226,7 +235,7 @@ func (s *Server) staffRegister(c *fiber.Ctx) error {
 	me := actor(c)
 	_, regID, err := s.submitRequest(c, view, d, page, &me)
 	if err != nil {
-		return s.requestInvalid(c, view, d, page, err, s.staffPage(c, page+".title", d))
+		return s.requestInvalid(c, view, d, page, err, s.staffPage(c, s.staffFormTitle(page), d))
 	}
 	return c.Redirect("/beheer/inschrijvingen/"+strconv.FormatInt(regID, 10)+"?gedaan=nieuw", fiber.StatusSeeOther)
 }
