@@ -193,6 +193,8 @@ func TestStaffPagesAreWrittenForStaff(t *testing.T) {
 			[]string{"Jouw voornaam of schuilnaam", "Gemeente waar je woont", "Je gezin aanmelden"}},
 		{"/beheer/inschrijvingen/" + itoa(w.registrations[w.own]), "/beheer/aanvragen",
 			[]string{"Manier: <strong>Telefoon (bellen)</strong>"}, []string{"Gemeente waar je woont"}},
+		{"/beheer/waakvlam/" + itoa(w.waakvlam), "/beheer/waakvlam", []string{"<dt>Verwacht aantal medewerkers</dt>", "<dt>Voorkeursperiodes</dt>"},
+			[]string{"Welke periodes passen jullie?", "Hoeveel medewerkers nemen ongeveer deel?"}},
 		{"/beheer/sessies/" + itoa(w.sessions[w.own]), "/beheer/groepen", nil, nil},
 		{"/beheer/groepen/" + itoa(w.own), "/beheer/groepen", nil, nil},
 		{"/beheer", "/beheer", nil, nil},
