@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 8
+-- schema-version: 9
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -702,3 +702,17 @@ CREATE INDEX IF NOT EXISTS work_items_group_open ON work_items (group_id) WHERE 
 -- (app/db/seal.go, SealClearColumns). This version also brings version 7's statements to a database at version 6:
 -- version 7 was appended without raising the version line.
 ALTER TABLE registrations ADD COLUMN IF NOT EXISTS decline_reason_enc bytea;
+
+-- version 9: the work queue. Two unexcused absences in a row open a work item (closed after the call); office
+-- staff may choose a daily digest mail of the new items; failed mails are listed from a small index.
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'work_items_kind_check'
+                   AND pg_get_constraintdef(oid) LIKE '%absence_alert%') THEN
+        ALTER TABLE work_items DROP CONSTRAINT IF EXISTS work_items_kind_check;
+        ALTER TABLE work_items ADD CONSTRAINT work_items_kind_check CHECK (kind IN ('code_locked', 'moment_unsuitable',
+            'contact_me', 'contact_changed', 'request_contact', 'request_new_link', 'request_cancel', 'seat_free',
+            'absence_alert'));
+    END IF;
+END $$;
+ALTER TABLE staff_users ADD COLUMN IF NOT EXISTS work_digest boolean NOT NULL DEFAULT false;
+CREATE INDEX IF NOT EXISTS outbox_failed ON outbox (id) WHERE status = 'failed';

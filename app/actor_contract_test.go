@@ -116,6 +116,7 @@ var staffAccess = map[string]string{
 	"Admit": officeOnly, "Decline": officeOnly, "Waitlist": officeOnly, "Promote": officeOnly,
 	"Withdraw": officeOnly, "MoveGroup": officeOnly, "Separate": officeOnly, "ResetCode": officeOnly,
 	"CodeStatusForStaff": officeOnly, "OpenWorkItems": officeOnly, "CloseWorkItem": officeOnly,
+	"WorkDigest": officeOnly, "SetWorkDigest": officeOnly,
 	"PlanWaakvlam": officeOnly, "WaakvlamRequests": officeOnly, "WaakvlamForStaff": officeOnly,
 	"SetWaakvlamStatus": officeOnly, "OutboxList": officeOnly, "OutboxItem": officeOnly, "ResendMail": officeOnly,
 	"CaughtMailList": officeOnly, "CaughtMessage": officeOnly, "FiguresOf": officeOnly, "FigureYears": officeOnly,
@@ -129,7 +130,7 @@ var staffAccess = map[string]string{
 	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped,
 
 	// Every staff member, for what is theirs.
-	"Agenda": everyStaff, "VisibleGroups": everyStaff, "Queue": everyStaff, "MyAccount": everyStaff,
+	"Agenda": everyStaff, "VisibleGroups": everyStaff, "Queue": everyStaff, "WorkQueue": everyStaff, "MyAccount": everyStaff,
 	"EndAllStaffSessions": everyStaff,
 }
 

@@ -204,7 +204,7 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 				return err
 			}
 			if mark == MarkAbsent {
-				if err := a.alertRepeatedAbsence(ctx, tx, regID, s); err != nil {
+				if err := a.alertRepeatedAbsence(ctx, tx, regID, personID, s); err != nil {
 					return err
 				}
 			}
@@ -222,15 +222,21 @@ func validMark(m string) bool {
 	return false
 }
 
-// alertRepeatedAbsence mails the coordinators when a registration's last two sessions so far were both
-// unexcused absences. The participant is never told.
-func (a *App) alertRepeatedAbsence(ctx context.Context, tx *sqlx.Tx, regID int64, s Session) error {
+// alertRepeatedAbsence mails the coordinators and opens a work item (for the coordinators and the group's
+// facilitators) when a registration's last two sessions so far were both unexcused absences. The participant is
+// never told.
+func (a *App) alertRepeatedAbsence(ctx context.Context, tx *sqlx.Tx, regID, personID int64, s Session) error {
 	lastTwo, err := lastTwoMarks(ctx, tx, regID, s.GroupID, s.StartsAt)
 	if err != nil {
 		return err
 	}
 	if len(lastTwo) < 2 || lastTwo[0] != MarkAbsent || lastTwo[1] != MarkAbsent {
 		return nil
+	}
+	// One open alert per registration (no session: ON CONFLICT keeps one), made again after it was closed.
+	if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkAbsenceAlert, RegistrationID: &regID, PersonID: &personID,
+		GroupID: &s.GroupID}, ""); err != nil {
+		return err
 	}
 	coordinators, err := coordinatorIDs(ctx, tx)
 	if err != nil {

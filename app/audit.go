@@ -73,6 +73,8 @@ const (
 	AuditRegistrationCodeReset  = "registration.code_reset"     // staff reset a personal code
 	AuditWorkItemDone           = "work_item.done"              // staff closed a work item
 	AuditPeopleSearch           = "people.search"               // staff searched people (detail: kind of key, people found; never the term)
+	AuditWorkQueueView          = "work_queue.view"             // staff saw their work queue (detail: people listed)
+	AuditWorkDigest             = "work_queue.digest"           // a staff member turned the daily digest mail on or off
 
 	// Figures and certificates.
 	AuditYearClose  = "figures.close" // a year's figures were frozen (detail: year)
@@ -101,7 +103,7 @@ var AuditActions = []string{
 	AuditAttendanceExcuse, AuditAttendanceExport,
 	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable,
 	AuditPersonExport, AuditPersonErase, AuditPersonCodeLock, AuditPersonRequest, AuditRegistrationCodeReset,
-	AuditWorkItemDone, AuditPeopleSearch,
+	AuditWorkItemDone, AuditPeopleSearch, AuditWorkQueueView, AuditWorkDigest,
 	AuditYearClose, AuditAttestView, AuditAttestList,
 	AuditWaakvlamView, AuditWaakvlamPlan, AuditWaakvlamGive, AuditWaakvlamCancel, AuditMailResend,
 	AuditCaughtMailView,

@@ -18,7 +18,8 @@ func (a *App) today() string { return a.Now().In(locale.Brussels).Format("2006-0
 
 // RunJobs runs the portal's background jobs until ctx ends: every minute the offers that expired and the seat
 // reconciliation's safety net (ReconcileAllSeats); once a day (in one process only) the retention purge and the
-// clean-up of rate-limit counters and old submissions.
+// clean-up of rate-limit counters and old submissions, and from DigestHour the digest of new work items
+// (SendWorkDigests).
 func (a *App) RunJobs(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -53,6 +54,11 @@ func (a *App) runJobsOnce(ctx context.Context, outage *Outage) {
 		report("reconcile seats", err)
 	} else {
 		outage.OK()
+	}
+	if n, err := a.SendWorkDigests(ctx); err != nil {
+		report("work digest", err)
+	} else if n > 0 {
+		a.Log.Info("job: work digest", "mails", n)
 	}
 	claimed, err := a.claimDay(ctx, "daily")
 	if err != nil {

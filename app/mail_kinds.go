@@ -29,6 +29,7 @@ const (
 	MailContactChanged    = "contact_changed"        // to the old address: your contact details were changed online
 	MailEnded             = "registration_ended"     // staff ended a registration (never "we noted your cancellation")
 	MailGroupMoved        = "group_moved"            // staff moved you to another group: its dates, the old ones off the calendar
+	MailWorkDigest        = "work_digest"            // to office staff who chose it: new work items per kind, no names
 )
 
 // MailKind is what a mail of one kind needs and shows.
@@ -62,6 +63,7 @@ const (
 	DetailsSession              // when (the session's date and times), where, and the topic unless discreet
 	DetailsGroup                // where, and the list of upcoming sessions
 	DetailsWaakvlam             // the organisation and the request's reference
+	DetailsWork                 // the work digest's counts per kind
 )
 
 var mailKinds = []MailKind{
@@ -87,6 +89,7 @@ var mailKinds = []MailKind{
 	{Name: MailPasswordReset},
 	{Name: MailContactChanged},
 	{Name: MailEnded},
+	{Name: MailWorkDigest, Details: DetailsWork},
 	{Name: MailGroupMoved, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true},
 }
 

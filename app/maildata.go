@@ -57,6 +57,8 @@ type MailData struct {
 	Message      string    // declined: a word from staff
 	Organisation string    // Waakvlam: the requesting organisation
 	Reference    string    // Waakvlam: the request's reference
+	// WorkCounts are the work digest's new items per kind (work_digest).
+	WorkCounts []WorkCount
 
 	Links MailLinks
 }
@@ -82,6 +84,7 @@ type MailLinks struct {
 	StaffSignup    string // a planned Waakvlam's private signup page, for the organisation's staff
 	PasswordReset  string
 	Attendance     string // the roll call of Session, for staff
+	Dashboard      string // the staff dashboard with the work queue
 }
 
 // mailRow is the outbox row joined with everything it refers to. NULLs come back as zero values (ids are never
@@ -281,6 +284,10 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 	d.OldStart = paramTime(params, "old_starts_at")
 	d.IntakeAt = paramTime(params, "intake_at")
 	d.OfferExpires = paramTime(params, "expires_at")
+	if r.Kind == MailWorkDigest {
+		d.WorkCounts = workCountsOf(params)
+		d.Links.Dashboard = a.Config.BaseURL + "/beheer"
+	}
 	if d.OfferExpires.IsZero() && r.OfferExpires.Valid {
 		d.OfferExpires = r.OfferExpires.Time
 	}

@@ -19,6 +19,7 @@ const (
 	WorkRequestNewLink   = "request_new_link"  // without a code: retire the old links
 	WorkRequestCancel    = "request_cancel"    // without a code: give up the seat
 	WorkSeatFree         = "seat_free"         // a group with an intake has a free seat while this person waits longest
+	WorkAbsenceAlert     = "absence_alert"     // two unexcused absences in a row: call her (closed after the call)
 )
 
 // WorkItem is one thing for staff to do, with the person's name and the session it is about, if any.

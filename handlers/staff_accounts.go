@@ -55,6 +55,10 @@ type staffAccountData struct {
 	Self     bool
 	Sessions int
 	Done     string
+	// Digest is whether the staff member chose the daily digest of new work, nil when their role has none
+	// (their own page only); DigestSaved shows after saving that choice.
+	Digest      *bool
+	DigestSaved bool
 }
 
 // staffAccount shows one account with what an admin can do to it.
@@ -134,6 +138,21 @@ func (s *Server) staffMyAccount(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "staff_me", s.staffPage(c, "staff.me.title", staffAccountData{Account: v.Account, Self: true,
-		Sessions: v.Sessions}))
+	d := staffAccountData{Account: v.Account, Self: true, Sessions: v.Sessions, DigestSaved: c.Query("bewaard") == "1"}
+	if actor(c).SeesAllGroups() {
+		on, err := s.App.WorkDigest(c.UserContext(), actor(c))
+		if err != nil {
+			return err
+		}
+		d.Digest = &on
+	}
+	return s.render(c, "staff_me", s.staffPage(c, "staff.me.title", d))
+}
+
+// staffMyDigest saves the choice of the daily digest mail of new work (office roles).
+func (s *Server) staffMyDigest(c *fiber.Ctx) error {
+	if err := s.App.SetWorkDigest(c.UserContext(), actor(c), c.FormValue("digest") == "1"); err != nil {
+		return err
+	}
+	return c.Redirect("/beheer/account?bewaard=1#samenvatting", fiber.StatusSeeOther)
 }

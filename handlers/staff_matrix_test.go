@@ -70,6 +70,8 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/inschrijvingen/:id/intrekken", office},
 	{"POST", "/beheer/inschrijvingen/:id/code", office},
 	{"POST", "/beheer/inschrijvingen/:id/werk-klaar", office},
+	{"POST", "/beheer/werk/:id/klaar", office},
+	{"POST", "/beheer/account/samenvatting", office},
 	{"GET", "/beheer/sessies/:id", groupStaff},
 	{"POST", "/beheer/sessies/:id/verplaatsen", groupStaff},
 	{"POST", "/beheer/sessies/:id/annuleren", groupStaff},

@@ -28,7 +28,9 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	admin := s.requireRole(staffAdmins...)
 
 	s.menuPage(f, "/beheer", s.staffDashboard)
+	f.Post("/beheer/werk/:id/klaar", staff, office, s.staffWorkDone)
 	f.Get("/beheer/account", staff, s.staffMyAccount)
+	f.Post("/beheer/account/samenvatting", staff, office, s.staffMyDigest)
 	f.Post("/beheer/uitloggen/overal", staff, s.staffLogoutEverywhere)
 
 	// Groups: everyone sees the groups they may see; changing them is for the office.

@@ -98,6 +98,10 @@ func (c *Composer) content(d app.MailData) (content, error) {
 			m.Sessions = append(m.Sessions, sessionLine(lang, s))
 		}
 		m.SessionsLabel = t("mail.label.sessions")
+	case app.DetailsWork:
+		for _, w := range d.WorkCounts {
+			m.Details = append(m.Details, detail{t("staff.queue.kind." + w.Kind), locale.Number(lang, int64(w.Count))})
+		}
 	case app.DetailsWaakvlam:
 		m.Details = append(m.Details, detail{t("mail.label.organisation"), d.Organisation},
 			detail{t("mail.label.reference"), d.Reference})
@@ -118,6 +122,7 @@ func (c *Composer) content(d app.MailData) (content, error) {
 	add("mail.action.staffsignup", l.StaffSignup)
 	add("mail.action.reset", l.PasswordReset)
 	add("mail.action.attendance", l.Attendance)
+	add("mail.action.dashboard", l.Dashboard)
 	if l.Excuse != "" {
 		m.Notes = append(m.Notes, link{Text: t("mail.note.excuse")})
 	}
