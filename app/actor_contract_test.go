@@ -30,6 +30,7 @@ var notStaffFacing = map[string]string{
 	"OfferingPage":              "public page",
 	"SignupGroup":               "public page",
 	"ClaimDayForTest":           "system: daily jobs",
+	"SendWorkDigests":           "system: daily jobs",
 	"FinishDayForTest":          "system: daily jobs",
 	"PlanReminders":             "system: follows a change already authorized",
 	"PlanSessionReminders":      "system: follows a change already authorized",

@@ -49,7 +49,7 @@ func requestQueueItems(ctx context.Context, q sqlx.QueryerContext, today, tomorr
 			CASE WHEN r.status = 'requested' THEN 'new_request'
 			     WHEN r.intake_at >= $1 THEN 'intake_today' ELSE 'intake_past' END AS kind,
 			CASE WHEN r.status = 'requested' THEN r.created_at
-			     WHEN r.intake_at >= $1 THEN $1 ELSE r.intake_at END AS since,
+			     WHEN r.intake_at >= $1 THEN $1::timestamptz ELSE r.intake_at END AS since,
 			r.intake_at AS at, r.id AS registration_id, r.person_id, r.group_id, g.name AS group_name,
 			o.name AS offering_name, p.display_name_enc
 		FROM registrations r JOIN people p ON p.id = r.person_id JOIN offerings o ON o.id = r.offering_id
@@ -67,10 +67,10 @@ func requestQueueItems(ctx context.Context, q sqlx.QueryerContext, today, tomorr
 func offersExpiring(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]WorkQueueItem, error) {
 	var out []WorkQueueItem
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT 'offer_expiring' AS kind,
-			r.offer_expires_at - $2 * interval '1 second' AS since, r.offer_expires_at AS at,
+			r.offer_expires_at - $2::float8 * interval '1 second' AS since, r.offer_expires_at AS at,
 			r.id AS registration_id, r.person_id, r.group_id, g.name AS group_name, p.display_name_enc
 		FROM registrations r JOIN people p ON p.id = r.person_id JOIN groups g ON g.id = r.group_id
-		WHERE r.status = 'offered' AND r.offer_expires_at > $1 AND r.offer_expires_at <= $1 + $2 * interval '1 second'`,
+		WHERE r.status = 'offered' AND r.offer_expires_at > $1 AND r.offer_expires_at <= $1::timestamptz + $2::float8 * interval '1 second'`,
 		now, OfferExpiringWithin.Seconds())
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list expiring offers: %w", err)
@@ -99,7 +99,7 @@ func rollCallsMissing(ctx context.Context, q sqlx.QueryerContext, staffID int64,
 			s.starts_at AS at, s.id AS session_id, g.id AS group_id, g.name AS group_name
 		FROM sessions s JOIN groups g ON g.id = s.group_id
 		WHERE s.status = 'planned' AND g.status <> 'cancelled'
-		  AND s.ends_at <= $2 AND s.ends_at > $2 - $3 * interval '1 second'
+		  AND s.ends_at <= $2 AND s.ends_at > $2::timestamptz - $3::float8 * interval '1 second'
 		  AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.session_id = s.id AND NOT a.by_self)
 		  AND `+groupScopeSQL("g.id", "$1"), staffID, now, EditWindow.Seconds())
 	if err != nil {
@@ -115,7 +115,7 @@ func mailsFailed(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]W
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT * FROM (SELECT 'mail_failed' AS kind,
 			COALESCE((SELECT max(t.at) FROM outbox_attempts t WHERE t.outbox_id = m.id), m.created_at) AS since,
 			m.id AS outbox_id, m.kind AS mail_kind
-		FROM outbox m WHERE m.status = 'failed') f WHERE f.since > $1 - $2 * interval '1 second'`,
+		FROM outbox m WHERE m.status = 'failed') f WHERE f.since > $1::timestamptz - $2::float8 * interval '1 second'`,
 		now, FailedMailWindow.Seconds())
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list failed mails: %w", err)
