@@ -100,7 +100,7 @@ func (c *Composer) content(d app.MailData) (content, error) {
 		m.SessionsLabel = t("mail.label.sessions")
 	case app.DetailsWork:
 		for _, w := range d.WorkCounts {
-			m.Details = append(m.Details, detail{t("staff.queue.kind." + w.Kind), locale.Number(lang, int64(w.Count))})
+			m.Details = append(m.Details, detail{t("staff.todo.kind." + w.Kind), locale.Number(lang, int64(w.Count))})
 		}
 	case app.DetailsWaakvlam:
 		m.Details = append(m.Details, detail{t("mail.label.organisation"), d.Organisation},
