@@ -55,10 +55,9 @@ type staffAccountData struct {
 	Self     bool
 	Sessions int
 	Done     string
-	// Digest is whether the staff member chose the daily digest of new work, nil when their role has none
-	// (their own page only); DigestSaved shows after saving that choice.
-	Digest      *bool
-	DigestSaved bool
+	// OffersDigest: the page offers the daily digest of new work (their own page, office roles); Digest is
+	// whether they chose it, DigestSaved shows after saving that choice.
+	OffersDigest, Digest, DigestSaved bool
 }
 
 // staffAccount shows one account with what an admin can do to it.
@@ -144,7 +143,7 @@ func (s *Server) staffMyAccount(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		d.Digest = &on
+		d.OffersDigest, d.Digest = true, on
 	}
 	return s.render(c, "staff_me", s.staffPage(c, "staff.me.title", d))
 }

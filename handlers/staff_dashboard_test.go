@@ -84,8 +84,12 @@ func TestDashboardWorkQueue(t *testing.T) {
 	if r := w.get(t, fac, "/beheer/account"); strings.Contains(r.body, "/beheer/account/samenvatting") {
 		t.Error("the facilitator's account page offers the digest")
 	}
-	if r := w.get(t, coord, "/beheer/account"); !strings.Contains(r.body, `action="/beheer/account/samenvatting"`) {
+	r = w.get(t, coord, "/beheer/account")
+	if !strings.Contains(r.body, `action="/beheer/account/samenvatting"`) {
 		t.Fatal("the coordinator's account page does not offer the digest")
+	}
+	if strings.Contains(r.body, `name="digest" value="1" checked`) {
+		t.Error("the account page shows the digest as chosen before choosing it")
 	}
 	r = w.post(t, coord, "/beheer/account/samenvatting", url.Values{"_csrf": {token}, "digest": {"1"}})
 	if r.status != http.StatusSeeOther {
