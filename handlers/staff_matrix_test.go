@@ -227,6 +227,8 @@ func (w *staffWorld) pathFor(t *testing.T, route string, group int64) string {
 		path = strings.Replace(path, ":id", fmt.Sprint(w.caught), 1)
 	case strings.HasPrefix(path, "/beheer/mail/:id"):
 		path = strings.Replace(path, ":id", fmt.Sprint(w.mail), 1)
+	case strings.HasPrefix(path, "/beheer/werk/:id"):
+		path = strings.Replace(path, ":id", "1", 1) // an item closed already (or none) goes back to the dashboard
 	case strings.HasPrefix(path, "/beheer/waakvlam/:id"):
 		path = strings.Replace(path, ":id", fmt.Sprint(w.waakvlam), 1)
 	case strings.HasPrefix(path, "/beheer/inschrijvingen/:id"):
