@@ -45,6 +45,20 @@ func (s *Server) staffSession(c *fiber.Ctx) (app.StaffSession, bool, error) {
 	return sess, true, nil
 }
 
+// wantsJSON reports whether the request comes from one of our scripts, which ask for JSON (Accept).
+func wantsJSON(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON)
+}
+
+// staffStaySignedIn answers "Blijf aangemeld" in the warning before the session ends: requireStaff has already
+// recorded the request, which renews the session. A script gets 204; a plain form goes back to its page.
+func (s *Server) staffStaySignedIn(c *fiber.Ctx) error {
+	if wantsJSON(c) {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	return c.Redirect(afterSignIn(c.FormValue("terug")), fiber.StatusSeeOther)
+}
+
 // currentStaff is the signed-in staff member of this request (after requireStaff).
 func currentStaff(c *fiber.Ctx) app.Staff {
 	sess, _ := c.Locals("staff").(app.StaffSession)
@@ -59,6 +73,12 @@ func (s *Server) requireStaff(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
+		if wantsJSON(c) {
+			// A script's request (a roll-call tap): a redirect to the sign-in page would reach it as an HTML page,
+			// which it cannot tell from a broken connection. It is told plainly, keeps what it holds, and lets the
+			// person sign in again.
+			return c.Status(fiber.StatusUnauthorized).JSON(fiber.Map{"signedOut": true})
+		}
 		if c.Cookies(staffCookie) == "" && c.Method() == fiber.MethodGet && c.Get("Sec-Fetch-Site") == "cross-site" {
 			// A link followed from elsewhere (the attendance link in a mail) arrives without the SameSite=Strict
 			// cookie. One hop through our own page makes the browser send it, so a signed-in facilitator is not
@@ -68,6 +88,9 @@ func (s *Server) requireStaff(c *fiber.Ctx) error {
 		q := url.Values{}
 		if c.Method() == fiber.MethodGet && c.Path() != "/beheer" {
 			q.Set("terug", c.OriginalURL())
+		} else if back := staffReturn(c.FormValue("terug")); back != "" {
+			// A form that names its page (the roll call's Save) brings the person back there after signing in.
+			q.Set("terug", back)
 		}
 		if expired, _ := c.Locals("staffExpired").(bool); expired {
 			q.Set("verlopen", "1")

@@ -18,7 +18,13 @@ type staffFrame struct {
 	Name string
 	Role string
 	Nav  []staffNavItem
+	// IdleSeconds is how long the session lasts without a request (app.StaffIdleTimeout): the page warns
+	// before it ends (session.js).
+	IdleSeconds int
 }
+
+// IdleMinutes is IdleSeconds in whole minutes, for the words of the warning.
+func (f staffFrame) IdleMinutes() int { return f.IdleSeconds / 60 }
 
 // staffNavItem is one link of the staff menu.
 type staffNavItem struct {
@@ -111,7 +117,7 @@ func (s *Server) staffFrameOf(c *fiber.Ctx) staffFrame {
 	if !ok || !sess.MFADone {
 		return staffFrame{}
 	}
-	f := staffFrame{ID: sess.ID, Name: sess.DisplayName(), Role: sess.Role}
+	f := staffFrame{ID: sess.ID, Name: sess.DisplayName(), Role: sess.Role, IdleSeconds: int(app.StaffIdleTimeout.Seconds())}
 	paths := existingPaths(c.App())
 	current := currentNav(c.Path(), paths)
 	for _, n := range staffNav {

@@ -32,6 +32,7 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Get("/beheer/account", staff, s.staffMyAccount)
 	f.Post("/beheer/account/samenvatting", staff, office, s.staffMyDigest)
 	f.Post("/beheer/uitloggen/overal", staff, s.staffLogoutEverywhere)
+	f.Post("/beheer/aangemeld-blijven", staff, s.staffStaySignedIn)
 
 	// Groups: everyone sees the groups they may see; changing them is for the office.
 	s.menuPage(f, "/beheer/groepen", s.staffGroups)
