@@ -388,3 +388,63 @@ func workbook(t *testing.T, cat *locale.Catalogue, f app.Figures) map[string]map
 	}
 	return out
 }
+
+// A family of parents only (Blaffen of Schuilen) is a family too: it is accepted, admitted while the children's
+// track is full, takes its roll call, and its parents count as parents, never as children.
+func TestParentsOnlyFamilyIsAdmittedAndCountedApart(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	y := &yearBuilder{t: t, a: a, staff: app.Actor{Staff: app.Staff{ID: staffMember(t, a), Role: app.RoleCoordinator, Active: true}}}
+	y.at(time.Date(2025, 3, 1, 9, 0, 0, 0, locale.Brussels))
+	g, ss := y.group("blaffen-of-schuilen", "blaffen-ouders", "Mechelen", 8, 1, time.Date(2025, 4, 2, 19, 0, 0, 0, locale.Brussels), 1, 1)
+	withChild, err := a.RequestHousehold(ctx, app.HouseholdInput{GroupID: g, Parent: "Sara", Children: []app.ChildInput{{"Lina", "7"}},
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 01"}, Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The form sends its empty child rows: they are no children.
+	parentsOnly, err := a.RequestHousehold(ctx, app.HouseholdInput{GroupID: g, Parent: "Ilse", SecondParent: "Karim",
+		Children: []app.ChildInput{{"", ""}, {" ", ""}}, Contact: app.ContactInput{ByPhone: true, Phone: "0470 00 00 02"},
+		Consent: true, ConsentText: consentText})
+	if err != nil {
+		t.Fatalf("a family of parents only is refused: %v", err)
+	}
+	if parentsOnly.Parents != 2 || parentsOnly.Children != 0 {
+		t.Errorf("parents-only family recorded as %+v", parentsOnly)
+	}
+	y.admit(withChild.RegistrationID)
+	y.admit(parentsOnly.RegistrationID) // the one child seat is taken: parents need none
+	rc, err := a.RollCallOf(ctx, y.staff, ss[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rc.Adults) != 3 || len(rc.Children) != 1 {
+		t.Fatalf("roll call: %d adults and %d children, want 3 and 1", len(rc.Adults), len(rc.Children))
+	}
+	all := map[int64]string{}
+	for _, p := range append(rc.Adults, rc.Children...) {
+		all[p.PersonID] = "present"
+	}
+	y.mark(ss[0], all)
+
+	y.at(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
+	f, err := a.FiguresOf(ctx, y.staff, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fam := f.Offering("blaffen-of-schuilen")
+	if fam.Parents != 3 || fam.Children != 1 || fam.Participants != 4 {
+		t.Errorf("family figures: %d parents, %d children, %d participants; want 3, 1 and 4", fam.Parents, fam.Children, fam.Participants)
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ""
+	for _, s := range app.Sentences(cat, "nl", f) {
+		text += s.Text + "\n"
+	}
+	if want := "3 ouders en 1 kind namen deel aan de groepssessies."; !strings.Contains(text, want) {
+		t.Errorf("sentences lack %q\n%s", want, text)
+	}
+}

@@ -17,7 +17,8 @@ type ChildInput struct {
 	Age       string
 }
 
-// HouseholdInput is one request for a family (Blaffen of Schuilen): one or two parents and their children.
+// HouseholdInput is one request for a family (Blaffen of Schuilen): one or two parents and their children, if any
+// take part (a family of parents only is a family too: the parents join the adult track alone).
 type HouseholdInput struct {
 	GroupID int64
 	// Parent is the parent who fills in the form and is contacted; SecondParent is optional (first name only).
@@ -104,9 +105,6 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			f.v.Add("child_age_"+n, "form.age.invalid")
 		}
 		children = append(children, child{name, age})
-	}
-	if len(children) == 0 && f.v.OrNil() == nil {
-		f.v.Add("child_name_1", "form.children.required")
 	}
 	code := checkCodeInput(f, "code", in.Code, false)
 	f.consent("consent", in.Consent)

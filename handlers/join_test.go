@@ -282,3 +282,23 @@ func TestARepeatedPhoneSignupStillShowsALink(t *testing.T) {
 		}
 	}
 }
+
+// A family of parents only registers through the public household form: no child rows filled in, two parents
+// recorded as parents, and the result page says so.
+func TestParentsOnlyFamilyRegistersThroughThePublicForm(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	c := testserver.Client()
+	page := srv.URL + "/aanbod/blaffen-of-schuilen/aanvragen"
+	form := merge(formFor(t, c, page), map[string]string{"parent": "Ilse", "second_parent": "Karim",
+		"child_name_1": "", "child_age_1": "", "channels": "phone", "phone": "0470 12 34 56", "consent": "ja"})
+	status, body := post(t, c, page, form)
+	if status != 200 || !strings.Contains(body, "Je meldde 2 ouders aan, zonder kinderen.") {
+		t.Fatalf("parents-only family: %d\n%s", status, body)
+	}
+	var parents, children int
+	testenv.MustGet(t, srv.DB, &parents, `SELECT count(*) FROM registrations WHERE role = 'parent' AND status = 'requested'`)
+	testenv.MustGet(t, srv.DB, &children, `SELECT count(*) FROM registrations WHERE role = 'child'`)
+	if parents != 2 || children != 0 {
+		t.Errorf("stored %d parents and %d children, want 2 and 0", parents, children)
+	}
+}
