@@ -126,7 +126,8 @@ var staffAccess = map[string]string{
 	// One group, its sessions and its people: the office, and the group's facilitators.
 	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped, "GroupMembers": groupScoped,
 	"MoveSession": groupScoped, "CancelSession": groupScoped, "RollCallOf": groupScoped,
-	"ViewRollCall": groupScoped, "Mark": groupScoped, "MarkMany": groupScoped, "AddWalkIn": groupScoped,
+	"ViewRollCall": groupScoped, "Mark": groupScoped, "MarkMany": groupScoped, "MarkManyWithReason": groupScoped,
+	"AddWalkIn": groupScoped, "AddWalkInWithReason": groupScoped,
 	"ExportAttendance": groupScoped, "GroupYears": groupScoped, "ViewAttest": groupScoped,
 	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped,
 

@@ -19,9 +19,35 @@ const (
 // Marks lists the attendance marks in the order of the roll call's buttons.
 var Marks = []string{MarkPresent, MarkLate, MarkExcused, MarkAbsent}
 
-// EditWindow is how long after a session facilitators and coordinators may still change its attendance; after
-// that only an admin can, and the change is logged.
+// EditWindow is how long after a session every staff member who leads it may still take or change its
+// attendance; after that only the roles of Config.MayChangeLateRollCall may, each change with a reason
+// (LateReasons) in the audit log. lateChange is the one place that applies it.
 const EditWindow = 14 * 24 * time.Hour
+
+// LateReasons are why a roll call is taken or corrected after EditWindow. They are codes, labelled in the
+// catalogue (staff.rollcall.reason.<code>), because the audit log outlives a purge and holds no free text.
+var LateReasons = []string{"paper_list", "mistake", "late_notice", "other"}
+
+// lateChange decides whether a change to the attendance of session s comes after EditWindow (late) and whether
+// actor may make it: ErrForbidden when it is late and the actor's role may not (Config.MayChangeLateRollCall).
+// A late change also needs a reason: see lateReason.
+func (a *App) lateChange(actor Actor, s Session) (late bool, err error) {
+	late = a.Now().Sub(s.StartsAt) > EditWindow
+	if late && !a.Config.MayChangeLateRollCall(actor.Staff.Role) {
+		return true, ErrForbidden
+	}
+	return late, nil
+}
+
+// lateReason checks the reason of a late change: a problem on field "reason" unless it is one of LateReasons
+// (the message says why a reason is asked, rather than a bare "required").
+func (f *fields) lateReason(reason string) string {
+	if reason == "" {
+		f.v.Add("reason", "form.latereason.required")
+		return ""
+	}
+	return f.choice("reason", reason, LateReasons, true)
+}
 
 // Expected is one person on a session's roll call.
 type Expected struct {
@@ -58,8 +84,13 @@ type RollCall struct {
 	Adults   []Expected
 	Children []Expected
 	Counts   Counts
-	// Locked means the session is older than EditWindow and only an admin may change marks.
+	// Locked means the session is older than EditWindow: only some roles may still change marks, with a reason.
 	Locked bool
+	// MayChange means the actor of RollCallOf may take or change this roll call now: it is Open and, when Locked,
+	// the actor's role may still change it (with a reason, NeedsReason).
+	MayChange bool
+	// NeedsReason means a change now asks for one of LateReasons (Locked and MayChange).
+	NeedsReason bool
 	// Open means attendance can be taken: the session has started and is not cancelled (TakesAttendance).
 	Open bool
 }
@@ -114,8 +145,11 @@ func (a *App) RollCallOf(ctx context.Context, actor Actor, sessionID int64) (Rol
 			rc.Counts.Absent++
 		}
 	}
-	rc.Locked = a.Now().Sub(rc.Session.StartsAt) > EditWindow
+	late, lateErr := a.lateChange(actor, rc.Session)
+	rc.Locked = late
 	rc.Open = TakesAttendance(rc.Session, a.Now())
+	rc.MayChange = rc.Open && lateErr == nil
+	rc.NeedsReason = rc.MayChange && late
 	return rc, nil
 }
 
@@ -136,16 +170,24 @@ func (a *App) ViewRollCall(ctx context.Context, actor Actor, sessionID int64) (R
 }
 
 // Mark records one person's attendance at a session. Only people on the roll call can be marked; after the
-// edit window only an admin may change a mark. Two unexcused absences in a row alert the coordinators.
+// edit window see MarkManyWithReason. Two unexcused absences in a row alert the coordinators.
 func (a *App) Mark(ctx context.Context, actor Actor, sessionID, personID int64, mark string) error {
-	return a.MarkMany(ctx, actor, sessionID, map[int64]string{personID: mark})
+	return a.MarkManyWithReason(ctx, actor, sessionID, map[int64]string{personID: mark}, "")
 }
 
 // MarkMany records several marks at once (the roll call sent as one form). Marks that did not change are left
 // alone, so a form sent twice, or after a lost connection, does no harm. ErrTransition for a session that has
 // not started or was cancelled (TakesAttendance). Once a mark is saved, a "take attendance" mail still waiting
-// for this session is dropped.
+// for this session is dropped. After the edit window a change needs a reason: MarkManyWithReason.
 func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks map[int64]string) error {
+	return a.MarkManyWithReason(ctx, actor, sessionID, marks, "")
+}
+
+// MarkManyWithReason is MarkMany with the reason (one of LateReasons) for a change after EditWindow. Within the
+// window the reason is not needed and not kept. After it: ErrForbidden for a role that may no longer change the
+// roll call (Config.MayChangeLateRollCall), and a validation error on field "reason" when a mark would change
+// without a valid reason; each changed mark is audited as a late edit with the reason.
+func (a *App) MarkManyWithReason(ctx context.Context, actor Actor, sessionID int64, marks map[int64]string, reason string) error {
 	if err := actor.Allow(AllRoles); err != nil {
 		return err
 	}
@@ -170,9 +212,9 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 				return err
 			}
 		}
-		late := a.Now().Sub(s.StartsAt) > EditWindow
-		if late && actor.Staff.Role != RoleAdmin {
-			return ErrForbidden
+		late, err := a.lateChange(actor, s)
+		if err != nil {
+			return err
 		}
 		for personID, mark := range marks {
 			// Only people on the roll call: a place in the group (or a walk-in), or a mark here already.
@@ -187,20 +229,26 @@ func (a *App) MarkMany(ctx context.Context, actor Actor, sessionID int64, marks 
 			if old != nil && *old == mark {
 				continue
 			}
+			if late {
+				f := newFields()
+				f.lateReason(reason)
+				if err := f.err(); err != nil {
+					return err
+				}
+			}
 			if err := setMark(ctx, tx, sessionID, personID, regID, mark, actor.ID()); err != nil {
 				return err
-			}
-			action := AuditAttendanceUpdate
-			if late {
-				action = AuditAttendanceLateEdit // after the edit window: an admin's correction
 			}
 			from := ""
 			if old != nil {
 				from = *old
 			}
+			action, detail := AuditAttendanceUpdate, map[string]any{"session_id": s.ID, "from": from, "to": mark}
+			if late {
+				action, detail["reason"] = AuditAttendanceLateEdit, reason // after the edit window: a correction
+			}
 			if err := a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: action, PersonID: &personID,
-				RegistrationID: &regID, GroupID: &s.GroupID,
-				Detail: map[string]any{"session_id": s.ID, "from": from, "to": mark}}); err != nil {
+				RegistrationID: &regID, GroupID: &s.GroupID, Detail: detail}); err != nil {
 				return err
 			}
 			if mark == MarkAbsent {
@@ -252,8 +300,15 @@ func (a *App) alertRepeatedAbsence(ctx context.Context, tx *sqlx.Tx, regID, pers
 }
 
 // AddWalkIn adds someone who came without registering: a person (first name or alias), a place in the group
-// beyond capacity, and a "present" mark for this session.
+// beyond capacity, and a "present" mark for this session. After the edit window see AddWalkInWithReason.
 func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name, role string) (int64, error) {
+	return a.AddWalkInWithReason(ctx, actor, sessionID, name, role, "")
+}
+
+// AddWalkInWithReason is AddWalkIn with the reason (one of LateReasons) for adding after EditWindow, under the
+// same rule as MarkManyWithReason: ErrForbidden for a role that may no longer change the roll call, a validation
+// error on field "reason" without a valid reason; the audit line then carries late and the reason.
+func (a *App) AddWalkInWithReason(ctx context.Context, actor Actor, sessionID int64, name, role, reason string) (int64, error) {
 	if err := actor.Allow(AllRoles); err != nil {
 		return 0, err
 	}
@@ -266,19 +321,24 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 		if err := actor.AllowGroup(AllRoles, s.GroupID); err != nil {
 			return err
 		}
+		late, err := a.lateChange(actor, s)
+		if err != nil {
+			return err
+		}
 		f := newFields()
 		name = f.text("name", name, MaxName, true)
 		if role != RoleChild && role != RoleParent {
 			role = RoleParticipant
+		}
+		detail := map[string]any{"session_id": sessionID}
+		if late {
+			detail["late"], detail["reason"] = true, f.lateReason(reason)
 		}
 		if err := f.err(); err != nil {
 			return err
 		}
 		if !TakesAttendance(s, a.Now()) {
 			return ErrTransition
-		}
-		if a.Now().Sub(s.StartsAt) > EditWindow && actor.Staff.Role != RoleAdmin {
-			return ErrForbidden
 		}
 		if err := dropTakeAttendance(ctx, tx, s.ID); err != nil {
 			return err
@@ -303,7 +363,7 @@ func (a *App) AddWalkIn(ctx context.Context, actor Actor, sessionID int64, name,
 			return err
 		}
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &actor.Staff.ID, Action: AuditAttendanceWalkIn, PersonID: &personID,
-			RegistrationID: &regID, GroupID: &g.ID, Detail: map[string]any{"session_id": sessionID}})
+			RegistrationID: &regID, GroupID: &g.ID, Detail: detail})
 	})
 	return personID, err
 }

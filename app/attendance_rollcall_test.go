@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -119,16 +120,20 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 	if toPerson != 0 {
 		t.Error("the participant was told")
 	}
-	// Three weeks later only an admin may change the first session's mark, and that is logged.
+	// Three weeks later the facilitator may no longer change the first session's mark; an admin may, with a
+	// reason, and that is logged with the reason.
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 7+15) }
-	if err := a.Mark(ctx, coordinator, sessions[0], person, app.MarkExcused); !errors.Is(err, app.ErrForbidden) {
-		t.Fatalf("late edit by a coordinator: %v", err)
+	facilitator := app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleFacilitator, Active: true}, Leads: []int64{g}}
+	if err := a.Mark(ctx, facilitator, sessions[0], person, app.MarkExcused); !errors.Is(err, app.ErrForbidden) {
+		t.Fatalf("late edit by a facilitator: %v", err)
 	}
-	if err := a.Mark(ctx, app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleAdmin, Active: true}}, sessions[0], person, app.MarkExcused); err != nil {
+	admin := app.Actor{Staff: app.Staff{ID: staff, Role: app.RoleAdmin, Active: true}}
+	if err := a.MarkManyWithReason(ctx, admin, sessions[0], map[int64]string{person: app.MarkExcused}, "late_notice"); err != nil {
 		t.Fatal(err)
 	}
 	var logged int
-	testenv.MustGet(t, a.Store.DB, &logged, `SELECT count(*) FROM audit_log WHERE action = 'attendance.late_edit' AND person_id = $1`, person)
+	testenv.MustGet(t, a.Store.DB, &logged, `SELECT count(*) FROM audit_log WHERE action = 'attendance.late_edit' AND person_id = $1
+		AND detail->>'reason' = 'late_notice'`, person)
 	if logged != 1 {
 		t.Errorf("%d audit lines for the late edit", logged)
 	}
@@ -137,5 +142,100 @@ func TestAttendanceEditWindowAndAbsenceAlert(t *testing.T) {
 	}
 	if err := a.Mark(ctx, coordinator, sessions[2], 999999, app.MarkPresent); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("marking someone not in the group: %v", err)
+	}
+}
+
+// After the edit window the setting decides which roles may still take or correct a roll call (marks and
+// walk-ins); every such change asks for a reason and is audited with it. Within the window nobody is asked.
+func TestLateRollCallByRoleSetting(t *testing.T) {
+	a := seeded(t)
+	ctx := t.Context()
+	staff := staffMember(t, a)
+	g := addGroup(t, a, "lotgenotengroepen", "lotgenoten-laat", 5, 0, 1)
+	r := request(t, a, "lotgenotengroepen", g, "Mira")
+	if err := a.Admit(ctx, fixtures.ActiveActor(t, a, staff), r.RegistrationID, app.AdmitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var person, session int64
+	testenv.MustGet(t, a.Store.DB, &person, `SELECT person_id FROM registrations WHERE id = $1`, r.RegistrationID)
+	testenv.MustGet(t, a.Store.DB, &session, `SELECT id FROM sessions WHERE group_id = $1`, g)
+	actorOf := func(role string) app.Actor {
+		return app.Actor{Staff: app.Staff{ID: staff, Role: role, Active: true}, Leads: []int64{g}}
+	}
+	lateEdits := func() int {
+		var n int
+		testenv.MustGet(t, a.Store.DB, &n, `SELECT count(*) FROM audit_log WHERE detail->>'session_id' = $1::text
+			AND detail->>'reason' = 'paper_list' AND action IN ('attendance.late_edit', 'attendance.walk_in')`, session)
+		return n
+	}
+	// Within the window a facilitator marks without a reason.
+	a.Now = func() time.Time { return testNow.AddDate(0, 0, 8) }
+	if err := a.Mark(ctx, actorOf(app.RoleFacilitator), session, person, app.MarkAbsent); err != nil {
+		t.Fatalf("within the window: %v", err)
+	}
+	a.Now = func() time.Time { return testNow.AddDate(0, 0, 7+15) }
+	cases := []struct {
+		setting []string // nil: the default
+		role    string
+		may     bool
+	}{
+		{nil, app.RoleCoordinator, true},
+		{nil, app.RoleFacilitator, false},
+		{nil, app.RoleAdmin, true},
+		{[]string{app.RoleAdmin}, app.RoleCoordinator, false},
+		{[]string{app.RoleAdmin}, app.RoleAdmin, true},
+		{[]string{app.RoleCoordinator, app.RoleFacilitator}, app.RoleFacilitator, true},
+		{[]string{app.RoleFacilitator}, app.RoleAdmin, true}, // an admin always may
+	}
+	for i, c := range cases {
+		a.Config.LateRollCallRoles = c.setting
+		ac := actorOf(c.role)
+		before := lateEdits()
+		var stored string
+		testenv.MustGet(t, a.Store.DB, &stored, `SELECT status FROM attendance WHERE session_id = $1 AND person_id = $2`, session, person)
+		mark := map[string]string{app.MarkAbsent: app.MarkLate, app.MarkPresent: app.MarkLate, app.MarkLate: app.MarkPresent}[stored]
+		rc, err := a.RollCallOf(ctx, ac, session)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rc.Locked || rc.MayChange != c.may || rc.NeedsReason != c.may {
+			t.Errorf("%v, %s: roll call locked %v, may change %v, needs a reason %v", c.setting, c.role, rc.Locked,
+				rc.MayChange, rc.NeedsReason)
+		}
+		err = a.Mark(ctx, ac, session, person, mark)
+		_, walkErr := a.AddWalkIn(ctx, ac, session, fmt.Sprintf("Gast %d", i), app.RoleParticipant)
+		if !c.may {
+			if !errors.Is(err, app.ErrForbidden) || !errors.Is(walkErr, app.ErrForbidden) {
+				t.Errorf("%v, %s: late change %v, late walk-in %v; want both forbidden", c.setting, c.role, err, walkErr)
+			}
+			if err := a.MarkManyWithReason(ctx, ac, session, map[int64]string{person: mark}, "paper_list"); !errors.Is(err, app.ErrForbidden) {
+				t.Errorf("%v, %s: late change with a reason: %v", c.setting, c.role, err)
+			}
+			if lateEdits() != before {
+				t.Errorf("%v, %s: a refused change was audited", c.setting, c.role)
+			}
+			continue
+		}
+		for what, err := range map[string]error{"mark": err, "walk-in": walkErr} {
+			if v, ok := app.AsValidation(err); !ok || v.Fields["reason"] != "form.latereason.required" {
+				t.Errorf("%v, %s: late %s without a reason: %v", c.setting, c.role, what, err)
+			}
+		}
+		if err := a.MarkManyWithReason(ctx, ac, session, map[int64]string{person: mark}, "napping"); err == nil {
+			t.Errorf("%v, %s: an unknown reason was accepted", c.setting, c.role)
+		}
+		if err := a.MarkManyWithReason(ctx, ac, session, map[int64]string{person: mark}, "paper_list"); err != nil {
+			t.Errorf("%v, %s: late change with a reason: %v", c.setting, c.role, err)
+		}
+		if _, err := a.AddWalkInWithReason(ctx, ac, session, fmt.Sprintf("Gast %d", i), app.RoleParticipant, "paper_list"); err != nil {
+			t.Errorf("%v, %s: late walk-in with a reason: %v", c.setting, c.role, err)
+		}
+		if got := lateEdits(); got != before+2 {
+			t.Errorf("%v, %s: %d audit lines with the reason, want %d", c.setting, c.role, got, before+2)
+		}
+		// The same marks sent again change nothing and need no reason.
+		if err := a.Mark(ctx, ac, session, person, mark); err != nil {
+			t.Errorf("%v, %s: unchanged mark sent again: %v", c.setting, c.role, err)
+		}
 	}
 }

@@ -55,7 +55,7 @@ const (
 	// Attendance.
 	AuditAttendanceView     = "attendance.view" // a roll call shown to staff (detail: session_id, people)
 	AuditAttendanceUpdate   = "attendance.update"
-	AuditAttendanceLateEdit = "attendance.late_edit" // an admin's correction after the edit window
+	AuditAttendanceLateEdit = "attendance.late_edit" // a correction after the edit window (detail: reason)
 	AuditAttendanceWalkIn   = "attendance.walk_in"
 	AuditAttendanceExcuse   = "attendance.excuse" // the participant reported an absence through their link
 	AuditAttendanceExport   = "attendance.export" // a group's attendance list with names was exported (detail: format, year)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,9 +56,27 @@ type Config struct {
 	// (FORM_RATE_LIMIT="20/10m", the default). A load test raises it; production keeps the default.
 	FormRateLimit  int
 	FormRateWindow time.Duration
+	// LateRollCallRoles are the roles that may still take or correct a roll call after EditWindow
+	// (ROLLCALL_LATE_ROLES, comma-separated: admin, coordinator, facilitator; default "admin,coordinator"). An
+	// admin always may. Nil (a Config built by hand) means the default; use MayChangeLateRollCall.
+	LateRollCallRoles []string
 	// LogLevel is the lowest level written to the log (LOG_LEVEL: debug, info, warn or error; default info).
 	// Successful page views are logged at debug, so info keeps the log to what someone may need to look at.
 	LogLevel slog.Level
+}
+
+// DefaultLateRollCallRoles may take or correct a roll call after EditWindow when ROLLCALL_LATE_ROLES is not set:
+// coordinators enter a past year from paper lists; facilitators ask them.
+var DefaultLateRollCallRoles = []string{RoleAdmin, RoleCoordinator}
+
+// MayChangeLateRollCall reports whether staff of role may take or correct a roll call after EditWindow: an admin
+// always, others when LateRollCallRoles (or, unset, DefaultLateRollCallRoles) lists their role.
+func (c Config) MayChangeLateRollCall(role string) bool {
+	roles := c.LateRollCallRoles
+	if roles == nil {
+		roles = DefaultLateRollCallRoles
+	}
+	return role == RoleAdmin || slices.Contains(roles, role)
 }
 
 // Secure reports whether the portal is served over HTTPS, so cookies get the Secure flag and HSTS is sent.
@@ -164,6 +183,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			problems = append(problems, "FORM_RATE_LIMIT must look like 20/10m (posts per client address per window)")
 		}
 		c.FormRateLimit, c.FormRateWindow = n, w
+	}
+	if r := getenv("ROLLCALL_LATE_ROLES"); r != "" {
+		c.LateRollCallRoles = splitList(r)
+		for _, role := range c.LateRollCallRoles {
+			if !slices.Contains(Roles, role) {
+				problems = append(problems, "ROLLCALL_LATE_ROLES must list roles among admin, coordinator and facilitator, such as admin,coordinator")
+				break
+			}
+		}
 	}
 	if l := getenv("LOG_LEVEL"); l != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(l)); err != nil {

@@ -62,6 +62,7 @@ func TestConfigRejectsWhatIsWrong(t *testing.T) {
 		"form rate with a bad window":       {"FORM_RATE_LIMIT": "20/often"},
 		"form rate with no window":          {"FORM_RATE_LIMIT": "20/0s"},
 		"bad log level":                     {"LOG_LEVEL": "loud"},
+		"unknown late roll-call role":       {"ROLLCALL_LATE_ROLES": "admin,volunteer"},
 	}
 	for name, m := range cases {
 		m["DATA_DIR"] = t.TempDir()
@@ -163,5 +164,32 @@ func TestConfigFormRateAndLogLevel(t *testing.T) {
 	}
 	if cfg.FormRateLimit != 100000 || cfg.FormRateWindow != time.Minute || cfg.LogLevel != slog.LevelDebug {
 		t.Errorf("got %d per %v at %v", cfg.FormRateLimit, cfg.FormRateWindow, cfg.LogLevel)
+	}
+}
+
+// Who may still change a roll call after the edit window: the setting, its default (coordinators too), and an
+// admin always.
+func TestConfigLateRollCallRoles(t *testing.T) {
+	cases := []struct {
+		setting string
+		may     map[string]bool
+	}{
+		{"", map[string]bool{app.RoleAdmin: true, app.RoleCoordinator: true, app.RoleFacilitator: false}},
+		{"admin", map[string]bool{app.RoleAdmin: true, app.RoleCoordinator: false, app.RoleFacilitator: false}},
+		{"coordinator, facilitator", map[string]bool{app.RoleAdmin: true, app.RoleCoordinator: true, app.RoleFacilitator: true}},
+	}
+	for _, c := range cases {
+		cfg, err := app.LoadConfig(env(map[string]string{"DATA_DIR": t.TempDir(), "ROLLCALL_LATE_ROLES": c.setting}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for role, want := range c.may {
+			if got := cfg.MayChangeLateRollCall(role); got != want {
+				t.Errorf("ROLLCALL_LATE_ROLES=%q: %s may change a late roll call: %v, want %v", c.setting, role, got, want)
+			}
+		}
+	}
+	if !(app.Config{}).MayChangeLateRollCall(app.RoleCoordinator) {
+		t.Error("a Config built by hand does not take the default")
 	}
 }

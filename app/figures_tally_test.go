@@ -139,7 +139,7 @@ func TestAttendanceTalliesUnderConcurrentRollCalls(t *testing.T) {
 						marks[p] = app.Marks[(i*7+w+round)%len(app.Marks)]
 					}
 				}
-				if err := a.MarkMany(ctx, staff, session, marks); err != nil {
+				if err := a.MarkManyWithReason(ctx, staff, session, marks, "paper_list"); err != nil {
 					errs <- err
 				}
 			}

@@ -18,6 +18,15 @@ type rollCallData struct {
 	Saved    bool
 	Added    bool
 	Roles    []views.Option
+	// Reasons are the choices of why a roll call is changed after the edit window (shown when NeedsReason).
+	Reasons []views.Option
+}
+
+// rollCallPage builds the roll call page's data for rc.
+func (s *Server) rollCallPage(c *fiber.Ctx, rc app.RollCall) rollCallData {
+	return rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: rc.MayChange,
+		Roles:   s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild}),
+		Reasons: s.staffOptions(c, "staff.rollcall.reason.", app.LateReasons)}
 }
 
 // sessionForStaff loads the roll call of the route's session, when this staff member may see its group (the app
@@ -41,15 +50,14 @@ func (s *Server) staffRollCall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks),
-		Editable: rc.Open && (!rc.Locked || actor(c).Staff.Role == app.RoleAdmin), Saved: c.Query("opgeslagen") != "",
-		Added: c.Query("toegevoegd") != ""}
-	d.Roles = s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})
+	d := s.rollCallPage(c, rc)
+	d.Saved, d.Added = c.Query("opgeslagen") != "", c.Query("toegevoegd") != ""
 	return s.render(c, "staff_rollcall", s.staffPage(c, "staff.rollcall.title", d))
 }
 
 // staffRollCallSave records the roll call sent as one plain form: every "mark-PERSON" field, or with
-// all=present, everyone not yet marked as present.
+// all=present, everyone not yet marked as present; after the edit window with the chosen reason. A refused form
+// comes back with the marks as they were chosen.
 func (s *Server) staffRollCallSave(c *fiber.Ctx) error {
 	rc, err := s.sessionForStaff(c)
 	if err != nil {
@@ -72,8 +80,21 @@ func (s *Server) staffRollCallSave(c *fiber.Ctx) error {
 			}
 		}
 	}
-	if err := s.App.MarkMany(c.UserContext(), actor(c), rc.Session.ID, marks); err != nil {
-		return err
+	if err := s.App.MarkManyWithReason(c.UserContext(), actor(c), rc.Session.ID, marks, c.FormValue("reason")); err != nil {
+		if _, invalid := app.AsValidation(err); !invalid {
+			return err
+		}
+		for _, people := range [][]app.Expected{rc.Adults, rc.Children} {
+			for i := range people {
+				if m, ok := marks[people[i].PersonID]; ok {
+					people[i].Mark = &m
+				}
+			}
+		}
+		p := s.staffPage(c, "staff.rollcall.title", s.rollCallPage(c, rc))
+		p.Form = formValues(c)
+		s.staffInvalid(c, &p, err, "reason")
+		return s.render(c, "staff_rollcall", p)
 	}
 	return c.Redirect("/beheer/sessies/"+strconv.FormatInt(rc.Session.ID, 10)+"/aanwezigheid?opgeslagen=1", fiber.StatusSeeOther)
 }
@@ -104,19 +125,23 @@ func (s *Server) staffRollCallMark(c *fiber.Ctx) error {
 		"Absent", after.Counts.Absent, "Unmarked", after.Counts.Unmarked)})
 }
 
-// staffWalkIn adds someone who came without registering, marked present.
+// staffWalkIn adds someone who came without registering, marked present; after the edit window with the reason
+// chosen in the walk-in form (its field walkin_reason: the roll call form on the same page has its own).
 func (s *Server) staffWalkIn(c *fiber.Ctx) error {
 	rc, err := s.sessionForStaff(c)
 	if err != nil {
 		return err
 	}
-	if _, err := s.App.AddWalkIn(c.UserContext(), actor(c), rc.Session.ID, c.FormValue("name"), c.FormValue("role")); err != nil {
-		if _, invalid := app.AsValidation(err); invalid {
-			d := rollCallData{RollCall: rc, Marks: s.staffOptions(c, "staff.mark.", app.Marks), Editable: rc.Open,
-				Roles: s.staffOptions(c, "staff.walkin.role.", []string{app.RoleParticipant, app.RoleChild})}
-			p := s.staffPage(c, "staff.rollcall.title", d)
+	if _, err := s.App.AddWalkInWithReason(c.UserContext(), actor(c), rc.Session.ID, c.FormValue("name"), c.FormValue("role"),
+		c.FormValue("walkin_reason")); err != nil {
+		if v, invalid := app.AsValidation(err); invalid {
+			if msg, ok := v.Fields["reason"]; ok {
+				delete(v.Fields, "reason")
+				v.Fields["walkin_reason"] = msg
+			}
+			p := s.staffPage(c, "staff.rollcall.title", s.rollCallPage(c, rc))
 			p.Form = formValues(c)
-			s.staffInvalid(c, &p, err, "name")
+			s.staffInvalid(c, &p, err, "name", "walkin_reason")
 			return s.render(c, "staff_rollcall", p)
 		}
 		return err

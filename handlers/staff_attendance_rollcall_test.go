@@ -86,6 +86,52 @@ func TestRollCallAsAPlainFormAndOneTapAtATime(t *testing.T) {
 	}
 }
 
+// Three weeks after a session its facilitator sees the roll call read-only; a coordinator (the default setting)
+// corrects it through the plain form, which asks why first, keeps the chosen marks on a refusal, and audits the
+// reason. The page then saves only as a form (no tap-by-tap address for the script).
+func TestLateRollCallCorrectionAsksWhy(t *testing.T) {
+	w, session, people := rollCallWorld(t)
+	w.clock.t = w.clock.t.AddDate(0, 0, 21)
+	page := "/beheer/sessies/" + itoa(session) + "/aanwezigheid"
+	fc, ftoken := w.client(t, w.fac)
+	r := w.get(t, fc, page)
+	if r.status != 200 || !strings.Contains(r.body, "Met jouw rol kun je de aanwezigheid niet meer aanpassen") ||
+		!strings.Contains(r.body, " disabled") {
+		t.Fatalf("the facilitator's late roll call: %d", r.status)
+	}
+	if r = w.post(t, fc, page, url.Values{"_csrf": {ftoken}, "mark-" + itoa(people[0]): {"present"}}); r.status != 403 {
+		t.Errorf("the facilitator's late change: %d, want 403", r.status)
+	}
+	cc, ctoken := w.client(t, w.coord)
+	r = w.get(t, cc, page)
+	if r.status != 200 || !strings.Contains(r.body, "Waarom pas je dit na 14 dagen nog aan?") || strings.Contains(r.body, "data-mark-url") {
+		t.Fatalf("the coordinator's late roll call: %d", r.status)
+	}
+	r = w.post(t, cc, page, url.Values{"_csrf": {ctoken}, "mark-" + itoa(people[0]): {"excused"}})
+	if r.status != 422 || !strings.Contains(r.body, "Kies waarom je deze aanwezigheid na 14 dagen nog aanpast") ||
+		!strings.Contains(r.body, `name="mark-`+itoa(people[0])+`" value="excused" checked`) {
+		t.Fatalf("a late change without a reason: %d", r.status)
+	}
+	r = w.post(t, cc, page, url.Values{"_csrf": {ctoken}, "mark-" + itoa(people[0]): {"excused"}, "reason": {"paper_list"}})
+	if r.status != 303 {
+		t.Fatalf("a late change with a reason: %d", r.status)
+	}
+	r = w.post(t, cc, page+"/nieuw", url.Values{"_csrf": {ctoken}, "name": {"Jonas"}})
+	if r.status != 422 || !strings.Contains(r.body, `value="Jonas"`) {
+		t.Fatalf("a late walk-in without a reason: %d", r.status)
+	}
+	r = w.post(t, cc, page+"/nieuw", url.Values{"_csrf": {ctoken}, "name": {"Jonas"}, "walkin_reason": {"paper_list"}})
+	if r.status != 303 {
+		t.Fatalf("a late walk-in with a reason: %d", r.status)
+	}
+	var audited int
+	testenv.MustGet(t, w.srv.DB, &audited, `SELECT count(*) FROM audit_log WHERE staff_id = $1 AND detail->>'reason' = 'paper_list'
+		AND action IN ('attendance.late_edit', 'attendance.walk_in')`, w.coord)
+	if audited != 2 {
+		t.Errorf("%d late changes audited with their reason, want 2", audited)
+	}
+}
+
 // TestBrowserFacilitatorTakesARollCallOfTwelveOnAPhone: signed in on a phone, the facilitator opens today's roll
 // call from the dashboard and taps a choice for each of twelve people; every tap is saved without pressing Save.
 func TestBrowserFacilitatorTakesARollCallOfTwelveOnAPhone(t *testing.T) {

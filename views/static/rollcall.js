@@ -6,8 +6,9 @@
 (function () {
   "use strict";
   var form = document.querySelector("form.rollcall");
-  if (!form || !window.fetch) { return; }
-  var url = form.getAttribute("data-mark-url");
+  // Without data-mark-url (a change after the edit window, which needs the reason in the form) only the form saves.
+  var url = form && form.getAttribute("data-mark-url");
+  if (!url || !window.fetch) { return; }
   var csrf = form.querySelector("input[name=_csrf]").value;
   var counts = document.getElementById("counts");
   var state = form.querySelector(".sync-state");
