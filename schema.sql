@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 9
+-- schema-version: 10
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -716,3 +716,11 @@ DO $$ BEGIN
 END $$;
 ALTER TABLE staff_users ADD COLUMN IF NOT EXISTS work_digest boolean NOT NULL DEFAULT false;
 CREATE INDEX IF NOT EXISTS outbox_failed ON outbox (id) WHERE status = 'failed';
+
+-- version 10: a registration's request date: the day the request came in (Brussels), which staff can set, so a
+-- request typed in afterwards, or entered for a past year, keeps its own day. Existing rows take the day of
+-- created_at; a row inserted without one takes today.
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS requested_on date;
+UPDATE registrations SET requested_on = (created_at AT TIME ZONE 'Europe/Brussels')::date WHERE requested_on IS NULL;
+ALTER TABLE registrations ALTER COLUMN requested_on SET DEFAULT ((now() AT TIME ZONE 'Europe/Brussels')::date);
+ALTER TABLE registrations ALTER COLUMN requested_on SET NOT NULL;

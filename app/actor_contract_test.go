@@ -121,7 +121,7 @@ var staffAccess = map[string]string{
 	"PlanWaakvlam": officeOnly, "WaakvlamRequests": officeOnly, "WaakvlamForStaff": officeOnly,
 	"SetWaakvlamStatus": officeOnly, "OutboxList": officeOnly, "OutboxItem": officeOnly, "ResendMail": officeOnly,
 	"CaughtMailList": officeOnly, "CaughtMessage": officeOnly, "FiguresOf": officeOnly, "FigureYears": officeOnly,
-	"CloseYear": officeOnly, "AddSessions": officeOnly, "RecordReferral": officeOnly,
+	"CloseYear": officeOnly, "AddSessions": officeOnly, "RecordReferral": officeOnly, "SetRequestDate": officeOnly,
 
 	// One group, its sessions and its people: the office, and the group's facilitators.
 	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped, "GroupMembers": groupScoped,

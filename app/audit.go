@@ -47,10 +47,11 @@ const (
 	AuditRegistrationWaitlist = "registration.waitlist"
 	AuditRegistrationPromote  = "registration.promote"
 	AuditRegistrationWithdraw = "registration.withdraw"
-	AuditRegistrationCancel   = "registration.cancel" // the participant cancelled through their link
-	AuditRegistrationMove     = "registration.move"   // staff moved a registration to another group
-	AuditSeparationCreate     = "separation.create"   // two people may not be in one group
-	AuditReferralCreate       = "referral.create"     // an onward referral was recorded
+	AuditRegistrationCancel   = "registration.cancel"       // the participant cancelled through their link
+	AuditRegistrationMove     = "registration.move"         // staff moved a registration to another group
+	AuditRegistrationDate     = "registration.request_date" // staff set the day a request came in (detail: from, to)
+	AuditSeparationCreate     = "separation.create"         // two people may not be in one group
+	AuditReferralCreate       = "referral.create"           // an onward referral was recorded
 
 	// Attendance.
 	AuditAttendanceView     = "attendance.view" // a roll call shown to staff (detail: session_id, people)
@@ -98,7 +99,7 @@ var AuditActions = []string{
 	AuditSessionMove, AuditSessionCancel,
 	AuditQueueView, AuditRegistrationIntake, AuditRegistrationAdmit, AuditRegistrationDecline,
 	AuditRegistrationWaitlist, AuditRegistrationPromote, AuditRegistrationWithdraw, AuditRegistrationCancel,
-	AuditRegistrationMove, AuditSeparationCreate, AuditReferralCreate,
+	AuditRegistrationMove, AuditRegistrationDate, AuditSeparationCreate, AuditReferralCreate,
 	AuditAttendanceView, AuditAttendanceUpdate, AuditAttendanceLateEdit, AuditAttendanceWalkIn,
 	AuditAttendanceExcuse, AuditAttendanceExport,
 	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable,

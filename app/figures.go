@@ -30,7 +30,8 @@ type Figures struct {
 	// ClosedAt is when the year was closed (its figures frozen); nil while it is open.
 	ClosedAt  *time.Time
 	Offerings []OfferingFigures
-	// Referrers counts new requests and signups of participants by who referred them ("unknown" when not said).
+	// Referrers counts the adult participants of the year's groups (a place in a group that met this year) by who
+	// referred them ("unknown" when not said).
 	Referrers []Count
 	// Municipalities counts distinct participants by municipality.
 	Municipalities []Count

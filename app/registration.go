@@ -49,8 +49,11 @@ type Registration struct {
 	WalkIn           bool       `db:"walk_in"`
 	RegisteredBy     *int64     `db:"registered_by"`
 	TokenHash        []byte     `db:"token_hash"`
-	CreatedAt        time.Time  `db:"created_at"`
-	UpdatedAt        time.Time  `db:"updated_at"`
+	// RequestedOn is the day the request came in (a date, midnight UTC as the driver reads it): the day it was
+	// stored in Brussels unless staff set another (SetRequestDate). insertRegistration fills it when zero.
+	RequestedOn time.Time `db:"requested_on"`
+	CreatedAt   time.Time `db:"created_at"`
+	UpdatedAt   time.Time `db:"updated_at"`
 }
 
 // Active reports whether the registration still holds or asks for a place.
@@ -69,7 +72,7 @@ func (r Registration) HoldsSeat() bool {
 
 const registrationColumns = `id, person_id, offering_id, group_id, household_id, role, status, referrer,
 	referrer_detail_enc, message_enc, intake_at, intake_note_enc, decline_reason_enc, waitlisted_at, offer_expires_at,
-	over_capacity, walk_in, registered_by, token_hash, created_at, updated_at`
+	over_capacity, walk_in, registered_by, token_hash, requested_on, created_at, updated_at`
 
 // Person is someone who joins: a professional, a participant (first name or alias is enough) or a child.
 type Person struct {

@@ -143,13 +143,21 @@ func figureCounts(ctx context.Context, q sqlx.QueryerContext, year int, from, to
 			(true, 'children', 'offering:' || x.offering, x.children),
 			(false, 'participants', 'group:' || x.grp, x.participants)) AS m(whole, metric, scope, value)
 		WHERE m.whole = x.whole`, []any{year}},
-		// Who referred the participants who asked or signed up this year (adults only: a family counts once per parent).
+		// Who referred the people of this year's groups: every adult (a family counts once per parent) with a place
+		// in a group that met this year (or who came to it and left), by the referrer of that registration. The
+		// year is the group's, not the day the request was typed in: a December request for a January group counts
+		// in January's year, and a past year entered afterwards counts in its own year. Walk-ins were referred by
+		// nobody.
 		{`SELECT 'referrer' AS metric, 'offering:' || o.id AS scope, COALESCE(r.referrer, 'unknown') AS dimension,
-		        count(*) AS value
-		FROM registrations r JOIN offerings o ON o.id = r.offering_id
-		WHERE r.created_at >= $1 AND r.created_at < $2 AND r.role <> 'child' AND o.audience <> 'professionals'
-		  AND NOT r.walk_in
-		GROUP BY 2, 3`, []any{from, to}},
+		        count(DISTINCT r.person_id) AS value
+		FROM registrations r JOIN groups g ON g.id = r.group_id JOIN offerings o ON o.id = g.offering_id
+		WHERE r.role <> 'child' AND o.audience <> 'professionals' AND NOT r.walk_in
+		  AND EXISTS (SELECT 1 FROM sessions s WHERE s.group_id = g.id AND s.status = 'planned'
+		              AND s.starts_at >= $1 AND s.starts_at < $2 AND s.starts_at <= $3)
+		  AND (r.status IN ('admitted', 'completed')
+		       OR EXISTS (SELECT 1 FROM attendance_person_tally t WHERE t.registration_id = r.id AND t.year = $4
+		                  AND t.attended > 0)) -- who came and left later still came
+		GROUP BY 2, 3`, []any{from, to, now, year}},
 		// Distinct participants (not professionals) by municipality.
 		{`SELECT 'municipality' AS metric, '' AS scope, COALESCE(NULLIF(p.municipality, ''), 'onbekend') AS dimension,
 		        count(DISTINCT p.id) AS value

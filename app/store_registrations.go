@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"portal/app/locale"
 )
 
 // seatState counts the seats taken on one track (adults or children) of a group and whether anyone waits.
@@ -50,12 +52,17 @@ func seatsTaken(ctx context.Context, q sqlx.QueryerContext, offeringID int64) (m
 func (a *App) insertRegistration(ctx context.Context, tx *sqlx.Tx, r Registration) (int64, error) {
 	var id int64
 	now := a.Now()
+	requested := r.RequestedOn
+	if requested.IsZero() {
+		requested = now
+	}
 	err := tx.GetContext(ctx, &id, `INSERT INTO registrations (person_id, offering_id, group_id, household_id, role,
 			status, referrer, referrer_detail_enc, message_enc, waitlisted_at, offer_expires_at, over_capacity, walk_in,
-			registered_by, token_hash, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id`,
+			registered_by, token_hash, requested_on, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
 		r.PersonID, r.OfferingID, r.GroupID, r.HouseholdID, r.Role, r.Status, r.Referrer, a.Keys.Encrypt(r.ReferrerDetail),
-		r.MessageEnc, r.WaitlistedAt, r.OfferExpiresAt, r.OverCapacity, r.WalkIn, r.RegisteredBy, r.TokenHash, now)
+		r.MessageEnc, r.WaitlistedAt, r.OfferExpiresAt, r.OverCapacity, r.WalkIn, r.RegisteredBy, r.TokenHash,
+		brusselsDay(requested), now)
 	if err != nil {
 		return 0, guardError(err, "store: unable to save registration")
 	}
@@ -626,6 +633,20 @@ func replaceLinks(ctx context.Context, tx *sqlx.Tx, regID int64, hash []byte) er
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET token_hash = $2 WHERE id = $1`, regID, hash); err != nil {
 		return fmt.Errorf("store: unable to retire links: %w", err)
+	}
+	return nil
+}
+
+// brusselsDay is the calendar day of t in Brussels as yyyy-mm-dd, for a date column: the day does not depend on
+// the server's zone.
+func brusselsDay(t time.Time) string { return t.In(locale.Brussels).Format("2006-01-02") }
+
+// setRequestedOn changes the request date of registration regID (and of the rest of its household: one request)
+// to day (yyyy-mm-dd).
+func setRequestedOn(ctx context.Context, tx sqlx.ExecerContext, regID int64, householdID *int64, day string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE registrations SET requested_on = $1, updated_at = $2
+		WHERE id = $3 OR (household_id IS NOT NULL AND household_id = $4)`, day, now, regID, householdID); err != nil {
+		return fmt.Errorf("store: unable to set the request date: %w", err)
 	}
 	return nil
 }

@@ -78,11 +78,11 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	}
 	p := s.staffPage(c, "staff.reg.title", d)
 	p.Title = v.Person.DisplayName + " – " + p.Title
-	p.Form = map[string]string{"referred_on": d.Today}
+	p.Form = map[string]string{"referred_on": d.Today, "requested_on": v.Registration.RequestedOn.Format("2006-01-02")}
 	if formErr != nil {
 		p.Form = formValues(c)
 		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination",
-			"referred_on", "referral_note", "other", "code")
+			"referred_on", "referral_note", "requested_on", "other", "code")
 	}
 	return s.render(c, "staff_registration", p)
 }
@@ -133,6 +133,11 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 		}
 		if err == nil {
 			err = s.App.RecordReferral(ctx, me, v.Person.ID, &id, c.FormValue("destination"), on, c.FormValue("referral_note"))
+		}
+	case "aanvraagdatum":
+		var day time.Time
+		if day, err = app.ParseDay("requested_on", strings.TrimSpace(c.FormValue("requested_on"))); err == nil {
+			err = s.App.SetRequestDate(ctx, me, id, day)
 		}
 	case "code":
 		err = s.App.ResetCode(ctx, me, id, c.FormValue("code"))

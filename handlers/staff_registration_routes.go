@@ -5,7 +5,7 @@ import "github.com/gofiber/fiber/v2"
 // registrationActions are the decisions staff take on a registration, each a POST to
 // /beheer/inschrijvingen/:id/ACTION.
 var registrationActions = []string{"intake", "toelaten", "weigeren", "wachtlijst", "promoveren", "intrekken",
-	"verplaatsen", "doorverwijzen", "scheiden", "code", "werk-klaar"}
+	"verplaatsen", "doorverwijzen", "aanvraagdatum", "scheiden", "code", "werk-klaar"}
 
 // registrationRoutes lists the staff routes of requests and registrations: the intake queue, registering
 // someone on their behalf, one registration and the decisions on it, and one person's data. The guards here are

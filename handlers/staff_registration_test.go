@@ -210,3 +210,35 @@ func TestFacilitatorDoesNotSeeWhoAParticipantIsSeparatedFrom(t *testing.T) {
 		t.Error("the office does not see the separation")
 	}
 }
+
+// The office sets the day a request came in on the registration's page: a day after today comes back with the
+// message next to the field and the typed day kept; a past day is saved and shown.
+func TestOfficeSetsTheRequestDate(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	a := w.srv.App
+	c, token := w.client(t, w.coord)
+	res, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "lotgenotengroepen", Alias: "Mira",
+		Contact: app.ContactInput{ByPhone: true, Phone: "0470 98 76 54"}, Referrer: "police", Consent: true,
+		ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/beheer/inschrijvingen/" + itoa(res.RegistrationID)
+	if r := w.get(t, c, page); r.status != 200 || !strings.Contains(r.body, "maandag 15 juni 2026") ||
+		!strings.Contains(r.body, `name="requested_on"`) {
+		t.Fatalf("registration page without its request date: %d", r.status)
+	}
+	r := w.post(t, c, page+"/aanvraagdatum", url.Values{"_csrf": {token}, "requested_on": {"2026-06-16"}})
+	if r.status != 422 || !strings.Contains(r.body, "Een aanvraag kan niet later binnenkomen dan vandaag") ||
+		!strings.Contains(r.body, `value="2026-06-16"`) {
+		t.Fatalf("a request date after today: %d", r.status)
+	}
+	r = w.post(t, c, page+"/aanvraagdatum", url.Values{"_csrf": {token}, "requested_on": {"2025-12-03"}})
+	if r.status != 303 {
+		t.Fatalf("a past request date: %d", r.status)
+	}
+	if r = w.get(t, c, page+"?gedaan=aanvraagdatum"); !strings.Contains(r.body, "woensdag 3 december 2025") ||
+		!strings.Contains(r.body, "De datum van de aanvraag is opgeslagen.") {
+		t.Error("the page does not show the new request date")
+	}
+}
