@@ -66,6 +66,7 @@ var staffMatrix = []struct {
 	{"POST", "/beheer/inschrijvingen/:id/promoveren", office},
 	{"POST", "/beheer/inschrijvingen/:id/verplaatsen", office},
 	{"POST", "/beheer/inschrijvingen/:id/doorverwijzen", office},
+	{"POST", "/beheer/inschrijvingen/:id/aanvraagdatum", office},
 	{"POST", "/beheer/inschrijvingen/:id/scheiden", office},
 	{"POST", "/beheer/inschrijvingen/:id/intrekken", office},
 	{"POST", "/beheer/inschrijvingen/:id/code", office},
