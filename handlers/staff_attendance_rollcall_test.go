@@ -130,6 +130,12 @@ func TestLateRollCallCorrectionAsksWhy(t *testing.T) {
 	if audited != 2 {
 		t.Errorf("%d late changes audited with their reason, want 2", audited)
 	}
+	// The audit log says the reason in words.
+	ac, _ := w.client(t, w.admin)
+	if r := w.get(t, ac, "/beheer/audit"); r.status != 200 || !strings.Contains(r.body, "Ik neem een papieren lijst over") ||
+		strings.Contains(r.body, "paper_list") {
+		t.Errorf("the audit log does not give the late change's reason in words (%d)", r.status)
+	}
 }
 
 // TestBrowserFacilitatorTakesARollCallOfTwelveOnAPhone: signed in on a phone, the facilitator opens today's roll

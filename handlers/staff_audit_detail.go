@@ -26,6 +26,7 @@ var auditValuePrefixes = map[string][]string{
 	"kind":        {"staff.work.kind.", "staff.audit.detail.kind."},
 	"via":         {"staff.audit.detail.via."},
 	"year":        {"staff.audit.detail.year."},
+	"reason":      {"staff.rollcall.reason."},
 }
 
 // auditDetail turns an audit row's detail (a JSON object of codes, ids and times; see app.AuditEntry) into
@@ -76,6 +77,9 @@ func auditValue(cat *locale.Catalogue, lang, key string, v any) string {
 		}
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			return locale.ShortDate(lang, t) + " " + locale.Time(lang, t)
+		}
+		if t, err := time.ParseInLocation("2006-01-02", v, locale.Brussels); err == nil {
+			return locale.ShortDate(lang, t) // a calendar day, such as a request date
 		}
 		return v
 	case []any:
