@@ -16,13 +16,16 @@ type SignupInput struct {
 	Email string
 	Phone string
 	// ByPhone: an event participant asks to be contacted by phone instead of e-mail.
-	ByPhone       bool
-	Organisation  string
-	Sector        string
-	Consent       bool
-	ConsentText   Consent
-	Language      string
-	SubmissionKey string
+	ByPhone bool
+	// ContactUnanswered: a participant left the form's question how she gets her confirmation open (the form
+	// chooses nothing for her, as e-mail may be read by someone else). Refused with a message at "contact".
+	ContactUnanswered bool
+	Organisation      string
+	Sector            string
+	Consent           bool
+	ConsentText       Consent
+	Language          string
+	SubmissionKey     string
 	// Code is the personal code chosen for a discreet group (optional, strongly recommended): with it, her page
 	// shows only her appointments until the code is given, as after a request (see RequestInput). Ignored
 	// elsewhere.
@@ -64,6 +67,8 @@ func (a *App) SignUp(ctx context.Context, in SignupInput) (SignupResult, error) 
 		email = f.email("email", in.Email, true)
 		org = f.text("organisation", in.Organisation, MaxShort, true)
 		sector = f.choice("sector", in.Sector, Sectors, true)
+	} else if in.ContactUnanswered && !in.ByPhone {
+		f.v.Add("contact", "form.contact.required")
 	} else if in.ByPhone {
 		// optional fields on the form (one of the two is needed): say why, never a bare "fill this in"
 		if phone = f.phone("phone", in.Phone, false); phone == "" {

@@ -84,6 +84,7 @@ func TestSignupValidation(t *testing.T) {
 		{"unknown sector", func(in *app.SignupInput) { in.Sector = "pirate" }, "sector", "form.choice.invalid"},
 		{"no consent", func(in *app.SignupInput) { in.Consent = false }, "consent", "form.consent.required"},
 		{"event by phone without phone", func(in *app.SignupInput) { in.GroupID, in.ByPhone = ev.ID, true }, "phone", "form.phone.forchannel"},
+		{"event without a way of contact", func(in *app.SignupInput) { in.GroupID, in.ContactUnanswered = ev.ID, true }, "contact", "form.contact.required"},
 		{"event with a bad phone", func(in *app.SignupInput) { in.GroupID, in.ByPhone, in.Phone = ev.ID, true, "call me maybe" }, "phone", "form.phone.invalid"},
 	}
 	for _, tc := range cases {

@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +119,45 @@ func TestOptionalFieldsNeverAnswerFillThisIn(t *testing.T) {
 	}
 	if checked < 8 {
 		t.Errorf("only %d forms with optional fields found: the patterns no longer match the partials", checked)
+	}
+}
+
+var (
+	// tickedInput finds a radio button or checkbox that the page ticks, with its name and value.
+	tickedInput = regexp.MustCompile(`<input type="(?:radio|checkbox)"[^>]*name="([a-z_]+)" value="([^"]*)"[^>]*\schecked`)
+	// chosenOption finds an option with a value that the page selects.
+	chosenOption = regexp.MustCompile(`<option value="([^"]+)"[^>]*\sselected`)
+)
+
+// TestPublicFormsChooseNothingInAdvance: no public form ticks a box, a radio button or an option for the person
+// when it opens (e-mail chosen for her may bring a confirmation into a mailbox someone else reads), in both
+// languages; signup forms of events, discreet or not, included.
+func TestPublicFormsChooseNothingInAdvance(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	visitor, _ := srv.StaffClient(t, 0)
+	paths := append([]string{"/aanbod/activiteiten/inschrijven/orange-the-world", "/aanbod/intervisie/inschrijven/intervisie-bornem"},
+		publicForms...)
+	choices := 0
+	for _, lang := range []string{"nl", "en"} {
+		get(t, visitor, srv.URL+"/taal/"+lang+"?terug=/")
+		for _, path := range paths {
+			status, body := get(t, visitor, srv.URL+path)
+			if status != 200 {
+				t.Fatalf("%s answers %d", path, status)
+			}
+			choices += strings.Count(body, `type="radio"`) + strings.Count(body, `type="checkbox"`) + strings.Count(body, "<option")
+			for _, m := range tickedInput.FindAllStringSubmatch(body, -1) {
+				if m[2] == "" {
+					continue // "no preference" (of a group) is the absence of a choice
+				}
+				t.Errorf("%s (%s): %s=%s is ticked in advance", path, lang, m[1], m[2])
+			}
+			for _, m := range chosenOption.FindAllStringSubmatch(body, -1) {
+				t.Errorf("%s (%s): option %s is chosen in advance", path, lang, m[1])
+			}
+		}
+	}
+	if choices < 40 {
+		t.Errorf("only %d choices seen on %d forms: do the patterns still match the partials?", choices, len(paths))
 	}
 }

@@ -52,7 +52,8 @@ func (s *Server) signupForm(c *fiber.Ctx) error {
 	}
 	d := s.signupData(c, view, g)
 	p := s.page(c, "signup.title", view.ForParticipants(), d)
-	p.Form = map[string]string{"contact": "email"}
+	// Nothing is chosen for her: the e-mail hint advises the phone when someone else may read her mail.
+	p.Form = map[string]string{}
 	return s.render(c, "signup", p)
 }
 
@@ -93,7 +94,8 @@ func (s *Server) handleSignup(c *fiber.Ctx, view app.OfferingView, g app.GroupVi
 		res, err = s.App.SignUp(c.UserContext(), app.SignupInput{
 			GroupID: g.ID, Name: c.FormValue("name"), Email: c.FormValue("email"), Phone: c.FormValue("phone"),
 			ByPhone: !d.Professional && c.FormValue("contact") == "phone", Organisation: organisation,
-			Sector: sector, Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
+			ContactUnanswered: !d.Professional && c.FormValue("contact") != "phone" && c.FormValue("contact") != "email",
+			Sector:            sector, Consent: c.FormValue("consent") == "ja", ConsentText: s.consent(c, kind),
 			Language: lang(c), SubmissionKey: c.FormValue("_key"), Code: c.FormValue("code"),
 		})
 	}
