@@ -185,11 +185,13 @@ func TestHouseholdIsCountedAndAdmittedPerTrack(t *testing.T) {
 	if err := a.Admit(ctx, office, other.RegistrationID, app.AdmitOptions{}); !errors.Is(err, app.ErrFull) {
 		t.Errorf("child beyond the children's capacity: %v", err)
 	}
-	// Validation: a child without a name, an impossible age.
-	_, err = a.RequestHousehold(ctx, app.HouseholdInput{Parent: "X", Children: []app.ChildInput{{"", "5"}, {"Bo", "99"}},
+	// Validation: a child without a name, an impossible age, a named child without an age (an optional field on
+	// the form: its message says why it is needed now).
+	_, err = a.RequestHousehold(ctx, app.HouseholdInput{Parent: "X", Children: []app.ChildInput{{"", "5"}, {"Bo", "99"}, {"Lina", " "}},
 		Contact: app.ContactInput{ByEmail: true, Email: "x@example.be"}, Consent: true})
 	v, _ := app.AsValidation(err)
-	if v == nil || v.Fields["child_name_1"] == "" || v.Fields["child_age_2"] == "" {
+	if v == nil || v.Fields["child_name_1"] != "form.child.name.forage" || v.Fields["child_age_2"] != "form.age.invalid" ||
+		v.Fields["child_age_3"] != "form.child.age.forname" {
 		t.Errorf("household validation: %v", err)
 	}
 }

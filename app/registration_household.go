@@ -101,7 +101,9 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 			f.v.Add("child_name_"+n, "form.child.name.forage") // an optional field: say why it is needed now
 		}
 		age, err := strconv.Atoi(ageText)
-		if err != nil || age < 0 || age > 25 {
+		if ageText == "" {
+			f.v.Add("child_age_"+n, "form.child.age.forname") // the group is chosen by age: say so, and the way out
+		} else if err != nil || age < 0 || age > 25 {
 			f.v.Add("child_age_"+n, "form.age.invalid")
 		}
 		children = append(children, child{name, age})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,32 @@ func excusePage(t *testing.T, srv *testserver.Server) string {
 	return link[strings.Index(link, "/afmelden/"):]
 }
 
+// offerPage makes a free seat in an event that is not discreet for a participant on its waiting list and returns
+// the address of the page her offer mail links to.
+func offerPage(t *testing.T, srv *testserver.Server) string {
+	t.Helper()
+	var event int64
+	testenv.MustGet(t, srv.DB, &event, `SELECT id FROM groups WHERE slug = 'orange-the-world'`)
+	srv.DB.MustExec(`UPDATE groups SET capacity = 1 WHERE id = $1`, event)
+	var tokens []string
+	for _, name := range []string{"Mira", "Els"} {
+		res, err := srv.App.SignUp(t.Context(), app.SignupInput{GroupID: event, Name: name, ByPhone: true, Phone: "0470 12 34 59",
+			Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, res.Token)
+	}
+	if err := srv.App.Cancel(t.Context(), tokens[0], ""); err != nil { // Els now gets an offer
+		t.Fatal(err)
+	}
+	offered, err := srv.App.Personal(t.Context(), tokens[1])
+	if err != nil || offered.OfferLink == "" {
+		t.Fatalf("no offer: %v", err)
+	}
+	return offered.OfferLink[strings.Index(offered.OfferLink, "/plaats/"):]
+}
+
 // At 390×844 (a phone), Shift+Tab from the bottom of every public form and the personal page to the top: no
 // element that takes the focus lies more than half under the sticky quick exit or outside the window. Then an
 // empty submit: following each link of the error summary brings its field into view, not under the bar.
@@ -70,7 +97,7 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 	ctx := browser.New(t)
 	srv := testserver.Start(t, testserver.Options{Seed: true})
 	browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
-	pages := append(append([]string{}, publicForms...), personalPage(t, srv), excusePage(t, srv))
+	pages := append(append([]string{}, publicForms...), personalPage(t, srv), excusePage(t, srv), offerPage(t, srv))
 	for _, path := range pages {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
 		shiftTabToTheTop(t, ctx, path)
@@ -81,7 +108,9 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
 		browser.Eval[bool](t, ctx, `(() => { const f = document.querySelector("main form:last-of-type") || document.querySelector("main form");
 			f.noValidate = true; f.requestSubmit(); return true; })()`)
-		browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".error-summary")))
+		// The page's scripts (the summary's own) run before "complete".
+		browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS(".error-summary")),
+			chromedp.Poll[chromedp.Void](`document.readyState === "complete"`))
 		targets := browser.Eval[[]string](t, ctx, `[...document.querySelectorAll(".error-summary a[href^='#']")].map(a => a.getAttribute("href").slice(1))`)
 		if len(targets) == 0 {
 			t.Errorf("%s: the error summary has no links", path)
@@ -97,6 +126,18 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 			if share, what := browser.FocusHidden(t, ctx); share > 0.5 {
 				t.Errorf("%s: after the summary's link to #%s, %.0f%% of the focused element is hidden: %s", path, id, share*100, what)
 			}
+			// What names the field and says what is wrong is in view too, not only the box: its label (the legend of
+			// a group of choices) and its message.
+			name := strings.TrimPrefix(id, "f-")
+			for _, part := range []string{`label[for="` + id + `"], #` + id + ` > legend`, "#e-" + name} {
+				if share := browser.QueryHidden(t, ctx, part); share != 0 {
+					t.Errorf("%s: after the summary's link to #%s, %s is hidden (share %.2f; -1: not found)", path, id, part, share)
+				}
+			}
+			// The focus is in the field: its box, or an option of its group (never left on the page's body).
+			if !browser.Eval[bool](t, ctx, `document.getElementById(`+strconv.Quote(id)+`).contains(document.activeElement)`) {
+				t.Errorf("%s: after the summary's link to #%s, the focus is on %s", path, id, browser.Eval[string](t, ctx, `document.activeElement.outerHTML.slice(0, 80)`))
+			}
 		}
 	}
 }
@@ -107,7 +148,8 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 func TestBrowserLargeTextCoversNoControl(t *testing.T) {
 	ctx := browser.New(t)
 	srv := testserver.Start(t, testserver.Options{Seed: true})
-	pages := append([]string{"/", "/aanbod/lotgenotengroepen", "/toegankelijkheid", personalPage(t, srv), excusePage(t, srv)}, publicForms...)
+	pages := append([]string{"/", "/aanbod/lotgenotengroepen", "/toegankelijkheid", personalPage(t, srv), excusePage(t, srv),
+		offerPage(t, srv)}, publicForms...)
 	for _, size := range []struct {
 		w, h, text int64
 	}{
@@ -128,6 +170,60 @@ func TestBrowserLargeTextCoversNoControl(t *testing.T) {
 				t.Errorf("%d px wide, text %d px, %s: the page is %d px wide", size.w, size.text, path, w)
 			}
 		}
+	}
+}
+
+// At 390 px wide (a phone) with the text made 200% larger in the browser's settings, no public page is wider than
+// the window (WCAG 1.4.10 reflow): nothing scrolls sideways. A failure names the elements that stick out.
+func TestBrowserNoSidewaysScrollOnAPhoneWithLargeText(t *testing.T) {
+	ctx := browser.New(t)
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	var offerings []string
+	if err := srv.DB.Select(&offerings, `SELECT '/aanbod/' || slug FROM offerings ORDER BY slug`); err != nil {
+		t.Fatal(err)
+	}
+	pages := append(append([]string{"/", "/toegankelijkheid", "/privacy", "/veilig-surfen", personalPage(t, srv),
+		excusePage(t, srv), offerPage(t, srv)}, offerings...), publicForms...)
+	if len(offerings) < 5 {
+		t.Fatalf("only %d offerings", len(offerings))
+	}
+	browser.Within(t, ctx, 10*time.Second, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch), browser.TextSize(32))
+	for _, path := range pages {
+		for _, errors := range []bool{false, true} {
+			browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if errors { // the form sent empty, so that its messages are there too
+				if !browser.Eval[bool](t, ctx, `(() => { const f = document.querySelector("main form[method=post]:last-of-type");
+					if (!f || !f.querySelector("input:not([type=hidden]), textarea, select")) { return false; }
+					f.noValidate = true; f.requestSubmit(); return true; })()`) {
+					continue
+				}
+				browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.CSS("h1")))
+				time.Sleep(300 * time.Millisecond)
+			}
+			if w := browser.Eval[int64](t, ctx, `document.documentElement.scrollWidth`); w > 390 {
+				wide := browser.Eval[[]string](t, ctx, `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > 391 &&
+					![...e.children].some(c => c.getBoundingClientRect().right > 391)).slice(0, 4).map(e => e.outerHTML.slice(0, 90))`)
+				t.Errorf("%s (sent empty: %v): %d px wide in a 390 px window; sticking out: %s", path, errors, w, strings.Join(wide, " | "))
+			}
+		}
+	}
+}
+
+// A message about a child's age spans the child's row on a computer screen: in the age's narrow column it broke
+// mid-word. Child 6 sits in "Meer kinderen", which opens for its error.
+func TestBrowserChildMessageSpansItsRow(t *testing.T) {
+	ctx := browser.New(t)
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	browser.Within(t, ctx, 30*time.Second, chromedp.EmulateViewport(1024, 768), chromedp.Navigate(srv.URL+"/aanbod/blaffen-of-schuilen/aanvragen"),
+		chromedp.WaitVisible(chromedp.ID("f-parent")))
+	browser.Eval[bool](t, ctx, `(() => { document.querySelector("details.more-children").open = true;
+		document.getElementById("f-child_name_6").value = "Lina";
+		const f = document.querySelector("main form[method=post]"); f.noValidate = true; f.requestSubmit(); return true; })()`)
+	browser.Within(t, ctx, 30*time.Second, chromedp.WaitVisible(chromedp.ID("e-child_age_6")))
+	message := browser.Eval[float64](t, ctx, `document.getElementById("e-child_age_6").getBoundingClientRect().width`)
+	row := browser.Eval[float64](t, ctx, `document.getElementById("e-child_age_6").closest(".child-row").getBoundingClientRect().width`)
+	if message < row*0.9 {
+		t.Errorf("the message about child 6's age is %.0f px wide in a row of %.0f px", message, row)
 	}
 }
 

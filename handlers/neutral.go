@@ -19,7 +19,8 @@ import (
 var neutralPrefixes = []string{"/mijn/", "/afmelden/", "/plaats/", "/taal/"}
 
 // neutralFiles are the static files a neutral page uses; the staff's files are not served there.
-var neutralFiles = map[string]bool{"/static/app.css": true, "/static/snelweg.js": true, "/static/afspraken.svg": true}
+var neutralFiles = map[string]bool{"/static/app.css": true, "/static/snelweg.js": true, "/static/error-summary.js": true,
+	"/static/afspraken.svg": true}
 
 // personalLinkOf is the personal link shown after a form: on the neutral host for a discreet offering, so the
 // address she keeps names neither the organisation nor the topic.

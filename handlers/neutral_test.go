@@ -47,7 +47,7 @@ func TestNeutralHostShowsOnlyMailPages(t *testing.T) {
 		}
 		checkNeutral(t, p, body)
 	}
-	for _, p := range []string{"/static/app.css", "/static/afspraken.svg", "/static/snelweg.js"} {
+	for _, p := range []string{"/static/app.css", "/static/afspraken.svg", "/static/snelweg.js", "/static/error-summary.js"} {
 		status, body := get(t, c, srv.NeutralURL+p)
 		if status != http.StatusOK || orgWords.MatchString(body) {
 			t.Errorf("neutral host %s: status %d, or it names the organisation", p, status)

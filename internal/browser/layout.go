@@ -99,6 +99,12 @@ func ElementHidden(t testing.TB, ctx context.Context, id string) float64 {
 	return Eval[float64](t, ctx, `(() => { const e = document.getElementById(`+quote(id)+`); return e ? (`+hiddenShare+`)(e) : 1; })()`)
 }
 
+// QueryHidden is ElementHidden for the first element the CSS selector finds; it returns -1 when none is found.
+func QueryHidden(t testing.TB, ctx context.Context, selector string) float64 {
+	t.Helper()
+	return Eval[float64](t, ctx, `(() => { const e = document.querySelector(`+quote(selector)+`); return e ? (`+hiddenShare+`)(e) : -1; })()`)
+}
+
 // CoveredControls scrolls every visible control of the page (links, buttons, fields, summaries) to the middle of
 // the window, one after the other, and returns those a fixed or sticky element still covers, even in part. A
 // control the window cannot bring to its middle (near the top or bottom of the page) is measured where the page
