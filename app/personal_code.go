@@ -212,8 +212,14 @@ func (a *App) UnlockPersonal(ctx context.Context, token, code string) (string, e
 
 // checkCode counts one try of registration r's code and returns the hash it matched. A wrong code gives a
 // ValidationError on field "code"; the CodeAttempts-th wrong code in a row locks the page (ErrLocked) and gives
-// staff a work item. ErrNotFound: no code set.
+// staff a work item. ErrNotFound: no code set. An empty code is no try (a form sent before typing it): it asks
+// for the code ("code.empty") and is not counted, so it never brings the lock closer.
 func (a *App) checkCode(ctx context.Context, r Registration, code string) (string, error) {
+	if normaliseCode(code) == "" {
+		f := newFields()
+		f.v.Add("code", "code.empty")
+		return "", f.err()
+	}
 	attempts, hash, err := a.countCodeAttempt(ctx, r.ID)
 	if err != nil {
 		return "", err

@@ -82,6 +82,7 @@ func TestSignupValidation(t *testing.T) {
 		{"control characters", func(in *app.SignupInput) { in.Name = "An\x00" }, "name", "form.invalidtext"},
 		{"bidi override", func(in *app.SignupInput) { in.Name = "An\u202egnirts" }, "name", "form.invalidtext"},
 		{"unknown sector", func(in *app.SignupInput) { in.Sector = "pirate" }, "sector", "form.choice.invalid"},
+		{"no sector", func(in *app.SignupInput) { in.Sector = "" }, "sector", "form.choice.required"},
 		{"no consent", func(in *app.SignupInput) { in.Consent = false }, "consent", "form.consent.required"},
 		{"event by phone without phone", func(in *app.SignupInput) { in.GroupID, in.ByPhone = ev.ID, true }, "phone", "form.phone.forchannel"},
 		{"event without a way of contact", func(in *app.SignupInput) { in.GroupID, in.ContactUnanswered = ev.ID, true }, "contact", "form.contact.required"},

@@ -96,6 +96,14 @@ func TestTakeoverNeedsTheCode(t *testing.T) {
 		t.Errorf("cancel with another registration's proof: %v", err)
 	}
 
+	// An empty code (sent without typing one) is no try: it asks for the code and counts towards no lock.
+	for _, empty := range []string{"", "   ", "", "", "", "", ""} {
+		_, err := a.UnlockPersonal(ctx, token, empty)
+		if v, ok := app.AsValidation(err); !ok || v.Fields["code"] != "code.empty" {
+			t.Fatalf("an empty code: %v", err)
+		}
+	}
+
 	// He guesses the code, many at once: no more than five guesses are ever checked; the page locks; staff get
 	// one work item; nothing is mailed to her.
 	var wg sync.WaitGroup

@@ -108,11 +108,12 @@ func digitCount(s string) int {
 	return n
 }
 
-// choice checks that value is one of allowed (or empty when not required).
+// choice checks that value is one of allowed (or empty when not required). A required choice left open answers
+// "form.choice.required" ("Kies er een."): a list or a group of options is chosen, not filled in.
 func (f *fields) choice(name, value string, allowed []string, required bool) string {
 	if value == "" {
 		if required {
-			f.v.Add(name, "form.required")
+			f.v.Add(name, "form.choice.required")
 		}
 		return ""
 	}

@@ -37,8 +37,11 @@ const summaryProblems = `(() => {
     const id = decodeURIComponent(link.hash.slice(1));
     const field = document.getElementById(id);
     if (!field) { out.push(text + ": leads to no field #" + id); continue; }
-    const own = field.labels && field.labels.length ? field.labels[0] : field.querySelector("legend");
-    const label = own ? visible(own) : "";
+    // a group of choices is named by its legend (the link leads to its first option), other fields by their label
+    const group = field.matches("input[type=radio], input[type=checkbox]") ? field.closest("fieldset.field") : null;
+    const own = group ? group.querySelector("legend") : field.labels && field.labels.length ? field.labels[0] : field.querySelector("legend");
+    // a label that ends in "?" or ":" loses it before the summary's own ": "
+    const label = own ? visible(own).replace(/[?:]$/, "") : "";
     const colon = text.indexOf(": ");
     const named = colon > 0 ? text.slice(0, colon) : "";
     if (!named) { out.push("link names no field: " + text); continue; }

@@ -129,7 +129,7 @@ func TestBrowserFocusNotObscuredOnAPhone(t *testing.T) {
 			// What names the field and says what is wrong is in view too, not only the box: its label (the legend of
 			// a group of choices) and its message.
 			name := strings.TrimPrefix(id, "f-")
-			for _, part := range []string{`label[for="` + id + `"], #` + id + ` > legend`, "#e-" + name} {
+			for _, part := range []string{`label[for="` + id + `"], #g-` + name + ` > legend, #` + id + ` > legend`, "#e-" + name} {
 				if share := browser.QueryHidden(t, ctx, part); share != 0 {
 					t.Errorf("%s: after the summary's link to #%s, %s is hidden (share %.2f; -1: not found)", path, id, part, share)
 				}

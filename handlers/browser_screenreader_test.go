@@ -7,6 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"portal/app/locale"
 	"portal/internal/browser"
 	"portal/internal/testserver"
 )
@@ -67,5 +68,34 @@ func TestBrowserScreenReaderWalkInSection(t *testing.T) {
 	}
 	if region != 1 || radios != 2 {
 		t.Errorf("%d walk-in regions and %d role radios in the accessibility tree, want 1 and 2", region, radios)
+	}
+}
+
+// TestBrowserScreenReaderHearsTheHintsOfFieldGroups: on the family form the groups "Hoe mogen we je contacteren?"
+// and "Kinderen" carry the hint under their legend as their description.
+func TestBrowserScreenReaderHearsTheHintsOfFieldGroups(t *testing.T) {
+	ctx := browser.New(t)
+	srv := testserver.Start(t, testserver.Options{Seed: true})
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser.Within(t, ctx, 30*time.Second,
+		chromedp.Navigate(srv.URL+"/aanbod/blaffen-of-schuilen/aanvragen"),
+		chromedp.WaitVisible(chromedp.ID("f-parent")))
+	want := map[string]string{cat.T("nl", "contact.legend"): cat.T("nl", "contact.intro"),
+		cat.T("nl", "household.children"): cat.T("nl", "household.children.hint")}
+	for _, n := range browser.Accessibility(t, ctx) {
+		hint, ok := want[n.Name]
+		if !ok || n.Role != "group" {
+			continue
+		}
+		delete(want, n.Name)
+		if !strings.Contains(n.Description, hint) {
+			t.Errorf("the group %q is described as %q: its hint is not tied to it", n.Name, n.Description)
+		}
+	}
+	for name := range want {
+		t.Errorf("no group %q in the accessibility tree", name)
 	}
 }

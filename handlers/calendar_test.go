@@ -62,6 +62,14 @@ func TestSignupConfirmationShowsTimePlaceAndACalendarFile(t *testing.T) {
 					t.Errorf("the confirmation lacks %q", want)
 				}
 			}
+			// The calendar file holds "deze bijeenkomst" when there is one, "alle N bijeenkomsten" when there are more.
+			hint := "met deze bijeenkomst."
+			if len(sessions) > 1 {
+				hint = "met alle " + itoa(int64(len(sessions))) + " bijeenkomsten."
+			}
+			if !strings.Contains(body, hint) {
+				t.Errorf("the calendar button's hint lacks %q for %d sessions", hint, len(sessions))
+			}
 			if tc.discreet != strings.Contains(body, "alleen ‘Afspraak’") {
 				t.Errorf("the confirmation tells of the neutral calendar title: %v, want %v", !tc.discreet, tc.discreet)
 			}

@@ -115,8 +115,9 @@ func contains(list []string, s string) bool {
 }
 
 var (
-	// A plural or optional part glued to a word in brackets: "ouder(s)", "kind(eren)", "child(ren)", "(schuil)naam".
-	bracketPlural = regexp.MustCompile(`\p{L}\(\p{L}+\)|\(\p{L}+\)\p{L}|\((meer|more|any more|or no longer)\)`)
+	// A plural or optional part glued to a word in brackets: "ouder(s)", "kind(eren)", "child(ren)", "(schuil)naam";
+	// or a hedge in brackets: "niet (meer)", "(nog) geen", "(yet)".
+	bracketPlural = regexp.MustCompile(`\p{L}\(\p{L}+\)|\(\p{L}+\)\p{L}|\((meer|nog|more|any more|or no longer|yet|still)\)`)
 	// Template code makes one word of whatever it holds.
 	templateCode = regexp.MustCompile(`\{\{[^}]*\}\}`)
 	sentenceEnd  = regexp.MustCompile(`[.?!]+(\s|$)`)
