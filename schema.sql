@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 10
+-- schema-version: 11
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -724,3 +724,18 @@ ALTER TABLE registrations ADD COLUMN IF NOT EXISTS requested_on date;
 UPDATE registrations SET requested_on = (created_at AT TIME ZONE 'Europe/Brussels')::date WHERE requested_on IS NULL;
 ALTER TABLE registrations ALTER COLUMN requested_on SET DEFAULT ((now() AT TIME ZONE 'Europe/Brussels')::date);
 ALTER TABLE registrations ALTER COLUMN requested_on SET NOT NULL;
+
+-- version 11: finding people by part of a name, e-mail address or phone number, which are encrypted. The
+-- application keeps each person's three-character pieces of them as keyed hashes (app/search_index.go): the
+-- database sees which people share a piece, never the text. people_search_key names the key they were made with,
+-- so a start-up with another SECRET_KEY rebuilds them.
+CREATE TABLE IF NOT EXISTS people_search (
+    gram      bytea NOT NULL,
+    person_id bigint NOT NULL REFERENCES people ON DELETE CASCADE,
+    PRIMARY KEY (gram, person_id)
+);
+CREATE INDEX IF NOT EXISTS people_search_person ON people_search (person_id);
+CREATE TABLE IF NOT EXISTS people_search_key (
+    one    boolean PRIMARY KEY DEFAULT true CHECK (one),
+    key_id bytea NOT NULL
+);

@@ -132,7 +132,7 @@ var staffAccess = map[string]string{
 	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped,
 
 	// Every staff member, for what is theirs.
-	"Agenda": everyStaff, "VisibleGroups": everyStaff, "Queue": everyStaff, "WorkQueue": everyStaff, "MyAccount": everyStaff,
+	"Agenda": everyStaff, "VisibleGroups": everyStaff, "SearchPeople": everyStaff, "Queue": everyStaff, "WorkQueue": everyStaff, "MyAccount": everyStaff,
 	"EndAllStaffSessions": everyStaff,
 }
 

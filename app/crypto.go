@@ -15,7 +15,8 @@ import (
 )
 
 // Keys holds the keys derived from SECRET_KEY: one to encrypt personal data at rest (AES-256-GCM), one for the
-// keyed hash that finds a person by e-mail address without storing it in clear, and one to sign links.
+// keyed hash that finds a person by e-mail address without storing it in clear, one to sign links, and one for
+// the search index's keyed grams (search_index.go).
 // Previous secrets (SECRET_KEY_PREVIOUS) still decrypt and verify, so the key can be rotated without downtime;
 // `portal rekey` then re-encrypts everything with the current key.
 type Keys struct {
@@ -28,6 +29,7 @@ type keySet struct {
 	aead    cipher.AEAD
 	index   []byte
 	signing []byte
+	search  []byte
 }
 
 // ErrDecrypt means a value could not be decrypted with any known key.
@@ -74,7 +76,7 @@ func deriveKeySet(secret string) (keySet, error) {
 	if err != nil {
 		return keySet{}, err
 	}
-	ks := keySet{aead: aead, index: derive("email-index"), signing: derive("link-signing")}
+	ks := keySet{aead: aead, index: derive("email-index"), signing: derive("link-signing"), search: derive("search-index")}
 	sum := sha256.Sum256(derive("key-id"))
 	copy(ks.id[:], sum[:4])
 	return ks, nil

@@ -412,6 +412,9 @@ func (a *App) UpdateContact(ctx context.Context, token, unlock string, in Contac
 		if err := setContactChangedOnline(ctx, tx, p.ID, stored, a.Now(), a.Keys.Encrypt(string(previous))); err != nil {
 			return err
 		}
+		if err := a.writeSearchGrams(ctx, tx, p.ID, p.DisplayName, c.Email, c.Phone); err != nil {
+			return err
+		}
 		if err := a.addWorkItem(ctx, tx, WorkItem{Kind: WorkContactChanged, RegistrationID: &r.ID, PersonID: &p.ID,
 			GroupID: r.GroupID}, ""); err != nil {
 			return err

@@ -26,8 +26,8 @@ var encryptedColumns = []struct{ table, column string }{
 }
 
 // Rekey re-encrypts every value sealed with a previous key under the current one, and recomputes the e-mail
-// hashes, so that after a key rotation the old key can be dropped. It returns the number of values rewritten.
-// It is safe to run while the portal runs, and to run again.
+// hashes and the search index, so that after a key rotation the old key can be dropped. It returns the number of
+// values rewritten. It is safe to run while the portal runs, and to run again.
 func (a *App) Rekey(ctx context.Context) (int, error) {
 	total := 0
 	for _, col := range encryptedColumns {
@@ -49,7 +49,14 @@ func (a *App) Rekey(ctx context.Context) (int, error) {
 			total++
 		}
 	}
-	return total, a.rehashEmails(ctx)
+	if err := a.rehashEmails(ctx); err != nil {
+		return total, err
+	}
+	// The search index's pieces are hashed with a key derived from the secret: rebuilt whole under the new one.
+	if _, err := a.indexPeople(ctx, true); err != nil {
+		return total, err
+	}
+	return total, nil
 }
 
 // rehashEmails recomputes the keyed e-mail hashes with the current key.

@@ -10,7 +10,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// insertPerson stores a new person, sealing the name; contact details must already be encrypted.
+// insertPerson stores a new person, sealing the name (contact details must already be encrypted), and indexes
+// name, address and number for the staff search.
 func (a *App) insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, error) {
 	var id int64
 	err := tx.GetContext(ctx, &id, `INSERT INTO people (kind, household_id, display_name_enc, email_enc, email_hash,
@@ -22,6 +23,9 @@ func (a *App) insertPerson(ctx context.Context, tx *sqlx.Tx, p Person) (int64, e
 		p.ICSOptIn, p.Language)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to save person: %w", err)
+	}
+	if err := a.writeSearchGrams(ctx, tx, id, p.DisplayName, a.Keys.MustDecrypt(p.EmailEnc), a.Keys.MustDecrypt(p.PhoneEnc)); err != nil {
+		return 0, err
 	}
 	return id, nil
 }
@@ -78,6 +82,7 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 		return fmt.Errorf("store: unable to anonymise person: %w", err)
 	}
 	steps := []struct{ what, sql string }{
+		{"search index", `DELETE FROM people_search WHERE person_id = $1`},
 		{"registrations", `UPDATE registrations SET message_enc = NULL, intake_note_enc = NULL, decline_reason_enc = NULL,
 			referrer_detail_enc = NULL, token_hash = NULL WHERE person_id = $1`},
 		{"links", `DELETE FROM registration_tokens WHERE registration_id IN (SELECT id FROM registrations WHERE person_id = $1)`},

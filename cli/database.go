@@ -58,6 +58,13 @@ func openDatabase(ctx context.Context, cfg app.Config, schema string, log *slog.
 	} else if n > 0 {
 		log.Info("names and referral details encrypted", "values", n)
 	}
+	if n, err := app.IndexPeopleForSearch(ctx, conn, keys); err != nil {
+		conn.Close()
+		stopServer()
+		return nil, nil, err
+	} else if n > 0 {
+		log.Info("people indexed for the staff search", "people", n)
+	}
 	return conn, func() { conn.Close(); stopServer() }, nil
 }
 

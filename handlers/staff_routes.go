@@ -31,6 +31,9 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Post("/beheer/werk/:id/klaar", staff, office, s.staffWorkDone)
 	f.Get("/beheer/account", staff, s.staffMyAccount)
 	f.Post("/beheer/account/samenvatting", staff, office, s.staffMyDigest)
+	// Searching people: every staff member, within what they may see (the app method scopes the results).
+	f.Get("/beheer/zoeken", staff, s.staffSearchForm)
+	f.Post("/beheer/zoeken", staff, s.staffSearch)
 	f.Post("/beheer/uitloggen/overal", staff, s.staffLogoutEverywhere)
 	f.Post("/beheer/aangemeld-blijven", staff, s.staffStaySignedIn)
 
