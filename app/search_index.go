@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -221,11 +222,34 @@ func (a *App) indexPeople(ctx context.Context, all bool) (int, error) {
 		  AND ($1 OR NOT EXISTS (SELECT 1 FROM people_search s WHERE s.person_id = p.id))`, all); err != nil {
 		return 0, fmt.Errorf("store: unable to read people to index: %w", err)
 	}
-	for _, p := range people {
-		if err := a.writeSearchGrams(ctx, tx, p.ID, a.Keys.MustDecrypt(p.NameEnc), a.Keys.MustDecrypt(p.EmailEnc),
-			a.Keys.MustDecrypt(p.PhoneEnc)); err != nil {
-			return 0, err
+	// These people have no pieces (or all were just deleted): theirs go in by the thousand, not one statement each,
+	// so that a rebuild of 10,000 people takes seconds.
+	var grams [][]byte
+	var ids []int64
+	flush := func() error {
+		if len(grams) == 0 {
+			return nil
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO people_search (gram, person_id)
+			SELECT * FROM unnest($1::bytea[], $2::bigint[]) ON CONFLICT DO NOTHING`, byteaArray(grams), pq.Array(ids)); err != nil {
+			return fmt.Errorf("store: unable to write search index: %w", err)
+		}
+		grams, ids = grams[:0], ids[:0]
+		return nil
+	}
+	for _, p := range people {
+		for _, g := range a.Keys.personGrams(a.Keys.MustDecrypt(p.NameEnc), a.Keys.MustDecrypt(p.EmailEnc),
+			a.Keys.MustDecrypt(p.PhoneEnc)) {
+			grams, ids = append(grams, g), append(ids, p.ID)
+		}
+		if len(grams) >= 20000 {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: unable to index people: %w", err)

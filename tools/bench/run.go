@@ -42,6 +42,7 @@ type options struct {
 const (
 	targetHTTPRatio   = 0.5
 	targetP99         = 10 * time.Millisecond
+	targetSearchP99   = 100 * time.Millisecond
 	targetSignupRatio = 0.5
 	targetStart       = 150 * time.Millisecond
 	targetRSS         = 40e6
@@ -223,6 +224,22 @@ func run(o options, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := addSearchPeople(ctx, b.conn, b.app, sets["bench-links"][0]); err != nil {
+		return err
+	}
+	people, err := countPeople(ctx, b.conn)
+	if err != nil {
+		return err
+	}
+	searcher, err := b.searchClient(searchTerms())
+	if err != nil {
+		return err
+	}
+	search, err := b.measure(fmt.Sprintf("portal staff search, %d staff at once, %s people", searchConns, people),
+		Load{Client: searcher, Conns: searchConns})
+	if err != nil {
+		return err
+	}
 	persons, sessions, err := rollCall(ctx, b.conn, sets["bench-web-hot"][0])
 	if err != nil {
 		return err
@@ -268,6 +285,8 @@ func run(o options, out io.Writer) error {
 		row{Figure: "  p99 personal page", Value: ms(personal.P99)},
 		ratioRow("staff attendance save", marks.Rate(), ceiling.Rate(), "req/s", "Fiber", 0),
 		row{Figure: "  p99 attendance save", Value: ms(marks.P99)},
+		ratioRow(fmt.Sprintf("staff search, %s people, %d at once", people, searchConns), search.Rate(), ceiling.Rate(), "req/s", "Fiber", 0),
+		limitRow("  p99 search (p50 "+ms(search.P50)+")", ms2(search.P99), ms2(targetSearchP99), msf),
 		ratioRow(fmt.Sprintf("personal code checks, %d at once", codesAtOnce), codes.Rate(), ceiling.Rate(), "/s", "Fiber", 0),
 		row{Figure: "  p99 code check (waits for a slot)", Value: ms(codes.P99)},
 		limitRow(fmt.Sprintf("RSS, %d code checks at once (peak)", codesAtOnce), float64(codesRSS), targetRSS, mb),
@@ -295,7 +314,10 @@ func ms2(d time.Duration) float64 { return float64(d) / float64(time.Millisecond
 
 // measure runs a load phase against the portal with the bench's connection count and duration.
 func (b *bench) measure(name string, l Load) (Result, error) {
-	l.Addr, l.Conns, l.Duration, l.Warmup = b.addr, b.o.Conns, b.o.Duration, warmup
+	l.Addr, l.Duration, l.Warmup = b.addr, b.o.Duration, warmup
+	if l.Conns == 0 {
+		l.Conns = b.o.Conns
+	}
 	mem := sample(b.portal)
 	r, err := l.Run()
 	rss := mem.end()

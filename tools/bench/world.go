@@ -144,13 +144,20 @@ func linkPeople(ctx context.Context, a *app.App, g group, n int, consent app.Con
 	return tokens, nil
 }
 
-// rollCall returns the people with a seat in a group and the group's sessions.
+// rollCall returns the people with a seat in a group and the group's sessions under way.
 func rollCall(ctx context.Context, db *sqlx.DB, g group) (persons, sessions []int64, err error) {
 	if err := db.SelectContext(ctx, &persons, `SELECT person_id FROM registrations WHERE group_id = $1
 		AND status = 'admitted' ORDER BY id`, g.ID); err != nil {
 		return nil, nil, err
 	}
-	if err := db.SelectContext(ctx, &sessions, `SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at`, g.ID); err != nil {
+	// Marks are taken only once a session has started, and the copied sessions lie ahead: the group's first
+	// session is moved to now, so the bench marks a session under way.
+	if _, err := db.ExecContext(ctx, `UPDATE sessions SET starts_at = now() - interval '1 hour', ends_at = now() + interval '1 hour'
+		WHERE id = (SELECT id FROM sessions WHERE group_id = $1 ORDER BY starts_at LIMIT 1)`, g.ID); err != nil {
+		return nil, nil, err
+	}
+	if err := db.SelectContext(ctx, &sessions, `SELECT id FROM sessions WHERE group_id = $1 AND starts_at <= now()
+		ORDER BY starts_at`, g.ID); err != nil {
 		return nil, nil, err
 	}
 	if len(persons) == 0 || len(sessions) == 0 {
