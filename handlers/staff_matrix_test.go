@@ -29,6 +29,8 @@ var staffMatrix = []struct {
 	{"GET", "/beheer", anyStaff},
 	{"GET", "/beheer/account", anyStaff},
 	{"POST", "/beheer/uitloggen/overal", anyStaff},
+	{"GET", "/beheer/zoeken", anyStaff},
+	{"POST", "/beheer/zoeken", anyStaff},
 	{"GET", "/beheer/groepen", anyStaff},
 	{"GET", "/beheer/groepen/:id", groupStaff},
 	{"GET", "/beheer/groepen/:id/bewerken", office},
