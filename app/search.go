@@ -103,11 +103,16 @@ func (a *App) SearchPeople(ctx context.Context, actor Actor, term string) (Searc
 		return res, err
 	}
 	// Past this many candidates some matches may not be looked at: say there is more, so staff type more.
-	res.More = len(candidates) == searchCandidates
+	res.More = len(candidates) >= searchCandidates
 	// Confirm each candidate on the decrypted text: the pieces say "maybe", the text says "yes".
 	folded := strings.Join(words, " ")
 	var kinds []string
+	seen := make(map[int64]bool, len(candidates))
 	for _, c := range candidates {
+		if seen[c.ID] {
+			continue
+		}
+		seen[c.ID] = true
 		name := a.Keys.MustDecrypt(c.NameEnc)
 		var matched []string
 		if folded != "" && wordsMatch(foldText(name), words) {

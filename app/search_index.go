@@ -254,5 +254,13 @@ func (a *App) indexPeople(ctx context.Context, all bool) (int, error) {
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("store: unable to index people: %w", err)
 	}
+	// After many pieces at once, the search's counts of a piece (searchCandidateRows) read the index alone only
+	// once the table's visibility map is set, and its plan needs statistics: done now instead of waiting for
+	// autovacuum.
+	if len(people) >= 1000 {
+		if _, err := a.Store.DB.ExecContext(ctx, `VACUUM (ANALYZE) people_search`); err != nil {
+			return len(people), fmt.Errorf("store: unable to vacuum search index: %w", err)
+		}
+	}
 	return len(people), nil
 }

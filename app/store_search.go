@@ -19,32 +19,51 @@ type searchCandidate struct {
 	PhoneEnc []byte `db:"phone_enc"`
 }
 
-// searchCandidateRows returns up to limit people (not anonymised), newest first, who hold every one of name, or
-// every one of email, or every one of phone (hashed pieces; an empty list matches no one), and whom the actor may
-// see: everyone when all, else only people with a registration in one of the groups leads.
+// searchCandidateRows returns up to limit people (not anonymised) who hold every one of name, or every one of
+// email, or every one of phone (hashed pieces; an empty list matches no one), and whom the actor may see:
+// everyone when all, else only people with a registration in one of the groups leads.
+//
+// Some pieces are held by nearly everyone ("mai" of every address at a mail provider, "een" of many names), so
+// the query does not gather every piece's people and count them: per kind it first counts, up to a cap, how many
+// people hold each piece, walks the people of the rarest one, and checks the other pieces person by person
+// through the primary key. It stops at limit, so a vague term costs no more than a precise one. The people are
+// read in a second query by id: joined in the first, the planner could not know how few rows come and scanned
+// the whole table for each.
 func searchCandidateRows(ctx context.Context, q sqlx.QueryerContext, name, email, phone [][]byte, all bool,
 	leads []int64, limit int) ([]searchCandidate, error) {
-	var out []searchCandidate
-	err := sqlx.SelectContext(ctx, q, &out, `
-		WITH hits AS (
-			SELECT person_id FROM people_search WHERE gram = ANY($1::bytea[])
-			GROUP BY person_id HAVING count(*) = cardinality($1::bytea[])
-			UNION
-			SELECT person_id FROM people_search WHERE gram = ANY($2::bytea[])
-			GROUP BY person_id HAVING count(*) = cardinality($2::bytea[])
-			UNION
-			SELECT person_id FROM people_search WHERE gram = ANY($3::bytea[])
-			GROUP BY person_id HAVING count(*) = cardinality($3::bytea[]))
-		SELECT p.id, p.kind, p.display_name_enc, p.email_enc, p.phone_enc
-		FROM hits JOIN people p ON p.id = hits.person_id
-		WHERE p.anonymised_at IS NULL
-		  AND ($4 OR EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = p.id AND r.group_id = ANY($5)))
-		ORDER BY p.id DESC
-		LIMIT $6`, byteaArray(name), byteaArray(email), byteaArray(phone), all, pq.Array(leads), limit)
-	if err != nil {
+	var ids []int64
+	if err := sqlx.SelectContext(ctx, q, &ids, searchCandidatesSQL, byteaArray(name), byteaArray(email),
+		byteaArray(phone), all, pq.Array(leads), limit); err != nil {
 		return nil, fmt.Errorf("store: unable to search people: %w", err)
 	}
+	var out []searchCandidate
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := sqlx.SelectContext(ctx, q, &out, `SELECT id, kind, display_name_enc, email_enc, phone_enc FROM people
+		WHERE id = ANY($1) AND anonymised_at IS NULL`, pq.Array(ids)); err != nil {
+		return nil, fmt.Errorf("store: unable to read people found: %w", err)
+	}
 	return out, nil
+}
+
+// searchCandidatesSQL finds the ids of searchCandidateRows: a person once per kind that matched.
+var searchCandidatesSQL = `
+		WITH hits AS (` + rarestFirst("$1") + ` UNION ALL ` + rarestFirst("$2") + ` UNION ALL ` + rarestFirst("$3") + `)
+		SELECT h.person_id FROM hits h
+		WHERE $4 OR EXISTS (SELECT 1 FROM registrations r WHERE r.person_id = h.person_id AND r.group_id = ANY($5))
+		LIMIT $6`
+
+// rarestFirst is the query of the people holding every piece of the array parameter param (a constant such as
+// "$1", never input): the people of its rarest piece (counted up to 50: past that, how common a piece is
+// matters little), each checked for the others.
+func rarestFirst(param string) string {
+	return `SELECT s.person_id FROM people_search s
+		WHERE s.gram = (SELECT g FROM unnest(` + param + `::bytea[]) g
+		                ORDER BY (SELECT count(*) FROM (SELECT 1 FROM people_search c WHERE c.gram = g LIMIT 50) n)
+		                LIMIT 1)
+		  AND NOT EXISTS (SELECT 1 FROM unnest(` + param + `::bytea[]) g
+		                  WHERE NOT EXISTS (SELECT 1 FROM people_search t WHERE t.gram = g AND t.person_id = s.person_id))`
 }
 
 // foundRegistrations lists the registrations of people, newest first: all when all, else only those in one of
