@@ -29,6 +29,7 @@ var staffMatrix = []struct {
 	{"GET", "/beheer", anyStaff},
 	{"GET", "/beheer/account", anyStaff},
 	{"POST", "/beheer/uitloggen/overal", anyStaff},
+	{"POST", "/beheer/aangemeld-blijven", anyStaff},
 	{"GET", "/beheer/zoeken", anyStaff},
 	{"POST", "/beheer/zoeken", anyStaff},
 	{"GET", "/beheer/groepen", anyStaff},
