@@ -175,12 +175,16 @@ func (s *Store) ReleaseMail(ctx context.Context, ids []int64, worker string) err
 	return nil
 }
 
-// ReleaseOrphans hands back to the queue every mail still claimed by worker, and returns how many. The caller
-// must hold none of its claims: it is for the moment before a worker claims again after a failed database call,
-// when whatever its name still holds was claimed by a call whose answer was lost, or could not be handed back
-// while the database was away, and was never tried.
-func (s *Store) ReleaseOrphans(ctx context.Context, worker string) (int64, error) {
-	res, err := s.DB.ExecContext(ctx, releaseSet+` WHERE status = 'sending' AND claimed_by = $1`, worker)
+// ReleaseOrphans hands back to the queue every mail still claimed by worker except the mails in held, and
+// returns how many. held must list every claim the worker still knows of (those it may send or is sending), and
+// no claim of the worker may be on its way meanwhile: what its name holds beyond them was claimed by a call
+// whose answer was lost, or could not be handed back while the database was away, and was never tried.
+func (s *Store) ReleaseOrphans(ctx context.Context, worker string, held []int64) (int64, error) {
+	if held == nil {
+		held = []int64{} // a nil array is NULL to PostgreSQL, and NOT (id = ANY(NULL)) matches no row
+	}
+	res, err := s.DB.ExecContext(ctx, releaseSet+` WHERE status = 'sending' AND claimed_by = $1 AND NOT (id = ANY($2))`,
+		worker, pq.Int64Array(held))
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to release orphaned claims: %w", err)
 	}

@@ -69,8 +69,15 @@ func TestReleaseOrphansHandsBackOnlyThisWorkersClaims(t *testing.T) {
 	if err != nil || len(other) != 2 {
 		t.Fatal(other, err)
 	}
-	if n, err := a.Store.ReleaseOrphans(ctx, "w"); err != nil || n != 3 {
-		t.Fatalf("released %d, %v; want 3", n, err)
+	if n, err := a.Store.ReleaseOrphans(ctx, "w", lost[:1]); err != nil || n != 2 {
+		t.Fatalf("released %d, %v; want 2 (the third is still held)", n, err)
+	}
+	var kept string
+	if err := a.Store.DB.Get(&kept, `SELECT status FROM outbox WHERE id = $1`, lost[0]); err != nil || kept != "sending" {
+		t.Fatalf("a mail still held was handed back: %q, %v", kept, err)
+	}
+	if n, err := a.Store.ReleaseOrphans(ctx, "w", nil); err != nil || n != 1 {
+		t.Fatalf("released %d, %v; want 1", n, err)
 	}
 	var rows []struct {
 		Status   string         `db:"status"`

@@ -39,6 +39,16 @@ func (l *lease) claimed(ids []int64, claimedAt time.Time) {
 	l.wake()
 }
 
+// dropped forgets mails that were claimed but will not be sent by this drain (none was handed to a sender).
+func (l *lease) dropped(ids []int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		delete(l.held, id)
+	}
+	l.wake()
+}
+
 // ids lists the mails held.
 func (l *lease) ids() []int64 {
 	l.mu.Lock()

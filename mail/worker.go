@@ -231,7 +231,7 @@ func (w *Worker) releaseOrphans(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, max(w.RecordGrace, 5*time.Second))
 	defer cancel()
 	start := time.Now()
-	n, err := w.App.Store.ReleaseOrphans(ctx, w.ID)
+	n, err := w.App.Store.ReleaseOrphans(ctx, w.ID, nil)
 	if err != nil {
 		return err
 	}
@@ -371,13 +371,22 @@ func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepare
 		}
 		claimedAt := time.Now()
 		ids, err := w.claim(db, size)
-		if err != nil || len(ids) == 0 {
+		if err != nil {
+			w.handBackLost(ctx, db, l, stop)
 			return err
+		}
+		if len(ids) == 0 {
+			return nil
 		}
 		l.claimed(ids, claimedAt)
 		mails, err := w.App.LoadMailData(db, ids)
 		if err != nil {
-			return errors.Join(err, w.App.Store.ReleaseMail(db, ids, w.ID))
+			if rerr := w.App.Store.ReleaseMail(db, ids, w.ID); rerr != nil {
+				l.dropped(ids) // never handed to a sender
+				w.handBackLost(ctx, db, l, stop)
+				err = errors.Join(err, rerr)
+			}
+			return err
 		}
 		for i, d := range mails {
 			p := prepared{data: d}
@@ -396,6 +405,43 @@ func (w *Worker) prepare(ctx, db context.Context, size int, ready chan<- prepare
 		}
 	}
 	return nil
+}
+
+// handBackLost hands back, right after a failed claim or release, what this worker's name holds beyond the
+// drain's lease: a claim PostgreSQL committed while its answer was lost. Waiting for the next drain could take
+// longer than Stall when the drain's senders wait out the outage, and another worker would then take the mails
+// over as if this one had died. It tries every Heartbeat for at most Stall/2; prepare is the only goroutine that
+// claims, so no claim is on its way meanwhile, and the lease lists every claim the drain may still send. It gives
+// up at once when the worker stops (ctx) or the drain hands the rest back (stop).
+// What is not handed back here is handed back before the next drain's first claim (releaseOrphans).
+func (w *Worker) handBackLost(ctx, db context.Context, l *lease, stop <-chan struct{}) {
+	until := time.Now().Add(w.Stall / 2)
+	for {
+		ctx, cancel := context.WithTimeout(db, max(w.Heartbeat, 100*time.Millisecond))
+		start := time.Now()
+		n, err := w.App.Store.ReleaseOrphans(ctx, w.ID, l.ids())
+		cancel()
+		if err == nil {
+			w.dbAnswered(start)
+			if n > 0 {
+				w.Log.Info("mail worker handed back mails it had claimed during a database outage", "mails", n, "worker", w.ID)
+			}
+			return
+		}
+		t := time.NewTimer(w.Heartbeat)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-stop:
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		if time.Now().After(until) {
+			return
+		}
+	}
 }
 
 // claim takes the next batch, within RecordGrace.
