@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -496,12 +497,22 @@ func (a *App) AnswerOfferByToken(ctx context.Context, token, unlock string, acce
 	return a.answerOffer(ctx, r.ID, accept)
 }
 
-// SendLinksAgain mails a fresh personal link for every active registration of the people with this address.
-// It answers the same whether or not the address is known; the caller shows one message either way.
+// LinksAgainPerHour is how often one address may ask for its links again in an hour; a request beyond it is
+// answered as any other but sends nothing (a mailbox is not to be flooded through this form).
+const LinksAgainPerHour = 3
+
+// SendLinksAgain mails a fresh personal link for every active registration of the people with this address, at
+// most LinksAgainPerHour times an hour per address. It answers the same whether or not the address is known or
+// over its budget; the caller shows one message either way. A missing or malformed address is a
+// *ValidationError (field "email"), checked before the budget so that a mistyped try never uses it up.
 func (a *App) SendLinksAgain(ctx context.Context, email string) error {
 	f := newFields()
 	email = f.email("email", email, true)
 	if err := f.err(); err != nil {
+		return err
+	}
+	ok, err := a.Allow(ctx, "link:"+hex.EncodeToString(a.Keys.EmailHash(email)[:12]), LinksAgainPerHour, time.Hour)
+	if err != nil || !ok {
 		return err
 	}
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {

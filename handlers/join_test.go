@@ -265,6 +265,37 @@ func TestLinkRequestAnswersTheSameForKnownAndUnknown(t *testing.T) {
 	}
 }
 
+// An empty or mistyped address is refused next to its field every time: it never uses up the address's budget
+// of links (three an hour), so the fourth empty try does not answer "if we know this address, a mail is on its
+// way". The budget holds for a real address: the fourth request sends nothing.
+func TestLinkRequestRefusesAnEmptyAddressEveryTime(t *testing.T) {
+	srv := testserver.Start(t, testserver.Options{Seed: true, Limits: handlers.Limits{Forms: 100, Window: time.Minute}})
+	c := testserver.Client()
+	page := srv.URL + "/mijn-link"
+	signup := srv.URL + "/aanbod/intervisie/inschrijven/intervisie-bornem"
+	post(t, c, signup, merge(formFor(t, c, signup), map[string]string{"name": "An", "email": "an@example.be",
+		"organisation": "CAW", "sector": "caw", "consent": "ja"}))
+	for n := 1; n <= 5; n++ {
+		status, body := post(t, c, page, merge(formFor(t, c, page), map[string]string{"email": ""}))
+		if status != 422 || strings.Contains(body, "Als dit e-mailadres bij ons bekend is") {
+			t.Fatalf("empty address, try %d: %d, the form says it sent a link or no error", n, status)
+		}
+	}
+	var before int
+	testenv.MustGet(t, srv.DB, &before, `SELECT count(*) FROM outbox WHERE kind = 'link_again'`)
+	for n := 1; n <= 4; n++ {
+		if status, body := post(t, c, page, merge(formFor(t, c, page), map[string]string{"email": "an@example.be"})); status != 200 ||
+			!strings.Contains(body, "Als dit e-mailadres bij ons bekend is") {
+			t.Fatalf("request %d: %d", n, status)
+		}
+	}
+	var after int
+	testenv.MustGet(t, srv.DB, &after, `SELECT count(*) FROM outbox WHERE kind = 'link_again'`)
+	if after-before != 3 {
+		t.Errorf("%d links mailed for four requests within the hour, want 3 (the address's budget)", after-before)
+	}
+}
+
 func TestARepeatedPhoneSignupStillShowsALink(t *testing.T) {
 	srv := testserver.Start(t, testserver.Options{Seed: true})
 	c := testserver.Client()

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/hex"
 	"errors"
 	"strconv"
 	"time"
@@ -219,13 +218,7 @@ func (s *Server) linkRequest(c *fiber.Ctx) error {
 		s.withErrors(c, &p, err, []string{"email"})
 		return s.render(c, "link_request", p)
 	}
-	ok, err := s.App.Allow(c.UserContext(), "link:"+hex.EncodeToString(s.App.Keys.EmailHash(email)[:12]), 3, time.Hour)
-	if err != nil {
-		return err
-	}
-	if ok {
-		err = s.App.SendLinksAgain(c.UserContext(), email)
-	}
+	err := s.App.SendLinksAgain(c.UserContext(), email)
 	if _, invalid := app.AsValidation(err); invalid {
 		p := s.page(c, "linkrequest.title", true, nil)
 		s.withErrors(c, &p, err, []string{"email"})
