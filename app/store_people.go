@@ -96,6 +96,12 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 			return fmt.Errorf("store: unable to anonymise %s: %w", s.what, err)
 		}
 	}
+	// Nobody can contact an erased person: her open work items are done, and her own words in them go.
+	if _, err := tx.ExecContext(ctx, `UPDATE work_items SET done_at = COALESCE(done_at, $2), detail_enc = NULL
+		WHERE person_id = $1 OR registration_id IN (SELECT id FROM registrations WHERE person_id = $1)`,
+		personID, now); err != nil {
+		return fmt.Errorf("store: unable to anonymise work items: %w", err)
+	}
 	return nil
 }
 

@@ -13,7 +13,8 @@ import (
 
 // addWorkItem records a work item for staff in the caller's transaction. detail (the person's own words or
 // wishes) is stored encrypted. An open item of the same kind for the same registration and session is kept, with
-// the newest detail and time.
+// the newest detail but its first time: the queue is oldest first, the digest counts what is new, and the
+// reconciliation raises a "free seat" item again every minute while the seat stays free.
 func (a *App) addWorkItem(ctx context.Context, q sqlx.ExecerContext, w WorkItem, detail string) error {
 	var enc []byte
 	if detail != "" {
@@ -23,7 +24,7 @@ func (a *App) addWorkItem(ctx context.Context, q sqlx.ExecerContext, w WorkItem,
 			detail_enc, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (kind, registration_id, (COALESCE(session_id, 0))) WHERE done_at IS NULL
-		DO UPDATE SET detail_enc = EXCLUDED.detail_enc, created_at = EXCLUDED.created_at`,
+		DO UPDATE SET detail_enc = EXCLUDED.detail_enc`,
 		w.Kind, w.RegistrationID, w.PersonID, w.GroupID, w.SessionID, enc, a.Now())
 	if err != nil {
 		return fmt.Errorf("store: unable to add a work item: %w", err)

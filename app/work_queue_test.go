@@ -131,6 +131,16 @@ func TestWorkQueueFreeSeat(t *testing.T) {
 	if len(got) == 1 && (got[0].Free != 1 || got[0].Waiting != 2 || got[0].PersonName != "Bea") {
 		t.Errorf("free seat item: %d free, %d waiting, naming %q; want 1, 2, Bea", got[0].Free, got[0].Waiting, got[0].PersonName)
 	}
+	// The reconciliation raises the item again every minute while the seat stays free: it keeps its first time
+	// (oldest first, and the digest must not count it as new every day).
+	e.now = e.now.Add(3 * time.Minute)
+	if _, err := e.a.ReconcileAllSeats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := e.expect("three minutes on", e.office, app.WorkSeatFree, 1, inGroup); len(got) == 1 && len(again) == 1 &&
+		!again[0].Since.Equal(got[0].Since) {
+		t.Errorf("the free seat is waiting since %v, was %v", again[0].Since, got[0].Since)
+	}
 	if err := e.a.Promote(ctx, e.office, first.RegistrationID, false); err != nil {
 		t.Fatal(err)
 	}
@@ -314,4 +324,35 @@ func TestWorkQueuePersonalWaakvlamAndMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.expect("resent", e.office, app.QueueMailFailed, 0, isMail)
+}
+
+// An erased person's open work items go (nobody can contact her), and her own words in them with them.
+func TestWorkQueueForgetsAnErasedPerson(t *testing.T) {
+	e := newQueueEnv(t)
+	ctx := t.Context()
+	g := addGroup(t, e.a, "lotgenotengroepen", "lotgenoten-erased", 4, 0, 2)
+	mia := request(t, e.a, "lotgenotengroepen", g, "Mia")
+	if err := e.a.AskContact(ctx, mia.Token); err != nil {
+		t.Fatal(err)
+	}
+	e.expect("asked", e.office, app.WorkContactMe, 1, aboutRegistration(mia.RegistrationID))
+	admin := fixtures.ActiveActor(t, e.a, fixtures.AddStaff(t, e.a, "admin-erase@example.be", "Ada", "admin", "nl"))
+	var person int64
+	if err := e.a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, mia.RegistrationID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.a.Erase(ctx, admin, person); err != nil {
+		t.Fatal(err)
+	}
+	e.expect("erased", e.office, app.WorkContactMe, 0, aboutRegistration(mia.RegistrationID))
+	var open, words int
+	if err := e.a.Store.DB.Get(&open, `SELECT count(*) FILTER (WHERE done_at IS NULL) FROM work_items WHERE person_id = $1`, person); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.a.Store.DB.Get(&words, `SELECT count(*) FILTER (WHERE detail_enc IS NOT NULL) FROM work_items WHERE person_id = $1`, person); err != nil {
+		t.Fatal(err)
+	}
+	if open != 0 || words != 0 {
+		t.Errorf("after erasure: %d open work items, %d with her words", open, words)
+	}
 }
