@@ -27,6 +27,8 @@ var auditValuePrefixes = map[string][]string{
 	"via":         {"staff.audit.detail.via."},
 	"year":        {"staff.audit.detail.year."},
 	"reason":      {"staff.rollcall.reason."},
+	"fields":      {"staff.audit.detail.field."},
+	"matched":     {"staff.audit.detail.match."},
 }
 
 // auditDetail turns an audit row's detail (a JSON object of codes, ids and times; see app.AuditEntry) into
