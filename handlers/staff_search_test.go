@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"portal/app"
+	"portal/internal/testenv"
 )
 
 // TestSearchPage: the search field is on every staff page; a coordinator finds a person by name, e-mail or phone
@@ -53,6 +54,13 @@ func TestSearchPage(t *testing.T) {
 		if m := missing.FindString(w.get(t, coord, "/beheer/zoeken").body); m != "" {
 			t.Errorf("%s: the empty search page misses %s", l, m)
 		}
+	}
+	// A reference finds the Waakvlam request and nobody: the page shows the request, not "nobody found".
+	var reference string
+	testenv.MustGet(t, w.srv.DB, &reference, `SELECT reference FROM waakvlam_requests WHERE id = $1`, w.waakvlam)
+	if page := w.post(t, coord, "/beheer/zoeken", url.Values{"_csrf": {token}, "q": {reference}}); !strings.Contains(page.body,
+		`href="/beheer/waakvlam/`+itoa(w.waakvlam)+`"`) || strings.Contains(page.body, "Nobody found") || strings.Contains(page.body, "Niemand gevonden") {
+		t.Errorf("a reference search: %d, the request missing or 'nobody found' above it", page.status)
 	}
 	if page := w.post(t, coord, "/beheer/zoeken", url.Values{"q": {"tom"}}); page.status != http.StatusForbidden {
 		t.Errorf("a search without the form token: %d", page.status)
