@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 11
+-- schema-version: 12
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -739,3 +739,10 @@ CREATE TABLE IF NOT EXISTS people_search_key (
     one    boolean PRIMARY KEY DEFAULT true CHECK (one),
     key_id bytea NOT NULL
 );
+
+-- version 12: an adult who walked into a family group (Blaffen of Schuilen) is a parent, as one registered
+-- through the household form is; walk-ins added before were stored as plain participants and fell out of the
+-- count of parents.
+UPDATE registrations r SET role = 'parent'
+FROM offerings o
+WHERE r.walk_in AND r.role = 'participant' AND o.id = r.offering_id AND o.kind = 'family';

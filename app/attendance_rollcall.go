@@ -347,6 +347,17 @@ func (a *App) AddWalkInWithReason(ctx context.Context, actor Actor, sessionID in
 		if err != nil {
 			return err
 		}
+		if role == RoleParticipant {
+			// In a family group every adult is a parent: the figures count parents and children, and an adult
+			// walk-in counted as neither would make the two not add up to the participants.
+			o, err := offeringByID(ctx, tx, g.OfferingID)
+			if err != nil {
+				return err
+			}
+			if o.Kind == KindFamily {
+				role = RoleParent
+			}
+		}
 		kind := PersonParticipant
 		if role == RoleChild {
 			kind = PersonChild

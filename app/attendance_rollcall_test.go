@@ -63,15 +63,25 @@ func TestRollCallSeparatesParentsAndChildrenAndCounts(t *testing.T) {
 	if _, err := a.AddWalkIn(ctx, actor, sessions[0], "Noor", app.RoleChild); err != nil {
 		t.Fatal(err)
 	}
+	// An adult who walks into a family group is a parent, so parents and children add up to the participants.
+	wim, err := a.AddWalkIn(ctx, actor, sessions[0], "Wim", app.RoleParticipant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wimRole string
+	testenv.MustGet(t, a.Store.DB, &wimRole, `SELECT role FROM registrations WHERE person_id = $1`, wim)
+	if wimRole != app.RoleParent {
+		t.Errorf("an adult walk-in in a family group has role %q, want parent", wimRole)
+	}
 	if rc, err = a.RollCallOf(ctx, actor, sessions[0]); err != nil {
 		t.Fatal(err)
 	}
 	c := rc.Counts
-	if c.Present != 4 || c.Excused != 3 || c.Unmarked != 0 || len(rc.Children) != 5 {
-		t.Fatalf("after the roll call: %+v, %d children", c, len(rc.Children))
+	if c.Present != 5 || c.Excused != 3 || c.Unmarked != 0 || len(rc.Children) != 5 || len(rc.Adults) != 3 {
+		t.Fatalf("after the roll call: %+v, %d adults, %d children", c, len(rc.Adults), len(rc.Children))
 	}
-	if r := c.Rate(); r < 0.57 || r > 0.58 {
-		t.Errorf("rate %.3f, want 4/7", r)
+	if r := c.Rate(); r < 0.62 || r > 0.63 {
+		t.Errorf("rate %.3f, want 5/8", r)
 	}
 	// The walk-in is not expected at the next session.
 	next, err := a.RollCallOf(ctx, actor, sessions[1])
