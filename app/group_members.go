@@ -17,17 +17,19 @@ var MemberStatuses = []string{StatusAdmitted, StatusOffered, StatusWaitlisted, S
 // GroupMember is one person's registration in a group as staff see it on the group page: how to reach her safely (the
 // wishes, never the addresses themselves: those are on the registration) and her attendance so far.
 type GroupMember struct {
-	RegistrationID int64      `db:"registration_id"`
-	PersonID       int64      `db:"person_id"`
-	NameEnc        []byte     `db:"display_name_enc"`
-	Name           string     `db:"-"`
-	Anonymised     bool       `db:"anonymised"`
-	Kind           string     `db:"kind"`
-	Role           string     `db:"role"`
-	Status         string     `db:"status"`
-	Age            *int       `db:"age"`
-	WalkIn         bool       `db:"walk_in"`
-	CreatedAt      time.Time  `db:"created_at"`
+	RegistrationID int64     `db:"registration_id"`
+	PersonID       int64     `db:"person_id"`
+	NameEnc        []byte    `db:"display_name_enc"`
+	Name           string    `db:"-"`
+	Anonymised     bool      `db:"anonymised"`
+	Kind           string    `db:"kind"`
+	Role           string    `db:"role"`
+	Status         string    `db:"status"`
+	Age            *int      `db:"age"`
+	WalkIn         bool      `db:"walk_in"`
+	CreatedAt      time.Time `db:"created_at"`
+	// RequestedOn is the request date (a day; staff may set it for a request typed in afterwards).
+	RequestedOn    time.Time  `db:"requested_on"`
 	IntakeAt       *time.Time `db:"intake_at"`
 	WaitlistedAt   *time.Time `db:"waitlisted_at"`
 	OfferExpiresAt *time.Time `db:"offer_expires_at"`
@@ -108,7 +110,7 @@ func (a *App) GroupMembers(ctx context.Context, actor Actor, groupID int64) ([]G
 func groupMemberRows(ctx context.Context, q sqlx.QueryerContext, groupID int64) ([]GroupMember, error) {
 	var out []GroupMember
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.id AS registration_id, r.person_id, p.display_name_enc,
-			p.anonymised_at IS NOT NULL AS anonymised, p.kind, r.role, r.status, p.age, r.walk_in, r.created_at,
+			p.anonymised_at IS NOT NULL AS anonymised, p.kind, r.role, r.status, p.age, r.walk_in, r.created_at, r.requested_on,
 			r.intake_at, r.waitlisted_at, r.offer_expires_at, p.contact_email, p.contact_phone, p.contact_sms,
 			p.voicemail_ok, p.safe_times_enc,
 			COALESCE(m.present, 0) AS present, COALESCE(m.late, 0) AS late,

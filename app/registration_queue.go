@@ -8,20 +8,22 @@ import (
 // QueueItem is one open request or waiting person in the intake queue. A household shows once, through the
 // parent who filled in the form.
 type QueueItem struct {
-	RegistrationID int64      `db:"registration_id"`
-	PersonID       int64      `db:"person_id"`
-	AliasEnc       []byte     `db:"alias_enc"`
-	Alias          string     `db:"-"`
-	OfferingSlug   string     `db:"offering_slug"`
-	OfferingName   Text       `db:"offering_name"`
-	GroupID        *int64     `db:"group_id"`
-	GroupName      *Text      `db:"group_name"`
-	Status         string     `db:"status"`
-	Role           string     `db:"role"`
-	Children       int        `db:"children"`
-	Referrer       *string    `db:"referrer"`
-	Municipality   string     `db:"municipality"`
-	CreatedAt      time.Time  `db:"created_at"`
+	RegistrationID int64     `db:"registration_id"`
+	PersonID       int64     `db:"person_id"`
+	AliasEnc       []byte    `db:"alias_enc"`
+	Alias          string    `db:"-"`
+	OfferingSlug   string    `db:"offering_slug"`
+	OfferingName   Text      `db:"offering_name"`
+	GroupID        *int64    `db:"group_id"`
+	GroupName      *Text     `db:"group_name"`
+	Status         string    `db:"status"`
+	Role           string    `db:"role"`
+	Children       int       `db:"children"`
+	Referrer       *string   `db:"referrer"`
+	Municipality   string    `db:"municipality"`
+	CreatedAt      time.Time `db:"created_at"`
+	// RequestedOn is the request date (a day; staff may set it for a request typed in afterwards).
+	RequestedOn    time.Time  `db:"requested_on"`
 	IntakeAt       *time.Time `db:"intake_at"`
 	OfferExpiresAt *time.Time `db:"offer_expires_at"`
 }

@@ -32,6 +32,8 @@ type FoundRegistration struct {
 	GroupID      *int64    `db:"group_id"`
 	GroupName    *Text     `db:"group_name"`
 	CreatedAt    time.Time `db:"created_at"`
+	// RequestedOn is the request date (a day; staff may set it for a request typed in afterwards).
+	RequestedOn time.Time `db:"requested_on"`
 }
 
 // FoundPerson is one person a search found: her name (or alias), what matched (MatchName, MatchEmail or

@@ -356,7 +356,7 @@ func queueRows(ctx context.Context, q sqlx.QueryerContext, k *Keys, staffID int6
 			o.slug AS offering_slug, o.name AS offering_name, r.group_id, g.name AS group_name, r.status, r.role,
 			(SELECT count(*) FROM registrations c WHERE c.household_id = r.household_id AND c.role = 'child'
 			   AND r.household_id IS NOT NULL) AS children,
-			r.referrer, p.municipality, r.created_at, r.intake_at, r.offer_expires_at
+			r.referrer, p.municipality, r.created_at, r.requested_on, r.intake_at, r.offer_expires_at
 		FROM registrations r
 		JOIN people p ON p.id = r.person_id
 		JOIN offerings o ON o.id = r.offering_id

@@ -74,7 +74,7 @@ func foundRegistrations(ctx context.Context, q sqlx.QueryerContext, people []int
 		return out, nil
 	}
 	err := sqlx.SelectContext(ctx, q, &out, `SELECT r.id, r.person_id, r.status, r.role, o.name AS offering_name,
-			r.group_id, g.name AS group_name, r.created_at
+			r.group_id, g.name AS group_name, r.created_at, r.requested_on
 		FROM registrations r
 		JOIN offerings o ON o.id = r.offering_id
 		LEFT JOIN groups g ON g.id = r.group_id

@@ -241,4 +241,8 @@ func TestOfficeSetsTheRequestDate(t *testing.T) {
 		!strings.Contains(r.body, "De datum van de aanvraag is opgeslagen.") {
 		t.Error("the page does not show the new request date")
 	}
+	// The list of requests says how long she waits by her request date, not by the day it was typed in.
+	if r = w.get(t, c, "/beheer/aanvragen"); r.status != 200 || !strings.Contains(r.body, "Sinds woensdag 3 december 2025") {
+		t.Errorf("the list of requests does not show the request date: %d", r.status)
+	}
 }
