@@ -72,6 +72,9 @@ func auditValue(cat *locale.Catalogue, lang, key string, v any) string {
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	case string:
+		if v == "" { // a first mark has no mark before it
+			return "–"
+		}
 		for _, prefix := range auditValuePrefixes[key] {
 			if cat.Has(prefix + v) {
 				return cat.T(lang, prefix+v)

@@ -35,3 +35,15 @@ func TestAuditDetailNamesFieldsAndMatchesInWords(t *testing.T) {
 		}
 	}
 }
+
+// A first mark has nothing before it: "Van: –", not "Van: " with nothing after it.
+func TestAuditDetailOfAFirstMarkSaysThereWasNone(t *testing.T) {
+	cat, err := locale.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := auditDetail(cat, "nl", `{"from": "", "to": "present"}`)
+	if len(facts) != 2 || facts[0].Value != "–" || facts[1].Value != cat.T("nl", "staff.mark.present") {
+		t.Errorf("a first mark in words: %+v", facts)
+	}
+}
