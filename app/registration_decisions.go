@@ -114,7 +114,8 @@ type AdmitOptions struct {
 }
 
 // Admit gives a place in a group: to one person, or to a whole household (parents on the adult track, children
-// on the children's track). A closed group, a full group (unless overridden) and a separated person refuse.
+// on the children's track). A full group (unless overridden), a draft or cancelled group and a separated person
+// refuse; a group past its closing session or with all its sessions past does not (see recordable).
 func (a *App) Admit(ctx context.Context, actor Actor, regID int64, opt AdmitOptions) error {
 	staffID := actor.ID()
 	return a.decide(ctx, actor, regID, nil, notSeated, func(tx *sqlx.Tx, r Registration) error {
@@ -122,7 +123,7 @@ func (a *App) Admit(ctx context.Context, actor Actor, regID int64, opt AdmitOpti
 		if err != nil {
 			return err
 		}
-		if err := a.joinable(ctx, tx, g); err != nil {
+		if err := recordable(g); err != nil {
 			return err
 		}
 		members, err := householdOf(ctx, tx, r)
@@ -235,7 +236,8 @@ func (a *App) Waitlist(ctx context.Context, actor Actor, regID, groupID int64) e
 }
 
 // Promote gives a waiting person a place straight away (staff override of the queue); with overCapacity the
-// group may go above its capacity.
+// group may go above its capacity. A promotion from the waiting list respects the group's closing (ErrClosed),
+// as the automatic offers do: to record someone in a closed group staff admit them (see recordable).
 func (a *App) Promote(ctx context.Context, actor Actor, regID int64, overCapacity bool) error {
 	staffID := actor.ID()
 	may := func(r Registration) bool { return r.GroupID != nil && waiting(r) }

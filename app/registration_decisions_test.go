@@ -142,11 +142,18 @@ func TestAdmissionRespectsCapacityClosingAndSeparation(t *testing.T) {
 	if err := a.Admit(ctx, office, r4.RegistrationID, app.AdmitOptions{OverCapacity: true}); !errors.Is(err, app.ErrSeparated) {
 		t.Fatalf("admitting a separated person: %v", err)
 	}
-	// After two sessions the group is closed.
+	// After two sessions the group is closed to the public, but staff still record who was in it: the closing
+	// does not refuse them, the seats still do.
 	a.Now = func() time.Time { return testNow.AddDate(0, 0, 15) }
 	r5 := request(t, a, "lotgenotengroepen", 0, "Els")
-	if err := a.Admit(ctx, office, r5.RegistrationID, app.AdmitOptions{GroupID: g, OverCapacity: true}); !errors.Is(err, app.ErrClosed) {
-		t.Fatalf("admitting into a closed group: %v", err)
+	if err := a.Admit(ctx, office, r5.RegistrationID, app.AdmitOptions{GroupID: g}); !errors.Is(err, app.ErrFull) {
+		t.Fatalf("admitting into a closed and full group: %v, want ErrFull", err)
+	}
+	if err := a.Admit(ctx, office, r5.RegistrationID, app.AdmitOptions{GroupID: g, OverCapacity: true}); err != nil {
+		t.Fatalf("staff admitting into a group past its closing session: %v", err)
+	}
+	if s := status(t, a, r5.RegistrationID); s != app.StatusAdmitted {
+		t.Errorf("Els is %s after her admission, want admitted", s)
 	}
 	if kinds := outboxKinds(t, a, r1.RegistrationID); len(kinds) != 2 || kinds[1] != "admitted" {
 		t.Errorf("mails for Ann: %v", kinds)

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -83,6 +84,9 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 		p.Form = formValues(c)
 		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination",
 			"referred_on", "referral_note", "requested_on", "other", "code")
+		// A refused decision names no field: the page shows it once, in its own alert above the decisions, not
+		// a second time in the summary (with a link to a field that does not exist).
+		p.ErrorList = slices.DeleteFunc(p.ErrorList, func(e views.FieldError) bool { return e.Field == "decision" })
 	}
 	return s.render(c, "staff_registration", p)
 }
