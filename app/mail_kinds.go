@@ -1,5 +1,7 @@
 package app
 
+import "time"
+
 // Mail kinds: what a mail is about. Each is declared once, in mailKinds below, with what it needs and shows;
 // the outbox, the worker's data loading (LoadMailData) and the mail's wording (package mail) read that table.
 // A kind's copy is in app/locale/mail.*.toml ("mail.<kind>.subject", "mail.<kind>.intro", optional ".outro" and
@@ -53,7 +55,33 @@ type MailKind struct {
 	// AboutRegistration: a mail to a participant about their registration; without their personal link in
 	// it, it points to the page where the link can be asked again.
 	AboutRegistration bool
+	// Moment is the moment the mail is about. Once that moment (plus Grace) is past, the mail is never sent:
+	// it is recorded as cancelled with the reason ReasonPast (see mailInPast). Every kind says it, also
+	// MomentNone, so a new kind cannot forget it (TestEveryMailKindSaysWhatMomentItConcerns).
+	Moment MailMoment
+	// Grace is how long after its moment the mail still makes sense (an absence alert about last week's
+	// session); zero for most.
+	Grace time.Duration
 }
+
+// MailMoment is what moment a mail concerns, for the rule that nothing about a moment already past is mailed.
+type MailMoment int
+
+const (
+	momentUnset MailMoment = iota // not declared: enqueue refuses the kind
+	// MomentNone: the mail is about no moment and is always sent (a password reset, a received Waakvlam request).
+	MomentNone
+	// MomentSession: the start of the mail's session (a reminder, a changed or cancelled session).
+	MomentSession
+	// MomentGroup: the end of the last planned session of the mail's group (via its session or registration):
+	// a place in, or the end of a place in, a group that is over concerns the past. Without a group or
+	// without sessions there is no moment.
+	MomentGroup
+	// MomentIntake: the introductory talk's time (the mail's intake_at).
+	MomentIntake
+	// MomentOffer: when the waiting-list offer expires (the mail's expires_at).
+	MomentOffer
+)
 
 // MailDetails is the block of details a mail lays out under its introduction.
 type MailDetails int
@@ -67,30 +95,30 @@ const (
 )
 
 var mailKinds = []MailKind{
-	{Name: MailSignupConfirmed, Details: DetailsGroup, ListsSessions: true, Calendar: true, PersonalToken: true, AboutRegistration: true},
-	{Name: MailRequestReceived, PersonalToken: true, AboutRegistration: true},
-	{Name: MailHouseholdReceived, PersonalToken: true, AboutRegistration: true},
-	{Name: MailIntakePlanned, LinkAtSend: true, AboutRegistration: true},
-	{Name: MailAdmitted, Details: DetailsGroup, ListsSessions: true, Calendar: true, PersonalToken: true, AboutRegistration: true},
-	{Name: MailDeclined, LinkAtSend: true, AboutRegistration: true},
-	{Name: MailWaitlisted, PersonalToken: true, AboutRegistration: true},
-	{Name: MailOffer, AboutRegistration: true},
-	{Name: MailOfferExpired, AboutRegistration: true},
-	{Name: MailPromoted, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true},
-	{Name: MailCancelled, LinkAtSend: true, AboutRegistration: true},
-	{Name: MailSessionChanged, Details: DetailsSession, Calendar: true, NeedsSession: true, AboutRegistration: true},
-	{Name: MailSessionCancelled, Calendar: true, NeedsSession: true},
-	{Name: MailReminder, Details: DetailsSession, Calendar: true, NeedsSession: true, LinkAtSend: true, AboutRegistration: true},
-	{Name: MailWaakvlamReceived, Details: DetailsWaakvlam},
-	{Name: MailWaakvlamPlanned, Details: DetailsSession, Calendar: true, NeedsSession: true},
-	{Name: MailLinkAgain, PersonalToken: true, AboutRegistration: true},
-	{Name: MailTakeAttendance, NeedsSession: true},
-	{Name: MailAbsenceAlert, NeedsSession: true},
-	{Name: MailPasswordReset},
-	{Name: MailContactChanged},
-	{Name: MailEnded},
-	{Name: MailWorkDigest, Details: DetailsWork},
-	{Name: MailGroupMoved, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true},
+	{Name: MailSignupConfirmed, Details: DetailsGroup, ListsSessions: true, Calendar: true, PersonalToken: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailRequestReceived, PersonalToken: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailHouseholdReceived, PersonalToken: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailIntakePlanned, LinkAtSend: true, AboutRegistration: true, Moment: MomentIntake},
+	{Name: MailAdmitted, Details: DetailsGroup, ListsSessions: true, Calendar: true, PersonalToken: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailDeclined, LinkAtSend: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailWaitlisted, PersonalToken: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailOffer, AboutRegistration: true, Moment: MomentOffer},
+	{Name: MailOfferExpired, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailPromoted, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailCancelled, LinkAtSend: true, AboutRegistration: true, Moment: MomentGroup},
+	{Name: MailSessionChanged, Details: DetailsSession, Calendar: true, NeedsSession: true, AboutRegistration: true, Moment: MomentSession},
+	{Name: MailSessionCancelled, Calendar: true, NeedsSession: true, Moment: MomentSession},
+	{Name: MailReminder, Details: DetailsSession, Calendar: true, NeedsSession: true, LinkAtSend: true, AboutRegistration: true, Moment: MomentSession},
+	{Name: MailWaakvlamReceived, Details: DetailsWaakvlam, Moment: MomentNone},
+	{Name: MailWaakvlamPlanned, Details: DetailsSession, Calendar: true, NeedsSession: true, Moment: MomentSession},
+	{Name: MailLinkAgain, PersonalToken: true, AboutRegistration: true, Moment: MomentNone},
+	{Name: MailTakeAttendance, NeedsSession: true, Moment: MomentSession, Grace: attendanceMailWindow},
+	{Name: MailAbsenceAlert, NeedsSession: true, Moment: MomentSession, Grace: EditWindow},
+	{Name: MailPasswordReset, Moment: MomentNone},
+	{Name: MailContactChanged, Moment: MomentNone},
+	{Name: MailEnded, Moment: MomentGroup},
+	{Name: MailWorkDigest, Details: DetailsWork, Moment: MomentNone},
+	{Name: MailGroupMoved, Details: DetailsGroup, ListsSessions: true, Calendar: true, LinkAtSend: true, AboutRegistration: true, Moment: MomentGroup},
 }
 
 var mailKindByName = func() map[string]MailKind {

@@ -128,6 +128,7 @@ type mailRow struct {
 	SessionID      int64        `db:"session_id"`
 	StartsAt       sql.NullTime `db:"starts_at"`
 	EndsAt         sql.NullTime `db:"ends_at"`
+	GroupEndsAt    sql.NullTime `db:"group_ends_at"` // the end of the group's last planned session
 	SessionStatus  string       `db:"session_status"`
 	Sequence       int          `db:"sequence"`
 	Topic          string       `db:"topic"`
@@ -321,6 +322,10 @@ func (a *App) mailData(r mailRow, upcoming map[int64][]MailSession) MailData {
 		d.Links.Attendance = a.AttendanceLink(d.Session.ID)
 	}
 
+	if d.Skip == "" && mailInPast(mailKindByName[r.Kind], mailMoments{SessionStart: r.StartsAt.Time,
+		GroupEnd: r.GroupEndsAt.Time, IntakeAt: d.IntakeAt, OfferExpires: d.OfferExpires}, now) {
+		d.Skip = ReasonPast // the rule of enqueue once more: a session may have moved into the past meanwhile
+	}
 	if d.Skip == "" {
 		d.Skip = mailStale(r, d, now)
 	}
@@ -412,8 +417,6 @@ func mailStale(r mailRow, d MailData, now time.Time) string {
 		switch {
 		case d.Session.Cancelled:
 			return "the session is cancelled"
-		case !d.Session.Start.After(now):
-			return "the session has already started"
 		case !active:
 			return "the registration is no longer active"
 		case r.Excused:

@@ -31,15 +31,27 @@ type Mail struct {
 	// Secret is a value the mail must show but the database must not keep in clear (a personal link's token):
 	// it is stored encrypted and wiped once the mail is sent.
 	Secret string
+	// notSent, when set, records the mail as cancelled with this reason: it is never sent.
+	notSent string
 }
 
-// enqueue writes a mail to the outbox within tx; a mail with the same dedupe key is dropped.
+// enqueue writes a mail to the outbox within tx; a mail with the same dedupe key is dropped. A mail about a
+// moment already past, or enqueued under recordOnly, is written as cancelled with its reason and never sent
+// (app/mail_past.go).
 func (a *App) enqueue(ctx context.Context, tx *sqlx.Tx, m Mail) error {
-	if _, ok := mailKindByName[m.Kind]; !ok {
-		return fmt.Errorf("outbox: %q is no mail kind (declare it in app/mail_kinds.go)", m.Kind)
+	k, ok := mailKindByName[m.Kind]
+	if !ok || k.Moment == momentUnset {
+		return fmt.Errorf("outbox: %q is no mail kind with its moment (declare it in app/mail_kinds.go)", m.Kind)
 	}
 	if m.DueAt.IsZero() {
 		m.DueAt = a.Now()
+	}
+	reason, err := a.notSentReason(ctx, tx, k, m)
+	if err != nil {
+		return err
+	}
+	if reason != "" {
+		m.notSent, m.Secret = reason, "" // a secret that is never sent is never kept
 	}
 	params := m.Params
 	if params == nil {

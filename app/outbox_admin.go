@@ -37,6 +37,10 @@ func (e OutboxEntry) CanResend() bool {
 	return e.Status == OutboxSent || e.Status == OutboxFailed || e.Status == OutboxCancelled || e.Status == OutboxRetrying
 }
 
+// Past reports whether the mail was not sent because the moment it concerns is past (ReasonPast): the page
+// says so in the reader's language.
+func (e OutboxEntry) Past() bool { return e.Status == OutboxCancelled && e.LastError == ReasonPast }
+
 // OutboxAttempt is one try to send a mail.
 type OutboxAttempt struct {
 	ID     int64     `db:"id"`

@@ -78,7 +78,7 @@ func (a *App) RequestHousehold(ctx context.Context, in HouseholdInput) (Househol
 	referrer := f.choice("referrer", in.Referrer, Referrers, false)
 	detail := f.text("referrer_detail", in.ReferrerDetail, MaxShort, false)
 	message := f.long("message", in.Message, MaxMessage, false)
-	groupID := a.preferredGroup(ctx, f, o, in.GroupID)
+	groupID := a.preferredGroup(ctx, f, o, in.GroupID, in.staffID != 0)
 	type child struct {
 		name string
 		age  int

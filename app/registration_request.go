@@ -82,12 +82,20 @@ func (a *App) participant(kind, name, municipality, lang string, c ContactInput)
 }
 
 // preferredGroup checks that a preferred group belongs to the offering and still takes people; 0 means none.
-func (a *App) preferredGroup(ctx context.Context, f *fields, o Offering, groupID int64) *int64 {
+// Staff registering on someone's behalf (byStaff) may name any group of the offering that recordable accepts,
+// also one that is over: they record a request of the past for the group it was for.
+func (a *App) preferredGroup(ctx context.Context, f *fields, o Offering, groupID int64, byStaff bool) *int64 {
 	if groupID == 0 {
 		return nil
 	}
 	g, err := groupByID(ctx, a.Store.DB, groupID)
-	if err != nil || g.OfferingID != o.ID || g.Visibility != "public" || a.joinable(ctx, a.Store.DB, g) != nil {
+	takes := func() bool {
+		if byStaff {
+			return recordable(g) == nil
+		}
+		return g.Visibility == "public" && a.joinable(ctx, a.Store.DB, g) == nil
+	}
+	if err != nil || g.OfferingID != o.ID || !takes() {
 		f.v.Add("group", "form.group.invalid")
 		return nil
 	}
@@ -125,7 +133,7 @@ func (a *App) Request(ctx context.Context, in RequestInput) (RequestResult, erro
 	if o.Kind != KindRotonde { // Rotonde keeps no account of what happened: it asks for no free text at all
 		message = f.long("message", in.Message, MaxMessage, false)
 	}
-	groupID := a.preferredGroup(ctx, f, o, in.GroupID)
+	groupID := a.preferredGroup(ctx, f, o, in.GroupID, in.staffID != 0)
 	code := checkCodeInput(f, "code", in.Code, false)
 	f.consent("consent", in.Consent)
 	if err := f.err(); err != nil {

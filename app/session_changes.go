@@ -48,14 +48,12 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 		if err := a.planSessionReminders(ctx, tx, sessionID); err != nil {
 			return err
 		}
-		if AnnouncesMove(start, now) {
-			// The dedupe key holds the new start: moving twice sends two mails, a double submit one.
-			key := "session_changed:" + strconv.FormatInt(sessionID, 10) + ":" + strconv.FormatInt(start.Unix(), 10)
-			err := a.mailMembers(ctx, tx, sessionID, old.GroupID, MailSessionChanged, key,
-				map[string]any{"old_starts_at": old.StartsAt.Format(time.RFC3339)})
-			if err != nil {
-				return err
-			}
+		// The dedupe key holds the new start: moving twice sends two mails, a double submit one. A move to a
+		// moment already past is recorded, not sent (the rule of enqueue; AnnouncesMove says so beforehand).
+		key := "session_changed:" + strconv.FormatInt(sessionID, 10) + ":" + strconv.FormatInt(start.Unix(), 10)
+		if err := a.mailMembers(ctx, tx, sessionID, old.GroupID, MailSessionChanged, key,
+			map[string]any{"old_starts_at": old.StartsAt.Format(time.RFC3339)}); err != nil {
+			return err
 		}
 		if err := a.sessionAudit(ctx, tx, actor.ID(), AuditSessionMove, old.GroupID, map[string]any{"session_id": sessionID,
 			"old_starts_at": old.StartsAt, "starts_at": start, "ends_at": end}); err != nil {
@@ -67,8 +65,11 @@ func (a *App) MoveSession(ctx context.Context, actor Actor, sessionID int64, sta
 }
 
 // AnnouncesMove reports whether members are mailed of a session moved at now to start: only when the new moment
-// is still ahead (nobody is told of a moment already past). Staff pages use it to say so.
-func AnnouncesMove(start, now time.Time) bool { return start.After(now) }
+// is still ahead (nobody is told of a moment already past: the one rule of app/mail_past.go). Staff pages use it
+// to say so.
+func AnnouncesMove(start, now time.Time) bool {
+	return !mailInPast(mailKindByName[MailSessionChanged], mailMoments{SessionStart: start}, now)
+}
 
 // CancelSession calls a session off: its waiting reminders and change mails are dropped and every admitted
 // member gets a session_cancelled mail. Cancelling a cancelled session again does nothing; a session that has

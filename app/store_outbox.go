@@ -225,6 +225,7 @@ func mailRows(ctx context.Context, q sqlx.QueryerContext, ids []int64) ([]mailRo
 			coalesce(nullif(f.name ->> l.lang, ''), f.name ->> 'nl', '') AS offering_name,
 			coalesce(f.kind, '') AS offering_kind,
 			coalesce(s.id, 0) AS session_id, s.starts_at, s.ends_at, coalesce(s.status, '') AS session_status,
+			(SELECT max(gs.ends_at) FROM sessions gs WHERE gs.group_id = g.id AND gs.status = 'planned') AS group_ends_at,
 			coalesce(greatest(extract(epoch FROM s.updated_at - s.created_at), 0)::int, 0) AS sequence,
 			coalesce(nullif(s.topic ->> l.lang, ''), s.topic ->> 'nl', '') AS topic,
 			coalesce(s.place_name, '') AS session_place, coalesce(s.address, '') AS session_address,
@@ -355,14 +356,18 @@ const outboxColumns = `id, kind, status, due_at, offset_minutes, person_id, staf
 	waakvlam_request_id, attempts, max_attempts, claimed_by, sent_at, subject, message_id, last_error, created_at`
 
 // insertOutbox writes a mail to the outbox with its params as JSON and its secret sealed; a mail whose dedupe key
-// is taken is dropped.
+// is taken is dropped. A mail with a notSent reason is written as cancelled with that reason.
 func insertOutbox(ctx context.Context, e sqlx.ExecerContext, m Mail, params, sealedSecret []byte) error {
+	status := OutboxQueued
+	if m.notSent != "" {
+		status = OutboxCancelled
+	}
 	_, err := e.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, staff_id,
-			registration_id, session_id, waakvlam_request_id, params, secret_enc)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			registration_id, session_id, waakvlam_request_id, params, secret_enc, status, last_error)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
 		m.DedupeKey, m.Kind, m.DueAt, m.OffsetMinutes, m.PersonID, m.StaffID, m.RegistrationID, m.SessionID,
-		m.WaakvlamID, params, sealedSecret)
+		m.WaakvlamID, params, sealedSecret, status, m.notSent)
 	if err != nil {
 		return fmt.Errorf("store: unable to queue mail: %w", err)
 	}
