@@ -27,7 +27,9 @@ func pastYear(t *testing.T, live bool) (*app.App, app.Figures) {
 			a.Now = func() time.Time { return ts }
 		}
 	}
-	day := func(m time.Month, d, hour int) time.Time { return time.Date(2025, m, d, hour, 0, 0, 0, locale.Brussels) }
+	day := func(m time.Month, d, hour int) time.Time {
+		return time.Date(2025, m, d, hour, 0, 0, 0, locale.Brussels)
+	}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
