@@ -157,8 +157,8 @@ func TestMailDataDropsStaleMail(t *testing.T) {
 	}
 	later := *now
 	*now = sessions[0].StartsAt.Add(time.Minute)
-	if d := reminder("late", sessions[0]); !strings.Contains(d.Skip, "started") {
-		t.Errorf("reminder after the start: skip %q", d.Skip)
+	if d := reminder("late", sessions[0]); d.Skip != app.ReasonPast {
+		t.Errorf("reminder after the start: skip %q, want %q", d.Skip, app.ReasonPast)
 	}
 	*now = later
 	if _, err := a.Store.DB.Exec(`UPDATE registrations SET status = 'withdrawn' WHERE id = $1`, reg); err != nil {
