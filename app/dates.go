@@ -142,3 +142,18 @@ func checkSpan(v *ValidationError, dateField, toField string, start, end time.Ti
 		v.Add(toField, msgEndBefore)
 	}
 }
+
+// PastConfirmField is the form field (a checkbox, value "ja") with which staff confirm that a date they typed
+// lies in the past.
+const PastConfirmField = "verleden"
+
+// ConfirmPast asks staff to confirm a moment already past before it is saved, so they know beforehand that
+// nobody will be mailed about it (the rule of app/mail_past.go). Without confirmed, a moment at or before now
+// gives a validation error with the notice on field (the date typed) and the request to tick on
+// PastConfirmField; the form comes back with what was typed. nil when at is ahead, zero or confirmed.
+func ConfirmPast(field string, at time.Time, confirmed bool, now time.Time) error {
+	if confirmed || at.IsZero() || at.After(now) {
+		return nil
+	}
+	return &ValidationError{Fields: map[string]string{field: "staff.past.notice", PastConfirmField: "staff.past.confirm"}}
+}

@@ -91,3 +91,55 @@ func TestARefusedDecisionIsShownOnce(t *testing.T) {
 		t.Errorf("the refusal %q is on the page %d times, want once", msg, n)
 	}
 }
+
+// Forms that take a date say before saving that it is past and that nobody will be mailed; a tick saves it.
+func TestFormsWithAPastDateSaySoBeforeSaving(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	a, ctx := w.srv.App, t.Context()
+	c, token := w.client(t, w.coord)
+	const notice = "Deze datum ligt in het verleden. Niemand krijgt hierover een bericht."
+
+	// Sessions of last autumn for the Rotonde group.
+	add := url.Values{"_csrf": {token}, "mode": {"one"}, "date": {"2025-09-08"}, "from": {"19:00"}, "to": {"21:00"},
+		"action": {"save"}}
+	r := w.post(t, c, "/beheer/groepen/"+itoa(w.own)+"/sessies/nieuw", add)
+	if r.status != 422 || !strings.Contains(r.body, notice) || !strings.Contains(r.body, `value="2025-09-08"`) ||
+		!strings.Contains(r.body, `id="f-verleden"`) {
+		t.Fatalf("past sessions before confirming: %d", r.status)
+	}
+	count := func() int {
+		var n int
+		testenv.MustGet(t, w.srv.DB, &n, `SELECT count(*) FROM sessions WHERE group_id = $1 AND starts_at < '2026-01-01'`, w.own)
+		return n
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("%d past sessions saved before confirming", n)
+	}
+	add.Set("verleden", "ja")
+	if r = w.post(t, c, "/beheer/groepen/"+itoa(w.own)+"/sessies/nieuw", add); r.status != 303 || count() != 1 {
+		t.Fatalf("past sessions after confirming: %d, %d saved", r.status, count())
+	}
+
+	// An introductory talk of last summer.
+	res, err := a.Request(ctx, app.RequestInput{OfferingSlug: "rotonde", Alias: "Wim",
+		Contact: app.ContactInput{ByEmail: true, Email: "wim@example.be"}, Consent: true, ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := itoa(res.RegistrationID)
+	talk := url.Values{"_csrf": {token}, "intake_date": {"2025-08-20"}, "intake_time": {"10:00"}}
+	r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/intake", talk)
+	if r.status != 422 || !strings.Contains(r.body, notice) || !strings.Contains(r.body, `aria-describedby=" e-intake_date"`) {
+		t.Fatalf("a past talk before confirming: %d", r.status)
+	}
+	talk.Set("verleden", "ja")
+	if r = w.post(t, c, "/beheer/inschrijvingen/"+reg+"/intake", talk); r.status != 303 {
+		t.Fatalf("a past talk after confirming: %d", r.status)
+	}
+	var mails []string
+	testenv.MustSelect(t, w.srv.DB, &mails, `SELECT status || ' ' || last_error FROM outbox WHERE registration_id = $1 AND kind = $2`,
+		res.RegistrationID, app.MailIntakePlanned)
+	if len(mails) != 1 || mails[0] != "cancelled "+app.ReasonPast {
+		t.Errorf("the mail about a past talk: %v, want one cancelled %q", mails, app.ReasonPast)
+	}
+}

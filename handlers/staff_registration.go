@@ -82,7 +82,7 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	p.Form = map[string]string{"referred_on": d.Today, "requested_on": v.Registration.RequestedOn.Format("2006-01-02")}
 	if formErr != nil {
 		p.Form = formValues(c)
-		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", "group", "reason", "message", "destination",
+		s.staffInvalid(c, &p, formErr, "intake_date", "intake_time", "note", app.PastConfirmField, "group", "reason", "message", "destination",
 			"referred_on", "referral_note", "requested_on", "other", "code")
 		// A refused decision names no field: the page shows it once, in its own alert above the decisions, not
 		// a second time in the summary (with a link to a field that does not exist).
@@ -109,6 +109,9 @@ func (s *Server) staffRegistrationAction(c *fiber.Ctx) error {
 	case "intake":
 		var at time.Time
 		at, err = app.ParseMoment("intake_date", c.FormValue("intake_date"), "intake_time", c.FormValue("intake_time"))
+		if err == nil {
+			err = app.ConfirmPast("intake_date", at, c.FormValue(app.PastConfirmField) == "ja", s.App.Now())
+		}
 		if err == nil {
 			err = s.App.PlanIntake(ctx, me, id, at, c.FormValue("note"))
 		}

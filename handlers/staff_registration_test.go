@@ -65,7 +65,7 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 		t.Fatalf("admit: %d", r.status)
 	}
 	page = w.get(t, c, "/beheer/inschrijvingen/"+reg+"?gedaan=toelaten")
-	for _, want := range []string{"Toegelaten. De persoon krijgt een bericht", "toegelaten", "Bellen op gsm.", "gesprek gepland"} {
+	for _, want := range []string{"Toegelaten. Een bericht met de persoonlijke link", "toegelaten", "Bellen op gsm.", "gesprek gepland"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("after admission the page lacks %q", want)
 		}

@@ -39,7 +39,7 @@ func (s *Server) sessionPage(c *fiber.Ctx, formErr error) error {
 	}
 	if formErr != nil {
 		p.Form = formValues(c)
-		s.staffInvalid(c, &p, formErr, "date", "from", "to", "confirm")
+		s.staffInvalid(c, &p, formErr, "date", "from", "to", app.PastConfirmField, "confirm")
 	}
 	return s.render(c, "staff_session", p)
 }
@@ -52,6 +52,9 @@ func (s *Server) staffSessionMove(c *fiber.Ctx) error {
 	}
 	from, to, err := app.ParseSpan(c.FormValue("date"), c.FormValue("from"), c.FormValue("to"))
 	if err != nil {
+		return s.sessionPage(c, err)
+	}
+	if err := app.ConfirmPast("date", from, c.FormValue(app.PastConfirmField) == "ja", s.App.Now()); err != nil {
 		return s.sessionPage(c, err)
 	}
 	if err := s.App.MoveSession(c.UserContext(), actor(c), rc.Session.ID, from, to); err != nil {

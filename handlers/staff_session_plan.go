@@ -20,7 +20,7 @@ type staffSessionFormData struct {
 }
 
 // sessionFormFields lists the session form's fields in page order, for the error summary.
-var sessionFormFields = []string{"mode", "date", "from", "to", "every", "unit", "end", "count", "until"}
+var sessionFormFields = []string{"mode", "date", "from", "to", "every", "unit", "end", "count", "until", app.PastConfirmField}
 
 func (s *Server) sessionFormData(c *fiber.Ctx, g app.Group) staffSessionFormData {
 	return staffSessionFormData{Group: g,
@@ -55,6 +55,10 @@ func (s *Server) staffSessionCreate(c *fiber.Ctx) error {
 		To: c.FormValue("to"), Every: c.FormValue("every"), Unit: c.FormValue("unit"), End: c.FormValue("end"),
 		Count: c.FormValue("count"), Until: c.FormValue("until")}
 	times, err := app.PlanSessions(plan)
+	if err == nil && c.FormValue("action") != "preview" && len(times) > 0 {
+		// Sessions in the past are recorded, never announced: staff confirm that first (the earliest counts).
+		err = app.ConfirmPast("date", times[0].Start, c.FormValue(app.PastConfirmField) == "ja", s.App.Now())
+	}
 	if err == nil && c.FormValue("action") != "preview" {
 		if _, err = s.App.AddSessions(c.UserContext(), actor(c), g.ID, times); err == nil {
 			return c.Redirect("/beheer/groepen/"+strconv.FormatInt(g.ID, 10)+"?toegevoegd="+strconv.Itoa(len(times)),
