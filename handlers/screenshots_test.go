@@ -131,6 +131,11 @@ func TestScreenshots(t *testing.T) {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))
 		take("staff-" + p.name)
 	}
+	// A form with a date in the past: the notice that nobody will be mailed, and the box to tick.
+	browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+"/beheer/groepen/"+itoa(w.own)+"/sessies/nieuw"),
+		chromedp.WaitVisible(chromedp.ID("f-date")), chromedp.SetValue(chromedp.ID("f-date"), "2025-09-08"),
+		chromedp.Click(chromedp.CSS(`button[value=save]`)), chromedp.WaitVisible(chromedp.ID("f-verleden")))
+	take("staff-past-date")
 	sort.Strings(index)
 	var md strings.Builder
 	md.WriteString("# Screenshots\n\nEvery page of the portal at phone (375 px) and desktop (1280 px) width, made by `make screenshots`.\n\n")
