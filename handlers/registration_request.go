@@ -46,7 +46,7 @@ func (s *Server) requestForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, page, err := s.requestData(c, view)
+	d, page, err := s.requestData(c, view, false)
 	if err != nil {
 		return err
 	}
@@ -56,14 +56,16 @@ func (s *Server) requestForm(c *fiber.Ctx) error {
 	return s.render(c, page, p)
 }
 
-func (s *Server) requestData(c *fiber.Ctx, view app.OfferingView) (*requestData, string, error) {
+// requestData is the frame of a request form. byStaff lists every group of the offering, also those that take
+// no one new any more: staff registering someone may record a request for a group that is over.
+func (s *Server) requestData(c *fiber.Ctx, view app.OfferingView, byStaff bool) (*requestData, string, error) {
 	d := &requestData{Offering: view, Key: newSubmissionKey(), Action: c.Path(),
 		Municipalities: s.municipalityOptions(c), Referrers: s.options(c, "referrer.", app.Referrers),
 		AsksMessage: view.Kind != app.KindRotonde}
 	d.Channels = s.options(c, "channel.", []string{"email", "phone", "sms"})
 	d.Groups = []views.Option{{Value: "", Label: s.Cat.T(lang(c), "request.group.any")}}
 	for _, g := range view.Groups {
-		if !g.Closed {
+		if !g.Closed || byStaff {
 			label := g.Name.In(lang(c))
 			if g.Municipality != "" && !strings.Contains(label, g.Municipality) {
 				label += " (" + g.Municipality + ")"
@@ -90,7 +92,7 @@ func (s *Server) request(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, page, err := s.requestData(c, view)
+	d, page, err := s.requestData(c, view, false)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -40,6 +41,13 @@ func TestCoordinatorAdmitsToAGroupClosedAfterItsSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, token := w.client(t, w.coord)
+	// Registering someone on their behalf offers the group that is over; the public form does not.
+	if page := w.get(t, c, "/beheer/aanvragen/nieuw?aanbod=rotonde"); page.status != 200 || !strings.Contains(page.body, "Rotonde najaar 2025") {
+		t.Errorf("the staff request form does not offer the past group (%d)", page.status)
+	}
+	if page := w.get(t, &http.Client{}, "/aanbod/rotonde/aanvragen"); page.status != 200 || strings.Contains(page.body, "Rotonde najaar 2025") {
+		t.Error("the public request form offers a group that is over")
+	}
 	r := w.post(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID)+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
 	if r.status != 303 {
 		t.Fatalf("a coordinator admitting to a group closed after session 1: %d, want 303", r.status)

@@ -209,7 +209,7 @@ func (s *Server) staffRegisterForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, page, err := s.requestData(c, view)
+	d, page, err := s.requestData(c, view, true)
 	if err != nil || page == "waakvlam_request" {
 		return app.ErrNotFound
 	}
@@ -238,7 +238,7 @@ func (s *Server) staffRegister(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, page, err := s.requestData(c, view)
+	d, page, err := s.requestData(c, view, true)
 	if err != nil || page == "waakvlam_request" {
 		return app.ErrNotFound
 	}
