@@ -150,4 +150,12 @@ func TestFormsWithAPastDateSaySoBeforeSaving(t *testing.T) {
 	if len(mails) != 1 || mails[0] != "cancelled "+app.ReasonPast {
 		t.Errorf("the mail about a past talk: %v, want one cancelled %q", mails, app.ReasonPast)
 	}
+	// The outbox page says why it was not sent, in the reader's language.
+	if page := w.get(t, c, "/beheer/mail?status=cancelled"); !strings.Contains(page.body, "Niet verstuurd: in het verleden.") {
+		t.Errorf("the outbox page does not say the mail about the past was not sent (%d)", page.status)
+	}
+	w.get(t, c, "/taal/en?terug=/beheer")
+	if page := w.get(t, c, "/beheer/mail?status=cancelled"); !strings.Contains(page.body, "Not sent: in the past.") {
+		t.Errorf("the English outbox page does not say the mail about the past was not sent (%d)", page.status)
+	}
 }
