@@ -159,3 +159,26 @@ func TestFormsWithAPastDateSaySoBeforeSaving(t *testing.T) {
 		t.Errorf("the English outbox page does not say the mail about the past was not sent (%d)", page.status)
 	}
 }
+
+// A Waakvlam training given last year is recorded after a tick, and its colleagues' signup link is mailed to
+// nobody.
+func TestAPastWaakvlamIsPlannedAfterATickAndMailsNobody(t *testing.T) {
+	w := newStaffWorld(t, time.Date(2026, 6, 15, 9, 0, 0, 0, locale.Brussels))
+	c, token := w.client(t, w.coord)
+	plan := url.Values{"_csrf": {token}, "date": {"2025-11-18"}, "from": {"09:00"}, "to": {"12:00"},
+		"place_name": {"Sociaal Huis"}, "address": {"Paradeplein 2, 2500 Lier"}}
+	r := w.post(t, c, "/beheer/waakvlam/"+itoa(w.waakvlam)+"/plannen", plan)
+	if r.status != 422 || !strings.Contains(r.body, "Deze datum ligt in het verleden.") || !strings.Contains(r.body, `value="Sociaal Huis"`) {
+		t.Fatalf("a past training before confirming: %d", r.status)
+	}
+	plan.Set("verleden", "ja")
+	if r = w.post(t, c, "/beheer/waakvlam/"+itoa(w.waakvlam)+"/plannen", plan); r.status != 303 {
+		t.Fatalf("a past training after confirming: %d", r.status)
+	}
+	var mails []string
+	testenv.MustSelect(t, w.srv.DB, &mails, `SELECT status || ' ' || last_error FROM outbox WHERE waakvlam_request_id = $1
+		AND kind = $2`, w.waakvlam, app.MailWaakvlamPlanned)
+	if len(mails) != 1 || mails[0] != "cancelled "+app.ReasonPast {
+		t.Errorf("the mail about a past training: %v", mails)
+	}
+}

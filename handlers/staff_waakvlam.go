@@ -43,7 +43,7 @@ func (s *Server) waakvlamPage(c *fiber.Ctx, formErr error) error {
 	p.Form = map[string]string{"place_name": v.Request.Place}
 	if formErr != nil {
 		p.Form = formValues(c)
-		s.staffInvalid(c, &p, formErr, "date", "from", "to", "place_name", "address")
+		s.staffInvalid(c, &p, formErr, "date", "from", "to", "place_name", "address", app.PastConfirmField)
 	}
 	return s.render(c, "staff_waakvlam", p)
 }
@@ -55,6 +55,9 @@ func (s *Server) staffWaakvlamPlan(c *fiber.Ctx) error {
 		return err
 	}
 	from, to, err := app.ParseSpan(c.FormValue("date"), c.FormValue("from"), c.FormValue("to"))
+	if err == nil {
+		err = app.ConfirmPast("date", from, c.FormValue(app.PastConfirmField) == "ja", s.App.Now())
+	}
 	if err != nil {
 		return s.waakvlamPage(c, err)
 	}
