@@ -27,16 +27,17 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 			return cat.T(lang, id, args...)
 		},
 		// tx picks the current language from a multilingual database text.
-		"tx":        func(t app.Text) string { return t.In(lang) },
-		"date":      func(t time.Time) string { return locale.Date(lang, t) },
-		"shortdate": func(t time.Time) string { return locale.ShortDate(lang, t) },
-		"time":      func(t time.Time) string { return locale.Time(lang, t) },
-		"timerange": func(a, b time.Time) string { return locale.TimeRange(lang, a, b) },
-		"datetime":  func(t time.Time) string { return locale.DateTime(lang, t) },
-		"num":       func(n int) string { return locale.Number(lang, int64(n)) },
-		"pct":       func(r float64) string { return locale.Percent(lang, r) },
-		"asset":     func(name string) string { return assets[name] },
-		"lang":      func() string { return lang },
+		"tx":         func(t app.Text) string { return t.In(lang) },
+		"date":       func(t time.Time) string { return locale.Date(lang, t) },
+		"shortdate":  func(t time.Time) string { return locale.ShortDate(lang, t) },
+		"time":       func(t time.Time) string { return locale.Time(lang, t) },
+		"timerange":  func(a, b time.Time) string { return locale.TimeRange(lang, a, b) },
+		"datetime":   func(t time.Time) string { return locale.DateTime(lang, t) },
+		"num":        func(n int) string { return locale.Number(lang, int64(n)) },
+		"pct":        func(r float64) string { return locale.Percent(lang, r) },
+		"mailreason": func(reason string) string { return mailReason(cat, lang, reason) },
+		"asset":      func(name string) string { return assets[name] },
+		"lang":       func() string { return lang },
 		// opt and list build choices inline: list (opt "email" "By e-mail") (opt "phone" "By phone").
 		"opt":  func(value, label string) Option { return Option{Value: value, Label: label} },
 		"list": func(o ...Option) []Option { return o },
@@ -87,4 +88,36 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 			return m
 		},
 	}
+}
+
+// notSent is how the outbox writes a cancelled mail's reason into its attempt history.
+const notSent = "not sent: "
+
+// mailReason turns why a mail failed or was not sent (outbox.last_error, which the app writes as a short English
+// sentence) into the reader's language: the catalogue keeps each sentence under "staff.mail.reason." and the
+// sentence's words joined by "_". A reason the catalogue does not know, such as a mail server's answer, stays as
+// written: staff must always see why.
+func mailReason(cat *locale.Catalogue, lang, reason string) string {
+	prefix := ""
+	if rest, ok := strings.CutPrefix(reason, notSent); ok {
+		prefix, reason = cat.T(lang, "staff.mail.reason.notsent")+" ", rest
+	}
+	if id := MailReasonID(reason); cat.Has(id) {
+		words := cat.T(lang, id)
+		if prefix != "" { // after a colon the sentence goes on in small letters
+			r, size := utf8.DecodeRuneInString(words)
+			words = string(unicode.ToLower(r)) + words[size:]
+		}
+		return prefix + words
+	}
+	return prefix + reason
+}
+
+// MailReasonID is the catalogue id of a mail's reason sentence: "the session is cancelled" is
+// "staff.mail.reason.the_session_is_cancelled".
+func MailReasonID(reason string) string {
+	words := strings.FieldsFunc(strings.ToLower(reason), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return "staff.mail.reason." + strings.Join(words, "_")
 }
