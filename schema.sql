@@ -1,5 +1,5 @@
 -- The portal's schema: idempotent, applied in one transaction under an advisory lock by `serve` and `migrate`.
--- schema-version: 12
+-- schema-version: 13
 --
 -- How to evolve it: never edit a statement that has shipped; append idempotent statements at the end
 -- (CREATE ... IF NOT EXISTS, ALTER TABLE ... ADD COLUMN IF NOT EXISTS, CREATE OR REPLACE FUNCTION, DROP ... IF
@@ -746,3 +746,15 @@ CREATE TABLE IF NOT EXISTS people_search_key (
 UPDATE registrations r SET role = 'parent'
 FROM offerings o
 WHERE r.walk_in AND r.role = 'participant' AND o.id = r.offering_id AND o.kind = 'family';
+
+-- version 13: retention in the open. Every run of the retention purge, daily or started by an admin, is kept
+-- with its counts (no names), so the retention page can show the last runs; staff_id is NULL for the daily job.
+CREATE TABLE IF NOT EXISTS retention_runs (
+    id          bigserial PRIMARY KEY,
+    started_at  timestamptz NOT NULL,
+    finished_at timestamptz NOT NULL,
+    staff_id    bigint REFERENCES staff_users ON DELETE SET NULL,
+    people      int NOT NULL CHECK (people >= 0),
+    waakvlam    int NOT NULL CHECK (waakvlam >= 0)
+);
+CREATE INDEX IF NOT EXISTS retention_runs_started ON retention_runs (started_at DESC);

@@ -107,7 +107,7 @@ var staffAccess = map[string]string{
 	// Staff accounts, the audit log, a person's data.
 	"AuditLog": adminOnly, "CreateStaff": adminOnly, "ChangeStaffRole": adminOnly, "SetStaffActive": adminOnly,
 	"StaffList": adminOnly, "StaffAccount": adminOnly, "ResetTOTP": adminOnly, "SendPasswordMail": adminOnly,
-	"Erase": adminOnly, "ExportPerson": adminOnly,
+	"Erase": adminOnly, "ExportPerson": adminOnly, "PurgeNow": adminOnly, "ReopenYear": adminOnly,
 
 	// Running the offer: offerings and groups, requests and decisions, Waakvlam, mail, figures, work items.
 	"CreateOffering": officeOnly, "UpdateOffering": officeOnly, "OfferingsForStaff": officeOnly,
@@ -122,6 +122,7 @@ var staffAccess = map[string]string{
 	"SetWaakvlamStatus": officeOnly, "OutboxList": officeOnly, "OutboxItem": officeOnly, "ResendMail": officeOnly,
 	"CaughtMailList": officeOnly, "CaughtMessage": officeOnly, "FiguresOf": officeOnly, "FigureYears": officeOnly,
 	"CloseYear": officeOnly, "AddSessions": officeOnly, "RecordReferral": officeOnly, "SetRequestDate": officeOnly,
+	"RetentionOverview": officeOnly,
 
 	// One group, its sessions and its people: the office, and the group's facilitators.
 	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped, "GroupMembers": groupScoped,

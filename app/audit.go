@@ -78,9 +78,11 @@ const (
 	AuditWorkDigest             = "work_queue.digest"           // a staff member turned the daily digest mail on or off
 
 	// Figures and certificates.
-	AuditYearClose  = "figures.close" // a year's figures were frozen (detail: year)
-	AuditAttestView = "attest.view"   // staff opened a professional's certificate of attendance
-	AuditAttestList = "attest.list"   // staff listed a group's professionals to print their certificates
+	AuditYearClose      = "figures.close"   // a year's figures were frozen (detail: year)
+	AuditYearReopen     = "figures.reopen"  // an admin reopened a closed year: its frozen figures were dropped (detail: year)
+	AuditRetentionPurge = "retention.purge" // a run of the retention purge, daily (system) or by an admin (detail: id, people, waakvlam_contacts)
+	AuditAttestView     = "attest.view"     // staff opened a professional's certificate of attendance
+	AuditAttestList     = "attest.list"     // staff listed a group's professionals to print their certificates
 
 	// Waakvlam and mail.
 	AuditWaakvlamView   = "waakvlam.view" // staff saw a request's contact details
@@ -105,7 +107,7 @@ var AuditActions = []string{
 	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable,
 	AuditPersonExport, AuditPersonErase, AuditPersonCodeLock, AuditPersonRequest, AuditRegistrationCodeReset,
 	AuditWorkItemDone, AuditPeopleSearch, AuditWorkQueueView, AuditWorkDigest,
-	AuditYearClose, AuditAttestView, AuditAttestList,
+	AuditYearClose, AuditYearReopen, AuditRetentionPurge, AuditAttestView, AuditAttestList,
 	AuditWaakvlamView, AuditWaakvlamPlan, AuditWaakvlamGive, AuditWaakvlamCancel, AuditMailResend,
 	AuditCaughtMailView,
 }

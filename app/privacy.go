@@ -59,32 +59,6 @@ func (a *App) Erase(ctx context.Context, actor Actor, personID int64) error {
 	})
 }
 
-// Purge anonymises the people whose every registration belongs to a group that ended longer ago than its
-// offering's retention period (or, without a group, ended that long ago) — but only for years whose figures
-// are frozen, so the yearly report survives. It returns how many people it anonymised. Several processes may
-// run it at once: each person is locked with SKIP LOCKED.
-func (a *App) Purge(ctx context.Context) (int, error) {
-	ids, err := peopleToPurge(ctx, a.Store.DB, a.Now())
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, id := range ids {
-		err := a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-			locked, err := lockPersonToPurge(ctx, tx, id)
-			if err != nil || !locked {
-				return err // when not locked: done by another process meanwhile
-			}
-			n++
-			return anonymise(ctx, tx, id, a.Now())
-		})
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, purgeWaakvlamContacts(ctx, a.Store.DB, a.Now())
-}
-
 // PersonExport is everything stored about one person, decrypted, and nothing about anyone else.
 type PersonExport struct {
 	ExportedAt    time.Time         `json:"exported_at"`

@@ -105,37 +105,6 @@ func anonymise(ctx context.Context, tx *sqlx.Tx, personID int64, now time.Time) 
 	return nil
 }
 
-// peopleToPurge returns up to 1000 people, by id, whose every registration ended longer ago than its offering's
-// retention period, in a year whose figures are frozen.
-func peopleToPurge(ctx context.Context, q sqlx.QueryerContext, now time.Time) ([]int64, error) {
-	var ids []int64
-	err := sqlx.SelectContext(ctx, q, &ids, `
-		WITH ended AS (
-			SELECT r.person_id,
-			       COALESCE((SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = r.group_id),
-			                CASE WHEN r.status IN ('declined', 'withdrawn', 'completed') THEN r.updated_at END) AS ended_at,
-			       o.retention_days,
-			       r.status
-			FROM registrations r JOIN offerings o ON o.id = r.offering_id
-		)
-		SELECT p.id FROM people p
-		WHERE p.anonymised_at IS NULL
-		  AND EXISTS (SELECT 1 FROM ended e WHERE e.person_id = p.id)
-		  AND NOT EXISTS (
-			SELECT 1 FROM ended e WHERE e.person_id = p.id AND (
-				e.ended_at IS NULL
-				OR e.ended_at + make_interval(days => e.retention_days) > $1
-				OR NOT EXISTS (SELECT 1 FROM years_closed y
-				               WHERE y.year = extract(year FROM e.ended_at AT TIME ZONE 'Europe/Brussels'))
-				OR (e.status IN ('requested', 'intake_planned', 'admitted', 'waitlisted', 'offered')
-				    AND e.ended_at > $1)))
-		ORDER BY p.id LIMIT 1000`, now)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to find people to purge: %w", err)
-	}
-	return ids, nil
-}
-
 // lockPersonToPurge locks a person not anonymised yet for the transaction; it reports false when the person is
 // anonymised or locked by another process (SKIP LOCKED).
 func lockPersonToPurge(ctx context.Context, tx *sqlx.Tx, id int64) (bool, error) {

@@ -123,16 +123,16 @@ func setWaakvlamStatus(ctx context.Context, e sqlx.ExecerContext, id int64, stat
 	return n > 0, nil
 }
 
-// purgeWaakvlamContacts wipes the contact person of every request whose training (or, without one, whose last
-// change) is longer ago than the Waakvlam offering's retention period.
-func purgeWaakvlamContacts(ctx context.Context, e sqlx.ExecerContext, now time.Time) error {
-	if _, err := e.ExecContext(ctx, `UPDATE waakvlam_requests w SET contact_name_enc = NULL, contact_email_enc = NULL,
+// purgeWaakvlamContacts wipes the contact person of every request due by the rule waakvlamContactDue (its
+// training, or without one its last change, longer ago than the Waakvlam offering's retention period) and returns
+// how many it wiped.
+func purgeWaakvlamContacts(ctx context.Context, e sqlx.ExecerContext, now time.Time) (int, error) {
+	res, err := e.ExecContext(ctx, `UPDATE waakvlam_requests w SET contact_name_enc = NULL, contact_email_enc = NULL,
 			contact_email_hash = NULL, contact_phone_enc = NULL, token_hash = NULL
-		FROM offerings o
-		WHERE o.slug = 'waakvlam' AND w.contact_email_enc IS NOT NULL
-		  AND COALESCE((SELECT max(s.ends_at) FROM sessions s WHERE s.group_id = w.group_id), w.updated_at)
-		      + make_interval(days => o.retention_days) < $1`, now); err != nil {
-		return fmt.Errorf("store: unable to purge Waakvlam contacts: %w", err)
+		FROM offerings o WHERE `+waakvlamContactDue, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to purge Waakvlam contacts: %w", err)
 	}
-	return nil
+	n, err := res.RowsAffected()
+	return int(n), err
 }
