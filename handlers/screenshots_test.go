@@ -125,7 +125,7 @@ func TestScreenshots(t *testing.T) {
 		{"sessions-new", "/beheer/groepen/" + itoa(w.own) + "/sessies/nieuw"},
 		{"offer", "/beheer/aanbod"}, {"offering", "/beheer/aanbod/" + itoa(w.offering)},
 		{"waakvlam", "/beheer/waakvlam/" + itoa(w.waakvlam)}, {"mail", "/beheer/mail"}, {"account", "/beheer/account"},
-		{"figures", "/beheer/cijfers"}, {"search", "/beheer/zoeken"}, {"attendance-sheet", "/beheer/groepen/" + itoa(w.own) + "/aanwezigheidslijst"},
+		{"figures", "/beheer/cijfers"}, {"retention", "/beheer/bewaartermijnen"}, {"search", "/beheer/zoeken"}, {"attendance-sheet", "/beheer/groepen/" + itoa(w.own) + "/aanwezigheidslijst"},
 	}
 	for _, p := range staff {
 		browser.Within(t, ctx, 30*time.Second, chromedp.Navigate(w.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("h1")))

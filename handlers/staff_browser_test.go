@@ -149,6 +149,8 @@ func TestBrowserStaffPagesFitAPhone(t *testing.T) {
 		{"caught", "/beheer/mail/opgevangen"},
 		{"caught-message", "/beheer/mail/opgevangen/" + itoa(w.caught)},
 		{"waakvlam", "/beheer/waakvlam/" + itoa(w.waakvlam)},
+		{"retention", "/beheer/bewaartermijnen"},
+		{"retention-run", "/beheer/bewaartermijnen/nu"},
 	}
 	for _, size := range []struct {
 		name          string

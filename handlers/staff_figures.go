@@ -29,6 +29,8 @@ type figuresData struct {
 	Months                       [12]string
 	CanClose, JustClosed         bool
 	ClosedAt                     time.Time
+	// CanReopen is true for an admin looking at a closed year; JustReopened after reopening it.
+	CanReopen, JustReopened bool
 }
 
 // offeringFigures is one offering's section: its numbers and a chart per group.
@@ -83,7 +85,8 @@ func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 	}
 	l := lang(c)
 	d := &figuresData{Figures: f, Years: years, Sentences: app.Sentences(s.Cat, l, f), Months: app.MonthNames(s.Cat, l),
-		CanClose: f.CanClose(now), JustClosed: c.Query("afgesloten") != ""}
+		CanClose: f.CanClose(now), JustClosed: c.Query("afgesloten") != "",
+		CanReopen: f.Frozen && slices.Contains(staffAdmins, actor(c).Staff.Role), JustReopened: c.Query("heropend") != ""}
 	if f.ClosedAt != nil {
 		d.ClosedAt = *f.ClosedAt
 	}
@@ -143,6 +146,32 @@ func (s *Server) staffFiguresClose(c *fiber.Ctx) error {
 	}
 	if err == nil {
 		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&afgesloten=1", year), fiber.StatusSeeOther)
+	}
+	p, perr := s.figuresPage(c, strconv.Itoa(year))
+	if perr != nil {
+		return perr
+	}
+	if s.staffInvalid(c, &p, err, "bevestig") {
+		return s.render(c, "staff_figures", p)
+	}
+	return err
+}
+
+// staffFiguresReopen reopens a closed year for an admin, after the box that confirms it was ticked; refused with
+// the reason next to the box when people of that year have been anonymised since it was closed.
+func (s *Server) staffFiguresReopen(c *fiber.Ctx) error {
+	year, ok := yearParam(c.Params("jaar"))
+	if !ok {
+		return app.ErrNotFound
+	}
+	var err error
+	if c.FormValue("bevestig") == "" {
+		err = &app.ValidationError{Fields: map[string]string{"bevestig": "figures.reopen.confirm.missing"}}
+	} else {
+		err = s.App.ReopenYear(c.UserContext(), actor(c), year)
+	}
+	if err == nil {
+		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&heropend=1", year), fiber.StatusSeeOther)
 	}
 	p, perr := s.figuresPage(c, strconv.Itoa(year))
 	if perr != nil {

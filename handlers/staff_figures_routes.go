@@ -14,6 +14,8 @@ func (s *Server) figuresRoutes(f *fiber.App) {
 	f.Get("/beheer/cijfers/:jaar.csv", staff, office, s.staffFiguresCSV)
 	f.Get("/beheer/cijfers/:jaar.xlsx", staff, office, s.staffFiguresXLSX)
 	f.Post("/beheer/cijfers/:jaar/afsluiten", staff, office, s.staffFiguresClose)
+	// Reopening a closed year drops its frozen figures: for admins only.
+	f.Post("/beheer/cijfers/:jaar/heropenen", staff, s.requireRole(staffAdmins...), s.staffFiguresReopen)
 
 	f.Get("/beheer/groepen/:id/aanwezigheid.xlsx", staff, s.staffAttendanceXLSX)
 	f.Get("/beheer/groepen/:id/aanwezigheidslijst", staff, s.staffAttendanceSheet)

@@ -51,6 +51,7 @@ var staffNav = []staffNavEntry{
 	{"/beheer/aanbod", "staff.nav.offer", app.OfficeRoles},
 	{"/beheer/mail", "staff.nav.mail", app.OfficeRoles},
 	{"/beheer/cijfers", "staff.nav.figures", app.OfficeRoles},
+	{"/beheer/bewaartermijnen", "staff.nav.retention", app.OfficeRoles},
 	{"/beheer/medewerkers", "staff.nav.staff", app.AdminRoles},
 	{"/beheer/audit", "staff.nav.audit", app.AdminRoles},
 }

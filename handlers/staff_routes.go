@@ -3,7 +3,7 @@ package handlers
 import "github.com/gofiber/fiber/v2"
 
 // staffRoutes lists every staff route under /beheer: here, and through the feature files it calls at the end
-// (registrationRoutes, figuresRoutes). Each signed-in route names its guard: requireStaff (password and code
+// (registrationRoutes, figuresRoutes, retentionRoutes). Each signed-in route names its guard: requireStaff (password and code
 // given), then requireRole for pages not every role may open; the pages of the menu are registered with menuPage,
 // which guards each with the roles that see it in the menu (staffNav). The guards are the second line: the app
 // method behind each page checks the actor's role and, for one group, the group itself.
@@ -92,6 +92,7 @@ func (s *Server) staffRoutes(f *fiber.App) {
 
 	s.registrationRoutes(f)
 	s.figuresRoutes(f)
+	s.retentionRoutes(f)
 }
 
 // staffHeaders keeps staff pages out of caches and search engines: after signing out on a shared computer, "back"
