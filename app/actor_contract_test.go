@@ -130,7 +130,7 @@ var staffAccess = map[string]string{
 	"ViewRollCall": groupScoped, "Mark": groupScoped, "MarkMany": groupScoped, "MarkManyWithReason": groupScoped,
 	"AddWalkIn": groupScoped, "AddWalkInWithReason": groupScoped,
 	"ExportAttendance": groupScoped, "GroupYears": groupScoped, "ViewAttest": groupScoped,
-	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped,
+	"AttestMembers": groupScoped, "RegistrationForStaff": groupScoped, "ClosedYearsTouched": groupScoped,
 
 	// Every staff member, for what is theirs.
 	"Agenda": everyStaff, "VisibleGroups": everyStaff, "SearchPeople": everyStaff, "Queue": everyStaff, "WorkQueue": everyStaff, "MyAccount": everyStaff,

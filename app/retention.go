@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"sort"
 	"time"
 
@@ -234,4 +235,47 @@ func (a *App) ReopenYear(ctx context.Context, actor Actor, year int) error {
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditYearReopen,
 			Detail: map[string]any{"year": year}})
 	})
+}
+
+// ClosedYearsTouched lists, oldest first, the closed years that a change to a session's roll call (sessionID) or
+// to a registration (registrationID: its admission, group, request date, referral) counts for; zero ids are left
+// out. Their frozen figures no longer change, and the pages say so. For whoever may see the group
+// (ErrForbidden otherwise; a registration without a group is the office's); ErrNotFound for an unknown id.
+func (a *App) ClosedYearsTouched(ctx context.Context, actor Actor, sessionID, registrationID int64) ([]int, error) {
+	if err := actor.Allow(AllRoles); err != nil {
+		return nil, err
+	}
+	var years []int
+	if sessionID != 0 {
+		group, closed, err := closedYearsOfSession(ctx, a.Store.DB, sessionID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if err := actor.AllowGroup(AllRoles, group); err != nil {
+			return nil, err
+		}
+		if err != nil {
+			return nil, ErrNotFound
+		}
+		years = append(years, closed...)
+	}
+	if registrationID != 0 {
+		group, closed, err := closedYearsOfRegistration(ctx, a.Store.DB, registrationID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		if group == nil {
+			if aerr := actor.Allow(OfficeRoles); aerr != nil {
+				return nil, aerr
+			}
+		} else if aerr := actor.AllowGroup(AllRoles, *group); aerr != nil {
+			return nil, aerr
+		}
+		if err != nil {
+			return nil, err
+		}
+		years = append(years, closed...)
+	}
+	sort.Ints(years)
+	return slices.Compact(years), nil
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -167,4 +169,43 @@ func deleteYearClosed(ctx context.Context, tx *sqlx.Tx, year int) error {
 		return fmt.Errorf("store: unable to reopen year: %w", err)
 	}
 	return nil
+}
+
+// closedYearsOfSession returns a session's group and, when the year the session is in is closed, that year.
+func closedYearsOfSession(ctx context.Context, q sqlx.QueryerContext, sessionID int64) (groupID int64, years []int, err error) {
+	var row struct {
+		GroupID int64 `db:"group_id"`
+		Closed  *int  `db:"closed"`
+	}
+	err = sqlx.GetContext(ctx, q, &row, `SELECT s.group_id, c.year AS closed FROM sessions s
+		LEFT JOIN years_closed c ON c.year = figures_year(s.starts_at) WHERE s.id = $1`, sessionID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, ErrNotFound
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("store: unable to read the year of a session: %w", err)
+	}
+	if row.Closed != nil {
+		years = []int{*row.Closed}
+	}
+	return row.GroupID, years, nil
+}
+
+// closedYearsOfRegistration returns a registration's group (nil without one) and the closed years it counts in:
+// the years of its group's sessions and the year of its request date, oldest first.
+func closedYearsOfRegistration(ctx context.Context, q sqlx.QueryerContext, regID int64) (groupID *int64, years []int, err error) {
+	if err := sqlx.GetContext(ctx, q, &groupID, `SELECT group_id FROM registrations WHERE id = $1`, regID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, ErrNotFound
+		}
+		return nil, nil, fmt.Errorf("store: unable to read a registration's group: %w", err)
+	}
+	err = sqlx.SelectContext(ctx, q, &years, `SELECT c.year FROM years_closed c WHERE c.year IN (
+			SELECT figures_year(s.starts_at) FROM registrations r JOIN sessions s ON s.group_id = r.group_id WHERE r.id = $1
+			UNION SELECT extract(year FROM r.requested_on)::int FROM registrations r WHERE r.id = $1)
+		ORDER BY c.year`, regID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to read a registration's closed years: %w", err)
+	}
+	return groupID, years, nil
 }

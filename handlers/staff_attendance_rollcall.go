@@ -20,6 +20,8 @@ type rollCallData struct {
 	Roles    []views.Option
 	// Reasons are the choices of why a roll call is changed after the edit window (shown when NeedsReason).
 	Reasons []views.Option
+	// Frozen says, when the session's year is closed, that changes no longer move its frozen figures.
+	Frozen string
 }
 
 // rollCallPage builds the roll call page's data for rc.
@@ -52,6 +54,10 @@ func (s *Server) staffRollCall(c *fiber.Ctx) error {
 	}
 	d := s.rollCallPage(c, rc)
 	d.Saved, d.Added = c.Query("opgeslagen") != "", c.Query("toegevoegd") != ""
+	// Said before a change too: a tap is saved at once, without a page after it.
+	if d.Frozen, err = s.frozenNotice(c, rc.Session.ID, 0); err != nil {
+		return err
+	}
 	return s.render(c, "staff_rollcall", s.staffPage(c, "staff.rollcall.title", d))
 }
 

@@ -40,9 +40,11 @@ func (s *Server) staffQueue(c *fiber.Ctx) error {
 // staffRegistrationData is the page of one registration.
 type staffRegistrationData struct {
 	app.RegistrationView
-	Office       bool
-	Admin        bool
-	Done         string
+	Office bool
+	Admin  bool
+	Done   string
+	// Frozen says, after a change, that it no longer moves the frozen figures of the closed years it counts in.
+	Frozen       string
 	Destinations []views.Option
 	Today        string
 	// Code is the personal code's status, an unconfirmed online contact change and the open work items (office).
@@ -76,6 +78,9 @@ func (s *Server) registrationPage(c *fiber.Ctx, formErr error) error {
 	}
 	if done := c.Query("gedaan"); done != "" && s.Cat.Has("staff.reg.done."+done) {
 		d.Done = s.Cat.T(lang(c), "staff.reg.done."+done)
+		if d.Frozen, err = s.frozenNotice(c, 0, id); err != nil {
+			return err
+		}
 	}
 	p := s.staffPage(c, "staff.reg.title", d)
 	p.Title = v.Person.DisplayName + " – " + p.Title

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -82,4 +83,18 @@ func (s *Server) staffRetentionRun(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(fmt.Sprintf("/beheer/bewaartermijnen?run=%d", run.ID), fiber.StatusSeeOther)
+}
+
+// frozenNotice is the sentence that a change to a session's roll call or to a registration no longer moves the
+// frozen figures of the closed years it counts in; empty when it counts in no closed year.
+func (s *Server) frozenNotice(c *fiber.Ctx, sessionID, registrationID int64) (string, error) {
+	years, err := s.App.ClosedYearsTouched(c.UserContext(), actor(c), sessionID, registrationID)
+	if err != nil || len(years) == 0 {
+		return "", err
+	}
+	names := make([]string, len(years))
+	for i, y := range years {
+		names[i] = strconv.Itoa(y)
+	}
+	return s.Cat.T(lang(c), "staff.frozen.notice", "Years", strings.Join(names, ", ")), nil
 }

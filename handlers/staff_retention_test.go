@@ -27,9 +27,10 @@ func TestRetentionPageRunNowAndReopen(t *testing.T) {
 		start := time.Date(2025, 3, day, 19, 0, 0, 0, locale.Brussels)
 		testenv.MustExec(t, db, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3)`, group, start, start.Add(2*time.Hour))
 	}
-	if _, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "rotonde", GroupID: group, Alias: "Verborgen Naam",
+	req, err := a.Request(t.Context(), app.RequestInput{OfferingSlug: "rotonde", GroupID: group, Alias: "Verborgen Naam",
 		Contact: app.ContactInput{ByPhone: true, Phone: "0470 11 22 33"}, Consent: true,
-		ConsentText: app.Consent{Version: "t", Text: "ok"}}); err != nil {
+		ConsentText: app.Consent{Version: "t", Text: "ok"}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	w.clock.set(time.Date(2026, 1, 15, 9, 0, 0, 0, locale.Brussels))
@@ -69,11 +70,38 @@ func TestRetentionPageRunNowAndReopen(t *testing.T) {
 		t.Errorf("a coordinator reopened a year: %d", r.status)
 	}
 
+	// A correction after closing says that the frozen figures of 2025 no longer move: after a new request date,
+	// and on the roll call of a 2025 session (where a tap is saved without a page after it).
+	const frozenNotice = "De cijfers van 2025 liggen vast: wat je hier nu nog verandert, telt daarin niet meer mee."
+	reg := "/beheer/inschrijvingen/" + itoa(req.RegistrationID)
+	r := w.post(t, coord, reg+"/aanvraagdatum", url.Values{"_csrf": {coordToken}, "requested_on": {"2025-02-20"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("setting the request date: %d", r.status)
+	}
+	if !strings.Contains(page(coord, r.location), frozenNotice) {
+		t.Error("a change after closing does not say that the frozen figures stay")
+	}
+	if strings.Contains(page(coord, reg), frozenNotice) {
+		t.Error("the notice shows without a change")
+	}
+	testenv.MustExec(t, db, `UPDATE registrations SET requested_on = '2026-01-10' WHERE id = $1`, w.registrations[w.own])
+	if strings.Contains(page(coord, "/beheer/inschrijvingen/"+itoa(w.registrations[w.own])+"?gedaan=nieuw"), "liggen vast") {
+		t.Error("a change to a registration of an open year says its figures are fixed")
+	}
+	var session int64
+	testenv.MustGet(t, db, &session, `SELECT min(id) FROM sessions WHERE group_id = $1`, group)
+	if !strings.Contains(page(coord, "/beheer/sessies/"+itoa(session)+"/aanwezigheid"), frozenNotice) {
+		t.Error("the roll call of a closed year does not say that the frozen figures stay")
+	}
+	if strings.Contains(page(coord, "/beheer/sessies/"+itoa(w.sessions[w.own])+"/aanwezigheid"), "liggen vast") {
+		t.Error("the roll call of an open year says its figures are fixed")
+	}
+
 	// The admin reopens 2025 (the box must be ticked), and the coordinator closes it again.
 	if !strings.Contains(page(admin, "/beheer/cijfers?jaar=2025"), "/beheer/cijfers/2025/heropenen") {
 		t.Error("an admin is not offered to reopen a closed year")
 	}
-	r := w.post(t, admin, "/beheer/cijfers/2025/heropenen", url.Values{"_csrf": {adminToken}})
+	r = w.post(t, admin, "/beheer/cijfers/2025/heropenen", url.Values{"_csrf": {adminToken}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Vink aan dat je het jaar wilt heropenen.") {
 		t.Errorf("reopening without the box: %d", r.status)
 	}
