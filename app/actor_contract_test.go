@@ -32,6 +32,7 @@ var notStaffFacing = map[string]string{
 	"ClaimDayForTest":           "system: daily jobs",
 	"SendWorkDigests":           "system: daily jobs",
 	"FinishDayForTest":          "system: daily jobs",
+	"RunJobsOnceForTest":        "system: background jobs",
 	"PlanReminders":             "system: follows a change already authorized",
 	"PlanSessionReminders":      "system: follows a change already authorized",
 	"DropReminders":             "system: follows a change already authorized",

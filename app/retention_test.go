@@ -330,3 +330,27 @@ func TestReopenAYearOnlyBeforeItsPeopleArePurged(t *testing.T) {
 		t.Error("the frozen figures of 2025 changed after a refused reopening")
 	}
 }
+
+// TestTheDailyJobRecordsItsRun: the nightly tick of the background jobs runs the purge once a day, records the run
+// with its counts and nobody as its author, and audits it as the system's.
+func TestTheDailyJobRecordsItsRun(t *testing.T) {
+	w := newRetentionWorld(t)
+	a, ctx := w.a, t.Context()
+	w.at(time.Date(2026, 3, 12, 0, 30, 0, 0, locale.Brussels))
+	a.RunJobsOnceForTest(ctx)
+	w.at(time.Date(2026, 3, 12, 0, 31, 0, 0, locale.Brussels))
+	a.RunJobsOnceForTest(ctx) // the same day: the daily job does not run again
+	var runs []app.RetentionRun
+	testenv.MustSelect(t, a.Store.DB, &runs, `SELECT id, started_at, finished_at, staff_id, NULL AS staff_name, people, waakvlam
+		FROM retention_runs ORDER BY id`)
+	if len(runs) != 1 || runs[0].People != 3 || runs[0].StaffID != nil {
+		t.Fatalf("the daily job recorded %+v, want one run of 3 people by nobody", runs)
+	}
+	var audited int
+	testenv.MustGet(t, a.Store.DB, &audited, `SELECT count(*) FROM audit_log WHERE action = $1 AND actor = $2
+		AND staff_id IS NULL AND (detail->>'people')::int = 3 AND (detail->>'id')::bigint = $3`,
+		app.AuditRetentionPurge, app.ActorSystem, runs[0].ID)
+	if audited != 1 {
+		t.Errorf("%d audit lines for the daily run, want 1", audited)
+	}
+}
