@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,6 +239,9 @@ func TestEveryRetentionRunIsRecordedAndAudited(t *testing.T) {
 		VALUES ('WV-2025-0001', 'Sociaal Huis', '\x00', '\x00', 10, 'cancelled', '2024-01-10', '2024-01-10')`)
 
 	w.at(time.Date(2026, 3, 12, 0, 30, 0, 0, locale.Brussels))
+	if ov, err := a.RetentionOverview(ctx, w.staff); err != nil || ov.DueNow != 3 || ov.WaakvlamDueNow != 1 {
+		t.Fatalf("the page announces %d people and %d Waakvlam contacts (%v), want 3 and 1", ov.DueNow, ov.WaakvlamDueNow, err)
+	}
 	if n, err := a.Purge(ctx); err != nil || n != 3 {
 		t.Fatalf("daily run: %d %v", n, err)
 	}
@@ -352,5 +356,49 @@ func TestTheDailyJobRecordsItsRun(t *testing.T) {
 		app.AuditRetentionPurge, app.ActorSystem, runs[0].ID)
 	if audited != 1 {
 		t.Errorf("%d audit lines for the daily run, want 1", audited)
+	}
+}
+
+// TestRunsAtOnceAnonymiseEachPersonOnce: the nightly run in two processes and an admin's run at the same moment
+// together anonymise each person due exactly once, and their counts add up to what the page announced.
+func TestRunsAtOnceAnonymiseEachPersonOnce(t *testing.T) {
+	w := newRetentionWorld(t)
+	a, ctx := w.a, t.Context()
+	w.at(time.Date(2027, 6, 1, 9, 0, 0, 0, locale.Brussels)) // the people of 2025 are all due; Sien waits for 2026
+	ov, err := a.RetentionOverview(ctx, w.staff)
+	if err != nil || ov.DueNow != 8 {
+		t.Fatalf("%d due now (%v), want 8", ov.DueNow, err)
+	}
+	var wg sync.WaitGroup
+	counts := make([]int, 6)
+	for i := range counts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%2 == 0 {
+				n, err := a.Purge(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				counts[i] = n
+				return
+			}
+			run, err := a.PurgeNow(ctx, w.admin)
+			if err != nil {
+				t.Error(err)
+			}
+			counts[i] = run.People
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	var recorded, anonymised int
+	testenv.MustGet(t, a.Store.DB, &recorded, `SELECT COALESCE(sum(people), 0) FROM retention_runs`)
+	testenv.MustGet(t, a.Store.DB, &anonymised, `SELECT count(*) FROM people WHERE anonymised_at IS NOT NULL`)
+	if total != ov.DueNow || recorded != ov.DueNow || anonymised != ov.DueNow {
+		t.Errorf("runs at once counted %d (%v), recorded %d, anonymised %d; the page announced %d", total, counts, recorded, anonymised, ov.DueNow)
 	}
 }
