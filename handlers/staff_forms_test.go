@@ -274,9 +274,9 @@ func TestStaffMenuShowsWhatExistsForTheRole(t *testing.T) {
 		id        int64
 		want, not []string
 	}{
-		{w.fac, []string{">Vandaag<", ">Aanvragen<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Cijfers<"}},
-		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<"}, []string{">Medewerkers<", ">Audit<"}},
-		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<", ">Medewerkers<", ">Audit<"}, nil},
+		{w.fac, []string{">Vandaag<", ">Aanvragen<", ">Groepen<"}, []string{">Aanbod<", ">Medewerkers<", ">Audit<", ">Cijfers<", ">Bewaartermijnen<"}},
+		{w.coord, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<", ">Bewaartermijnen<"}, []string{">Medewerkers<", ">Audit<"}},
+		{w.admin, []string{">Vandaag<", ">Groepen<", ">Aanbod<", ">Aanvragen<", ">Cijfers<", ">Bewaartermijnen<", ">Medewerkers<", ">Audit<"}, nil},
 	} {
 		c, _ := w.client(t, tc.id)
 		page := w.get(t, c, "/beheer/groepen")
