@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"slices"
 	"sync"
 	"testing"
@@ -133,7 +134,7 @@ func TestRetentionPageCountsAreWhatTheRunsRemove(t *testing.T) {
 		{"intervisie", "2027-05-28", 0}:           2, // 27 May 2025 + 730 days
 		{"lotgenotengroepen", "2027-02-11", 2026}: 1,
 	}
-	if !mapsEqual(page, want) {
+	if !maps.Equal(page, want) {
 		t.Fatalf("the retention page says\n%v\nwant\n%v", page, want)
 	}
 	if ov.DueNow != 0 {
@@ -185,7 +186,7 @@ func TestRetentionPageCountsAreWhatTheRunsRemove(t *testing.T) {
 				total += v
 			}
 		}
-		if got := anonymisedAt(run); n != total || !mapsEqual(got, announced) {
+		if got := anonymisedAt(run); n != total || !maps.Equal(got, announced) {
 			t.Errorf("the run of %s anonymised %d %v; the page announced %d %v", day, n, got, total, announced)
 		}
 	}
@@ -195,7 +196,7 @@ func TestRetentionPageCountsAreWhatTheRunsRemove(t *testing.T) {
 
 	// Sien waits for 2026, past her day; once 2026 is closed she is due at the next run.
 	page, ov = schedule(t, a, w.staff)
-	if !mapsEqual(page, map[dueKey]int{{"lotgenotengroepen", "2027-02-11", 2026}: 1}) || ov.DueNow != 0 {
+	if !maps.Equal(page, map[dueKey]int{{"lotgenotengroepen", "2027-02-11", 2026}: 1}) || ov.DueNow != 0 {
 		t.Fatalf("after the runs the page says %v, %d due now", page, ov.DueNow)
 	}
 	if err := a.CloseYear(ctx, w.staff, 2026); err != nil {
@@ -215,18 +216,6 @@ func TestRetentionPageCountsAreWhatTheRunsRemove(t *testing.T) {
 	if page, ov = schedule(t, a, w.staff); len(page) != 0 || ov.DueNow != 0 {
 		t.Errorf("after the last run the page still says %v, %d due now", page, ov.DueNow)
 	}
-}
-
-func mapsEqual[K comparable](a, b map[K]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestEveryRetentionRunIsRecordedAndAudited: the daily run by the system and a run by an admin each leave a row

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -134,44 +135,30 @@ func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 
 // staffFiguresClose freezes a past year's figures, after the box that confirms it was ticked.
 func (s *Server) staffFiguresClose(c *fiber.Ctx) error {
-	year, ok := yearParam(c.Params("jaar"))
-	if !ok {
-		return app.ErrNotFound
-	}
-	var err error
-	if c.FormValue("bevestig") == "" {
-		err = &app.ValidationError{Fields: map[string]string{"bevestig": "figures.close.confirm.missing"}}
-	} else {
-		err = s.App.CloseYear(c.UserContext(), actor(c), year)
-	}
-	if err == nil {
-		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&afgesloten=1", year), fiber.StatusSeeOther)
-	}
-	p, perr := s.figuresPage(c, strconv.Itoa(year))
-	if perr != nil {
-		return perr
-	}
-	if s.staffInvalid(c, &p, err, "bevestig") {
-		return s.render(c, "staff_figures", p)
-	}
-	return err
+	return s.figuresYearAction(c, "figures.close.confirm.missing", "afgesloten", s.App.CloseYear)
 }
 
 // staffFiguresReopen reopens a closed year for an admin, after the box that confirms it was ticked; refused with
 // the reason next to the box when people of that year have been anonymised since it was closed.
 func (s *Server) staffFiguresReopen(c *fiber.Ctx) error {
+	return s.figuresYearAction(c, "figures.reopen.confirm.missing", "heropend", s.App.ReopenYear)
+}
+
+// figuresYearAction does act to the year of the route once the box "bevestig" was ticked (else missing is the
+// message next to it), then shows the year's page with done set; a refusal comes back on the page, next to the box.
+func (s *Server) figuresYearAction(c *fiber.Ctx, missing, done string, act func(context.Context, app.Actor, int) error) error {
 	year, ok := yearParam(c.Params("jaar"))
 	if !ok {
 		return app.ErrNotFound
 	}
 	var err error
 	if c.FormValue("bevestig") == "" {
-		err = &app.ValidationError{Fields: map[string]string{"bevestig": "figures.reopen.confirm.missing"}}
+		err = &app.ValidationError{Fields: map[string]string{"bevestig": missing}}
 	} else {
-		err = s.App.ReopenYear(c.UserContext(), actor(c), year)
+		err = act(c.UserContext(), actor(c), year)
 	}
 	if err == nil {
-		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&heropend=1", year), fiber.StatusSeeOther)
+		return c.Redirect(fmt.Sprintf("/beheer/cijfers?jaar=%d&%s=1", year, done), fiber.StatusSeeOther)
 	}
 	p, perr := s.figuresPage(c, strconv.Itoa(year))
 	if perr != nil {
