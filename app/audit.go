@@ -60,6 +60,7 @@ const (
 	AuditAttendanceWalkIn   = "attendance.walk_in"
 	AuditAttendanceExcuse   = "attendance.excuse" // the participant reported an absence through their link
 	AuditAttendanceExport   = "attendance.export" // a group's attendance list with names was exported (detail: format, year)
+	AuditGroupImport        = "group.import"      // a list was imported into a group (detail: people, added, marks, sessions)
 
 	// People and their data.
 	AuditPersonView             = "person.view"                 // a staff member opened a participant's data
@@ -103,7 +104,7 @@ var AuditActions = []string{
 	AuditRegistrationWaitlist, AuditRegistrationPromote, AuditRegistrationWithdraw, AuditRegistrationCancel,
 	AuditRegistrationMove, AuditRegistrationDate, AuditSeparationCreate, AuditReferralCreate,
 	AuditAttendanceView, AuditAttendanceUpdate, AuditAttendanceLateEdit, AuditAttendanceWalkIn,
-	AuditAttendanceExcuse, AuditAttendanceExport,
+	AuditAttendanceExcuse, AuditAttendanceExport, AuditGroupImport,
 	AuditPersonView, AuditPersonContact, AuditPersonRotateLinks, AuditPersonAskContact, AuditPersonMomentUnsuitable,
 	AuditPersonExport, AuditPersonErase, AuditPersonCodeLock, AuditPersonRequest, AuditRegistrationCodeReset,
 	AuditWorkItemDone, AuditPeopleSearch, AuditWorkQueueView, AuditWorkDigest,

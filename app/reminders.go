@@ -36,7 +36,13 @@ const minutesPerDay = 24 * 60
 // planReminders queues the reminders of an admitted registration for every planned session of its group still
 // ahead, one per offset of the offering. Call it in the transaction that admits (or confirms) the registration.
 func (a *App) planReminders(ctx context.Context, tx *sqlx.Tx, registrationID int64) error {
-	return insertReminders(ctx, tx, &registrationID, nil, a.Now())
+	if err := insertReminders(ctx, tx, &registrationID, nil, a.Now()); err != nil {
+		return err
+	}
+	if reason, held := heldMail(ctx); held {
+		return cancelRegistrationReminders(ctx, tx, registrationID, reason)
+	}
+	return nil
 }
 
 // planSessionReminders queues the reminders of a new (or moved) session for every admitted member of its group.

@@ -31,6 +31,9 @@ type Store struct {
 
 // tx runs fn in a transaction, committing when it returns nil.
 func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if outer, ok := ctx.Value(outerTx{}).(*sqlx.Tx); ok {
+		return nestedTx(ctx, outer, fn)
+	}
 	tx, err := s.DB.BeginTxx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: unable to begin transaction: %w", err)
@@ -41,6 +44,35 @@ func (s *Store) tx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: unable to commit: %w", err)
+	}
+	return nil
+}
+
+// outerTx is the context key of a transaction that workflows called within it join (see within).
+type outerTx struct{}
+
+// within runs fn in one transaction, and every workflow fn calls with the context it is given joins that
+// transaction instead of opening its own: an import made of many workflow steps is then all or nothing. Each
+// joined workflow runs under a savepoint, so one that fails leaves the rest of the transaction usable.
+func (s *Store) within(ctx context.Context, fn func(ctx context.Context, tx *sqlx.Tx) error) error {
+	return s.tx(ctx, func(tx *sqlx.Tx) error {
+		return fn(context.WithValue(ctx, outerTx{}, tx), tx)
+	})
+}
+
+// nestedTx runs fn in outer under a savepoint: rolled back to it when fn fails, released when fn succeeds.
+func nestedTx(ctx context.Context, outer *sqlx.Tx, fn func(tx *sqlx.Tx) error) error {
+	if _, err := outer.ExecContext(ctx, `SAVEPOINT workflow`); err != nil {
+		return fmt.Errorf("store: unable to set a savepoint: %w", err)
+	}
+	if err := fn(outer); err != nil {
+		if _, rbErr := outer.ExecContext(ctx, `ROLLBACK TO SAVEPOINT workflow`); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("store: unable to roll back to the savepoint: %w", rbErr))
+		}
+		return err
+	}
+	if _, err := outer.ExecContext(ctx, `RELEASE SAVEPOINT workflow`); err != nil {
+		return fmt.Errorf("store: unable to release the savepoint: %w", err)
 	}
 	return nil
 }
