@@ -43,6 +43,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			key = "notfound"
 		case fiber.StatusRequestEntityTooLarge:
 			key = "toolarge"
+			if isUpload(c) {
+				key = "importlarge" // a file, not a form: say the limit
+			}
 		case fiber.StatusForbidden:
 			key = "forbidden"
 		case fiber.StatusTooManyRequests:

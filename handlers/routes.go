@@ -9,6 +9,7 @@ import (
 // (staff_routes.go and the feature route files it calls).
 func (s *Server) routes(f *fiber.App) {
 	f.Use(recover.New())
+	f.Use(limitBody)
 	f.Use(s.securityHeaders)
 	f.Use(s.logRequests)
 	f.Use(s.deadline)

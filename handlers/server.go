@@ -68,7 +68,7 @@ func New(s *Server) *fiber.App {
 	f := fiber.New(fiber.Config{
 		AppName:               "portal",
 		DisableStartupMessage: true,
-		BodyLimit:             BodyLimit,
+		BodyLimit:             UploadBodyLimit, // BodyLimit on every route but the import's: limitBody
 		ReadBufferSize:        8192,
 		ReadTimeout:           15 * time.Second,
 		WriteTimeout:          30 * time.Second,

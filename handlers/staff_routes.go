@@ -45,6 +45,11 @@ func (s *Server) staffRoutes(f *fiber.App) {
 	f.Get("/beheer/groepen/:id/sessies/nieuw", staff, office, s.staffSessionForm)
 	f.Post("/beheer/groepen/:id/sessies/nieuw", staff, office, s.staffSessionCreate)
 	f.Post("/beheer/groepen/:id/afronden", staff, office, s.staffGroupComplete)
+	// Importing a group's lists from a spreadsheet: the page, the check (a preview), the import, the template.
+	f.Get("/beheer/groepen/:id/inlezen", staff, office, s.staffImportForm)
+	f.Post("/beheer/groepen/:id/inlezen", staff, office, s.staffImportCheck)
+	f.Post("/beheer/groepen/:id/inlezen/bevestigen", staff, office, s.staffImportConfirm)
+	f.Get("/beheer/groepen/:id/inlezen/sjabloon.xlsx", staff, office, s.staffImportTemplate)
 
 	// Attendance, for everyone who may see the group: the page, the whole form, one tap, a walk-in.
 	f.Get("/beheer/sessies/:id/aanwezigheid", staff, s.staffRollCall)
