@@ -390,3 +390,31 @@ func TestImportReadsTheExportsMarks(t *testing.T) {
 		}
 	}
 }
+
+// A family group's list: parents and children each take a place on their own track and are counted apart.
+func TestImportFamilyListCountsParentsAndChildrenApart(t *testing.T) {
+	a := seeded(t)
+	a.Now = func() time.Time { return importNow }
+	staff := coordinator(t, a)
+	y := &yearBuilder{t: t, a: a}
+	g, _ := y.group("blaffen-of-schuilen", "blaffen-2025", "Lier", 8, 8, time.Date(2025, 10, 7, 18, 0, 0, 0, locale.Brussels), 2, 1)
+	file := csvFile("Naam;Rol;7 oktober 2025;14 oktober 2025",
+		"Sara;ouder;aanwezig;aanwezig", "Lina;kind;aanwezig;te laat", "Els;;afwezig;aanwezig", "Noor;deelnemer;;aanwezig")
+	if plan, _, err := a.Import(t.Context(), staff, g, file); err != nil {
+		t.Fatalf("import: %v (%+v)", err, plan.Problems)
+	}
+	var roles []string
+	testenv.MustSelect(t, a.Store.DB, &roles, `SELECT role FROM registrations WHERE group_id = $1 AND status = 'admitted' ORDER BY role`, g)
+	if want := []string{"child", "parent", "parent", "parent"}; !reflect.DeepEqual(roles, want) {
+		t.Errorf("roles %v, want %v", roles, want)
+	}
+	f, err := a.FiguresOf(t.Context(), staff, 2025)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range f.Offerings {
+		if o.Kind == app.KindFamily && (o.Parents != 3 || o.Children != 1) {
+			t.Errorf("family figures: %d parents, %d children; want 3 and 1", o.Parents, o.Children)
+		}
+	}
+}
