@@ -175,7 +175,7 @@ func TestImportRefusesAHugeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "hoogstens 2 MB") {
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "hoogstens 2 megabyte") {
 		t.Errorf("a 50 MB file: %d, want 413 saying the limit", resp.StatusCode)
 	}
 	big := upload(t, c, w.srv.URL+base, token, "groot.csv", bytes.Repeat([]byte("x"), app.MaxImportBytes+10))
