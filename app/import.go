@@ -270,6 +270,10 @@ func (a *App) readImportRows(plan *ImportPlan, rows [][]string, sessions []Sessi
 			problem(line, headerOf(header, kinds, colName), "", "import.cell.noname")
 			continue
 		}
+		if erasedName(r.Name) {
+			problem(line, headerOf(header, kinds, colName), r.Name, "import.cell.erased")
+			continue
+		}
 		if len([]rune(r.Name)) > MaxName {
 			problem(line, headerOf(header, kinds, colName), r.Name, "import.cell.longname")
 		}

@@ -27,7 +27,7 @@ func importColumn(header string) string {
 		return colReferrer
 	case "aanvraagdatum", "datum aanvraag", "request date", "requested on":
 		return colRequested
-	case "aanwezig (aantal keer)", "aanwezig", "attended (times)", "attended":
+	case "aanwezig (aantal keer)", "aanwezig", "present (times)", "attended (times)", "attended":
 		return colAttended // the export's count: worked out again from the marks, never read
 	}
 	return ""
@@ -44,6 +44,16 @@ const (
 	colAttended  = "attended"
 	colSession   = "session"
 )
+
+// erasedName reports whether a name is how the attendance export writes a person whose data was purged or
+// erased: such a row cannot be imported (there is nobody to record), and one of them is no person twice.
+func erasedName(name string) bool {
+	switch nameKey(name) {
+	case "gewiste persoon", "erased person":
+		return true
+	}
+	return false
+}
 
 // importMark reads an attendance mark as the export writes it (the word, in either language) or as a
 // facilitator writes it on a paper list (the sheet's short signs); "" and ok for an empty cell.

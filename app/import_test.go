@@ -378,6 +378,16 @@ func TestImportReadsTheExportsMarks(t *testing.T) {
 	staff := coordinator(t, a)
 	g, _ := rotonde2025(t, a)
 	for _, lang := range []string{"nl", "en"} {
+		// The export's own headers, and its name for an erased person.
+		header := strings.Join([]string{cat.T(lang, "figures.sheet.name"), cat.T(lang, "figures.sheet.role"),
+			cat.T(lang, "figures.sheet.attended")}, ";")
+		plan, err := a.PreviewImport(t.Context(), staff, g, csvFile(header, "Tom;;0", cat.T(lang, "figures.sheet.anonymous")+";;1"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Problems) != 1 || plan.Problems[0].Key != "import.cell.erased" || len(plan.Rows) != 1 {
+			t.Errorf("%s export headers: problems %+v, rows %d; want only the erased person refused", lang, plan.Problems, len(plan.Rows))
+		}
 		for i, m := range app.Marks {
 			header := "Naam;" + locale.ShortDate(lang, time.Date(2025, 9, 4, 19, 0, 0, 0, locale.Brussels))
 			plan, err := a.PreviewImport(t.Context(), staff, g, csvFile(header, fmt.Sprintf("P%d;%s", i, cat.T(lang, "figures.mark."+m))))
