@@ -195,6 +195,8 @@ func (s *Server) staffImportConfirm(c *fiber.Ctx) error {
 		return s.renderImport(c, d)
 	case errors.Is(err, app.ErrClosed):
 		return s.importFieldError(c, d, s.Cat.T(l, "import.closed"))
+	case errors.Is(err, app.ErrSeparated):
+		return s.importFieldError(c, d, s.Cat.T(l, "import.separated"))
 	case err != nil:
 		return err
 	}
