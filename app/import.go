@@ -338,7 +338,7 @@ func (a *App) Import(ctx context.Context, actor Actor, groupID int64, data []byt
 	}
 	var plan ImportPlan
 	var res ImportResult
-	err := a.Store.within(withoutMail(ctx, ImportMailReason), func(ctx context.Context, tx *sqlx.Tx) error {
+	err := a.Store.within(recordOnly(ctx, ImportMailReason), func(ctx context.Context, tx *sqlx.Tx) error {
 		if _, err := lockGroup(ctx, tx, groupID); err != nil {
 			return err
 		}

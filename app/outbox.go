@@ -61,27 +61,7 @@ func (a *App) enqueue(ctx context.Context, tx *sqlx.Tx, m Mail) error {
 	if err != nil {
 		return fmt.Errorf("outbox: unable to encode params: %w", err)
 	}
-	if reason, held := heldMail(ctx); held {
-		// Recorded as it would have been sent, and cancelled at once with the reason: the outbox shows what
-		// was not sent and why, and the secret is not kept.
-		return insertCancelledOutbox(ctx, tx, m, p, reason)
-	}
 	return insertOutbox(ctx, tx, m, p, a.Keys.Encrypt(m.Secret))
-}
-
-// heldReason is the context key of the reason why no mail may leave (see withoutMail).
-type heldReason struct{}
-
-// withoutMail returns a context in which every mail the workflows cause is recorded as cancelled with reason,
-// never sent: an import of lists that describe what already happened must not mail the people on them.
-func withoutMail(ctx context.Context, reason string) context.Context {
-	return context.WithValue(ctx, heldReason{}, reason)
-}
-
-// heldMail reports whether ctx holds back mail (withoutMail), and why.
-func heldMail(ctx context.Context) (string, bool) {
-	reason, ok := ctx.Value(heldReason{}).(string)
-	return reason, ok
 }
 
 // ref returns a pointer to v, for the optional ids of a Mail.

@@ -39,7 +39,9 @@ func (a *App) planReminders(ctx context.Context, tx *sqlx.Tx, registrationID int
 	if err := insertReminders(ctx, tx, &registrationID, nil, a.Now()); err != nil {
 		return err
 	}
-	if reason, held := heldMail(ctx); held {
+	// Reminders are planned straight into the outbox, not through enqueue: under recordOnly they are recorded as
+	// not sent all the same.
+	if reason, ok := ctx.Value(recordOnlyKey{}).(string); ok {
 		return cancelRegistrationReminders(ctx, tx, registrationID, reason)
 	}
 	return nil

@@ -374,23 +374,8 @@ func insertOutbox(ctx context.Context, e sqlx.ExecerContext, m Mail, params, sea
 	return nil
 }
 
-// insertCancelledOutbox records a mail that must not be sent: cancelled from the start, with the reason in
-// last_error, without its secret.
-func insertCancelledOutbox(ctx context.Context, e sqlx.ExecerContext, m Mail, params []byte, reason string) error {
-	_, err := e.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, kind, due_at, offset_minutes, person_id, staff_id,
-			registration_id, session_id, waakvlam_request_id, params, status, last_error)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'cancelled', $11)
-		ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.DedupeKey, m.Kind, m.DueAt, m.OffsetMinutes, m.PersonID, m.StaffID, m.RegistrationID, m.SessionID,
-		m.WaakvlamID, params, reason)
-	if err != nil {
-		return fmt.Errorf("store: unable to record a held mail: %w", err)
-	}
-	return nil
-}
-
 // cancelRegistrationReminders cancels the queued reminders of a registration with reason (reminders planned
-// while mail is held: see withoutMail).
+// under recordOnly).
 func cancelRegistrationReminders(ctx context.Context, e sqlx.ExecerContext, registrationID int64, reason string) error {
 	_, err := e.ExecContext(ctx, `UPDATE outbox SET status = 'cancelled', last_error = $2
 		WHERE registration_id = $1 AND kind = 'reminder' AND status = 'queued'`, registrationID, reason)
