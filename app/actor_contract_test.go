@@ -123,9 +123,8 @@ var staffAccess = map[string]string{
 	"SetWaakvlamStatus": officeOnly, "OutboxList": officeOnly, "OutboxItem": officeOnly, "ResendMail": officeOnly,
 	"CaughtMailList": officeOnly, "CaughtMessage": officeOnly, "FiguresOf": officeOnly, "FigureYears": officeOnly,
 	"CloseYear": officeOnly, "AddSessions": officeOnly, "RecordReferral": officeOnly, "SetRequestDate": officeOnly,
-	"RetentionOverview": officeOnly,
-	"PreviewImport": officeOnly, "Import": officeOnly, "ImportTemplate": officeOnly, "SealImport": officeOnly,
-	"OpenImport": officeOnly,
+	"RetentionOverview": officeOnly, "PreviewImport": officeOnly, "Import": officeOnly, "ImportTemplate": officeOnly,
+	"SealImport": officeOnly, "OpenImport": officeOnly,
 
 	// One group, its sessions and its people: the office, and the group's facilitators.
 	"GroupForStaff": groupScoped, "CountsOfGroup": groupScoped, "GroupMembers": groupScoped,
