@@ -32,9 +32,16 @@ type OutboxEntry struct {
 	CreatedAt      time.Time  `db:"created_at"`
 }
 
-// CanResend reports whether staff may send this mail again (the resend button).
+// CanResend reports whether staff may send this mail again (the resend button). A mail about the past may not:
+// the rule that kept it would keep it again.
 func (e OutboxEntry) CanResend() bool {
-	return e.Status == OutboxSent || e.Status == OutboxFailed || e.Status == OutboxCancelled || e.Status == OutboxRetrying
+	switch e.Status {
+	case OutboxSent, OutboxFailed, OutboxRetrying:
+		return true
+	case OutboxCancelled:
+		return !e.Past()
+	}
+	return false
 }
 
 // Past reports whether the mail was not sent because the moment it concerns is past (ReasonPast): the page
@@ -108,20 +115,21 @@ func (a *App) OutboxItem(ctx context.Context, actor Actor, id int64) (OutboxEntr
 // counted afresh; its history stays. The recipient and the checks are resolved again when it is sent, so a
 // mail cancelled for want of an address goes out once the address is there. A mail whose link could be sent
 // only once (its token was wiped after sending) goes out with the page where a new link can be asked instead.
-// For the office (ErrForbidden); ErrTransition for a mail still waiting to go out.
+// For the office (ErrForbidden); ErrTransition for a mail still waiting to go out or one about the past.
 func (a *App) ResendMail(ctx context.Context, actor Actor, id int64) error {
 	if err := actor.Allow(OfficeRoles); err != nil {
 		return err
 	}
 	staffID := actor.ID()
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
-		status, err := lockOutboxStatus(ctx, tx, id)
+		e, err := lockOutboxStatus(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if !(OutboxEntry{Status: status}).CanResend() {
+		if !e.CanResend() {
 			return ErrTransition
 		}
+		status := e.Status
 		if err := requeueMail(ctx, tx, id, a.Now()); err != nil {
 			return err
 		}

@@ -39,6 +39,9 @@ type PlaceOption struct {
 	SeatsLeft      int  `db:"seats_left"`
 	ChildSeatsLeft int  `db:"child_seats_left"`
 	Closed         bool `db:"-"`
+	// Recordable means staff may still admit someone to the group although it is Closed: they record who was in
+	// it (a past year). Moving and the waiting list follow Closed.
+	Recordable bool `db:"-"`
 }
 
 // CandidatePerson is someone staff may mark as never to meet this person: others in the same offering.
@@ -144,6 +147,7 @@ func (a *App) RegistrationForStaff(ctx context.Context, actor Actor, regID int64
 	}
 	for i := range v.Places {
 		v.Places[i].Closed = a.joinable(ctx, db, v.Places[i].Group) != nil
+		v.Places[i].Recordable = recordable(v.Places[i].Group) == nil
 	}
 	if v.Attended, err = attendedCount(ctx, db, r.PersonID); err != nil {
 		return v, err

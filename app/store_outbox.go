@@ -433,13 +433,14 @@ func outboxAttempts(ctx context.Context, q sqlx.QueryerContext, id int64) ([]Out
 	return out, nil
 }
 
-// lockOutboxStatus returns a mail's status and locks it for the transaction, or ErrNotFound.
-func lockOutboxStatus(ctx context.Context, tx *sqlx.Tx, id int64) (string, error) {
-	var status string
-	if err := tx.GetContext(ctx, &status, `SELECT status FROM outbox WHERE id = $1 FOR UPDATE`, id); err != nil {
-		return "", notFoundOr(err, "store: unable to lock mail")
+// lockOutboxStatus returns a mail's status and last error (its Status and LastError, the rest left empty) and
+// locks it for the transaction, or ErrNotFound.
+func lockOutboxStatus(ctx context.Context, tx *sqlx.Tx, id int64) (OutboxEntry, error) {
+	var e OutboxEntry
+	if err := tx.GetContext(ctx, &e, `SELECT status, last_error FROM outbox WHERE id = $1 FOR UPDATE`, id); err != nil {
+		return e, notFoundOr(err, "store: unable to lock mail")
 	}
-	return status, nil
+	return e, nil
 }
 
 // requeueMail puts a mail back in the queue, due at now, with its attempts counted afresh.

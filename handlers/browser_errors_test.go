@@ -40,8 +40,8 @@ const summaryProblems = `(() => {
     // a group of choices is named by its legend (the link leads to its first option), other fields by their label
     const group = field.matches("input[type=radio], input[type=checkbox]") ? field.closest("fieldset.field") : null;
     const own = group ? group.querySelector("legend") : field.labels && field.labels.length ? field.labels[0] : field.querySelector("legend");
-    // a label that ends in "?" or ":" loses it before the summary's own ": "
-    const label = own ? visible(own).replace(/[?:]$/, "") : "";
+    // a label that ends in "?", ":" or "." loses it before the summary's own ": "
+    const label = own ? visible(own).replace(/[?:.]$/, "") : "";
     const colon = text.indexOf(": ");
     const named = colon > 0 ? text.slice(0, colon) : "";
     if (!named) { out.push("link names no field: " + text); continue; }

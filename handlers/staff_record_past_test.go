@@ -48,6 +48,17 @@ func TestCoordinatorAdmitsToAGroupClosedAfterItsSession(t *testing.T) {
 	if page := w.get(t, &http.Client{}, "/aanbod/rotonde/aanvragen"); page.status != 200 || strings.Contains(page.body, "Rotonde najaar 2025") {
 		t.Error("the public request form offers a group that is over")
 	}
+	// Her request names no group: the admission form offers the group that is over as a choice she can be given
+	// (not greyed out), while the waiting list's choice keeps it closed.
+	regPage := w.get(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID))
+	admitForm, _, _ := strings.Cut(regPage.body[strings.Index(regPage.body, "/toelaten\""):], "</form>")
+	radio := `<input type="radio" name="group" value="` + itoa(group) + `"`
+	if !strings.Contains(admitForm, radio+">") || !strings.Contains(admitForm, "je kunt wel noteren wie erin zat") {
+		t.Errorf("the admission form does not let staff choose the group that is over")
+	}
+	if waitForm, _, _ := strings.Cut(regPage.body[strings.Index(regPage.body, "/wachtlijst\""):], "</form>"); !strings.Contains(waitForm, radio+" disabled>") {
+		t.Errorf("the waiting list offers a group that is over")
+	}
 	r := w.post(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID)+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
 	if r.status != 303 {
 		t.Fatalf("a coordinator admitting to a group closed after session 1: %d, want 303", r.status)
@@ -88,7 +99,18 @@ func TestARefusedDecisionIsShownOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := w.post(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID)+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
+		// Her request names no group: the admission form offers the group that is over as a choice she can be given
+	// (not greyed out), while the waiting list's choice keeps it closed.
+	regPage := w.get(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID))
+	admitForm, _, _ := strings.Cut(regPage.body[strings.Index(regPage.body, "/toelaten\""):], "</form>")
+	radio := `<input type="radio" name="group" value="` + itoa(group) + `"`
+	if !strings.Contains(admitForm, radio+">") || !strings.Contains(admitForm, "je kunt wel noteren wie erin zat") {
+		t.Errorf("the admission form does not let staff choose the group that is over")
+	}
+	if waitForm, _, _ := strings.Cut(regPage.body[strings.Index(regPage.body, "/wachtlijst\""):], "</form>"); !strings.Contains(waitForm, radio+" disabled>") {
+		t.Errorf("the waiting list offers a group that is over")
+	}
+	r := w.post(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID)+"/toelaten", url.Values{"_csrf": {token}, "group": {itoa(group)}})
 		last = r.body
 		if want := []int{303, 422}[i]; r.status != want {
 			t.Fatalf("admission %d: %d, want %d", i+1, r.status, want)
@@ -153,6 +175,16 @@ func TestFormsWithAPastDateSaySoBeforeSaving(t *testing.T) {
 	// The outbox page says why it was not sent, in the reader's language.
 	if page := w.get(t, c, "/beheer/mail?status=cancelled"); !strings.Contains(page.body, "Niet verstuurd: in het verleden.") {
 		t.Errorf("the outbox page does not say the mail about the past was not sent (%d)", page.status)
+	}
+	// It cannot be sent again: the rule that kept it would keep it again.
+	var mailID int64
+	testenv.MustGet(t, w.srv.DB, &mailID, `SELECT id FROM outbox WHERE registration_id = $1 AND kind = $2`,
+		res.RegistrationID, app.MailIntakePlanned)
+	if page := w.get(t, c, "/beheer/mail/"+itoa(mailID)); page.status != 200 || strings.Contains(page.body, "/opnieuw") {
+		t.Errorf("a mail about the past offers to send it again (%d)", page.status)
+	}
+	if r := w.post(t, c, "/beheer/mail/"+itoa(mailID)+"/opnieuw", url.Values{"_csrf": {token}}); r.status < 400 {
+		t.Errorf("sending a mail about the past again: %d, want a refusal", r.status)
 	}
 	w.get(t, c, "/taal/en?terug=/beheer")
 	if page := w.get(t, c, "/beheer/mail?status=cancelled"); !strings.Contains(page.body, "Not sent: in the past.") {

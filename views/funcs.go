@@ -67,9 +67,10 @@ func funcs(cat *locale.Catalogue, lang string, assets map[string]string) templat
 		},
 		// named is an error summary's link text: "Label: message", the message's first letter made small as
 		// after a colon; the message alone when the field noted no label. A label that is a question or ends in
-		// a colon ("Op welke manier?") loses that mark: "Op welke manier?: kies" reads as a stutter.
+		// a colon ("Op welke manier?") loses that mark: "Op welke manier?: kies" reads as a stutter; so does the
+		// full stop of a tickbox's sentence ("Ik wil 2025 heropenen.").
 		"named": func(label, message string) string {
-			label = strings.TrimRight(strings.TrimSpace(label), "?:")
+			label = strings.TrimRight(strings.TrimSpace(label), "?:.")
 			if label == "" {
 				return message
 			}
