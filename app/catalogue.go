@@ -23,6 +23,21 @@ type OfferingView struct {
 	Groups []GroupView
 }
 
+// Over reports whether all the group's sessions are past: it belongs to what was, not to what one can join.
+func (g GroupView) Over() bool { return g.SessionsHeld > 0 && len(g.Upcoming) == 0 }
+
+// Current lists the groups that are not over, for the public offering page: a group of last year, recorded by
+// staff, is not shown as "closed, dates to follow".
+func (v OfferingView) Current() []GroupView {
+	var out []GroupView
+	for _, g := range v.Groups {
+		if !g.Over() {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
 // AudienceSection is one block of the catalogue: the offerings for one audience.
 type AudienceSection struct {
 	Audience  string

@@ -48,6 +48,10 @@ func TestCoordinatorAdmitsToAGroupClosedAfterItsSession(t *testing.T) {
 	if page := w.get(t, &http.Client{}, "/aanbod/rotonde/aanvragen"); page.status != 200 || strings.Contains(page.body, "Rotonde najaar 2025") {
 		t.Error("the public request form offers a group that is over")
 	}
+	// Nor does the offering's page list it as "closed, dates to follow": it is last year's.
+	if page := w.get(t, &http.Client{}, "/aanbod/rotonde"); page.status != 200 || strings.Contains(page.body, "Rotonde najaar 2025") {
+		t.Error("the public offering page lists a group that is over")
+	}
 	// Her request names no group: the admission form offers the group that is over as a choice she can be given
 	// (not greyed out), while the waiting list's choice keeps it closed.
 	regPage := w.get(t, c, "/beheer/inschrijvingen/"+itoa(res.RegistrationID))
