@@ -113,6 +113,16 @@ func TestIntakeJourneyForTheOffice(t *testing.T) {
 	if name := fixtures.NameOf(t, w.srv.App, mira); name != "" {
 		t.Error("erased person still has a name")
 	}
+	// Her page says she was erased and offers nothing more to decide.
+	page = w.get(t, ac, "/beheer/inschrijvingen/"+itoa(res.RegistrationID))
+	if page.status != 200 || !strings.Contains(page.body, "<h1>Gewiste persoon") || !strings.Contains(page.body, "zijn gewist op") {
+		t.Errorf("an erased person's page does not say so (%d)", page.status)
+	}
+	for _, action := range []string{"/intrekken", "/verplaatsen", "/code", "/aanvraagdatum", "/doorverwijzen", "/wissen"} {
+		if strings.Contains(page.body, `action="`) && strings.Contains(page.body, action+`"`) {
+			t.Errorf("an erased person's page still offers %s", action)
+		}
+	}
 	var logged int
 	testenv.MustGet(t, w.srv.DB, &logged, `SELECT count(*) FROM audit_log WHERE person_id = $1 AND action IN ('person.export', 'person.erase',
 		'registration.intake', 'registration.admit', 'referral.create')`, mira)
