@@ -255,6 +255,8 @@ func (a *App) MarkManyWithReason(ctx context.Context, actor Actor, sessionID int
 				if err := a.alertRepeatedAbsence(ctx, tx, regID, personID, s); err != nil {
 					return err
 				}
+			} else if err := a.answerAbsenceAlert(ctx, tx, actor, regID, s.GroupID); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -268,6 +270,20 @@ func validMark(m string) bool {
 		}
 	}
 	return false
+}
+
+// answerAbsenceAlert closes her open two-absences alert once her last two sessions so far are no longer both
+// unexcused absences: she came back (or a past year entered session by session reached a session she came to),
+// so nobody needs to call her about it. A correction of an older session leaves a current alert alone.
+func (a *App) answerAbsenceAlert(ctx context.Context, tx *sqlx.Tx, actor Actor, regID, groupID int64) error {
+	lastTwo, err := lastTwoMarks(ctx, tx, regID, groupID, a.Now())
+	if err != nil {
+		return err
+	}
+	if len(lastTwo) == 2 && lastTwo[0] == MarkAbsent && lastTwo[1] == MarkAbsent {
+		return nil
+	}
+	return a.closeWorkItems(ctx, tx, actor.ID(), regID, WorkAbsenceAlert)
 }
 
 // alertRepeatedAbsence mails the coordinators and opens a work item (for the coordinators and the group's

@@ -356,3 +356,51 @@ func TestWorkQueueForgetsAnErasedPerson(t *testing.T) {
 		t.Errorf("after erasure: %d open work items, %d with her words", open, words)
 	}
 }
+
+// An absence alert is about her last two sessions: when she comes to the next one (or a past year is entered
+// session by session and reaches one she came to), it is answered; a correction of an older session leaves a
+// current alert alone.
+func TestAnAbsenceAlertGoesWhenSheComesBack(t *testing.T) {
+	e := newQueueEnv(t)
+	ctx := t.Context()
+	g := addGroup(t, e.a, "lotgenotengroepen", "lotgenoten-terug", 4, 0, 3)
+	e.facilitators(g)
+	people := map[string]int64{}
+	regs := map[string]int64{}
+	for _, name := range []string{"Anna", "Bram"} {
+		r := request(t, e.a, "lotgenotengroepen", g, name)
+		if err := e.a.Admit(ctx, e.office, r.RegistrationID, app.AdmitOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var person int64
+		if err := e.a.Store.DB.Get(&person, `SELECT person_id FROM registrations WHERE id = $1`, r.RegistrationID); err != nil {
+			t.Fatal(err)
+		}
+		people[name], regs[name] = person, r.RegistrationID
+	}
+	sessions := fixtures.Sessions(t, e.a, g)
+	mark := func(i int, marks map[string]string) {
+		t.Helper()
+		m := map[int64]string{}
+		for name, v := range marks {
+			m[people[name]] = v
+		}
+		// The office, with a reason: a correction may come after the facilitator's 14 days.
+		if err := e.a.MarkManyWithReason(ctx, e.office, sessions[i].ID, m, "mistake"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.now = sessions[0].EndsAt.Add(time.Hour)
+	mark(0, map[string]string{"Anna": app.MarkAbsent, "Bram": app.MarkPresent})
+	e.now = sessions[1].EndsAt.Add(time.Hour)
+	mark(1, map[string]string{"Anna": app.MarkAbsent, "Bram": app.MarkAbsent})
+	e.expect("Anna twice absent", e.office, app.WorkAbsenceAlert, 1, aboutRegistration(regs["Anna"]))
+	e.now = sessions[2].EndsAt.Add(time.Hour)
+	mark(2, map[string]string{"Anna": app.MarkPresent, "Bram": app.MarkAbsent})
+	e.expect("Anna came back", e.office, app.WorkAbsenceAlert, 0, aboutRegistration(regs["Anna"]))
+	e.expect("Bram twice absent", e.office, app.WorkAbsenceAlert, 1, aboutRegistration(regs["Bram"]))
+	mark(0, map[string]string{"Bram": app.MarkLate})
+	e.expect("an older session corrected", e.office, app.WorkAbsenceAlert, 1, aboutRegistration(regs["Bram"]))
+	mark(1, map[string]string{"Bram": app.MarkExcused})
+	e.expect("Bram had excused himself after all", e.office, app.WorkAbsenceAlert, 0, aboutRegistration(regs["Bram"]))
+}
