@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -358,7 +359,17 @@ func (a *App) Import(ctx context.Context, actor Actor, groupID int64, data []byt
 			}
 			res.Added++
 		}
-		for i, s := range plan.Sessions {
+		// Session by session in the order they took place, as the roll calls were taken: the absence alert reads
+		// the marks before each one.
+		order := make([]int, len(plan.Sessions))
+		for i := range order {
+			order[i] = i
+		}
+		sort.SliceStable(order, func(x, y int) bool {
+			return plan.Sessions[order[x]].StartsAt.Before(plan.Sessions[order[y]].StartsAt)
+		})
+		for _, i := range order {
+			s := plan.Sessions[i]
 			marks := map[int64]string{}
 			for _, r := range plan.Rows {
 				if r.Marks[i] != "" {
