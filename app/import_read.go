@@ -16,8 +16,10 @@ import (
 const (
 	// MaxImportBytes is the largest file the import takes, in bytes (the route's body limit follows it).
 	MaxImportBytes = 2 << 20
-	// maxImportRows and maxImportColumns bound a sheet: no group has that many people or sessions.
-	maxImportRows    = 1000
+	// maxImportRows and maxImportColumns bound a sheet: no group has that many people or sessions. The rows
+	// also keep an import within a request's time: BenchmarkImport takes about 5 s for 60 people with 12
+	// marks each on this machine, and a request may take 12 s (handlers.DefaultRequestTimeout).
+	maxImportRows    = 60
 	maxImportColumns = 200
 	// A workbook is a zip of XML files: excelize refuses to unpack more than this, so a small file that expands
 	// hugely (a zip bomb) is refused before it fills the memory.
