@@ -318,6 +318,8 @@ func TestImportRefusesBadFilesAndChangesNothing(t *testing.T) {
 		{"a broken workbook", []byte("PK\x03\x04 not really a zip"), app.ImportProblem{Key: "import.file.notsheet"}},
 		{"too large", bytes.Repeat([]byte("a;b\n"), app.MaxImportBytes/4+1), app.ImportProblem{Key: "import.file.large"}},
 		{"a zip bomb", bomb, app.ImportProblem{Key: "import.file.large"}},
+		{"too many people", csvFile(append([]string{"Naam"}, strings.Split(strings.Repeat("Iemand\n", 61), "\n")[:61]...)...),
+			app.ImportProblem{Key: "import.file.toomany"}},
 		{"no name column", csvFile("Wie;Rol", "Tom;deelnemer"), app.ImportProblem{Row: 1, Column: "Wie", Key: "import.column.unknown"}},
 		{"unknown column", csvFile("Naam;Adres", "Tom;Kerkstraat 1"), app.ImportProblem{Row: 1, Column: "Adres", Key: "import.column.unknown"}},
 		{"unknown session date", csvFile("Naam;14 oktober 2025", "Tom;aanwezig"),
