@@ -108,7 +108,7 @@ var staffAccess = map[string]string{
 	// Staff accounts, the audit log, a person's data.
 	"AuditLog": adminOnly, "CreateStaff": adminOnly, "ChangeStaffRole": adminOnly, "SetStaffActive": adminOnly,
 	"StaffList": adminOnly, "StaffAccount": adminOnly, "ResetTOTP": adminOnly, "SendPasswordMail": adminOnly,
-	"Erase": adminOnly, "ExportPerson": adminOnly, "PurgeNow": adminOnly, "ReopenYear": adminOnly,
+	"Erase": adminOnly, "ExportPerson": adminOnly, "PurgeNow": adminOnly, "ReopenYear": adminOnly, "ReopenRefusal": officeOnly,
 
 	// Running the offer: offerings and groups, requests and decisions, Waakvlam, mail, figures, work items.
 	"CreateOffering": officeOnly, "UpdateOffering": officeOnly, "OfferingsForStaff": officeOnly,

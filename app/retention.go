@@ -201,32 +201,17 @@ func (a *App) ReopenYear(ctx context.Context, actor Actor, year int) error {
 	if err := actor.Allow(AdminRoles); err != nil {
 		return err
 	}
-	refuse := func(msg string) error { return &ValidationError{Fields: map[string]string{"bevestig": msg}} }
 	return a.Store.tx(ctx, func(tx *sqlx.Tx) error {
 		// Exclusive: no person of the year is being anonymised while we look, and none after we reopened.
 		if err := lockRetention(ctx, tx, true); err != nil {
 			return err
 		}
-		closedAt, err := yearClosedAt(ctx, tx, year)
+		refusal, err := reopenRefusal(ctx, tx, year)
 		if err != nil {
 			return err
 		}
-		if closedAt == nil {
-			return refuse("form.year.notclosed")
-		}
-		later, err := laterClosedYear(ctx, tx, year)
-		if err != nil {
-			return err
-		}
-		if later != 0 {
-			return refuse("form.year.laterclosed")
-		}
-		gone, err := anonymisedSinceClosing(ctx, tx, year, *closedAt)
-		if err != nil {
-			return err
-		}
-		if gone > 0 {
-			return refuse("form.year.purged")
+		if refusal != "" {
+			return &ValidationError{Fields: map[string]string{"bevestig": refusal}}
 		}
 		if err := deleteYearClosed(ctx, tx, year); err != nil {
 			return err
@@ -235,6 +220,42 @@ func (a *App) ReopenYear(ctx context.Context, actor Actor, year int) error {
 		return a.Audit(ctx, tx, AuditEntry{StaffID: &staffID, Action: AuditYearReopen,
 			Detail: map[string]any{"year": year}})
 	})
+}
+
+// ReopenRefusal says why an admin could not reopen year now: the message id ReopenYear would refuse with, or ""
+// when it may be reopened. The figures page asks it so as to offer the form only when it can work. For the office
+// (ErrForbidden otherwise).
+func (a *App) ReopenRefusal(ctx context.Context, actor Actor, year int) (string, error) {
+	if err := actor.Allow(OfficeRoles); err != nil {
+		return "", err
+	}
+	return reopenRefusal(ctx, a.Store.DB, year)
+}
+
+// reopenRefusal is the rule of ReopenYear: the message id of why year cannot be reopened, or "".
+func reopenRefusal(ctx context.Context, q sqlx.QueryerContext, year int) (string, error) {
+	closedAt, err := yearClosedAt(ctx, q, year)
+	if err != nil {
+		return "", err
+	}
+	if closedAt == nil {
+		return "form.year.notclosed", nil
+	}
+	later, err := laterClosedYear(ctx, q, year)
+	if err != nil {
+		return "", err
+	}
+	if later != 0 {
+		return "form.year.laterclosed", nil
+	}
+	gone, err := anonymisedSinceClosing(ctx, q, year, *closedAt)
+	if err != nil {
+		return "", err
+	}
+	if gone > 0 {
+		return "form.year.purged", nil
+	}
+	return "", nil
 }
 
 // ClosedYearsTouched lists, oldest first, the closed years that a change to a session's roll call (sessionID) or

@@ -30,8 +30,10 @@ type figuresData struct {
 	Months                       [12]string
 	CanClose, JustClosed         bool
 	ClosedAt                     time.Time
-	// CanReopen is true for an admin looking at a closed year; JustReopened after reopening it.
+	// CanReopen is true for an admin looking at a closed year that may be reopened; ReopenRefused says why an
+	// admin cannot reopen it (a purge since closing, a later year closed); JustReopened after reopening it.
 	CanReopen, JustReopened bool
+	ReopenRefused           string
 }
 
 // offeringFigures is one offering's section: its numbers and a chart per group.
@@ -87,7 +89,17 @@ func (s *Server) figuresPage(c *fiber.Ctx, asked string) (views.Page, error) {
 	l := lang(c)
 	d := &figuresData{Figures: f, Years: years, Sentences: app.Sentences(s.Cat, l, f), Months: app.MonthNames(s.Cat, l),
 		CanClose: f.CanClose(now), JustClosed: c.Query("afgesloten") != "",
-		CanReopen: f.Frozen && slices.Contains(staffAdmins, actor(c).Staff.Role), JustReopened: c.Query("heropend") != ""}
+		JustReopened: c.Query("heropend") != ""}
+	if f.Frozen && slices.Contains(staffAdmins, actor(c).Staff.Role) {
+		refusal, err := s.App.ReopenRefusal(ctx, actor(c), year)
+		if err != nil {
+			return views.Page{}, err
+		}
+		d.CanReopen = refusal == ""
+		if refusal != "" {
+			d.ReopenRefused = s.Cat.T(l, refusal)
+		}
+	}
 	if f.ClosedAt != nil {
 		d.ClosedAt = *f.ClosedAt
 	}

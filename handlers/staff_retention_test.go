@@ -49,7 +49,7 @@ func TestRetentionPageRunNowAndReopen(t *testing.T) {
 		return htmlUnescape(r.body)
 	}
 	body := page(coord, "/beheer/bewaartermijnen")
-	for _, want := range []string{"Bewaartermijnen", "Bewaartermijn: 365 dagen", "donderdag 12 maart 2026", "Nog geen runs."} {
+	for _, want := range []string{"Bewaartermijnen", "Bewaartermijn: 365 dagen", "donderdag 12 maart 2026", "Nog geen opruimingen."} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the retention page lacks %q", want)
 		}
@@ -137,7 +137,7 @@ func TestRetentionPageRunNowAndReopen(t *testing.T) {
 		t.Fatalf("running: %d to %q", r.status, r.location)
 	}
 	body = page(admin, r.location)
-	for _, want := range []string{"De run is klaar. Gewist: 1 (personen)", "Naam admin"} {
+	for _, want := range []string{"De opruiming is klaar. Gewist: 1 (personen)", "Naam admin"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the page after the run lacks %q", want)
 		}
@@ -153,5 +153,10 @@ func TestRetentionPageRunNowAndReopen(t *testing.T) {
 	r = w.post(t, admin, "/beheer/cijfers/2025/heropenen", url.Values{"_csrf": {adminToken}, "bevestig": {"ja"}})
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(htmlUnescape(r.body), "kan niet meer heropend worden") {
 		t.Errorf("reopening after the purge: %d", r.status)
+	}
+	// The figures page no longer offers a form that can only be refused: it says why instead.
+	if body := htmlUnescape(page(admin, "/beheer/cijfers?jaar=2025")); strings.Contains(body, "/beheer/cijfers/2025/heropenen") ||
+		!strings.Contains(body, "kan niet meer heropend worden") {
+		t.Error("after the purge the figures page still offers to reopen 2025, or does not say why it cannot")
 	}
 }
