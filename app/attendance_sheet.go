@@ -22,6 +22,10 @@ type AttendanceSheet struct {
 	Rows     []AttendanceRow
 	// Now is when the sheet was made: sessions that started before it were held.
 	Now time.Time
+	// Office is true when the sheet is for the office (admin, coordinator): its workbook then also says who
+	// referred each person and when she asked, so that reading it into another portal keeps the yearly figures.
+	// A facilitator's sheet leaves them out: they need the marks, not the referrals.
+	Office bool
 }
 
 // AttendanceRow is one person on an attendance sheet.
@@ -36,6 +40,10 @@ type AttendanceRow struct {
 	Marks []string
 	// Attended counts the sessions at which the person was present or late.
 	Attended int
+	// Referrer (a code of Referrers, nil when not given) and RequestedOn are those of her registration in the
+	// group; only an Office sheet shows them.
+	Referrer    *string    `db:"referrer"`
+	RequestedOn *time.Time `db:"requested_on"`
 }
 
 // Held reports whether session i of the sheet has started.
@@ -82,7 +90,7 @@ func (a *App) ExportAttendance(ctx context.Context, actor Actor, groupID int64, 
 	}
 	var sheets []AttendanceSheet
 	for _, y := range want {
-		sh := AttendanceSheet{Group: g, Offering: o, Year: y, Years: years, Now: now}
+		sh := AttendanceSheet{Group: g, Offering: o, Year: y, Years: years, Now: now, Office: actor.Allow(OfficeRoles) == nil}
 		if err := a.fillSheet(ctx, &sh); err != nil {
 			return nil, err
 		}
@@ -157,11 +165,15 @@ func DefaultYear(years []int, now time.Time) int {
 	return this
 }
 
-// AttendanceTable lays out a sheet for the workbook, named after its year: name, role, a column per session with
-// the marks in words, and the number of sessions attended. Names of people whose data was purged read anonymous.
+// AttendanceTable lays out a sheet for the workbook, named after its year: name, role, for the office who
+// referred her and her request date, a column per session with the marks in words, and the number of sessions
+// attended. Names of people whose data was purged read anonymous. The import reads it back.
 func AttendanceTable(cat *locale.Catalogue, lang string, sh AttendanceSheet) export.Table {
 	t := export.Table{Name: fmt.Sprint(sh.Year), Keys: 2,
 		Columns: []string{cat.T(lang, "figures.sheet.name"), cat.T(lang, "figures.sheet.role")}}
+	if sh.Office {
+		t.Columns = append(t.Columns, cat.T(lang, "figures.col.referrer"), importHeader(lang, colRequested))
+	}
 	for _, s := range sh.Sessions {
 		t.Columns = append(t.Columns, locale.ShortDate(lang, s.StartsAt))
 	}
@@ -172,6 +184,16 @@ func AttendanceTable(cat *locale.Catalogue, lang string, sh AttendanceSheet) exp
 			name = cat.T(lang, "figures.sheet.anonymous")
 		}
 		row := []any{name, cat.T(lang, "role."+r.Role)}
+		if sh.Office {
+			referrer, requested := "", ""
+			if r.Referrer != nil && !r.Anonymised {
+				referrer = cat.T(lang, "figures.referrer."+*r.Referrer)
+			}
+			if r.RequestedOn != nil {
+				requested = locale.ShortDate(lang, *r.RequestedOn)
+			}
+			row = append(row, referrer, requested)
+		}
 		for _, m := range r.Marks {
 			if m == "" {
 				row = append(row, "")

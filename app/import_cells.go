@@ -100,8 +100,14 @@ func importReferrer(s string) (string, bool) {
 	switch {
 	case t == "":
 		return "", true
-	case t == "ikzelf" || t == "zelf" || t == "zichzelf":
+	case t == "ikzelf" || t == "zelf" || t == "zichzelf" || t == "op eigen initiatief":
 		return "self", true
+	case t == "niet ingevuld" || t == "not given": // the export's word for no referrer
+		return "", true
+	case t == "public prosecutor":
+		return "parket", true
+	case t == "another care provider":
+		return "partner", true
 	case t == "politie":
 		return "police", true
 	case strings.HasPrefix(t, "parket"):

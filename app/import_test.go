@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"portal/app"
 	"portal/app/export"
 	"portal/app/locale"
+	"portal/internal/fixtures"
 	"portal/internal/testenv"
 )
 
@@ -180,9 +182,11 @@ func TestImportRoundTripsTheAttendanceExport(t *testing.T) {
 	g, sessions := rotonde2025(t, live)
 	y.at(time.Date(2025, 8, 25, 10, 0, 0, 0, locale.Brussels))
 	var people []int64
+	referrers := map[string]string{"Tom": "police", "Ali": "caw", "Jef": "self", "Mo": ""}
 	for _, name := range []string{"Tom", "Ali", "Jef", "Mo"} {
 		res, err := live.RequestOnBehalf(t.Context(), y.staff, app.RequestInput{OfferingSlug: "rotonde", Alias: name,
-			Contact: app.ContactInput{ByPhone: true, Phone: "0470123456"}, Consent: true, ConsentText: consentText})
+			Referrer: referrers[name], Contact: app.ContactInput{ByPhone: true, Phone: "0470123456"}, Consent: true,
+			ConsentText: consentText})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,6 +235,26 @@ func TestImportRoundTripsTheAttendanceExport(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Offerings, want.Offerings) {
 		t.Errorf("figures after the round trip differ:\n got %+v\nwant %+v", got.Offerings, want.Offerings)
+	}
+	// Who referred them, and when they asked, come along: "Wie verwees door" of the year is the same.
+	if len(want.Referrers) < 3 || !reflect.DeepEqual(got.Referrers, want.Referrers) {
+		t.Errorf("referrers after the round trip differ:\n got %+v\nwant %+v", got.Referrers, want.Referrers)
+	}
+	// A facilitator of the group gets the marks without who referred whom.
+	fac := addStaff(t, live, "fac-export@example.org", app.RoleFacilitator)
+	lead(t, live, g, fac)
+	facSheets, err := live.ExportAttendance(t.Context(), fixtures.Actor(t, live, fac), g, 2025, app.FormatXLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cols := app.AttendanceTable(cat, "nl", facSheets[0]).Columns; slices.Contains(cols, "Verwezen door") ||
+		slices.Contains(cols, "Aanvraagdatum") || !slices.Contains(cols, "Naam") {
+		t.Errorf("a facilitator's export has the columns %v", cols)
+	}
+	var days []string
+	testenv.MustSelect(t, empty.Store.DB, &days, `SELECT DISTINCT requested_on::text FROM registrations WHERE group_id = $1`, g2)
+	if len(days) != 1 || days[0] != "2025-08-25" {
+		t.Errorf("request dates after the round trip: %v, want 2025-08-25", days)
 	}
 
 	// The template of a third portal's group, filled in with date cells as Excel stores them.

@@ -104,9 +104,10 @@ func sheetPeople(ctx context.Context, q sqlx.QueryerContext, k *Keys, groupID in
 		WITH people_on AS (
 			SELECT person_id FROM registrations WHERE group_id = $1 AND status IN ('admitted', 'completed') AND NOT walk_in
 			UNION SELECT person_id FROM attendance WHERE session_id = ANY($2))
-		SELECT p.id, p.display_name_enc, p.anonymised_at IS NOT NULL AS anonymised, COALESCE(r.role, 'participant') AS role
+		SELECT p.id, p.display_name_enc, p.anonymised_at IS NOT NULL AS anonymised, COALESCE(r.role, 'participant') AS role,
+			r.referrer, r.requested_on
 		FROM people_on o JOIN people p ON p.id = o.person_id
-		LEFT JOIN LATERAL (SELECT r.role FROM registrations r WHERE r.group_id = $1 AND r.person_id = p.id
+		LEFT JOIN LATERAL (SELECT r.role, r.referrer, r.requested_on FROM registrations r WHERE r.group_id = $1 AND r.person_id = p.id
 		                   ORDER BY r.status = 'admitted' DESC, r.id DESC LIMIT 1) r ON true`,
 		groupID, pq.Array(sessionIDs)); err != nil {
 		return nil, fmt.Errorf("store: unable to list people: %w", err)

@@ -453,13 +453,13 @@ func TestAttendanceListsAndCertificates(t *testing.T) {
 		t.Fatalf("attendance workbook: %d %v", x.status, x.header)
 	}
 	header, rows := sheetRows(t, []byte(x.body), "2025", 1)
-	if strings.Join(header, "|") != "Naam|Rol|4 februari 2025|1 april 2025|3 juni 2025|Aanwezig (aantal keer)" {
+	if strings.Join(header, "|") != "Naam|Rol|Verwezen door|Aanvraagdatum|4 februari 2025|1 april 2025|3 juni 2025|Aanwezig (aantal keer)" {
 		t.Errorf("attendance header %v", header)
 	}
-	if got := strings.Join(rows["An Peeters"], "|"); got != "An Peeters|deelnemer|aanwezig|te laat|aanwezig|3" {
+	if got := strings.Join(rows["An Peeters"], "|"); got != "An Peeters|deelnemer||6 januari 2025|aanwezig|te laat|aanwezig|3" {
 		t.Errorf("An's row %q", got)
 	}
-	if got := strings.Join(rows["Bram Claes"], "|"); got != "Bram Claes|deelnemer|aanwezig|afwezig|verontschuldigd|1" {
+	if got := strings.Join(rows["Bram Claes"], "|"); got != "Bram Claes|deelnemer||6 januari 2025|aanwezig|afwezig|verontschuldigd|1" {
 		t.Errorf("Bram's row %q", got)
 	}
 	all := w.get(t, coord, "/beheer/groepen/"+g+"/aanwezigheid.xlsx")
