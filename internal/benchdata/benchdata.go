@@ -2,7 +2,9 @@
 package benchdata
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -14,9 +16,15 @@ import (
 // own writes, so the tallies the figures read are kept as in production.
 func AttendanceYear(tb testing.TB, pool *sqlx.DB, year int) {
 	tb.Helper()
-	// One transaction without the portal's statement time limit: a million rows through the triggers take
-	// longer than any page may.
-	db := pool.MustBegin()
+	// One transaction without the portal's statement time limit, and a deadline of its own (the connection bounds
+	// every call by its context's deadline): a million rows through the triggers take longer than any page may.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	tx, err := pool.BeginTxx(ctx, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db := execer{ctx: ctx, tb: tb, tx: tx}
 	db.MustExec(`SET LOCAL statement_timeout = 0`)
 	db.MustExec(`
 		WITH g AS (
@@ -49,7 +57,22 @@ func AttendanceYear(tb testing.TB, pool *sqlx.DB, year int) {
 		SELECT s.id, r.person_id, r.id, (ARRAY['present', 'present', 'present', 'late', 'excused', 'absent'])[1 + (r.id + s.id) % 6]
 		FROM groups g JOIN sessions s ON s.group_id = g.id JOIN registrations r ON r.group_id = g.id
 		WHERE g.slug LIKE 'bench-' || $1::text || '-%'`, year)
-	if err := db.Commit(); err != nil {
+	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// execer runs the statements of AttendanceYear in its transaction, under its deadline.
+type execer struct {
+	ctx context.Context
+	tb  testing.TB
+	tx  *sqlx.Tx
+}
+
+// MustExec runs query with args, failing the benchmark on an error.
+func (e execer) MustExec(query string, args ...any) {
+	e.tb.Helper()
+	if _, err := e.tx.ExecContext(e.ctx, query, args...); err != nil {
+		e.tb.Fatal(err)
 	}
 }
