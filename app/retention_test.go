@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"maps"
 	"slices"
@@ -425,4 +426,24 @@ func BenchmarkRetentionOverview(b *testing.B) {
 		b.Fatalf("the run anonymised %d (%v), the page announced %d", n, err, due)
 	}
 	b.Logf("one run anonymised %d people in %s", n, time.Since(start).Round(time.Millisecond))
+}
+
+// A run with no time left (an admin's request near its limit) stops before the next person, without an error: it
+// is recorded, and whoever it did not reach stays due for the next run, which does them.
+func TestARunOutOfTimeLeavesTheRestForTheNext(t *testing.T) {
+	w := newRetentionWorld(t)
+	a, ctx := w.a, t.Context()
+	w.at(time.Date(2026, 3, 12, 0, 30, 0, 0, locale.Brussels))
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	cut, err := a.PurgeNow(short, w.admin)
+	cancel()
+	if err != nil || cut.People != 0 || cut.ID == 0 {
+		t.Fatalf("a run out of time: %+v %v, want recorded with nobody anonymised", cut, err)
+	}
+	if ov, err := a.RetentionOverview(ctx, w.staff); err != nil || ov.DueNow != 3 {
+		t.Fatalf("after a run out of time %d are due (%v), want still 3", ov.DueNow, err)
+	}
+	if run, err := a.PurgeNow(ctx, w.admin); err != nil || run.People != 3 {
+		t.Fatalf("the next run: %+v %v, want 3", run, err)
+	}
 }
