@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -73,6 +74,32 @@ func (p ImportPlan) New() int {
 		}
 	}
 	return n
+}
+
+// SessionCount counts the sessions at which the import records at least one mark.
+func (p ImportPlan) SessionCount() int {
+	n := 0
+	for i := range p.Sessions {
+		for _, r := range p.Rows {
+			if r.Marks[i] != "" {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// MaxImportShown is the most characters of a cell the preview and its problems repeat: a refused cell may hold
+// anything, and repeating it whole could make a page of megabytes.
+const MaxImportShown = 60
+
+// ClipImportValue cuts s (a cell of an uploaded file) to MaxImportShown characters, with "…" when it was longer.
+func ClipImportValue(s string) string {
+	if utf8.RuneCountInString(s) <= MaxImportShown {
+		return s
+	}
+	return string([]rune(s)[:MaxImportShown]) + "…"
 }
 
 // MarkCount counts the marks the import records.
@@ -149,7 +176,8 @@ func nameKey(name string) string { return strings.ToLower(strings.Join(strings.F
 // readImportRows checks the header and every row of a sheet against the group's sessions and people.
 func (a *App) readImportRows(plan *ImportPlan, rows [][]string, sessions []Session, known map[string]int64) {
 	problem := func(row int, column, value, key string) {
-		plan.Problems = append(plan.Problems, ImportProblem{Row: row, Column: column, Value: value, Key: key})
+		plan.Problems = append(plan.Problems, ImportProblem{Row: row, Column: ClipImportValue(column),
+			Value: ClipImportValue(value), Key: key})
 	}
 	header := rows[0]
 	kinds := make([]string, len(header))
@@ -247,7 +275,10 @@ func (a *App) readImportRows(plan *ImportPlan, rows [][]string, sessions []Sessi
 					continue
 				}
 				day, ok := readImportDate(v)
-				if !ok || brusselsDay(day) > brusselsDay(now) {
+				switch {
+				case !ok:
+					problem(line, h, v, "import.cell.nodate")
+				case brusselsDay(day) > brusselsDay(now):
 					problem(line, h, v, "import.cell.requested")
 				}
 				r.RequestedOn = day
@@ -417,7 +448,18 @@ func (a *App) importPerson(ctx context.Context, tx *sqlx.Tx, actor Actor, plan I
 	if err != nil {
 		return 0, err
 	}
-	if err := a.Admit(ctx, actor, regID, AdmitOptions{GroupID: plan.Group.ID, OverCapacity: true}); err != nil {
+	// Over capacity only when the group is full: the list says they were there, but a group with room takes
+	// them on a seat like anyone else, and the audit says which it was.
+	seats := plan.Group.Capacity
+	if r.Role == RoleChild {
+		seats = plan.Group.ChildCapacity
+	}
+	taken, _, err := seatState(ctx, tx, plan.Group.ID, r.Role == RoleChild)
+	if err != nil {
+		return 0, err
+	}
+	over := taken >= seats
+	if err := a.Admit(ctx, actor, regID, AdmitOptions{GroupID: plan.Group.ID, OverCapacity: over}); err != nil {
 		return 0, fmt.Errorf("import: admitting row %d: %w", r.Line, err)
 	}
 	return personID, nil

@@ -55,8 +55,9 @@ func erasedName(name string) bool {
 	return false
 }
 
-// importMark reads an attendance mark as the export writes it (the word, in either language) or as a
-// facilitator writes it on a paper list (the sheet's short signs); "" and ok for an empty cell.
+// importMark reads an attendance mark as the export writes it (the word, in either language), as the roll call
+// shows it (afgemeld for excused), or as a facilitator writes it on a paper list (the sheet's short signs); ""
+// and ok for an empty cell.
 func importMark(s string) (mark string, ok bool) {
 	switch strings.ToLower(strings.Join(strings.Fields(s), " ")) {
 	case "":
@@ -65,7 +66,8 @@ func importMark(s string) (mark string, ok bool) {
 		return MarkPresent, true
 	case "te laat", "laat", "late", "l":
 		return MarkLate, true
-	case "verontschuldigd", "verwittigd afwezig", "verwittigd", "excused", "v":
+	case "verontschuldigd", "afgemeld", "zelf afgemeld", "verwittigd afwezig", "verwittigd", "excused",
+		"excused themselves", "v":
 		return MarkExcused, true
 	case "afwezig", "onverwittigd afwezig", "absent", "✗", "✘":
 		return MarkAbsent, true

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -25,6 +26,9 @@ const (
 	// hugely (a zip bomb) is refused before it fills the memory.
 	importUnzipLimit    = 16 << 20
 	importUnzipXMLLimit = 8 << 20
+	// maxImportCell is the longest cell taken, in bytes: a name, a date or a mark is a few words. A longer cell
+	// is no list of people, and refusing it while reading keeps megabytes of text out of the plan and the page.
+	maxImportCell = 1000
 )
 
 // Problems reading a file as a whole; the preview shows them in words (catalogue id "import.file.<code>").
@@ -33,6 +37,12 @@ var (
 	ErrImportTooLarge = errors.New("import: the file is too large")
 	ErrImportNotSheet = errors.New("import: the file is no workbook or CSV file")
 	ErrImportTooMany  = errors.New("import: the sheet has too many rows or columns")
+	// ErrImportUnzipped means a workbook unpacks to more than importUnzipLimit (a zip bomb, most likely).
+	ErrImportUnzipped = errors.New("import: the workbook unpacks to too much")
+	// ErrImportDamaged means a workbook is a zip whose contents cannot be read as its directory says.
+	ErrImportDamaged = errors.New("import: the workbook is damaged")
+	// ErrImportLongCell means a cell is longer than maxImportCell.
+	ErrImportLongCell = errors.New("import: a cell is too long")
 )
 
 // ImportFileProblem is the catalogue id that explains a file-level error of ReadSheet, or "" for another error.
@@ -46,6 +56,12 @@ func ImportFileProblem(err error) string {
 		return "import.file.notsheet"
 	case errors.Is(err, ErrImportTooMany):
 		return "import.file.toomany"
+	case errors.Is(err, ErrImportUnzipped):
+		return "import.file.unzipped"
+	case errors.Is(err, ErrImportDamaged):
+		return "import.file.damaged"
+	case errors.Is(err, ErrImportLongCell):
+		return "import.file.longcell"
 	}
 	return ""
 }
@@ -54,7 +70,9 @@ func ImportFileProblem(err error) string {
 // dropped. A workbook is recognised by its content (a zip), not its name. CSV is UTF-8, a byte order mark
 // allowed, separated by semicolons as spreadsheets in Belgium write it (commas when the header holds no
 // semicolon). Date cells of a workbook come as Excel serial numbers ("45944"): readImportDate reads them.
-// Errors: ErrImportTooLarge, ErrImportNotSheet, ErrImportTooMany, ErrImportEmpty.
+// A CSV file whose first row names no column the portal knows is no list (a text file, most likely).
+// Errors: ErrImportTooLarge, ErrImportNotSheet, ErrImportUnzipped, ErrImportDamaged, ErrImportTooMany,
+// ErrImportLongCell, ErrImportEmpty.
 func readSheet(data []byte) ([][]string, error) {
 	if len(data) > MaxImportBytes {
 		return nil, ErrImportTooLarge
@@ -82,16 +100,52 @@ func readSheet(data []byte) ([][]string, error) {
 		if len(r) > maxImportColumns {
 			return nil, ErrImportTooMany
 		}
+		for _, c := range r {
+			if len(c) > maxImportCell {
+				return nil, ErrImportLongCell
+			}
+		}
 	}
 	return rows, nil
 }
 
+// checkZip unpacks every member of a workbook into nothing before excelize opens it, counting the bytes. Its
+// limits trust the sizes the zip's directory states; archive/zip checks each member's real size and checksum
+// while reading, so a zip that unpacks to more than importUnzipLimit or lies about its sizes is told apart
+// from a file that is no zip at all.
+func checkZip(data []byte) error {
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return ErrImportNotSheet
+	}
+	left := int64(importUnzipLimit)
+	for _, f := range z.File {
+		r, err := f.Open()
+		if err != nil {
+			return ErrImportDamaged
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(r, left+1))
+		r.Close()
+		left -= n
+		if left < 0 {
+			return ErrImportUnzipped
+		}
+		if err != nil {
+			return ErrImportDamaged
+		}
+	}
+	return nil
+}
+
 func readXLSX(data []byte) ([][]string, error) {
+	if err := checkZip(data); err != nil {
+		return nil, err
+	}
 	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit: importUnzipLimit, UnzipXMLSizeLimit: importUnzipXMLLimit})
 	if err != nil {
 		if strings.Contains(err.Error(), "unzip size exceeds") { // excelize has no error value for it
-			return nil, ErrImportTooLarge
+			return nil, ErrImportUnzipped
 		}
 		return nil, ErrImportNotSheet
 	}
@@ -150,9 +204,25 @@ func readCSV(data []byte) ([][]string, error) {
 		if len(out) > maxImportRows+1 {
 			return nil, ErrImportTooMany
 		}
+		if len(out) == 0 && !knownHeader(rec) {
+			return nil, ErrImportNotSheet
+		}
 		out = append(out, rec)
 	}
 	return out, nil
+}
+
+// knownHeader reports whether a first row names at least one column the portal knows.
+func knownHeader(cells []string) bool {
+	for _, h := range cells {
+		if importColumn(h) != "" {
+			return true
+		}
+		if _, ok := readImportDate(h); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func blankRow(r []string) bool {

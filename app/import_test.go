@@ -321,6 +321,26 @@ func zipBomb(t *testing.T, size int) []byte {
 	return buf.Bytes()
 }
 
+// lyingZip is a zip whose directory says a member unpacks to more than it holds.
+func lyingZip(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	body := []byte(`<?xml version="1.0"?><x/>`)
+	w, err := z.CreateRaw(&zip.FileHeader{Name: "[Content_Types].xml", Method: zip.Store,
+		CompressedSize64: uint64(len(body)), UncompressedSize64: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(body); err != nil {
+		t.Fatal(err)
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // Every bad file gets its message, names the row and column where it can, and changes nothing at all.
 func TestImportRefusesBadFilesAndChangesNothing(t *testing.T) {
 	a := seeded(t)
@@ -341,7 +361,15 @@ func TestImportRefusesBadFilesAndChangesNothing(t *testing.T) {
 		{"not a spreadsheet", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00"), app.ImportProblem{Key: "import.file.notsheet"}},
 		{"a broken workbook", []byte("PK\x03\x04 not really a zip"), app.ImportProblem{Key: "import.file.notsheet"}},
 		{"too large", bytes.Repeat([]byte("a;b\n"), app.MaxImportBytes/4+1), app.ImportProblem{Key: "import.file.large"}},
-		{"a zip bomb", bomb, app.ImportProblem{Key: "import.file.large"}},
+		{"a zip bomb", bomb, app.ImportProblem{Key: "import.file.unzipped"}},
+		{"a zip that lies about its sizes", lyingZip(t), app.ImportProblem{Key: "import.file.damaged"}},
+		{"a text file", []byte("Dit is gewoon een tekstbestand.\nMet een tweede regel.\n"), app.ImportProblem{Key: "import.file.notsheet"}},
+		{"a cell of 100 000 characters", xlsxFile(t, []any{"Naam"}, []any{strings.Repeat("x", 100000)}),
+			app.ImportProblem{Key: "import.file.longcell"}},
+		{"a long bad mark, repeated cut", csvFile("Naam;18 september 2025", "Tom;"+strings.Repeat("y", 500)),
+			app.ImportProblem{Row: 2, Column: "18 september 2025", Value: strings.Repeat("y", app.MaxImportShown) + "…", Key: "import.cell.mark"}},
+		{"a date that does not exist", csvFile("Naam;Aanvraagdatum", "Tom;30/02/2025"),
+			app.ImportProblem{Row: 2, Column: "Aanvraagdatum", Value: "30/02/2025", Key: "import.cell.nodate"}},
 		{"too many people", csvFile(append([]string{"Naam"}, strings.Split(strings.Repeat("Iemand\n", 61), "\n")[:61]...)...),
 			app.ImportProblem{Key: "import.file.toomany"}},
 		{"no name column", csvFile("Wie;Rol", "Tom;deelnemer"), app.ImportProblem{Row: 1, Column: "Wie", Key: "import.column.unknown"}},
@@ -416,12 +444,16 @@ func TestImportReadsTheExportsMarks(t *testing.T) {
 		}
 		for i, m := range app.Marks {
 			header := "Naam;" + locale.ShortDate(lang, time.Date(2025, 9, 4, 19, 0, 0, 0, locale.Brussels))
-			plan, err := a.PreviewImport(t.Context(), staff, g, csvFile(header, fmt.Sprintf("P%d;%s", i, cat.T(lang, "figures.mark."+m))))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(plan.Problems) > 0 || len(plan.Rows) != 1 || plan.Rows[0].Marks[0] != m {
-				t.Errorf("%s %q: problems %+v, rows %+v; want the mark %s", lang, cat.T(lang, "figures.mark."+m), plan.Problems, plan.Rows, m)
+			// Every word the portal shows for a mark: the export's, its short signs, the roll call's (afgemeld).
+			for _, id := range []string{"figures.mark." + m, "figures.mark." + m + ".short", "staff.mark." + m} {
+				word := cat.T(lang, id)
+				plan, err := a.PreviewImport(t.Context(), staff, g, csvFile(header, fmt.Sprintf("P%d;%s", i, word)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(plan.Problems) > 0 || len(plan.Rows) != 1 || plan.Rows[0].Marks[0] != m {
+					t.Errorf("%s %q: problems %+v, rows %+v; want the mark %s", lang, word, plan.Problems, plan.Rows, m)
+				}
 			}
 		}
 	}
@@ -452,5 +484,45 @@ func TestImportFamilyListCountsParentsAndChildrenApart(t *testing.T) {
 		if o.Kind == app.KindFamily && (o.Parents != 3 || o.Children != 1) {
 			t.Errorf("family figures: %d parents, %d children; want 3 and 1", o.Parents, o.Children)
 		}
+	}
+}
+
+// The preview counts the sessions that get a mark, not the date columns; an admission is over capacity only
+// when the group is full, and the audit says so only then.
+func TestImportCountsMarkedSessionsAndSeatsOverCapacityOnlyWhenFull(t *testing.T) {
+	a := seeded(t)
+	a.Now = func() time.Time { return importNow }
+	staff := coordinator(t, a)
+	y := &yearBuilder{t: t, a: a}
+	g, _ := y.group("rotonde", "rotonde-klein-2025", "Lier", 2, 0, time.Date(2025, 9, 4, 19, 0, 0, 0, locale.Brussels), 3, 2)
+	file := csvFile("Naam;4 september 2025;18 september 2025;2 oktober 2025",
+		"Tom;aanwezig;;", "Ali;afgemeld;;", "Jef;;;aanwezig")
+	plan, err := a.PreviewImport(t.Context(), staff, g, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Problems) > 0 {
+		t.Fatalf("problems: %+v", plan.Problems)
+	}
+	if n := plan.SessionCount(); n != 2 || len(plan.Sessions) != 3 {
+		t.Errorf("%d sessions with marks of %d columns; want 2 of 3", n, len(plan.Sessions))
+	}
+	_, res, err := a.Import(t.Context(), staff, g, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sessions != 2 {
+		t.Errorf("the import counts %d sessions, want 2 (the preview said %d)", res.Sessions, plan.SessionCount())
+	}
+	var over []bool
+	testenv.MustSelect(t, a.Store.DB, &over, `SELECT (detail->>'over_capacity')::bool FROM audit_log
+		WHERE action = $1 AND (detail->>'group')::bigint = $2 ORDER BY id`, app.AuditRegistrationAdmit, g)
+	if want := []bool{false, false, true}; !reflect.DeepEqual(over, want) {
+		t.Errorf("over capacity in the admissions' audit: %v, want %v (2 seats, 3 people)", over, want)
+	}
+	var seated int
+	testenv.MustGet(t, a.Store.DB, &seated, `SELECT count(*) FROM registrations WHERE group_id = $1 AND over_capacity`, g)
+	if seated != 1 {
+		t.Errorf("%d registrations over capacity, want 1", seated)
 	}
 }
