@@ -51,6 +51,8 @@ type importPage struct {
 	New      int
 	Marks    int
 	Sessions int
+	// Summary is what the import will do, in sentences with their plurals.
+	Summary []string
 	// Headers are the preview's session columns, Rows its people.
 	Headers []string
 	Rows    []importRowView
@@ -135,19 +137,19 @@ func (s *Server) importFieldError(c *fiber.Ctx, d importPage, msg string) error 
 func (s *Server) fillPreview(c *fiber.Ctx, d *importPage, plan app.ImportPlan) {
 	l := lang(c)
 	d.Checked = true
-	d.People, d.New, d.Marks = len(plan.Rows), plan.New(), plan.MarkCount()
-	held := map[int]bool{}
-	for _, r := range plan.Rows {
-		for i, m := range r.Marks {
-			held[i] = held[i] || m != ""
-		}
+	d.People, d.New, d.Marks, d.Sessions = len(plan.Rows), plan.New(), plan.MarkCount(), plan.SessionCount()
+	d.Summary = []string{s.Cat.T(l, "import.preview.people", "People", s.Cat.T(l, "import.count.people", "Count", d.People),
+		"New", d.New)}
+	if d.Marks > 0 {
+		d.Summary = append(d.Summary, s.Cat.T(l, "import.preview.marks",
+			"Marks", s.Cat.T(l, "import.count.marks", "Count", d.Marks),
+			"Sessions", s.Cat.T(l, "import.count.sessions", "Count", d.Sessions)))
 	}
-	d.Sessions = len(held)
 	for _, sess := range plan.Sessions {
 		d.Headers = append(d.Headers, locale.ShortDate(l, sess.StartsAt))
 	}
 	for _, r := range plan.Rows {
-		v := importRowView{Line: r.Line, Name: r.Name, Role: s.Cat.T(l, "role."+r.Role), New: r.PersonID == 0}
+		v := importRowView{Line: r.Line, Name: app.ClipImportValue(r.Name), Role: s.Cat.T(l, "role."+r.Role), New: r.PersonID == 0}
 		for _, m := range r.Marks {
 			if m == "" {
 				v.Marks = append(v.Marks, "")
@@ -200,7 +202,8 @@ func (s *Server) staffImportConfirm(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
-	d.Done = s.Cat.T(l, "import.done", "People", res.People, "Added", res.Added, "Marks", res.Marks)
+	d.Done = s.Cat.T(l, "import.done", "People", s.Cat.T(l, "import.count.people", "Count", res.People),
+		"Added", res.Added, "Marks", s.Cat.T(l, "import.count.marks", "Count", res.Marks))
 	return s.renderImport(c, d)
 }
 

@@ -99,6 +99,24 @@ func TestImportThroughThePages(t *testing.T) {
 		t.Errorf("a list with a bad address: %d, want 422 with the row and column and no confirm button", bad.status)
 	}
 
+	// A refused value is repeated cut short: the page of a file with an overlong name stays small.
+	long := upload(t, c, w.srv.URL+base, token, "lijst.csv", []byte("\ufeffNaam\n"+strings.Repeat("x", 900)+"\n"))
+	if long.status != http.StatusUnprocessableEntity || strings.Contains(long.body, strings.Repeat("x", app.MaxImportShown+1)) ||
+		len(long.body) > 40<<10 {
+		t.Errorf("a list with a name of 900 characters: %d, a page of %d bytes; want 422, the name cut to %d characters",
+			long.status, len(long.body), app.MaxImportShown)
+	}
+	// One of each is said in the singular.
+	past := time.Date(2026, 6, 1, 19, 0, 0, 0, locale.Brussels)
+	testenv.MustExec(t, w.srv.DB, `INSERT INTO sessions (group_id, starts_at, ends_at) VALUES ($1, $2, $3)`,
+		w.own, past, past.Add(2*time.Hour))
+	one := upload(t, c, w.srv.URL+base, token, "lijst.csv",
+		[]byte("\ufeffNaam;"+past.In(locale.Brussels).Format("02/01/2006")+"\nCor;aanwezig\n"))
+	if body := html.UnescapeString(one.body); !strings.Contains(body, "1 persoon in de lijst") ||
+		!strings.Contains(body, "1 aanwezigheid bij 1 bijeenkomst.") {
+		t.Errorf("a list of one person with one mark: %d, the summary is not in the singular", one.status)
+	}
+
 	good := upload(t, c, w.srv.URL+base, token, "lijst.csv", []byte("\ufeffNaam;Rol;Verwijzer\nAnna;deelnemer;politie\nBen;;\n"))
 	m := sealedField.FindStringSubmatch(good.body)
 	if good.status != http.StatusOK || m == nil || !strings.Contains(good.body, "Anna") {
