@@ -53,6 +53,14 @@ type ImportRow struct {
 	PersonID int64
 	// Marks hold a mark per session of the plan ("" for none).
 	Marks []string
+	// Was holds, for someone already in the group, the mark the portal has per session of the plan ("" for
+	// none): where Marks holds another one, the import changes it (see Changed).
+	Was []string
+}
+
+// Changed reports whether the import replaces an existing mark at session i of the plan with another one.
+func (r ImportRow) Changed(i int) bool {
+	return i < len(r.Was) && r.Was[i] != "" && r.Marks[i] != "" && r.Was[i] != r.Marks[i]
 }
 
 // ImportProblem is one thing wrong with an imported list: the row (0 for the file or its header), the column's
@@ -71,6 +79,19 @@ func (p ImportPlan) New() int {
 	for _, r := range p.Rows {
 		if r.PersonID == 0 {
 			n++
+		}
+	}
+	return n
+}
+
+// ChangeCount counts the existing marks the import replaces with another one.
+func (p ImportPlan) ChangeCount() int {
+	n := 0
+	for _, r := range p.Rows {
+		for i := range r.Marks {
+			if r.Changed(i) {
+				n++
+			}
 		}
 	}
 	return n
@@ -159,6 +180,32 @@ func (a *App) planImport(ctx context.Context, q sqlx.QueryerContext, groupID int
 		}
 	}
 	a.readImportRows(&plan, rows, sessions, known)
+	// The marks the group's people already have at the list's sessions: the preview says which ones change.
+	marks, err := marksOfSessions(ctx, q, sessionIDs(plan.Sessions))
+	if err != nil {
+		return plan, err
+	}
+	column := map[int64]int{}
+	for i, s := range plan.Sessions {
+		column[s.ID] = i
+	}
+	row := map[int64]int{}
+	for i, r := range plan.Rows {
+		if r.PersonID != 0 {
+			row[r.PersonID] = i
+		}
+	}
+	for _, m := range marks {
+		i, ok := row[m.Person]
+		if !ok {
+			continue
+		}
+		r := &plan.Rows[i]
+		if r.Was == nil {
+			r.Was = make([]string, len(plan.Sessions))
+		}
+		r.Was[column[m.Session]] = m.Status
+	}
 	return plan, nil
 }
 

@@ -167,6 +167,18 @@ func TestImportRecordsAPastGroupWithoutMail(t *testing.T) {
 	if admitted != 3 {
 		t.Errorf("%d registrations after importing twice, want 3", admitted)
 	}
+	if n := plan.ChangeCount(); n != 0 {
+		t.Errorf("the same list again changes %d marks, want none", n)
+	}
+
+	// A list that says otherwise for a mark already recorded says which mark changes, before anything is done.
+	plan, err = a.PreviewImport(t.Context(), staff, g, csvFile("Naam;18/09/2025;2025-10-02", "Tom;aanwezig;afwezig", "Ali;aanwezig;"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.ChangeCount() != 1 || !plan.Rows[0].Changed(0) || plan.Rows[0].Was[0] != app.MarkLate || plan.Rows[0].Changed(1) {
+		t.Errorf("Tom was late on 18 September and the list says present: %d changes, rows %+v; want that one", plan.ChangeCount(), plan.Rows)
+	}
 }
 
 // The attendance export of a group, read into an empty portal with the same group and sessions, gives the same

@@ -145,15 +145,22 @@ func (s *Server) fillPreview(c *fiber.Ctx, d *importPage, plan app.ImportPlan) {
 			"Marks", s.Cat.T(l, "import.count.marks", "Count", d.Marks),
 			"Sessions", s.Cat.T(l, "import.count.sessions", "Count", d.Sessions)))
 	}
+	if n := plan.ChangeCount(); n > 0 {
+		d.Summary = append(d.Summary, s.Cat.T(l, "import.preview.changes", "Count", n))
+	}
 	for _, sess := range plan.Sessions {
 		d.Headers = append(d.Headers, locale.ShortDate(l, sess.StartsAt))
 	}
 	for _, r := range plan.Rows {
 		v := importRowView{Line: r.Line, Name: app.ClipImportValue(r.Name), Role: s.Cat.T(l, "role."+r.Role), New: r.PersonID == 0}
-		for _, m := range r.Marks {
-			if m == "" {
+		for i, m := range r.Marks {
+			switch {
+			case m == "":
 				v.Marks = append(v.Marks, "")
-			} else {
+			case r.Changed(i):
+				v.Marks = append(v.Marks, s.Cat.T(l, "import.preview.change", "Was", s.Cat.T(l, "staff.mark."+r.Was[i]),
+					"Mark", s.Cat.T(l, "staff.mark."+m)))
+			default:
 				v.Marks = append(v.Marks, s.Cat.T(l, "figures.mark."+m))
 			}
 		}
