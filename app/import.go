@@ -34,7 +34,9 @@ type ImportPlan struct {
 	Offering Offering
 	// Sessions are the group's sessions the date columns match, in the order of the columns.
 	Sessions []Session
-	Rows     []ImportRow
+	// SessionColumns are the headers of those columns as the file writes them (as ImportProblem.Column).
+	SessionColumns []string
+	Rows           []ImportRow
 	// Problems are what is wrong, in the order of the file; the import is refused while there is any.
 	Problems []ImportProblem
 }
@@ -255,6 +257,7 @@ func (a *App) readImportRows(plan *ImportPlan, rows [][]string, sessions []Sessi
 			usedSession[s.ID] = true
 			session[c] = len(plan.Sessions)
 			plan.Sessions = append(plan.Sessions, s)
+			plan.SessionColumns = append(plan.SessionColumns, ClipImportValue(h))
 			kind = colSession
 		} else if seen[kind] {
 			problem(1, h, "", "import.column.twice")

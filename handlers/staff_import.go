@@ -66,7 +66,13 @@ type importRowView struct {
 	Name  string
 	Role  string
 	New   bool
-	Marks []string
+	Marks []importCellView
+}
+
+// importCellView is one session cell of the preview: the mark in words, or the refused value of a bad cell.
+type importCellView struct {
+	Text    string
+	Refused bool
 }
 
 // staffImportForm shows the import page of a group: what a list may hold, the template, the file field.
@@ -117,10 +123,8 @@ func (s *Server) staffImportCheck(c *fiber.Ctx) error {
 		if d.Sealed, err = s.App.SealImport(c.UserContext(), actor(c), gd.Group.ID, data); err != nil {
 			return err
 		}
-	} else {
-		c.Status(fiber.StatusUnprocessableEntity)
 	}
-	return s.renderImport(c, d)
+	return s.renderChecked(c, d)
 }
 
 // importFieldError shows the form again with a message at the file field.
@@ -151,17 +155,33 @@ func (s *Server) fillPreview(c *fiber.Ctx, d *importPage, plan app.ImportPlan) {
 	for _, sess := range plan.Sessions {
 		d.Headers = append(d.Headers, locale.ShortDate(l, sess.StartsAt))
 	}
+	// With problems, the table holds only the rows concerned, with the refused values in their cells.
+	refused := map[int]map[string]string{}
+	for _, p := range plan.Problems {
+		if p.Row > 1 {
+			if refused[p.Row] == nil {
+				refused[p.Row] = map[string]string{}
+			}
+			refused[p.Row][p.Column] = p.Value
+		}
+	}
 	for _, r := range plan.Rows {
+		if len(plan.Problems) > 0 && refused[r.Line] == nil {
+			continue
+		}
 		v := importRowView{Line: r.Line, Name: app.ClipImportValue(r.Name), Role: s.Cat.T(l, "role."+r.Role), New: r.PersonID == 0}
 		for i, m := range r.Marks {
+			bad, isBad := refused[r.Line][plan.SessionColumns[i]]
 			switch {
+			case isBad:
+				v.Marks = append(v.Marks, importCellView{Text: bad, Refused: true})
 			case m == "":
-				v.Marks = append(v.Marks, "")
+				v.Marks = append(v.Marks, importCellView{})
 			case r.Changed(i):
-				v.Marks = append(v.Marks, s.Cat.T(l, "import.preview.change", "Was", s.Cat.T(l, "staff.mark."+r.Was[i]),
-					"Mark", s.Cat.T(l, "staff.mark."+m)))
+				v.Marks = append(v.Marks, importCellView{Text: s.Cat.T(l, "import.preview.change",
+					"Was", s.Cat.T(l, "staff.mark."+r.Was[i]), "Mark", s.Cat.T(l, "staff.mark."+m))})
 			default:
-				v.Marks = append(v.Marks, s.Cat.T(l, "figures.mark."+m))
+				v.Marks = append(v.Marks, importCellView{Text: s.Cat.T(l, "figures.mark."+m)})
 			}
 		}
 		d.Rows = append(d.Rows, v)
@@ -169,6 +189,18 @@ func (s *Server) fillPreview(c *fiber.Ctx, d *importPage, plan app.ImportPlan) {
 	for _, p := range plan.Problems {
 		d.Problems = append(d.Problems, s.importProblem(l, p))
 	}
+}
+
+// renderChecked shows the page after a check: with problems, the file field carries a message that points to
+// them (and is described by their list), so that a screen reader on the field hears why.
+func (s *Server) renderChecked(c *fiber.Ctx, d importPage) error {
+	p := s.staffPage(c, "", d)
+	p.Title = s.Cat.T(lang(c), "import.title", "Group", d.Group.Name.In(lang(c)))
+	if len(d.Problems) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		p.Errors = map[string]string{"file": s.Cat.T(lang(c), "import.file.problems")}
+	}
+	return s.render(c, "staff_import", p)
 }
 
 // importProblem writes one problem in words; a field's own message (an e-mail address that is none) gets the
@@ -200,8 +232,7 @@ func (s *Server) staffImportConfirm(c *fiber.Ctx) error {
 	case errors.Is(err, app.ErrImportProblems):
 		// The group changed since the check (someone joined, a session moved): the new problems are shown.
 		s.fillPreview(c, &d, plan)
-		c.Status(fiber.StatusUnprocessableEntity)
-		return s.renderImport(c, d)
+		return s.renderChecked(c, d)
 	case errors.Is(err, app.ErrClosed):
 		return s.importFieldError(c, d, s.Cat.T(l, "import.closed"))
 	case errors.Is(err, app.ErrSeparated):

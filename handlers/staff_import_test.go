@@ -116,6 +116,24 @@ func TestImportThroughThePages(t *testing.T) {
 		!strings.Contains(body, "1 aanwezigheid bij 1 bijeenkomst.") {
 		t.Errorf("a list of one person with one mark: %d, the summary is not in the singular", one.status)
 	}
+	if !strings.Contains(one.body, `id="preview-title" class="notice-title" tabindex="-1" autofocus`) {
+		t.Error("after a good check the focus does not move to the preview's heading")
+	}
+	// A list with a bad mark shows the problems and the row concerned with the refused value, not what will happen.
+	badMark := upload(t, c, w.srv.URL+base, token, "lijst.csv",
+		[]byte("\ufeffNaam;"+past.In(locale.Brussels).Format("02/01/2006")+"\nCor;aanwezig\nDirk;misschien\n"))
+	body := html.UnescapeString(badMark.body)
+	switch {
+	case badMark.status != http.StatusUnprocessableEntity:
+		t.Errorf("a bad mark: %d, want 422", badMark.status)
+	case strings.Contains(body, "Wat er zal gebeuren"):
+		t.Error("a list with problems is shown under 'Wat er zal gebeuren'")
+	case !strings.Contains(body, "'misschien'</span>") || strings.Contains(body, ">Cor<"):
+		t.Error("the table of a list with problems does not show just the row concerned with its refused value")
+	case !strings.Contains(body, `<li><a href="#f-file">`) || !strings.Contains(body, `probleemlijst"`) ||
+		!regexp.MustCompile(`aria-describedby="[^"]*probleemlijst"`).MatchString(body):
+		t.Error("the problems do not link to the file field, or the field is not described by them")
+	}
 
 	good := upload(t, c, w.srv.URL+base, token, "lijst.csv", []byte("\ufeffNaam;Rol;Verwijzer\nAnna;deelnemer;politie\nBen;;\n"))
 	m := sealedField.FindStringSubmatch(good.body)
